@@ -1,0 +1,32 @@
+# swift-custom-vision — `make demo` and `make test` do all the set-up on a fresh Debian/Ubuntu machine.
+SWIFT ?= swift
+CONFIG ?= debug
+
+.PHONY: all deps build release test demo bench clean models
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+demo: deps
+	./scripts/demo.sh
+
+bench: deps
+	./scripts/bench.sh
+
+# Regenerates Sources/CustomVisionCore/Models from Fixtures/spec.
+models:
+	python3 scripts/gen-models.py
+
+clean:
+	rm -rf .build demo-out bench-out

@@ -1,0 +1,142 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Shared settings (hummingbird's Package.swift does the same). InternalImportsByDefault is left off: Foundation
+// types (URL, Date, Data) are part of nearly every public signature here, so it would only add `public import` noise.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swift-custom-vision",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "CustomVisionCore", targets: ["CustomVisionCore"]),
+        .library(name: "CustomVisionHTTP", targets: ["CustomVisionHTTP"]),
+        .library(name: "ImagePrep", targets: ["ImagePrep"]),
+        .library(name: "CustomVisionDatasets", targets: ["CustomVisionDatasets"]),
+        .library(name: "CustomVisionTraining", targets: ["CustomVisionTraining"]),
+        .library(name: "CustomVisionServer", targets: ["CustomVisionServer"]),
+        .executable(name: "cvctl", targets: ["cvctl"]),
+        .executable(name: "cvserver", targets: ["cvserver"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries: each imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
+        ),
+
+        .target(name: "CustomVisionCore", swiftSettings: swiftSettings),
+        .target(
+            name: "CustomVisionHTTP",
+            dependencies: [
+                "CustomVisionCore", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "ImagePrep", dependencies: ["CTurboJPEG", "CPNG"], swiftSettings: swiftSettings),
+        .target(name: "CustomVisionDatasets", dependencies: ["CustomVisionCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "CustomVisionTraining",
+            dependencies: ["CustomVisionCore", "ImagePrep"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CustomVisionServer",
+            dependencies: [
+                "CustomVisionCore", "ImagePrep", "CustomVisionTraining",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cvserver",
+            dependencies: [
+                "CustomVisionServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CVCommands",
+            dependencies: [
+                "CustomVisionCore", "CustomVisionHTTP", "ImagePrep", "CustomVisionDatasets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "cvctl", dependencies: ["CVCommands"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "cvbench",
+            dependencies: [
+                "CustomVisionCore", "ImagePrep", "CustomVisionDatasets", "CustomVisionTraining", "CustomVisionHTTP",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "CVTestSupport",
+            dependencies: ["CustomVisionCore"],
+            path: "Tests/CVTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustomVisionCoreTests",
+            dependencies: ["CustomVisionCore", "CVTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustomVisionHTTPTests",
+            dependencies: ["CustomVisionHTTP", "CVTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ImagePrepTests", dependencies: ["ImagePrep", "CVTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CustomVisionDatasetsTests",
+            dependencies: ["CustomVisionDatasets", "CVTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustomVisionTrainingTests",
+            dependencies: ["CustomVisionTraining", "CustomVisionDatasets", "ImagePrep", "CVTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustomVisionServerTests",
+            dependencies: [
+                "CustomVisionServer", "CustomVisionHTTP", "CVTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CVCommandsTests",
+            dependencies: ["CVCommands", "CustomVisionServer", "CVTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,27 @@
+/// An axis-aligned rectangle in pixels: `x`, `y` of the top-left corner, `width`, `height`.
+public struct PixelRect: Hashable, Sendable, Codable {
+    public var x: Double
+    public var y: Double
+    public var width: Double
+    public var height: Double
+
+    /// Creates a rectangle from its top-left corner and size.
+    public init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    /// Creates a rectangle from two corners (`xmin`, `ymin`) – (`xmax`, `ymax`).
+    public init(xmin: Double, ymin: Double, xmax: Double, ymax: Double) {
+        self.init(x: xmin, y: ymin, width: xmax - xmin, height: ymax - ymin)
+    }
+
+    /// The right edge.
+    public var maxX: Double { x + width }
+    /// The bottom edge.
+    public var maxY: Double { y + height }
+    /// Width × height, zero for an empty or inverted rectangle.
+    public var area: Double { width > 0 && height > 0 ? width * height : 0 }
+}

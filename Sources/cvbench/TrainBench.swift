@@ -1,0 +1,3 @@
+enum TrainBench {
+    static func run(_ args: [String]) async throws { print("train bench: not yet implemented") }
+}

@@ -1,0 +1,13 @@
+// cvbench: the benchmarks `make bench` runs. Each suite lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
+import Foundation
+
+let suites: [String: @Sendable ([String]) async throws -> Void] = [
+    "prep": PrepBench.run,
+    "train": TrainBench.run,
+]
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first, let suite = suites[name] else {
+    FileHandle.standardError.write(Data("usage: cvbench \(suites.keys.sorted().joined(separator: "|")) [options]\n".utf8))
+    exit(64)
+}
+try await suite(Array(args.dropFirst()))

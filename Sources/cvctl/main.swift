@@ -1,0 +1,1 @@
+print("cvctl: not yet implemented")

@@ -1,0 +1,1 @@
+print("cvserver: not yet implemented")
