@@ -126,7 +126,7 @@ struct OutputFolder {
         }
         do {
             if options.images == .copy {
-                try manager.copyItem(at: image.path, to: target)
+                try manager.copyItem(at: image.path.resolvingSymlinksInPath(), to: target)  // the file, not a link
             } else {
                 try manager.createSymbolicLink(at: target, withDestinationURL: image.path.standardizedFileURL)
             }
