@@ -149,7 +149,15 @@ public enum DatasetVerifier {
 
     private static func findDuplicates(_ dataset: Dataset, into findings: inout [Finding]) {
         var bySize: [Int: [Int]] = [:]
+        var firstByPath: [String: Int] = [:]
         for (index, image) in dataset.images.enumerated() {
+            let path = image.path.standardizedFileURL.path
+            if let first = firstByPath[path] {
+                findings.append(Finding(.warning, "duplicateEntry", "image '\(image.path.lastPathComponent)' is "
+                    + "listed again (first at \(dataset.images[first].source))", at: image.source))
+                continue
+            }
+            firstByPath[path] = index
             guard let size = try? FileManager.default.attributesOfItem(atPath: image.path.path)[.size] as? Int else {
                 continue
             }
