@@ -69,6 +69,39 @@ struct FixtureReaderTests {
         expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
         #expect(red.source == CustomVisionDatasets.SourceLocation(file: "labels/train/red.txt"))
         expectBox(dataset.image(named: "green.png")?.regions.first?.box, 0, 0, 0.5, 0.5)
+        #expect(red.split == "train" && dataset.image(named: "green.png")?.split == "val")
+    }
+
+    @Test func readsRoboflowStyleSplitFolders() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("train: ../train/images\nval: ../valid/images\nnc: 1\nnames: ['cat']\n", to: "data.yaml")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "train/images/a.png")
+        try folder.write("0 0.5 0.5 0.2 0.2\n", to: "train/labels/a.txt")
+        try folder.copyImage("datasets/voc/JPEGImages/green.png", to: "valid/images/b.png")
+        try folder.write("0 0.5 0.5 0.4 0.4\n", to: "valid/labels/b.txt")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.map(\.split) == ["train", "val"])
+        #expect(dataset.images.map(\.regions.count) == [1, 1])
+        expectBox(dataset.images[1].regions.first?.box, 0.3, 0.3, 0.4, 0.4)
+    }
+
+    @Test func readsOneVOCFileWithItsImagesBesideTheAnnotationsFolder() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc/Annotations/red.xml"))
+        #expect(findings.isEmpty)
+        #expect(dataset.images.count == 1 && dataset.images[0].path.path.hasSuffix("voc/JPEGImages/red.png"))
+    }
+
+    @Test func warnsWhenVOCSizeDisagreesWithTheImage() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.write("<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
+            + "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax></bndbox>"
+            + "</object></annotation>", to: "a.xml")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.map(\.code) == ["sizeMismatch"] && findings.first?.location.line == 3)
+        #expect(dataset.images[0].width == 80 && dataset.images[0].height == 60)
+        expectBox(dataset.images[0].regions.first?.box, 0.1, 0.1, 0.4, 0.4)
     }
 
     @Test func readsTheTensorFlowDetectionCSV() throws {

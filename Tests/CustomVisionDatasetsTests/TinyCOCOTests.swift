@@ -17,6 +17,7 @@ struct TinyCOCOTests {
         #expect(dataset.regionCount == annotations)
         #expect(dataset.tags.count == 80)
         #expect(dataset.images.allSatisfy { $0.path.path.contains("/\(split)/") })
+        #expect(dataset.images.allSatisfy { $0.split == (split.hasPrefix("train") ? "train" : "val") })
         #expect(dataset.images.allSatisfy { FileManager.default.fileExists(atPath: $0.path.path) })
         #expect(dataset.images.allSatisfy { $0.regions.allSatisfy { $0.box.isInsideImage(tolerance: 1e-6) } })
     }
