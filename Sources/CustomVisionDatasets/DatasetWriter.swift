@@ -51,8 +51,9 @@ public enum DatasetWriter {
         case .csv: try CSVWriter.write(dataset, into: &output)
         case .manifest: try CSVWriter.writeManifest(dataset, into: &output)
         case .folders:
-            throw DatasetError(.unknownFormat, "writing folder-per-class is not supported; use csv or manifest",
-                               at: SourceLocation(file: folder.path))
+            throw DatasetError(
+                .unknownFormat, "writing folder-per-class is not supported; use csv or manifest",
+                at: SourceLocation(file: folder.path))
         }
         return output.findings
     }
@@ -136,7 +137,8 @@ struct OutputFolder {
     }
 
     mutating func warnDropped(_ what: String, _ image: DatasetImage, format: String) {
-        findings.append(Finding(.warning, "notRepresentable", "\(format) cannot hold \(what); dropped", at: image.source))
+        findings.append(
+            Finding(.warning, "notRepresentable", "\(format) cannot hold \(what); dropped", at: image.source))
     }
 
     /// A number as text: integers without a fraction, others at full precision.

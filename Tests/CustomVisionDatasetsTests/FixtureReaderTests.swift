@@ -15,7 +15,8 @@ struct FixtureReaderTests {
 
     @Test func detectsFormatsOfSingleFiles() throws {
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco/annotations/instances.json")) == .coco)
-        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco-normalized/annotations.json")) == .cocoNormalized)
+        #expect(
+            try DatasetFormat.detect(at: DatasetFixtures.url("coco-normalized/annotations.json")) == .cocoNormalized)
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("yolo/data.yaml")) == .yolo)
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("manifest/manifest.jsonl")) == .manifest)
     }
@@ -95,9 +96,10 @@ struct FixtureReaderTests {
     @Test func warnsWhenVOCSizeDisagreesWithTheImage() throws {
         let folder = try TemporaryFolder()
         try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
-        try folder.write("<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
-            + "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax></bndbox>"
-            + "</object></annotation>", to: "a.xml")
+        try folder.write(
+            "<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
+                + "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax></bndbox>"
+                + "</object></annotation>", to: "a.xml")
         let (dataset, findings) = try DatasetReader.read(at: folder.url)
         #expect(findings.map(\.code) == ["sizeMismatch"] && findings.first?.location.line == 3)
         #expect(dataset.images[0].width == 80 && dataset.images[0].height == 60)

@@ -40,8 +40,9 @@ struct RoundTripTests {
             #expect(back.width == image.width && back.height == image.height)
             #expect(back.regions.map(\.tag) == image.regions.map(\.tag))
             for (a, b) in zip(image.regions, back.regions) {
-                maxError = max(maxError, abs(a.box.left - b.box.left), abs(a.box.top - b.box.top),
-                               abs(a.box.width - b.box.width), abs(a.box.height - b.box.height))
+                maxError = max(
+                    maxError, abs(a.box.left - b.box.left), abs(a.box.top - b.box.top),
+                    abs(a.box.width - b.box.width), abs(a.box.height - b.box.height))
                 if format == .voc {
                     #expect(a.difficult == b.difficult && a.truncated == b.truncated)
                 }

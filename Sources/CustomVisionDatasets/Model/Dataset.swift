@@ -112,7 +112,8 @@ public struct DatasetRegion: Sendable, Hashable {
     public var isCrowd: Bool
 
     /// Creates a region.
-    public init(tag: String, box: BoundingBox, difficult: Bool = false, truncated: Bool = false, isCrowd: Bool = false) {
+    public init(tag: String, box: BoundingBox, difficult: Bool = false, truncated: Bool = false, isCrowd: Bool = false)
+    {
         self.tag = tag
         self.box = box
         self.difficult = difficult

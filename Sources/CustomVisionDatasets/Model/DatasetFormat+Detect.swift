@@ -3,8 +3,8 @@ import Foundation
 extension DatasetFormat {
     /// Recognises the format of a dataset folder or annotation file from its files and contents.
     ///
-    /// Files: `.xml` → VOC; `.json` → COCO, or normalized COCO when every box lies within 0…1 on images larger
-    /// than a pixel; `.jsonl` → manifest; `.csv` → CSV; `.yaml` → YOLO. Folders: `data.yaml`/`classes.txt` → YOLO;
+    /// Files: `.xml` → VOC; `.json` → COCO, or normalized COCO when every bbox value lies within 0…1;
+    /// `.jsonl` → manifest; `.csv` → CSV; `.yaml` → YOLO. Folders: `data.yaml`/`classes.txt` → YOLO;
     /// XML files → VOC; a COCO JSON → COCO; a `.jsonl` → manifest; a `.csv` → CSV; sub-folders of images → folders.
     /// - Throws: `DatasetError.unknownFormat` naming the path when nothing matches.
     public static func detect(at url: URL) throws -> DatasetFormat {
@@ -28,15 +28,19 @@ extension DatasetFormat {
         if extensions.contains("xml") { return .voc }
         if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }
         if extensions.contains("jsonl") { return .manifest }
-        if files.contains(where: { $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent().path == url.path }) {
+        if files.contains(where: {
+            $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent().path == url.path
+        }) {
             return .csv
         }
         let inFolders = files.contains {
-            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased()) && $0.deletingLastPathComponent().path != url.path
+            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased())
+                && $0.deletingLastPathComponent().path != url.path
         }
         if inFolders { return .folders }
-        throw DatasetError(.unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, folders)",
-                           at: place)
+        throw DatasetError(
+            .unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, folders)",
+            at: place)
     }
 
     /// `.cocoNormalized` when every bbox value is within 0…1 (and there is at least one), else `.coco`.

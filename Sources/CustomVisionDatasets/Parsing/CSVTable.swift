@@ -76,7 +76,8 @@ struct CSVTable: Sendable, Hashable {
             }
         }
         if inQuotes {
-            throw DatasetError(.malformed, "CSV: quoted field never closed", at: SourceLocation(file: file, line: quoteLine))
+            throw DatasetError(
+                .malformed, "CSV: quoted field never closed", at: SourceLocation(file: file, line: quoteLine))
         }
         endRow()
         return CSVTable(rows: rows)

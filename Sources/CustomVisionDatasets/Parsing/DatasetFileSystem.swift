@@ -63,7 +63,8 @@ struct DatasetFileSystem: Sendable {
         guard !cleaned.isEmpty, !cleaned.contains("\0") else {
             throw DatasetError(.invalidValue, "empty or invalid file name '\(written)'", at: place)
         }
-        let url = cleaned.hasPrefix("/")
+        let url =
+            cleaned.hasPrefix("/")
             ? URL(fileURLWithPath: cleaned).standardizedFileURL
             : base.appendingPathComponent(cleaned).standardizedFileURL
         if allowOutsideRoot { return url }
@@ -85,7 +86,8 @@ struct DatasetFileSystem: Sendable {
             return  // dangling link: treated as a missing file by the caller
         }
         guard isInside(real) else {
-            throw DatasetError(.pathEscape, "'\(written)' is a link to '\(real)', outside the dataset folder", at: place)
+            throw DatasetError(
+                .pathEscape, "'\(written)' is a link to '\(real)', outside the dataset folder", at: place)
         }
     }
 
@@ -99,8 +101,9 @@ struct DatasetFileSystem: Sendable {
     func listFiles(in folder: URL, recursive: Bool = true, maxDepth: Int = 24) throws -> [URL] {
         var result: [URL] = []
         var visited: Set<String> = []
-        try walk(folder.standardizedFileURL, depth: 0, recursive: recursive, maxDepth: maxDepth,
-                 visited: &visited, into: &result)
+        try walk(
+            folder.standardizedFileURL, depth: 0, recursive: recursive, maxDepth: maxDepth,
+            visited: &visited, into: &result)
         return result.sorted { $0.path < $1.path }
     }
 
@@ -136,8 +139,9 @@ struct DatasetFileSystem: Sendable {
             let mode = info.st_mode & S_IFMT
             if mode == S_IFDIR {
                 if recursive {
-                    try walk(url, depth: depth + 1, recursive: true, maxDepth: maxDepth, visited: &visited,
-                             into: &result)
+                    try walk(
+                        url, depth: depth + 1, recursive: true, maxDepth: maxDepth, visited: &visited,
+                        into: &result)
                 }
             } else if mode == S_IFREG {
                 result.append(url)
@@ -154,8 +158,9 @@ struct DatasetFileSystem: Sendable {
             throw DatasetError(code, "cannot open file", at: place)
         }
         guard Int(info.st_size) <= maxFileBytes else {
-            throw DatasetError(.fileTooLarge, "file is \(info.st_size) bytes, over the \(maxFileBytes)-byte limit",
-                               at: place)
+            throw DatasetError(
+                .fileTooLarge, "file is \(info.st_size) bytes, over the \(maxFileBytes)-byte limit",
+                at: place)
         }
         do {
             return try Data(contentsOf: url)
