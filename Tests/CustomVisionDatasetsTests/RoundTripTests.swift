@@ -81,6 +81,18 @@ struct RoundTripTests {
         }
     }
 
+    @Test func yoloKeepsTrainAndValSplits() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .yolo, to: folder.url)
+        let yaml = try String(contentsOf: folder.url.appendingPathComponent("data.yaml"), encoding: .utf8)
+        #expect(yaml.contains("train: images/train\nval: images/val\n"))
+        let (copy, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty)
+        #expect(copy.images.map(\.split) == dataset.images.map(\.split))
+        #expect(copy.images.map(\.split) == ["train", "val"])
+    }
+
     @Test func warnsWhenAFormatCannotHoldWholeImageTags() throws {
         let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
         let folder = try TemporaryFolder()

@@ -130,6 +130,17 @@ struct VerifierTests {
         #expect((object["summary"] as? [String: Any])?["imageCount"] as? Int == 75)
     }
 
+    @Test func reportsTagsMissingFromTheTagList() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(Self.png(100, 100), to: "a.png")
+        let image = DatasetImage(
+            path: folder.url.appendingPathComponent("a.png"), width: 100, height: 100,
+            regions: [DatasetRegion(tag: "ghost", box: Self.box(0.1, 0.1, 0.5, 0.5))], source: .init(file: "a.xml"))
+        let dataset = Dataset(root: folder.url, images: [image], tags: ["cat"])
+        let report = DatasetVerifier.verify(dataset, projectType: .detection, options: .init(checkFiles: false))
+        #expect(report.findings.filter { $0.code == "unknownCategory" }.map(\.location.file) == ["a.xml"])
+    }
+
     @Test func anEmptyDatasetIsAnError() {
         let report = DatasetVerifier.verify(Dataset(root: URL(fileURLWithPath: "/nowhere")), projectType: .detection)
         #expect(report.findings.map(\.code) == ["emptyDataset"])

@@ -53,7 +53,15 @@ public enum DatasetVerifier {
                     at: SourceLocation(file: dataset.root.path)))
         }
         var unlabeled = 0
+        let known = Set(dataset.tags)
         for image in dataset.images {
+            for tag in image.allTags where !known.isEmpty && !known.contains(tag) {
+                findings.append(
+                    Finding(
+                        .error, "unknownCategory",
+                        "image '\(image.path.lastPathComponent)' uses tag '\(tag)', "
+                            + "which is not among the dataset's tags", at: image.source))
+            }
             if options.checkFiles { checkFile(image, into: &findings) }
             checkLabels(image, projectType: projectType, unlabeled: &unlabeled, into: &findings)
         }
