@@ -91,16 +91,19 @@ struct HostileInputTests {
         #expect(findings.contains { $0.code == "unknownImage" })
     }
 
-    @Test func cocoReportsUnknownCategories() throws {
+    @Test func cocoReportsUnknownCategoriesAndShortBoxes() throws {
         let folder = try TemporaryFolder()
         try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
         let file = try folder.write(
             #"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
                 + #""categories": [{"id": 1, "name": "x"}], "#
-                + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
-        let (_, findings) = try DatasetReader.read(at: file, format: .coco)
-        #expect(findings.map(\.code) == ["unknownCategory"])
-        #expect(findings.first?.location.jsonPath == "$.annotations[0].category_id")
+                + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}, "#
+                + #"{"image_id": 1, "category_id": 1, "bbox": [1, 2, 3]}, "#
+                + #"{"image_id": 1, "category_id": 1, "bbox": [8, 6, 8, 6]}]}"#, to: "a.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.map(\.code) == ["unknownCategory", "invalidValue"])
+        #expect(findings.map(\.location.jsonPath) == ["$.annotations[0].category_id", "$.annotations[1].bbox"])
+        expectBox(dataset.images.first?.regions.first?.box, 0.1, 0.1, 0.1, 0.1)
     }
 
     @Test(arguments: [
@@ -168,6 +171,16 @@ struct HostileInputTests {
         let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: folder.url, format: .voc) }
         #expect(error?.code == .symlinkLoop)
         #expect(error?.location.file == "sub/loop")
+    }
+
+    @Test func listsAFolderReachedTwiceOnlyOnce() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(Self.goodXML, to: "v2/a.xml")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "v2/a.png")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("v3").path, withDestinationPath: "v2")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url, format: .voc)
+        #expect(dataset.images.count == 1 && findings.isEmpty)
     }
 
     @Test func reportsASelfReferencingLink() throws {

@@ -96,29 +96,32 @@ struct DatasetFileSystem: Sendable {
         return lstat(path, &info) == 0
     }
 
-    /// All regular files below `folder`, sorted by path, following links that stay inside the root.
-    /// - Throws: `.symlinkLoop` naming the link that leads back to a folder already visited.
+    /// All regular files below `folder`, sorted by path, following links that stay inside the root. A link to a
+    /// folder already listed (an alias, not a loop) is skipped so no file is listed twice.
+    /// - Throws: `.symlinkLoop` naming the link that leads back to one of its own parent folders.
     func listFiles(in folder: URL, recursive: Bool = true, maxDepth: Int = 24) throws -> [URL] {
         var result: [URL] = []
         var visited: Set<String> = []
         try walk(
-            folder.standardizedFileURL, depth: 0, recursive: recursive, maxDepth: maxDepth,
+            folder.standardizedFileURL, ancestors: [], recursive: recursive, maxDepth: maxDepth,
             visited: &visited, into: &result)
         return result.sorted { $0.path < $1.path }
     }
 
     private func walk(
-        _ folder: URL, depth: Int, recursive: Bool, maxDepth: Int, visited: inout Set<String>, into result: inout [URL]
+        _ folder: URL, ancestors: [String], recursive: Bool, maxDepth: Int, visited: inout Set<String>,
+        into result: inout [URL]
     ) throws {
         let place = location(folder)
         guard let real = Self.realPath(folder.path) else {
             let code: DatasetError.Code = errno == ELOOP ? .symlinkLoop : .io
             throw DatasetError(code, code == .symlinkLoop ? "symbolic link loop" : "cannot open folder", at: place)
         }
-        guard visited.insert(real).inserted else {
-            throw DatasetError(.symlinkLoop, "symbolic link loop: leads back to '\(real)'", at: place)
+        guard !ancestors.contains(real) else {
+            throw DatasetError(.symlinkLoop, "symbolic link loop: leads back to its parent folder '\(real)'", at: place)
         }
-        guard depth <= maxDepth else {
+        guard visited.insert(real).inserted else { return }
+        guard ancestors.count <= maxDepth else {
             throw DatasetError(.symlinkLoop, "folders nested deeper than \(maxDepth) levels", at: place)
         }
         let names: [String]
@@ -140,8 +143,8 @@ struct DatasetFileSystem: Sendable {
             if mode == S_IFDIR {
                 if recursive {
                     try walk(
-                        url, depth: depth + 1, recursive: true, maxDepth: maxDepth, visited: &visited,
-                        into: &result)
+                        url, ancestors: ancestors + [real], recursive: true, maxDepth: maxDepth,
+                        visited: &visited, into: &result)
                 }
             } else if mode == S_IFREG {
                 result.append(url)

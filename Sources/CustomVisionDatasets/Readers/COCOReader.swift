@@ -98,7 +98,6 @@ enum COCOReader {
                     path: located ?? base.appendingPathComponent(fileName), width: width, height: height,
                     source: image.location, split: split))
         }
-        let firstNew = dataset.images.count - indexByImage.count
 
         for annotation in try doc.array("annotations", required: false) {
             let imageID = try annotation.idKey("image_id")
@@ -115,15 +114,15 @@ enum COCOReader {
                     at: annotation.field("category_id").location)
                 continue
             }
-            guard index >= firstNew else { continue }
             guard let bbox = try annotation.optionalNumbers("bbox"), !bbox.isEmpty else {
                 if !dataset.images[index].tags.contains(tag) { dataset.images[index].tags.append(tag) }
                 continue
             }
             guard bbox.count == 4 else {
-                throw DatasetError(
-                    .invalidValue, "bbox has \(bbox.count) numbers, not 4",
+                context.error(
+                    "invalidValue", "bbox has \(bbox.count) numbers, not 4; annotation skipped",
                     at: annotation.field("bbox").location)
+                continue
             }
             let image = dataset.images[index]
             let box: BoundingBox
