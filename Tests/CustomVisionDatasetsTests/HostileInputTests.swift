@@ -91,6 +91,19 @@ struct HostileInputTests {
         #expect(findings.contains { $0.code == "unknownImage" })
     }
 
+    @Test func absolutePathsFromTheLabellingMachineFallBackToImagesInsideTheRoot() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "images/a.png")
+        let file = try folder.write(
+            #"{"images": [{"id": 1, "file_name": "/home/labeller/data/a.png", "width": 80, "height": 60}, "#
+                + #"{"id": 2, "file_name": "C:\\data\\a.png", "width": 80, "height": 60}], "#
+                + #""categories": [], "annotations": []}"#, to: "a.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(
+            dataset.images.map(\.path) == Array(repeating: folder.url.appendingPathComponent("images/a.png"), count: 2))
+    }
+
     @Test func cocoReportsUnknownCategoriesAndShortBoxes() throws {
         let folder = try TemporaryFolder()
         try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
