@@ -87,6 +87,24 @@ struct FixtureReaderTests {
         expectBox(dataset.images[1].regions.first?.box, 0.3, 0.3, 0.4, 0.4)
     }
 
+    @Test func readsRoboflowStyleCOCOWithOneFilePerSplit() throws {
+        let folder = try TemporaryFolder()
+        for (split, image) in [("train", "red.png"), ("valid", "green.png")] {
+            try folder.copyImage("datasets/coco/images/\(image)", to: "\(split)/\(image)")
+            try folder.write(
+                #"{"images": [{"id": 0, "file_name": "\#(image)", "width": 0, "height": 0}], "#
+                    + #""categories": [{"id": 0, "name": "shapes"}, {"id": 1, "name": "square"}], "#
+                    + #""annotations": [{"id": 0, "image_id": 0, "category_id": 1, "bbox": [0, 0, 10, 10]}]}"#,
+                to: "\(split)/_annotations.coco.json")
+        }
+        #expect(try DatasetFormat.detect(at: folder.url) == .coco)
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.map(\.split) == ["train", "val"])
+        #expect(dataset.images.map(\.width) == [80, 100])
+        expectBox(dataset.images[1].regions.first?.box, 0, 0, 0.1, 0.2)
+    }
+
     @Test func readsOneVOCFileWithItsImagesBesideTheAnnotationsFolder() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc/Annotations/red.xml"))
         #expect(findings.isEmpty)

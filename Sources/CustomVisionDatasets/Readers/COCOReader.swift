@@ -44,7 +44,10 @@ enum COCOReader {
         let doc = JSONCursor(value: json, file: name, path: "$")
         let base = file.deletingLastPathComponent()
         let hint = file.deletingPathExtension().lastPathComponent.split(separator: "_").last.map(String.init)
-        let split = ["train", "val", "test"].first { hint?.lowercased().hasPrefix($0) == true }
+        let folderSplits = ["train": "train", "valid": "val", "val": "val", "test": "test"]
+        let split =
+            ["train", "val", "test"].first { hint?.lowercased().hasPrefix($0) == true }
+            ?? folderSplits[base.lastPathComponent.lowercased()]  // Roboflow: train/_annotations.coco.json
 
         var tagByCategory: [String: String] = [:]
         for category in try doc.array("categories", required: false) {
