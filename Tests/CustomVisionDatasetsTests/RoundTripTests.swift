@@ -52,6 +52,22 @@ struct RoundTripTests {
         #expect(maxError <= 1e-6, "largest box difference \(maxError)")
     }
 
+    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv])
+    func awkwardTagNamesSurvive(format: DatasetFormat) throws {
+        var (original, _) = try DatasetReader.read(at: DatasetFixtures.url("voc"))
+        original.images[0].regions[0].tag = "a \"quoted\", <odd> & 'name'"
+        original.tags = original.allTags.filter { original.images.flatMap(\.regions).map(\.tag).contains($0) }
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(original, format: format, to: folder.url)
+        let (copy, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty)
+        #expect(Set(copy.allTags) == Set(original.allTags))
+        for image in original.images {
+            let back = try #require(copy.image(named: image.path.lastPathComponent))
+            #expect(back.regions.map(\.tag) == image.regions.map(\.tag))
+        }
+    }
+
     @Test(arguments: [DatasetFormat.csv, .manifest, .coco])
     func classificationRoundTripKeepsTags(format: DatasetFormat) throws {
         let (original, _) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
