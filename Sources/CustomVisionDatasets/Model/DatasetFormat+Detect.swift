@@ -45,12 +45,10 @@ extension DatasetFormat {
 
     /// `.cocoNormalized` when every bbox value is within 0…1 (and there is at least one), else `.coco`.
     static func cocoVariant(of url: URL) throws -> DatasetFormat {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError(.io, "cannot read file", at: SourceLocation(file: url.path))
-        }
+        let fs = try DatasetFileSystem(
+            root: url.deletingLastPathComponent(), allowOutsideRoot: true,
+            maxFileBytes: DatasetReader.Options().maxAnnotationBytes)
+        let data = try fs.read(url)
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw DatasetError(.malformed, "not a JSON object", at: SourceLocation(file: url.path))
         }
