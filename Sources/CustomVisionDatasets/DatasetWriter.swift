@@ -53,7 +53,7 @@ public enum DatasetWriter {
         case .folders:
             throw DatasetError(
                 .unknownFormat, "writing folder-per-class is not supported; use csv or manifest",
-                at: SourceLocation(file: folder.path))
+                at: DatasetLocation(file: folder.path))
         }
         return output.findings
     }

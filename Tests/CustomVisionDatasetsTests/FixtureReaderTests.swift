@@ -32,7 +32,7 @@ struct FixtureReaderTests {
         #expect(red.regions[0].difficult && !red.regions[0].truncated)
         expectBox(red.regions[1].box, 40.5 / 80, 0.5, 39.5 / 80, 0.5)
         #expect(red.regions[1].truncated && !red.regions[1].difficult)
-        #expect(red.source == CustomVisionDatasets.SourceLocation(file: "Annotations/red.xml", line: 3))
+        #expect(red.source == DatasetLocation(file: "Annotations/red.xml", line: 3))
         let green = try #require(dataset.image(named: "green.png"))
         #expect(green.source.file == "Annotations/green.xml")
         expectBox(green.regions.first?.box, 0, 0, 0.5, 0.5)
@@ -68,7 +68,7 @@ struct FixtureReaderTests {
         #expect(red.regions.map(\.tag) == ["cat", "dog"])
         expectBox(red.regions[0].box, 0.1, 0.1, 0.4, 0.4)
         expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
-        #expect(red.source == CustomVisionDatasets.SourceLocation(file: "labels/train/red.txt"))
+        #expect(red.source == DatasetLocation(file: "labels/train/red.txt"))
         expectBox(dataset.image(named: "green.png")?.regions.first?.box, 0, 0, 0.5, 0.5)
         #expect(red.split == "train" && dataset.image(named: "green.png")?.split == "val")
     }

@@ -9,7 +9,7 @@ extension DatasetFormat {
     /// - Throws: `DatasetError.unknownFormat` naming the path when nothing matches.
     public static func detect(at url: URL) throws -> DatasetFormat {
         let url = url.standardizedFileURL
-        let place = SourceLocation(file: url.path)
+        let place = DatasetLocation(file: url.path)
         if !DatasetReader.isDirectory(url) {
             switch url.pathExtension.lowercased() {
             case "xml": return .voc
@@ -50,7 +50,7 @@ extension DatasetFormat {
             maxFileBytes: DatasetReader.Options().maxAnnotationBytes)
         let data = try fs.read(url)
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DatasetError(.malformed, "not a JSON object", at: SourceLocation(file: url.path))
+            throw DatasetError(.malformed, "not a JSON object", at: DatasetLocation(file: url.path))
         }
         let boxes = (json["annotations"] as? [[String: Any]] ?? []).compactMap { $0["bbox"] as? [Double] }
         let values = boxes.flatMap { $0 }

@@ -47,8 +47,8 @@ struct DatasetFileSystem: Sendable {
     }
 
     /// A location naming `url`.
-    func location(_ url: URL, line: Int? = nil, jsonPath: String? = nil) -> SourceLocation {
-        SourceLocation(file: displayName(url), line: line, jsonPath: jsonPath)
+    func location(_ url: URL, line: Int? = nil, jsonPath: String? = nil) -> DatasetLocation {
+        DatasetLocation(file: displayName(url), line: line, jsonPath: jsonPath)
     }
 
     private func isInside(_ realPath: String) -> Bool {
@@ -58,7 +58,7 @@ struct DatasetFileSystem: Sendable {
     /// Resolves a path written in an annotation file, relative to `base` (a folder inside the root).
     /// - Throws: `DatasetError.pathEscape` when the path leaves the root (lexically, or through a symlink),
     ///   `.symlinkLoop` when it names a symlink loop.
-    func resolve(_ written: String, relativeTo base: URL, at place: SourceLocation) throws -> URL {
+    func resolve(_ written: String, relativeTo base: URL, at place: DatasetLocation) throws -> URL {
         let cleaned = written.replacingOccurrences(of: "\\", with: "/")
         guard !cleaned.isEmpty, !cleaned.contains("\0") else {
             throw DatasetError(.invalidValue, "empty or invalid file name '\(written)'", at: place)
@@ -77,7 +77,7 @@ struct DatasetFileSystem: Sendable {
     }
 
     /// Throws when an existing file is a symlink loop or a link leading outside the root.
-    func checkLink(_ url: URL, written: String, at place: SourceLocation) throws {
+    func checkLink(_ url: URL, written: String, at place: DatasetLocation) throws {
         guard !allowOutsideRoot, isSymlinkOrExists(url.path) else { return }
         guard let real = Self.realPath(url.path) else {
             if errno == ELOOP {

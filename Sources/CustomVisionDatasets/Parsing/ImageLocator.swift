@@ -38,7 +38,7 @@ struct ImageLocator {
     /// root (an absolute path from the labelling machine, `../x.jpg`) is never read: an image of the same name
     /// inside the root is used instead, and only when there is none is the escape an error.
     /// - Throws: `DatasetError.pathEscape` for a path leaving the root with no same-named image inside it.
-    mutating func locate(_ written: String, base: URL, hint: String? = nil, at place: SourceLocation) throws -> URL? {
+    mutating func locate(_ written: String, base: URL, hint: String? = nil, at place: DatasetLocation) throws -> URL? {
         var escape: DatasetError?
         do {
             let direct = try fs.resolve(written, relativeTo: base, at: place)

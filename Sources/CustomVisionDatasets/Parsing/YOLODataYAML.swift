@@ -19,7 +19,7 @@ struct YOLODataYAML: Sendable, Hashable {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         var index = 0
         func fail(_ message: String, line: Int) -> DatasetError {
-            DatasetError(.malformed, "YAML: \(message)", at: SourceLocation(file: file, line: line))
+            DatasetError(.malformed, "YAML: \(message)", at: DatasetLocation(file: file, line: line))
         }
         while index < lines.count {
             let lineNumber = index + 1
@@ -57,7 +57,7 @@ struct YOLODataYAML: Sendable, Hashable {
                 guard let n = Int(try scalar(value, line: lineNumber, file: file)), n >= 0 else {
                     throw DatasetError(
                         .invalidValue, "YAML: 'nc' must be a whole number",
-                        at: SourceLocation(file: file, line: lineNumber))
+                        at: DatasetLocation(file: file, line: lineNumber))
                 }
                 nc = n
             case "path": result.path = try scalar(value, line: lineNumber, file: file)
@@ -70,7 +70,7 @@ struct YOLODataYAML: Sendable, Hashable {
         if let nc, nc != result.names.count {
             throw DatasetError(
                 .invalidValue, "YAML: nc is \(nc) but names has \(result.names.count) entries",
-                at: SourceLocation(file: file))
+                at: DatasetLocation(file: file))
         }
         return result
     }
@@ -109,7 +109,7 @@ struct YOLODataYAML: Sendable, Hashable {
         }
         if quote != nil {
             throw DatasetError(
-                .malformed, "YAML: unterminated quoted string", at: SourceLocation(file: file, line: number))
+                .malformed, "YAML: unterminated quoted string", at: DatasetLocation(file: file, line: number))
         }
         while out.last == " " || out.last == "\t" || out.last == "\r" { out.removeLast() }
         return out
@@ -126,7 +126,7 @@ struct YOLODataYAML: Sendable, Hashable {
                     .replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
         }
         if s.hasPrefix("\"") || s.hasPrefix("'") || s.hasPrefix("[") || s.hasPrefix("{") {
-            throw DatasetError(.malformed, "YAML: unexpected value '\(s)'", at: SourceLocation(file: file, line: line))
+            throw DatasetError(.malformed, "YAML: unexpected value '\(s)'", at: DatasetLocation(file: file, line: line))
         }
         return s
     }
@@ -153,7 +153,7 @@ struct YOLODataYAML: Sendable, Hashable {
     }
 
     private static func flowNames(_ value: String, line: Int, file: String) throws -> [String] {
-        let place = SourceLocation(file: file, line: line)
+        let place = DatasetLocation(file: file, line: line)
         if value.hasPrefix("["), value.hasSuffix("]") {
             return try flowItems(String(value.dropFirst().dropLast())).map { try scalar($0, line: line, file: file) }
         }
@@ -178,19 +178,19 @@ struct YOLODataYAML: Sendable, Hashable {
             else {
                 throw DatasetError(
                     .malformed, "YAML: names entries must all be '- name' or all be 'index: name'",
-                    at: SourceLocation(file: file, line: line))
+                    at: DatasetLocation(file: file, line: line))
             }
             guard byIndex[key] == nil else {
                 throw DatasetError(
                     .invalidValue, "YAML: class index \(key) appears twice",
-                    at: SourceLocation(file: file, line: line))
+                    at: DatasetLocation(file: file, line: line))
             }
             byIndex[key] = try scalar(String(text[text.index(after: colon)...]), line: line, file: file)
         }
         guard byIndex.keys.sorted() == Array(0..<byIndex.count) else {
             throw DatasetError(
                 .invalidValue, "YAML: class indices of names must be 0..<\(byIndex.count)",
-                at: SourceLocation(file: file, line: lines.first?.1))
+                at: DatasetLocation(file: file, line: lines.first?.1))
         }
         return (0..<byIndex.count).map { byIndex[$0]! }
     }

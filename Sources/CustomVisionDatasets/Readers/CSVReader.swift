@@ -48,7 +48,7 @@ enum CSVReader {
         }
         var indexByFile: [String: Int] = [:]
         for row in table.rows.dropFirst() {
-            let place = SourceLocation(file: name, line: row.line)
+            let place = DatasetLocation(file: name, line: row.line)
             guard row.fields.count == header.count else {
                 context.error(
                     "invalidValue",
@@ -120,7 +120,7 @@ enum CSVReader {
     ) throws {
         let name = context.fs.displayName(file)
         for row in rows {
-            let place = SourceLocation(file: name, line: row.line)
+            let place = DatasetLocation(file: name, line: row.line)
             let written = row.fields[0].trimmingCharacters(in: .whitespaces)
             let located: URL?
             do {

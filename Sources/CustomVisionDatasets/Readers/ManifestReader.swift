@@ -16,7 +16,7 @@ enum ManifestReader {
             let name = context.fs.displayName(file)
             let lines = try context.fs.readText(file).split(separator: "\n", omittingEmptySubsequences: false)
             for (offset, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                let place = SourceLocation(file: name, line: offset + 1)
+                let place = DatasetLocation(file: name, line: offset + 1)
                 let object: Any
                 do {
                     object = try JSONSerialization.jsonObject(with: Data(line.utf8))

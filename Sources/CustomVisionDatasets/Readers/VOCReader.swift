@@ -34,11 +34,11 @@ enum VOCReader {
                 .malformed, "root element is <\(xml.name)>, not <annotation>",
                 at: .init(file: fileName, line: xml.line))
         }
-        let place = SourceLocation(file: fileName, line: xml.line)
+        let place = DatasetLocation(file: fileName, line: xml.line)
         let base = file.deletingLastPathComponent()
         let xmlStem = file.deletingPathExtension().lastPathComponent
         let written = xml.text(of: "filename").flatMap { $0.isEmpty ? nil : $0 } ?? xmlStem
-        let filePlace = SourceLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
+        let filePlace = DatasetLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
         var imageURL = try context.images.locate(written, base: base, at: filePlace)
         if imageURL == nil, written != xmlStem {
             imageURL = try context.images.locate(xmlStem, base: base, at: filePlace)
@@ -59,7 +59,7 @@ enum VOCReader {
                     "sizeMismatch",
                     "<size> is \(width)×\(height) but the image is "
                         + "\(header.width)×\(header.height); boxes are scaled by <size>",
-                    at: SourceLocation(file: fileName, line: xml.child("size")?.line))
+                    at: DatasetLocation(file: fileName, line: xml.child("size")?.line))
             }
             width = header.width
             height = header.height
@@ -69,7 +69,7 @@ enum VOCReader {
 
         var regions: [DatasetRegion] = []
         for object in xml.children("object") {
-            let objectPlace = SourceLocation(file: fileName, line: object.line)
+            let objectPlace = DatasetLocation(file: fileName, line: object.line)
             guard let name = object.text(of: "name"), !name.isEmpty else {
                 context.error("missingField", "<object> without a <name>; skipped", at: objectPlace)
                 continue

@@ -50,7 +50,7 @@ public enum DatasetVerifier {
             findings.append(
                 Finding(
                     .error, "emptyDataset", "the dataset has no images",
-                    at: SourceLocation(file: dataset.root.path)))
+                    at: DatasetLocation(file: dataset.root.path)))
         }
         var unlabeled = 0
         let known = Set(dataset.tags)
@@ -251,7 +251,7 @@ public enum DatasetVerifier {
             let count = counts[tag] ?? 0
             let place =
                 dataset.images.first { $0.allTags.contains(tag) }?.source
-                ?? SourceLocation(file: dataset.root.path)
+                ?? DatasetLocation(file: dataset.root.path)
             if count < minimum {
                 findings.append(
                     Finding(
