@@ -44,6 +44,15 @@ public enum DatasetWriter {
         _ dataset: Dataset, format: DatasetFormat, to folder: URL, options: Options = Options()
     ) throws -> [Finding] {
         var output = try OutputFolder(folder: folder.standardizedFileURL, dataset: dataset, options: options)
+        if [.voc, .coco, .csv].contains(format) {
+            for image in dataset.images where !image.regions.isEmpty && (image.width <= 0 || image.height <= 0) {
+                output.findings.append(
+                    Finding(
+                        .error, "unknownImageSize",
+                        "image '\(image.path.lastPathComponent)' has no known size: its pixel boxes are written as zero",
+                        at: image.source))
+            }
+        }
         switch format {
         case .voc: try VOCWriter.write(dataset, into: &output)
         case .coco, .cocoNormalized: try COCOWriter.write(dataset, normalized: format == .cocoNormalized, into: &output)

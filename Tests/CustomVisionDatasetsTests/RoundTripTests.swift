@@ -116,6 +116,17 @@ struct RoundTripTests {
         #expect(warnings.count == 3 && warnings.allSatisfy { $0.code == "notRepresentable" })
     }
 
+    @Test func reportsPixelBoxesOfImagesOfUnknownSize() throws {
+        var (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        dataset.images[0].width = 0
+        let folder = try TemporaryFolder()
+        let findings = try DatasetWriter.write(dataset, format: .voc, to: folder.url, options: .init(images: .none))
+        #expect(findings.map(\.code) == ["unknownImageSize"])
+        #expect(findings.first?.location.file == "labels/train/red.txt")
+        let yolo = try TemporaryFolder()
+        #expect(try DatasetWriter.write(dataset, format: .yolo, to: yolo.url, options: .init(images: .none)).isEmpty)
+    }
+
     @Test func refusesToOverwriteUnlessAsked() throws {
         let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
         let folder = try TemporaryFolder()
