@@ -64,7 +64,13 @@ struct RequestExecutor: Sendable {
     // MARK: - Sending with retries
 
     func send(_ operation: Operation) async throws -> (response: HTTPResponse, attempts: Int) {
-        let request = makeRequest(operation)
+        try await send(makeRequest(operation), operation: operation)
+    }
+
+    /// Sends `request` (built from `operation`, possibly adjusted) until it succeeds or the policy gives up.
+    func send(
+        _ request: HTTPRequest, operation: Operation
+    ) async throws -> (response: HTTPResponse, attempts: Int) {
         let policy = configuration.retryPolicy
         let stopwatch = Stopwatch(configuration.clock)
         var attempt = 0
