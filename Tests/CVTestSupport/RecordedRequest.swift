@@ -140,6 +140,9 @@ struct SocketReader {
     }
 
     mutating func readRequest(connectionID: Int) -> RecordedRequest? {
+        // Not HTTP (a TLS ClientHello starts with 0x16): close, as a plain server would fail the handshake.
+        if buffer.isEmpty, !fill() { return nil }
+        guard let first = buffer.first, (65...90).contains(first) else { return nil }
         guard let requestLine = readLine(), !requestLine.isEmpty else { return nil }
         let words = requestLine.split(separator: " ")
         guard words.count >= 2 else { return nil }
