@@ -183,8 +183,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private static func reason(_ status: Int) -> String {
-        [200: "OK", 202: "Accepted", 204: "No Content", 207: "Multi-Status", 400: "Bad Request", 401: "Unauthorized",
-         404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-         503: "Service Unavailable"][status] ?? "Status"
+        [
+            200: "OK", 202: "Accepted", 204: "No Content", 207: "Multi-Status", 400: "Bad Request", 401: "Unauthorized",
+            404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+            503: "Service Unavailable",
+        ][status] ?? "Status"
     }
 }

@@ -10,7 +10,8 @@ import Testing
         "Project": Project.self, "Domain": Domain.self, "Tag": Tag.self, "Image": Image.self,
         "ImageCreateSummary": ImageCreateSummary.self, "ImageFileCreateBatch": ImageFileCreateBatch.self,
         "ImageUrlCreateBatch": ImageUrlCreateBatch.self, "ImageIdCreateBatch": ImageIdCreateBatch.self,
-        "ImageRegionCreateBatch": ImageRegionCreateBatch.self, "ImageRegionCreateSummary": ImageRegionCreateSummary.self,
+        "ImageRegionCreateBatch": ImageRegionCreateBatch.self,
+        "ImageRegionCreateSummary": ImageRegionCreateSummary.self,
         "ImageTagCreateBatch": ImageTagCreateBatch.self, "ImageTagCreateSummary": ImageTagCreateSummary.self,
         "ImageMetadataUpdateSummary": ImageMetadataUpdateSummary.self, "Iteration": Iteration.self,
         "IterationPerformance": IterationPerformance.self, "ImagePerformance": ImagePerformance.self,
@@ -23,7 +24,8 @@ import Testing
 
     static let exampleFiles: [String] = {
         let root = FixturePaths.fixture("spec/examples")
-        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
+        let files =
+            FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
             .compactMap { ($0 as? URL)?.path }.filter { $0.hasSuffix(".json") } ?? []
         return files.map { String($0.dropFirst(root.path.count + 1)) }.sorted()
     }()
@@ -32,7 +34,8 @@ import Testing
         withKnownIssue { JSONTree.expectSame(["a": 1, "b": "x"], ["a": 1], at: "lost") }
         withKnownIssue { JSONTree.expectSame(["a": 1], ["a": 2], at: "changed") }
         withKnownIssue { JSONTree.expectSame(["a": "2019-06-17T17:27:59Z"], ["a": "2019-06-17T17:28:00Z"], at: "date") }
-        JSONTree.expectSame(["a": "2019-06-17T17:27:59.8484211Z", "b": NSNull()], ["a": "2019-06-17T17:27:59.848Z"], at: "ok")
+        JSONTree.expectSame(
+            ["a": "2019-06-17T17:27:59.8484211Z", "b": NSNull()], ["a": "2019-06-17T17:27:59.848Z"], at: "ok")
     }
 
     @Test func theExamplesAreAllThere() {
@@ -61,9 +64,10 @@ import Testing
             try roundTrip(body, schema: schema, spec: spec, at: "\(file) response \(status)")
             checked += 1
         }
-        let hasJSON = (example["responses"] as? [String: Any])?.values.contains {
-            (($0 as? [String: Any])?["body"]).map { !($0 is NSNull) && !($0 is String) } ?? false
-        } ?? false
+        let hasJSON =
+            (example["responses"] as? [String: Any])?.values.contains {
+                (($0 as? [String: Any])?["body"]).map { !($0 is NSNull) && !($0 is String) } ?? false
+            } ?? false
         #expect(checked > 0 || !hasJSON, "\(file): nothing was checked")
     }
 
@@ -73,7 +77,9 @@ import Testing
         if let ref = schema["$ref"] as? String {
             let type = try #require(Self.types[String(ref.split(separator: "/").last!)], "no model for \(ref)")
             reencoded = try Self.recode(type, original)
-        } else if schema["type"] as? String == "array", let ref = (schema["items"] as? [String: Any])?["$ref"] as? String {
+        } else if schema["type"] as? String == "array",
+            let ref = (schema["items"] as? [String: Any])?["$ref"] as? String
+        {
             let type = try #require(Self.types[String(ref.split(separator: "/").last!)], "no model for \(ref)")
             reencoded = try Self.recodeArray(type, original)
         } else {

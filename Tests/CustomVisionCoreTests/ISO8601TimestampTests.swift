@@ -22,9 +22,10 @@ import Testing
 
     @Test func decoderAcceptsEveryFractionLengthAndOffsets() throws {
         let decoder = CustomVisionJSON.makeDecoder()
-        let texts = (0...7).map { n in
-            "2017-12-19T15:56:10" + (n == 0 ? "" : "." + String(repeating: "0", count: n)) + "Z"
-        } + ["2017-12-19T16:56:10+01:00", "2017-12-19T15:56:10"]
+        let texts =
+            (0...7).map { n in
+                "2017-12-19T15:56:10" + (n == 0 ? "" : "." + String(repeating: "0", count: n)) + "Z"
+            } + ["2017-12-19T16:56:10+01:00", "2017-12-19T15:56:10"]
         for text in texts {
             let date = try decoder.decode([Date].self, from: Data("[\"\(text)\"]".utf8))[0]
             #expect(date == Date(timeIntervalSince1970: 1_513_698_970), "\(text)")

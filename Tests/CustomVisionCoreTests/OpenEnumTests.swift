@@ -17,7 +17,10 @@ import Testing
     }
 
     @Test func unknownValuesDecodeAndRoundTrip() throws {
-        let json = #"{"status":"Queued","export":"Cancelled","platform":"OpenVino","flavor":"ONNX16","code":"ErrorServerTimeOut","create":"ErrorImageDimensions","domain":"Segmentation","tag":"Hidden"}"#
+        let json =
+            #"{"status":"Queued","export":"Cancelled","platform":"OpenVino","flavor":"ONNX16","#
+                + #""code":"ErrorServerTimeOut","create":"ErrorImageDimensions","domain":"Segmentation","#
+                + #""tag":"Hidden"}"#
         let sample = try CustomVisionJSON.makeDecoder().decode(Sample.self, from: Data(json.utf8))
         #expect(sample.status.rawValue == "Queued")
         #expect(sample.code == CustomVisionErrorCode("ErrorServerTimeOut"))

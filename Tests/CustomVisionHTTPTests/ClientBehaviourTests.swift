@@ -21,8 +21,9 @@ import Testing
 
     @Test func aNonJSONErrorBodyBecomesAClearError() async throws {
         let server = try LoopbackHTTPServer { _ in
-            .response(status: 502, headers: [("Content-Type", "text/html"), ("x-ms-request-id", "abc")],
-                      body: Data("<html><body>Bad gateway</body></html>".utf8))
+            .response(
+                status: 502, headers: [("Content-Type", "text/html"), ("x-ms-request-id", "abc")],
+                body: Data("<html><body>Bad gateway</body></html>".utf8))
         }
         defer { server.stop() }
         let error = await #expect(throws: CustomVisionClientError.self) { try await client(server).getProjects() }
@@ -61,7 +62,9 @@ import Testing
         let server = try LoopbackHTTPServer { _ in .response(status: 200) }
         defer { server.stop() }
         let client = client(server)
-        let error = await #expect(throws: CustomVisionClientError.self) { try await client.getIterations(projectId: Self.project) }
+        let error = await #expect(throws: CustomVisionClientError.self) {
+            try await client.getIterations(projectId: Self.project)
+        }
         #expect(error?.kind == .invalidResponse)
         #expect(error?.message.contains("empty body") == true)
         // Operations without a result accept an empty 200 as well as 204.
@@ -71,7 +74,11 @@ import Testing
     @Test func unknownEnumValuesDecodeAndSurvive() async throws {
         let iteration = UUID()
         let server = try LoopbackHTTPServer { _ in
-            .json(200, #"[{"id":"\#(iteration)","name":"i","status":"Queued","trainingType":"Turbo","exportableTo":["OpenVino"],"classificationType":"Hierarchical","unknownField":1}]"#)
+            .json(
+                200,
+                #"[{"id":"\#(iteration)","name":"i","status":"Queued","trainingType":"Turbo","#
+                    + #""exportableTo":["OpenVino"],"classificationType":"Hierarchical","unknownField":1}]"#
+            )
         }
         defer { server.stop() }
         let iterations = try await client(server).getIterations(projectId: Self.project)
@@ -84,11 +91,16 @@ import Testing
 
     @Test func aPartialBatchReturnsItsSummary() async throws {
         let server = try LoopbackHTTPServer { _ in
-            .json(207, #"{"isBatchSuccessful":false,"images":[{"sourceUrl":"\"a.jpg\"","status":"OKDuplicate"},{"sourceUrl":"\"b.jpg\"","status":"ErrorImageFormat","image":null}]}"#)
+            .json(
+                207,
+                #"{"isBatchSuccessful":false,"images":[{"sourceUrl":"\"a.jpg\"","status":"OKDuplicate"},"#
+                    + #"{"sourceUrl":"\"b.jpg\"","status":"ErrorImageFormat","image":null}]}"#
+            )
         }
         defer { server.stop() }
         let summary = try await client(server).createImagesFromData(
-            projectId: Self.project, images: [ImageUpload(name: "a.jpg", data: Data([1])), ImageUpload(name: "b.jpg", data: Data([2]))])
+            projectId: Self.project,
+            images: [ImageUpload(name: "a.jpg", data: Data([1])), ImageUpload(name: "b.jpg", data: Data([2]))])
         #expect(summary.isBatchSuccessful == false)
         #expect(summary.images?.map(\.status) == [.okDuplicate, .errorImageFormat])
     }
@@ -123,8 +135,10 @@ import Testing
             try await client(server, logs: logs).createTag(projectId: Self.project, name: "x")
         }
         #expect(server.requests.first?.header("Training-Key") == Self.key, "the key is sent")
-        for text in [error.map(String.init(describing:)), error?.message, error?.localizedDescription,
-                     error2.map(String.init(describing:)), "\(String(reflecting: error))"].compactMap({ $0 }) {
+        for text in [
+            error.map(String.init(describing:)), error?.message, error?.localizedDescription,
+            error2.map(String.init(describing:)), "\(String(reflecting: error))",
+        ].compactMap({ $0 }) {
             #expect(!text.contains(Self.key), "\(text)")
         }
         #expect(error?.message.contains("***") == true)
@@ -175,7 +189,8 @@ import Testing
         let server = try LoopbackHTTPServer { _ in .hang }
         defer { server.stop() }
         let error = await #expect(throws: CustomVisionClientError.self) {
-            try await client(server, timeout: .milliseconds(300)).getIteration(projectId: Self.project, iterationId: Self.project)
+            try await client(server, timeout: .milliseconds(300)).getIteration(
+                projectId: Self.project, iterationId: Self.project)
         }
         #expect(error?.kind == .timeout)
         #expect(error?.curlCode == 28)

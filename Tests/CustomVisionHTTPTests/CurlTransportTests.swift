@@ -94,7 +94,9 @@ import Testing
     }
 
     @Test func aConnectionClosedMidBodyIsAPartialFile() async throws {
-        let server = try LoopbackHTTPServer { _ in .closeMidResponse(status: 200, declaredLength: 1000, sent: Data("{\"a\":".utf8)) }
+        let server = try LoopbackHTTPServer { _ in
+            .closeMidResponse(status: 200, declaredLength: 1000, sent: Data("{\"a\":".utf8))
+        }
         defer { server.stop() }
         let error = await #expect(throws: CurlError.self) { try await transport().send(get(server)) }
         #expect(error?.code == .partialFile)
@@ -124,7 +126,9 @@ import Testing
         let server = try LoopbackHTTPServer { _ in .closeWithoutResponse }
         defer { server.stop() }
         let url = URL(string: "https://127.0.0.1:\(server.port)/")!
-        let error = await #expect(throws: CurlError.self) { try await transport().send(HTTPRequest(method: .get, url: url)) }
+        let error = await #expect(throws: CurlError.self) {
+            try await transport().send(HTTPRequest(method: .get, url: url))
+        }
         #expect(error?.code == .sslConnectError)
     }
 
@@ -140,7 +144,8 @@ import Testing
     @Test func downloadsStreamIntoTheDestinationFile() async throws {
         let body = Self.pattern(megabytes: 24)
         let server = try LoopbackHTTPServer { request in
-            request.path == "/missing" ? .json(404, #"{"code":"NotFound","message":"gone"}"#) : .response(status: 200, body: body)
+            request.path == "/missing"
+                ? .json(404, #"{"code":"NotFound","message":"gone"}"#) : .response(status: 200, body: body)
         }
         defer { server.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-download-\(UUID())")
@@ -185,12 +190,16 @@ import Testing
         var headers = HTTPHeaders()
         headers.add("Training-Key", "k")
         _ = try await transport.send(
-            HTTPRequest(method: .patch, url: server.baseURL, headers: headers, body: .bytes(json, contentType: "application/json")))
+            HTTPRequest(
+                method: .patch, url: server.baseURL, headers: headers,
+                body: .bytes(json, contentType: "application/json")))
         _ = try await transport.send(
-            HTTPRequest(method: .post, url: server.baseURL, body: .multipart([
-                MultipartPart(name: "imageData", filename: "big.jpg", contentType: "image/jpeg", data: image),
-                MultipartPart(name: "imageData", filename: "empty.jpg", data: Data()),
-            ])))
+            HTTPRequest(
+                method: .post, url: server.baseURL,
+                body: .multipart([
+                    MultipartPart(name: "imageData", filename: "big.jpg", contentType: "image/jpeg", data: image),
+                    MultipartPart(name: "imageData", filename: "empty.jpg", data: Data()),
+                ])))
         _ = try await transport.send(HTTPRequest(method: .delete, url: server.baseURL))
         _ = try await transport.send(HTTPRequest(method: .post, url: server.baseURL))
 

@@ -21,7 +21,8 @@ import Testing
             let skip = Int(request.query("skip") ?? "0") ?? 0
             let take = Int(request.query("take") ?? "50") ?? 50
             let page = ids.dropFirst(skip).prefix(take)
-            return .json(200, "[" + page.map { #"{"id":"\#($0)","width":10,"height":10}"# }.joined(separator: ",") + "]")
+            return .json(
+                200, "[" + page.map { #"{"id":"\#($0)","width":10,"height":10}"# }.joined(separator: ",") + "]")
         }
         return (server, ids)
     }
@@ -30,7 +31,8 @@ import Testing
         let (server, ids) = try imageServer(count: 600)
         defer { server.stop() }
         var seen: [UUID] = []
-        for try await image in client(server).images(projectId: Self.project, taggingStatus: .tagged, orderBy: .oldest) {
+        for try await image in client(server).images(projectId: Self.project, taggingStatus: .tagged, orderBy: .oldest)
+        {
             seen.append(image.id)
         }
         #expect(seen == ids)
@@ -104,21 +106,27 @@ import Testing
             if request.path.hasSuffix("/export") {
                 let done = polls.next() >= 2
                 let uri = done ? #","downloadUri":"\#(blobs.baseURL.absoluteString)/model.zip""# : ""
-                return .json(200, #"[{"platform":"CoreML","status":"Done"},{"platform":"ONNX","flavor":"ONNX12","status":"\#(done ? "Done" : "Exporting")"\#(uri)}]"#)
+                return .json(
+                    200,
+                    #"[{"platform":"CoreML","status":"Done"},{"platform":"ONNX","flavor":"ONNX12","#
+                        + #""status":"\#(done ? "Done" : "Exporting")"\#(uri)}]"#
+                )
             }
             return .response(status: 200, body: artifact)
         }
         defer { server.stop() }
         let client = client(server)
         let export = try await client.waitForExport(
-            projectId: Self.project, iterationId: Self.iteration, platform: .onnx, flavor: .onnx12, pollInterval: .seconds(1))
+            projectId: Self.project, iterationId: Self.iteration, platform: .onnx, flavor: .onnx12,
+            pollInterval: .seconds(1))
         #expect(export.status == .done)
         #expect(server.requests.count == 3)
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-export-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = try await client.downloadExport(export, projectId: Self.project, to: directory.appendingPathComponent("m.zip"))
+        let file = try await client.downloadExport(
+            export, projectId: Self.project, to: directory.appendingPathComponent("m.zip"))
         #expect(try Data(contentsOf: file) == artifact)
         #expect(blobs.requests.first?.path == "/model.zip")
         #expect(blobs.requests.first?.header("Training-Key") == nil, "the key is not sent to another origin")
@@ -126,7 +134,8 @@ import Testing
         // A relative URI (VNET resources) goes through GetArtifact, with the key.
         var relative = export
         relative.downloadUri = "exports/m.zip"
-        let viaArtifact = try await client.downloadExport(relative, projectId: Self.project, to: directory.appendingPathComponent("a.zip"))
+        let viaArtifact = try await client.downloadExport(
+            relative, projectId: Self.project, to: directory.appendingPathComponent("a.zip"))
         #expect(try Data(contentsOf: viaArtifact) == artifact)
         let last = try #require(server.requests.last)
         #expect(last.path.hasSuffix("/artifacts") && last.query("path") == "exports/m.zip")

@@ -150,7 +150,8 @@ struct RequestExecutor: Sendable {
     func serviceError(_ operation: Operation, _ response: HTTPResponse, attempts: Int) -> CustomVisionClientError {
         let decoder = CustomVisionJSON.makeDecoder()
         struct Wrapped: Decodable { var error: CustomVisionError }
-        let body = (try? decoder.decode(CustomVisionError.self, from: response.body))
+        let body =
+            (try? decoder.decode(CustomVisionError.self, from: response.body))
             ?? (try? decoder.decode(Wrapped.self, from: response.body))?.error
         let message: String
         if let body {
@@ -217,7 +218,8 @@ struct RequestExecutor: Sendable {
         logger.debug(
             "→ \(request.method) \(redact(request.url.absoluteString))",
             metadata: [
-                "operation": "\(operation.id)", "attempt": "\(attempt)", "headers": "\(headers.joined(separator: ", "))",
+                "operation": "\(operation.id)", "attempt": "\(attempt)",
+                "headers": "\(headers.joined(separator: ", "))",
                 "body": "\(request.body.map { "\($0.payloadSize) bytes" } ?? "none")",
             ])
     }

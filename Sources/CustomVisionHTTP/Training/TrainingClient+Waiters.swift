@@ -30,7 +30,9 @@ extension TrainingClient {
             let exports = try await getExports(projectId: projectId, iterationId: iterationId)
             let export = exports.first { $0.platform == platform && (flavor == nil || $0.flavor == flavor) }
             let done = export?.status == .done || export?.status == .failed
-            return (done ? export : nil, "the \(platform.rawValue) export is \(export?.status?.rawValue ?? "not listed")")
+            return (
+                done ? export : nil, "the \(platform.rawValue) export is \(export?.status?.rawValue ?? "not listed")"
+            )
         }
     }
 

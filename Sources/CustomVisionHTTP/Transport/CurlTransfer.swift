@@ -130,7 +130,9 @@ final class CurlTransfer: @unchecked Sendable {
                 try check(curl_mime_name(handle, part.name))
                 if !part.data.isEmpty {  // an empty part needs no data call
                     try part.data.withUnsafeBytes { buffer in
-                        try check(curl_mime_data(handle, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count))
+                        try check(
+                            curl_mime_data(
+                                handle, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count))
                     }
                 }
                 if let filename = part.filename { try check(curl_mime_filename(handle, filename)) }
