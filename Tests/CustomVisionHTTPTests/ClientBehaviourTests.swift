@@ -121,6 +121,17 @@ import Testing
         #expect(server.requests.isEmpty)
     }
 
+    @Test func aKeyWithALineBreakIsRefusedWithoutSendingOrShowingIt() async throws {
+        let server = try LoopbackHTTPServer { _ in .json(200, "[]") }
+        defer { server.stop() }
+        let forged = "abc\r\nX-Injected: 1"
+        let client = TrainingClient(endpoint: server.baseURL, key: forged)
+        let error = await #expect(throws: CustomVisionClientError.self) { try await client.getProjects() }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error.map { !String(describing: $0).contains("abc") } == true)
+        #expect(server.requests.isEmpty)
+    }
+
     @Test func theKeyNeverAppearsInErrorsOrLogs() async throws {
         let logs = LogCapture()
         let server = try LoopbackHTTPServer { request in

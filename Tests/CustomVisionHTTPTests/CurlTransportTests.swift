@@ -41,6 +41,22 @@ import Testing
         #expect(server.requests.map(\.connectionID) == [1, 1, 1, 1, 1])
     }
 
+    @Test func loopbackRoundTripsAreFastOnAReusedConnection() async throws {
+        let server = try LoopbackHTTPServer { _ in .json(200, #"{"ok":true}"#) }
+        defer { server.stop() }
+        let transport = transport()
+        _ = try await transport.send(get(server))
+        let clock = ContinuousClock()
+        let count = 200
+        let elapsed = try await clock.measure {
+            for _ in 0..<count { _ = try await transport.send(get(server)) }
+        }
+        let perRequest = elapsed / count
+        print("CurlTransport loopback GET: \(perRequest) per request over \(count) requests")
+        #expect(perRequest < .milliseconds(25))
+        #expect(server.connectionCount == 1)
+    }
+
     @Test func concurrentTransfersRunTogetherOffTheCooperativePool() async throws {
         let server = try LoopbackHTTPServer { _ in .delayed(.milliseconds(500), .json(200, "{}")) }
         defer { server.stop() }

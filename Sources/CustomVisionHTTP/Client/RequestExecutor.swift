@@ -71,6 +71,12 @@ struct RequestExecutor: Sendable {
     func send(
         _ request: HTTPRequest, operation: Operation
     ) async throws -> (response: HTTPResponse, attempts: Int) {
+        // A line break in the key would let it forge headers; say so without showing the key.
+        guard !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw CustomVisionClientError(
+                kind: .invalidRequest, operationID: operation.id,
+                message: "the \(keyHeader) contains control characters", attempts: 0)
+        }
         let policy = configuration.retryPolicy
         let stopwatch = Stopwatch(configuration.clock)
         var attempt = 0
