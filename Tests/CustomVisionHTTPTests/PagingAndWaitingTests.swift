@@ -140,5 +140,13 @@ import Testing
         let last = try #require(server.requests.last)
         #expect(last.path.hasSuffix("/artifacts") && last.query("path") == "exports/m.zip")
         #expect(last.header("Training-Key") == "paging-key")
+
+        // Images served by the endpoint itself get the key; the bytes stream into the file.
+        let image = try await client.downloadImage(
+            server.baseURL.absoluteString + "/images/original/1.jpg", projectId: Self.project,
+            to: directory.appendingPathComponent("1.jpg"))
+        #expect(try Data(contentsOf: image) == artifact)
+        #expect(server.requests.last?.path == "/images/original/1.jpg")
+        #expect(server.requests.last?.header("Training-Key") == "paging-key")
     }
 }
