@@ -184,7 +184,7 @@ struct RequestExecutor: Sendable {
         }
         return CustomVisionClientError(
             kind: .transport, operationID: operation.id, message: redact(String(describing: error)),
-            attempts: attempts, underlyingError: error as? any Error & Sendable)
+            attempts: attempts, underlyingError: error)
     }
 
     static func requestID(_ headers: HTTPHeaders) -> String? {
