@@ -81,6 +81,19 @@ import Testing
         #expect(ticker < elapsed, "the ticker (\(ticker)) had to wait for the transfers (\(elapsed))")
     }
 
+    @Test func requestsCanGoThroughAProxy() async throws {
+        let proxy = try LoopbackHTTPServer { _ in .json(200, #"{"via":"proxy"}"#) }
+        defer { proxy.stop() }
+        var configuration = CurlTransport.Configuration()
+        configuration.proxy = proxy.baseURL.absoluteString
+        let transport = CurlTransport(configuration: configuration)
+        // Port 1 on loopback has no server: only the proxy can answer.
+        let response = try await transport.send(
+            HTTPRequest(method: .get, url: URL(string: "http://127.0.0.1:1/x?a=1")!))
+        #expect(response.status == 200)
+        #expect(proxy.requests.first?.target == "http://127.0.0.1:1/x?a=1", "a proxy gets the absolute URI")
+    }
+
     @Test func aHangingServerTimesOut() async throws {
         let server = try LoopbackHTTPServer { _ in .hang }
         defer { server.stop() }

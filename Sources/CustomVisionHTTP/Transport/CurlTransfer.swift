@@ -79,6 +79,7 @@ final class CurlTransfer: @unchecked Sendable {
         if let caBundlePath = configuration.caBundlePath {
             try check(cv_easy_setopt_string(easy, CURLOPT_CAINFO, caBundlePath))
         }
+        if let proxy = configuration.proxy { try check(cv_easy_setopt_string(easy, CURLOPT_PROXY, proxy)) }
         try check(cv_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
         try check(cv_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
         try errorBuffer.withUnsafeMutableBufferPointer {
