@@ -19,7 +19,7 @@ public enum ImageDecoder {
     /// - Throws: `ImagePrepError` with `.empty`, `.truncated`, `.corrupt`, `.unsupportedFormat(_:)`,
     ///   `.tooManyPixels`.
     public static func decode(_ bytes: [UInt8], options: DecodeOptions) throws -> RGBImage {
-        try decodeWithHeader(bytes, options: options).image
+        try decodeWithHeader(bytes, options: options).image.rgb
     }
 
     /// Decodes and also returns the header (stored size, orientation) so boxes can follow the orientation.
@@ -27,7 +27,7 @@ public enum ImageDecoder {
     /// minimum upright size to decode at (overriding `options.minimumSize`), or nil.
     static func decodeWithHeader(
         _ bytes: [UInt8], options: DecodeOptions, plan: (ImageHeader) throws -> (width: Int, height: Int)? = { _ in nil }
-    ) throws -> (image: RGBImage, header: ImageHeader) {
+    ) throws -> (image: PixelPlanes, header: ImageHeader) {
         guard !bytes.isEmpty else { throw ImagePrepError(.empty, "the file has no bytes") }
         guard let format = ImageFormat.detect(bytes) else {
             throw ImagePrepError(.corrupt, "not a JPEG, PNG, GIF, BMP, WEBP or TIFF image (unknown signature)")

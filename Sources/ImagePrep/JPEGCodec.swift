@@ -7,7 +7,7 @@ enum JPEGCodec {
     /// Returns the stored-orientation image and the header.
     static func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
-    ) throws -> (RGBImage, ImageHeader) {
+    ) throws -> (PixelPlanes, ImageHeader) {
         guard let handle = tjInitDecompress() else { throw ImagePrepError(.corrupt, "cannot start libjpeg-turbo") }
         defer { tjDestroy(handle) }
         var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
@@ -28,8 +28,9 @@ enum JPEGCodec {
         let outW = Int((Int(width) * num + denom - 1) / denom)
         let outH = Int((Int(height) * num + denom - 1) / denom)
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
-        let channels = isCMYK ? 4 : 3
-        let format = isCMYK ? TJPF_CMYK : TJPF_RGB
+        let isGray = colorspace == Int32(TJCS_GRAY.rawValue)
+        let channels = isCMYK ? 4 : (isGray ? 1 : 3)
+        let format = isCMYK ? TJPF_CMYK : (isGray ? TJPF_GRAY : TJPF_RGB)
         var failure: ImagePrepError?
         var pixels = [UInt8](unsafeUninitializedCapacity: outW * outH * channels) { buffer, count in
             let rc = tjDecompress2(handle, bytes.baseAddress, UInt(bytes.count), buffer.baseAddress, Int32(outW), 0,
@@ -39,7 +40,7 @@ enum JPEGCodec {
         }
         if let failure { throw failure }
         if isCMYK { pixels = cmykToRGB(pixels) }
-        return (RGBImage(width: outW, height: outH, pixels: pixels), header)
+        return (PixelPlanes(width: outW, height: outH, channels: isCMYK ? 3 : channels, pixels: pixels), header)
     }
 
     /// The smallest of 1/8, 1/4, 1/2 (else 1/1) leaving the upright image at least `options.minimumSize`.
@@ -95,3 +96,4 @@ enum JPEGCodec {
         return Array(UnsafeBufferPointer(start: output, count: Int(size)))
     }
 }
+
