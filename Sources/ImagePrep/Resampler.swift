@@ -85,6 +85,20 @@ enum Resampler {
                 count[xx] = Int32(padded ? taps : window.fixed.count)
             }
         }
+
+        /// Calls `body` with pointers to the weights, starts and counts (valid only inside `body`).
+        func withPointers(
+            _ body: (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int32>) -> Void
+        ) {
+            weights.withUnsafeBufferPointer { w in
+                start.withUnsafeBufferPointer { s in
+                    count.withUnsafeBufferPointer { c in
+                        guard let w0 = w.baseAddress, let s0 = s.baseAddress, let c0 = c.baseAddress else { return }
+                        body(w0, s0, c0)
+                    }
+                }
+            }
+        }
     }
 
     /// Resizes `image` to `width` × `height`.
@@ -147,38 +161,26 @@ enum Resampler {
         _ src: UnsafeBufferPointer<UInt8>, inWidth: Int, rows: Range<Int>, kernel: Kernel,
         into dst: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let outWidth = kernel.start.count
-        let taps = kernel.taps
-        guard let source = src.baseAddress, let output = dst.baseAddress else { return }
-        kernel.weights.withUnsafeBufferPointer { weights in
-            kernel.start.withUnsafeBufferPointer { starts in
-                kernel.count.withUnsafeBufferPointer { counts in
-                    guard let w0 = weights.baseAddress, let s0 = starts.baseAddress, let c0 = counts.baseAddress
-                    else { return }
-                    var d = output
-                    for y in rows {
-                        let row = source + y &* inWidth &* 3
-                        var w = w0
-                        for xx in 0..<outWidth {
-                            var r: Int32 = 1 << 21, g: Int32 = 1 << 21, b: Int32 = 1 << 21
-                            var s = row + Int(s0[xx]) &* 3
-                            let n = Int(c0[xx])
-                            var t = 0
-                            while t < n {
-                                let k = w[t]
-                                r = r &+ Int32(s[0]) &* k
-                                g = g &+ Int32(s[1]) &* k
-                                b = b &+ Int32(s[2]) &* k
-                                s += 3
-                                t &+= 1
-                            }
-                            d[0] = clip8(r)
-                            d[1] = clip8(g)
-                            d[2] = clip8(b)
-                            d += 3
-                            w += taps
-                        }
+        guard let source = src.baseAddress, var d = dst.baseAddress else { return }
+        kernel.withPointers { w0, s0, c0 in
+            for y in rows {
+                let row = source + y &* inWidth &* 3
+                var w = w0
+                for xx in 0..<kernel.start.count {
+                    var r: Int32 = 1 << 21, g: Int32 = 1 << 21, b: Int32 = 1 << 21
+                    var s = row + Int(s0[xx]) &* 3
+                    for t in 0..<Int(c0[xx]) {
+                        let k = w[t]
+                        r = r &+ Int32(s[0]) &* k
+                        g = g &+ Int32(s[1]) &* k
+                        b = b &+ Int32(s[2]) &* k
+                        s += 3
                     }
+                    d[0] = clip8(r)
+                    d[1] = clip8(g)
+                    d[2] = clip8(b)
+                    d += 3
+                    w += kernel.taps
                 }
             }
         }
@@ -232,26 +234,18 @@ enum Resampler {
         _ src: UnsafeBufferPointer<UInt8>, inWidth: Int, rows: Range<Int>, kernel: Kernel,
         into dst: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let outWidth = kernel.start.count
-        let taps = kernel.taps
         guard let source = src.baseAddress, var d = dst.baseAddress else { return }
-        kernel.weights.withUnsafeBufferPointer { weights in
-            kernel.start.withUnsafeBufferPointer { starts in
-                kernel.count.withUnsafeBufferPointer { counts in
-                    guard let w0 = weights.baseAddress, let s0 = starts.baseAddress, let c0 = counts.baseAddress
-                    else { return }
-                    for y in rows {
-                        let row = source + y &* inWidth
-                        var w = w0
-                        for xx in 0..<outWidth {
-                            var v: Int32 = 1 << 21
-                            let s = row + Int(s0[xx])
-                            for t in 0..<Int(c0[xx]) { v = v &+ Int32(s[t]) &* w[t] }
-                            d.pointee = clip8(v)
-                            d += 1
-                            w += taps
-                        }
-                    }
+        kernel.withPointers { w0, s0, c0 in
+            for y in rows {
+                let row = source + y &* inWidth
+                var w = w0
+                for xx in 0..<kernel.start.count {
+                    var v: Int32 = 1 << 21
+                    let s = row + Int(s0[xx])
+                    for t in 0..<Int(c0[xx]) { v = v &+ Int32(s[t]) &* w[t] }
+                    d.pointee = clip8(v)
+                    d += 1
+                    w += kernel.taps
                 }
             }
         }
