@@ -26,7 +26,8 @@ public enum ImageDecoder {
     /// `plan` sees the header before any pixel is allocated: it may throw to refuse the image, and it returns the
     /// minimum upright size to decode at (overriding `options.minimumSize`), or nil.
     static func decodeWithHeader(
-        _ bytes: [UInt8], options: DecodeOptions, plan: (ImageHeader) throws -> (width: Int, height: Int)? = { _ in nil }
+        _ bytes: [UInt8], options: DecodeOptions,
+        plan: (ImageHeader) throws -> (width: Int, height: Int)? = { _ in nil }
     ) throws -> (image: PixelPlanes, header: ImageHeader) {
         guard !bytes.isEmpty else { throw ImagePrepError(.empty, "the file has no bytes") }
         guard let format = ImageFormat.detect(bytes) else {
@@ -38,7 +39,8 @@ public enum ImageDecoder {
         }
         let (stored, header) = try bytes.withUnsafeBufferPointer { b in
             format == .jpeg
-                ? try JPEGCodec.decode(b, options: options, plan: plan) : try PNGCodec.decode(b, options: options, plan: plan)
+                ? try JPEGCodec.decode(b, options: options, plan: plan)
+                : try PNGCodec.decode(b, options: options, plan: plan)
         }
         let image = options.applyOrientation ? header.orientation.apply(to: stored) : stored
         return (image, header)

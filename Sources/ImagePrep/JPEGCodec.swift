@@ -47,7 +47,8 @@ enum JPEGCodec {
     static func scale(_ header: ImageHeader, _ options: DecodeOptions) -> (Int, Int) {
         guard let target = options.minimumSize else { return (1, 1) }
         let (w, h) = header.orientedSize
-        for denom in [8, 4, 2] where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
+        for denom in [8, 4, 2]
+        where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
             return (1, denom)
         }
         return (1, 1)
@@ -81,7 +82,9 @@ enum JPEGCodec {
 
     /// Encodes RGB pixels as a baseline JPEG with 4:2:0 chroma subsampling.
     static func encode(_ image: RGBImage, quality: Int) throws -> [UInt8] {
-        guard let handle = tjInitCompress() else { throw ImagePrepError(.encodingFailed, "cannot start libjpeg-turbo") }
+        guard let handle = tjInitCompress() else {
+            throw ImagePrepError(.encodingFailed, "cannot start libjpeg-turbo")
+        }
         defer { tjDestroy(handle) }
         var output: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0

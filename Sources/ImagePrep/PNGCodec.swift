@@ -14,7 +14,9 @@ enum PNGCodec {
         }
         defer { png_image_free(&image) }
         let header = ImageHeader(format: .png, width: Int(image.width), height: Int(image.height))
-        guard header.width > 0, header.height > 0 else { throw ImagePrepError(.corrupt, "PNG header gives a zero size") }
+        guard header.width > 0, header.height > 0 else {
+            throw ImagePrepError(.corrupt, "PNG header gives a zero size")
+        }
         guard header.pixelCount <= options.maxPixels else { throw JPEGCodec.tooManyPixels(header, options) }
         _ = try plan(header)
 
