@@ -47,16 +47,26 @@ enum JPEGCodec {
     static func scale(_ header: ImageHeader, _ options: DecodeOptions) -> (Int, Int) {
         guard let target = options.minimumSize else { return (1, 1) }
         let (w, h) = header.orientedSize
-        for denom in [8, 4, 2]
+        for denom in supportedReductions
         where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
             return (1, denom)
         }
         return (1, 1)
     }
 
+    /// 8, 4, 2 — those of the power-of-two reductions the library reports in `tjGetScalingFactors` (all of them
+    /// in every libjpeg-turbo release; checked rather than assumed). The M/8 factors in between are not used: they
+    /// cost quality in the resize that follows.
+    static let supportedReductions: [Int] = {
+        var count: Int32 = 0
+        guard let factors = tjGetScalingFactors(&count) else { return [] }
+        let available = (0..<Int(count)).map { (Int(factors[$0].num), Int(factors[$0].denom)) }
+        return [8, 4, 2].filter { d in available.contains { $0.0 * d == $0.1 } }
+    }()
+
     static func tooManyPixels(_ header: ImageHeader, _ options: DecodeOptions) -> ImagePrepError {
-        ImagePrepError(.tooManyPixels,
-            "\(header.format) declares \(header.width)×\(header.height) pixels, over the limit of \(options.maxPixels)")
+        ImagePrepError(.tooManyPixels, "\(header.format) declares \(header.width)×\(header.height) pixels, "
+            + "over the limit of \(options.maxPixels)")
     }
 
     private static func dataError(_ handle: tjhandle, _ bytes: UnsafeBufferPointer<UInt8>) -> ImagePrepError {
