@@ -55,14 +55,17 @@ def run(folder, limit, label, repeats):
     for tool, fn in [("pillow", pillow_prepare), ("simplejpeg+opencv", simplejpeg_prepare)]:
         for p in paths[:5]:  # warm-up
             fn(p)
-        seconds = math.inf
+        seconds, cpu = math.inf, math.inf
         for _ in range(repeats):  # best of N, as cvbench prep: the machine is shared
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for p in paths:
                 fn(p)
-            seconds = min(seconds, time.perf_counter() - start)
+            wall = time.perf_counter() - start
+            if wall < seconds:
+                seconds, cpu = wall, time.process_time() - cpu_start
         print(json.dumps({"tool": tool, "label": label, "threads": 1, "images": len(paths), "seconds": seconds,
-                          "imagesPerSecond": len(paths) / seconds}, sort_keys=True), flush=True)
+                          "imagesPerSecond": len(paths) / seconds, "cpuSeconds": cpu,
+                          "imagesPerCPUSecond": len(paths) / cpu}, sort_keys=True), flush=True)
 
 
 def make_large(src, dst, count):
@@ -92,7 +95,8 @@ def report(path):
         rows_here = [r for r in rows if r["label"] == label]
         print(f"\n== {label} ({rows_here[0]['images']} images; images/s, best of the runs) ==")
         for (tool, threads), r in sorted(by.items()):
-            print(f"  {tool:20s} threads={threads}  {r['imagesPerSecond']:9.1f} images/s  ({r['seconds']:.3f} s)")
+            print(f"  {tool:20s} threads={threads}  {r['imagesPerSecond']:9.1f} images/s  ({r['seconds']:.3f} s wall)"
+                  f"  {r['imagesPerCPUSecond']:9.1f} images/CPU-s  (parallelism {r['cpuSeconds'] / r['seconds']:.2f})")
         kind = "large" if "large" in label else "neu"
         t_sj, t_pil = TARGETS[kind]
         for ours in ["imageprep", "imageprep+mallopt"]:
@@ -100,15 +104,19 @@ def report(path):
             if not single:
                 continue
             checks = []
-            if ("simplejpeg+opencv", 1) in by:
-                checks.append(("1 thread vs simplejpeg+opencv",
-                               single["imagesPerSecond"] / by[("simplejpeg+opencv", 1)]["imagesPerSecond"], t_sj))
-            if ("pillow", 1) in by:
-                checks.append(("1 thread vs Pillow",
-                               single["imagesPerSecond"] / by[("pillow", 1)]["imagesPerSecond"], t_pil))
+            for base, target in [("simplejpeg+opencv", t_sj), ("pillow", t_pil)]:
+                if (base, 1) in by:
+                    other = by[(base, 1)]
+                    checks.append((f"1 thread vs {base}", single["imagesPerSecond"] / other["imagesPerSecond"], target))
+                    per_cpu = single["imagesPerCPUSecond"] / other["imagesPerCPUSecond"]
+                    checks.append(("  same, per CPU-second", per_cpu, target))
             if (ours, 2) in by:
                 scaling = by[(ours, 2)]["imagesPerSecond"] / single["imagesPerSecond"]
                 checks.append(("2 threads vs own 1 thread", scaling, THREAD_SCALING_TARGET))
+                # On a shared machine wall time hides the scaling; 2 x (per-CPU-second ratio) is what 2 idle cores
+                # would give, as long as the workers do not serialize (parallelism near 2 shows they do not).
+                per_cpu = 2 * by[(ours, 2)]["imagesPerCPUSecond"] / single["imagesPerCPUSecond"]
+                checks.append(("  same, projected from CPU time", per_cpu, THREAD_SCALING_TARGET))
             print(f"  {ours}:")
             for name, ratio, target in checks:
                 ok = ratio >= target
