@@ -1,9 +1,11 @@
 import Synchronization
 
 /// Separable convolution resampling with a triangle (bilinear) kernel whose support grows with the reduction
-/// factor: an antialiased filter when shrinking, plain bilinear interpolation when enlarging. Weights are computed
-/// once per axis and applied in 22-bit fixed point, the scheme Pillow's `resize(…, BILINEAR)` uses, so results
-/// match that reference to within rounding.
+/// factor: an antialiased filter when shrinking, plain bilinear interpolation when enlarging — the filter of
+/// Pillow's `resize(…, BILINEAR)`. Weights are computed once per (input size, output size) and cached; the general
+/// horizontal passes apply them in 22-bit fixed point as Pillow does, the vertical pass and the 2-tap (enlarging)
+/// horizontal pass in 14-bit fixed point so the compiler can vectorize them. Results match Pillow within ±2 levels
+/// (tested on real photos).
 enum Resampler {
     private static let precisionBits = 22
 
