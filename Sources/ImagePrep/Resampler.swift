@@ -38,6 +38,8 @@ enum Resampler {
         var count: [Int32]
         /// `taps` fixed-point weights per output index (zero-padded).
         var weights: [Int32]
+        /// The same weights in 14-bit fixed point (for the vectorized passes).
+        var weights14: [Int16]
         var taps: Int
 
         /// Weights that round to zero in fixed point are trimmed from both ends of each window. With `padded`,
@@ -86,6 +88,7 @@ enum Resampler {
                 start[xx] = Int32(window.start - shift)
                 count[xx] = Int32(padded ? taps : window.fixed.count)
             }
+            weights14 = weights.map { Int16(truncatingIfNeeded: ($0 &+ (1 << 7)) >> 8) }
         }
 
         /// Calls `body` with pointers to the weights, starts and counts (valid only inside `body`).
@@ -200,8 +203,8 @@ enum Resampler {
         for j in 0..<n {
             let x = j / 3
             index[j] = kernel.start[x] * 3 + Int32(j % 3)
-            k0[j] = Int16(truncatingIfNeeded: (kernel.weights[2 * x] &+ (1 << 7)) >> 8)
-            k1[j] = Int16(truncatingIfNeeded: (kernel.weights[2 * x + 1] &+ (1 << 7)) >> 8)
+            k0[j] = kernel.weights14[2 * x]
+            k1[j] = kernel.weights14[2 * x + 1]
         }
         var left = [UInt8](repeating: 0, count: n), right = [UInt8](repeating: 0, count: n)
         guard let source = src.baseAddress, var d = dst.baseAddress else { return }
@@ -212,10 +215,17 @@ enum Resampler {
                         right.withUnsafeMutableBufferPointer { right in
                             for y in rows {
                                 let row = source + y &* inWidth &* 3
-                                for j in 0..<n {
+                                var j = 0
+                                while j < n {
+                                    // Three channels of one output pixel share one source offset.
                                     let i = Int(index[j])
                                     left[j] = row[i]
+                                    left[j &+ 1] = row[i &+ 1]
+                                    left[j &+ 2] = row[i &+ 2]
                                     right[j] = row[i &+ 3]
+                                    right[j &+ 1] = row[i &+ 4]
+                                    right[j &+ 2] = row[i &+ 5]
+                                    j &+= 3
                                 }
                                 for j in 0..<n {
                                     let v = (Int32(left[j]) &* Int32(k0[j]) &+ Int32(right[j]) &* Int32(k1[j]) &+ 8192)
@@ -262,10 +272,9 @@ enum Resampler {
         // the rounding differs from 22 bits by far less than one level.
         let outHeight = kernel.start.count
         let taps = kernel.taps
-        let weights14 = kernel.weights.map { Int16(truncatingIfNeeded: ($0 &+ (1 << 7)) >> 8) }
         var acc = [Int32](repeating: 0, count: stride)
         guard let s0 = src.baseAddress, let d0 = dst.baseAddress else { return }
-        weights14.withUnsafeBufferPointer { weights in
+        kernel.weights14.withUnsafeBufferPointer { weights in
             acc.withUnsafeMutableBufferPointer { accBuffer in
                 guard let acc = accBuffer.baseAddress else { return }
                 for yy in 0..<outHeight {
