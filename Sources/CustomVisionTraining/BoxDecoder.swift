@@ -1,0 +1,116 @@
+import CustomVisionCore
+import Foundation
+
+/// Turns per-cell class probabilities into scored boxes: each class's probability map is upsampled; for several
+/// thresholds, the 8-connected components above the threshold become boxes, scored by their mean probability times
+/// a small-size penalty; then per-class non-maximum suppression. (A per-cell box-regression head was tried and
+/// lowered NEU-DET mAP; the upsampled thresholds localize better.)
+enum BoxDecoder {
+    /// Probability thresholds of the components, 0.05 to 0.95.
+    static let thresholds: [Float] = (1...19).map { Float($0) * 0.05 }
+    static let suppression = 0.6
+    static let maxPerClass = 25
+    /// The probability map is upsampled bilinearly by this factor before thresholding, for sub-cell box edges.
+    static let upsample = 4
+    /// A component of `n` cells has its score multiplied by `1 - exp(-n / sizePrior)`: tiny blobs are mostly noise.
+    static let sizePrior: Float = 2
+
+    /// - Parameters:
+    ///   - probabilities: `grid * grid` rows of `classes + 1` probabilities (the last is background).
+    ///   - grid: Cells per side.
+    ///   - classes: Tags.
+    static func decode(_ probabilities: [Float], grid cells: Int, classes: Int) -> [ModelPrediction] {
+        let stride = classes + 1
+        var out: [ModelPrediction] = []
+        let grid = cells * upsample
+        let area = Float(upsample * upsample)
+        for c in 0..<classes {
+            let map = upsampled((0..<(cells * cells)).map { probabilities[$0 * stride + c] }, grid: cells)
+            var candidates: [ModelPrediction] = []
+            let peak = map.max() ?? 0
+            for t in thresholds where t <= peak {
+                for component in components(map, grid: grid, threshold: t) {
+                    var (x0, y0, x1, y1) = (grid, grid, -1, -1)
+                    var sum: Float = 0
+                    for cell in component {
+                        let (x, y) = (cell % grid, cell / grid)
+                        (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
+                        sum += map[cell]
+                    }
+                    let g = Double(grid)
+                    let box = BoundingBox(left: Double(x0) / g, top: Double(y0) / g,
+                                          width: Double(x1 - x0 + 1) / g, height: Double(y1 - y0 + 1) / g)
+                    let n = Float(component.count) / area
+                    let prior = 1 - expf(-n / sizePrior)
+                    candidates.append(ModelPrediction(tag: c, probability: Double(sum / Float(component.count) * prior),
+                                                      box: box))
+                }
+            }
+            out += suppress(candidates)
+        }
+        return out.sorted { $0.probability > $1.probability }
+    }
+
+    /// Bilinear upsampling of a `grid`² map by ``upsample``, cell centres aligned.
+    static func upsampled(_ map: [Float], grid: Int) -> [Float] {
+        guard upsample > 1 else { return map }
+        let f = upsample
+        let out = grid * f
+        var result = [Float](repeating: 0, count: out * out)
+        for oy in 0..<out {
+            let sy = (Float(oy) + 0.5) / Float(f) - 0.5
+            let y0 = max(min(Int(sy.rounded(.down)), grid - 1), 0)
+            let y1 = min(y0 + 1, grid - 1)
+            let wy = min(max(sy - Float(y0), 0), 1)
+            for ox in 0..<out {
+                let sx = (Float(ox) + 0.5) / Float(f) - 0.5
+                let x0 = max(min(Int(sx.rounded(.down)), grid - 1), 0)
+                let x1 = min(x0 + 1, grid - 1)
+                let wx = min(max(sx - Float(x0), 0), 1)
+                let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
+                let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
+                result[oy * out + ox] = top * (1 - wy) + bottom * wy
+            }
+        }
+        return result
+    }
+
+    static func components(_ map: [Float], grid: Int, threshold: Float) -> [[Int]] {
+        var seen = [Bool](repeating: false, count: map.count)
+        var result: [[Int]] = []
+        for start in map.indices where map[start] >= threshold && !seen[start] {
+            var stack = [start]
+            seen[start] = true
+            var members: [Int] = []
+            while let cell = stack.popLast() {
+                members.append(cell)
+                let (x, y) = (cell % grid, cell / grid)
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let (nx, ny) = (x + dx, y + dy)
+                        guard nx >= 0, ny >= 0, nx < grid, ny < grid else { continue }
+                        let n = ny * grid + nx
+                        if !seen[n], map[n] >= threshold {
+                            seen[n] = true
+                            stack.append(n)
+                        }
+                    }
+                }
+            }
+            result.append(members)
+        }
+        return result
+    }
+
+    /// Greedy non-maximum suppression of one class's boxes.
+    static func suppress(_ candidates: [ModelPrediction]) -> [ModelPrediction] {
+        var kept: [ModelPrediction] = []
+        for c in candidates.sorted(by: { $0.probability > $1.probability }) {
+            guard let box = c.box else { continue }
+            if kept.contains(where: { ($0.box?.iou(box) ?? 0) > suppression }) { continue }
+            kept.append(c)
+            if kept.count == maxPerClass { break }
+        }
+        return kept
+    }
+}
