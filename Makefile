@@ -1,6 +1,8 @@
 # swift-custom-vision — `make demo` and `make test` do all the set-up on a fresh Debian/Ubuntu machine.
 SWIFT ?= swift
 CONFIG ?= debug
+# Optimize the trainer even in debug builds (see Package.swift).
+export CV_OPTIMIZE_TRAINER ?= 1
 
 .PHONY: all deps build release test demo bench clean models
 
