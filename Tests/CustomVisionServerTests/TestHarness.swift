@@ -12,9 +12,12 @@ import Testing
 let trainingKey = "test-training-key"
 let predictionKey = "test-prediction-key"
 
+/// S0's quotas without its request rate, so test suites run at full speed.
+let unthrottled = ServiceTier(name: "S0", maxProjects: 100, maxImagesPerProject: 100_000, transactionsPerSecond: 1e6)
+
 /// A configuration for router tests: in memory (unless `directory`), fixed keys, the mean-colour model.
 func testConfiguration(
-    directory: URL? = nil, backend: any ModelBackend = MeanColorBackend(), tier: ServiceTier = .s0,
+    directory: URL? = nil, backend: any ModelBackend = MeanColorBackend(), tier: ServiceTier = unthrottled,
     faults: FaultConfiguration? = nil, allowLocalURLs: Bool = false
 ) -> ServerConfiguration {
     ServerConfiguration(
@@ -137,4 +140,8 @@ func reds(_ n: Int, offset: Int = 0) -> [[UInt8]] {
 }
 func blues(_ n: Int, offset: Int = 0) -> [[UInt8]] {
     (0..<n).map { TestPNG.solid(rgb: (20, 40, 210), noise: UInt8(offset + $0 + 1)) }
+}
+
+extension HTTPResponse.Status {
+    static var multiStatus: HTTPResponse.Status { .init(code: 207) }
 }
