@@ -4,6 +4,7 @@ import CustomVisionServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import ImagePrep
 import NIOCore
 import Testing
 
@@ -148,6 +149,23 @@ import Testing
             #expect(tampered.status == .forbidden)
             let unsigned = try await cv.client.execute(uri: uri.path, method: .get)
             #expect(unsigned.status == .forbidden)
+        }
+    }
+
+    @Test func servesResizedAndThumbnailRenditions() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let png = TestPNG.solid(600, 400, rgb: (10, 200, 10))
+            let image = try #require(try await cv.upload(project.id, [png]).images?.first?.image)
+            #expect(image.width == 600 && image.height == 400)
+            let uri = try #require(image.thumbnailUri.flatMap(URL.init(string:)))
+            let thumb = try await cv.client.execute(uri: uri.path + "?" + (uri.query ?? ""), method: .get)
+            #expect(thumb.status == .ok)
+            let header = try ImageHeader.read(Array(thumb.body.readableBytesView))
+            #expect(header.format == .jpeg && header.width == 256 && header.height == 171)
+            let resized = try #require(image.resizedImageUri.flatMap(URL.init(string:)))
+            let small = try await cv.client.execute(uri: resized.path + "?" + (resized.query ?? ""), method: .get)
+            #expect(Array(small.body.readableBytesView) == png)  // already within 1024
         }
     }
 
