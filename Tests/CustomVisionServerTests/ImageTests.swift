@@ -67,6 +67,23 @@ import Testing
         }
     }
 
+    @Test func refusesMoreThanTwentyTagsOnAnImage() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            var tags: [UUID] = []
+            for i in 0..<21 { tags.append(try await cv.createTag(project.id, "t\(i)").id) }
+            let entry = ImageFileCreateEntry(name: "many", contents: Data(reds(1)[0]), tagIds: tags)
+            let summary = try cv.decode(ImageCreateSummary.self, try await cv.training(
+                .post, "projects/\(project.id)/images/files", json: ImageFileCreateBatch(images: [entry])),
+                status: .multiStatus)
+            #expect(summary.images?.first?.status == .errorTagLimitExceed)
+            let batch = try await cv.training(
+                .post, "projects/\(project.id)/images?tagIds=\(tags.map(\.uuidString).joined(separator: ","))",
+                body: reds(1)[0], contentType: "application/octet-stream")
+            #expect(try cv.error(batch, status: .badRequest).code == .badRequestExceededBatchSize)
+        }
+    }
+
     @Test func refusesBatchesOverTheLimits() async throws {
         try await withServer { cv in
             let project = try await cv.createProject()
