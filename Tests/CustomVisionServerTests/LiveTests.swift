@@ -40,7 +40,8 @@ func clients(_ server: RunningServer) -> (TrainingClient, PredictionClient) {
             let red = try await training.createTag(projectId: project.id, name: "red")
             let blue = try await training.createTag(projectId: project.id, name: "blue")
             let redUpload = try await training.createImagesFromData(
-                projectId: project.id, images: reds(6).enumerated().map { ImageUpload(name: "r\($0.offset).png", data: Data($0.element)) },
+                projectId: project.id,
+                images: reds(6).enumerated().map { ImageUpload(name: "r\($0.offset).png", data: Data($0.element)) },
                 tagIds: [red.id])
             #expect(redUpload.isBatchSuccessful == true)
             _ = try await training.createImagesFromData(
@@ -50,7 +51,8 @@ func clients(_ server: RunningServer) -> (TrainingClient, PredictionClient) {
             let iteration = try await training.waitForIteration(
                 projectId: project.id, iterationId: started.id, timeout: .seconds(60), pollInterval: .milliseconds(20))
             #expect(iteration.status == .completed)
-            let performance = try await training.getIterationPerformance(projectId: project.id, iterationId: iteration.id)
+            let performance = try await training.getIterationPerformance(
+                projectId: project.id, iterationId: iteration.id)
             #expect(performance.precision == 1)
             try await training.publishIteration(
                 projectId: project.id, iterationId: iteration.id, publishName: "live", predictionId: "resource")
@@ -95,7 +97,9 @@ func clients(_ server: RunningServer) -> (TrainingClient, PredictionClient) {
             let uploaded = try await hostClient.createImagesFromData(
                 projectId: source.id, images: [ImageUpload(name: "x.png", data: Data(blues(1)[0]))])
             let url = try #require(uploaded.images?.first?.image?.originalImageUri)
-            let batch = ImageUrlCreateBatch(images: [ImageUrlCreateEntry(url: url), ImageUrlCreateEntry(url: "ftp://x/y")])
+            let batch = ImageUrlCreateBatch(images: [
+                ImageUrlCreateEntry(url: url), ImageUrlCreateEntry(url: "ftp://x/y"),
+            ])
             try await withLiveServer(testConfiguration(allowLocalURLs: true)) { allowing in
                 let (client, _) = clients(allowing)
                 let project = try await client.createProject(name: "importer")

@@ -14,9 +14,12 @@ import Testing
         let (projectId, imageIds, iterationId) = try await withServerResult(testConfiguration(directory: dir)) { cv in
             let (project, _, _) = try await redBlueProject(cv)
             let iteration = try await trainAndWait(cv, project.id)
-            _ = try cv.decode(Bool.self, try await cv.training(
-                .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=p&predictionId=r"))
-            let images = try cv.decode([Image].self, try await cv.training(.get, "projects/\(project.id)/images/tagged"))
+            _ = try cv.decode(
+                Bool.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=p&predictionId=r"))
+            let images = try cv.decode(
+                [Image].self, try await cv.training(.get, "projects/\(project.id)/images/tagged"))
             return (project.id, images.map(\.id), iteration.id)
         }
         try await withServer(testConfiguration(directory: dir)) { cv in
@@ -24,12 +27,15 @@ import Testing
             #expect(project.name == "rb")
             let images = try cv.decode([Image].self, try await cv.training(.get, "projects/\(projectId)/images/tagged"))
             #expect(Set(images.map(\.id)) == Set(imageIds))
-            let iteration = try cv.decode(Iteration.self,
+            let iteration = try cv.decode(
+                Iteration.self,
                 try await cv.training(.get, "projects/\(projectId)/iterations/\(iterationId)"))
             #expect(iteration.status == .completed && iteration.publishName == "p")
             // The model is loaded from its file after the restart.
-            let result = try cv.decode(ImagePrediction.self, try await cv.prediction(
-                .post, "\(projectId)/classify/iterations/p/image", body: blues(1, offset: 30)[0]))
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.prediction(
+                    .post, "\(projectId)/classify/iterations/p/image", body: blues(1, offset: 30)[0]))
             #expect(result.predictions?.first?.tagName == "blue")
             let uri = try #require(images.first?.originalImageUri.flatMap(URL.init(string:)))
             let bytes = try await cv.client.execute(uri: uri.path + "?" + (uri.query ?? ""), method: .get)

@@ -7,8 +7,10 @@ import Testing
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func sha256MatchesTheFIPSVectors(input: String, digest: String) {
         #expect(SHA256.hex(Array(input.utf8)) == digest)
@@ -22,8 +24,9 @@ import Testing
 
     @Test func hmacMatchesRFC4231() {
         let key = [UInt8](repeating: 0x0b, count: 20)
-        #expect(SHA256.hmac(key: key, message: Array("Hi There".utf8)).hexString
-            == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        #expect(
+            SHA256.hmac(key: key, message: Array("Hi There".utf8)).hexString
+                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
     }
 
     @Test func classifiesLocalAddresses() {
@@ -49,7 +52,8 @@ import Testing
     }
 
     @Test func parsesMultipartBodies() throws {
-        let body = Array("--b\r\nContent-Disposition: form-data; name=\"imageData\"\r\n\r\nAB\r\n--b\r\nContent-Disposition: form-data; name=\"imageData\"\r\n\r\nC\r\n--b--\r\n".utf8)
+        let part = "Content-Disposition: form-data; name=\"imageData\"\r\n\r\n"
+        let body = Array("--b\r\n\(part)AB\r\n--b\r\n\(part)C\r\n--b--\r\n".utf8)
         let parts = try Multipart.parse(body, boundary: "b")
         #expect(parts.map(\.body) == [Array("AB".utf8), Array("C".utf8)])
         #expect(parts.first?.name == "imageData")
