@@ -141,7 +141,7 @@ import Testing
                 try await cv.training(
                     .post, "projects/\(project.id)/images/suggested/count?iterationId=\(iteration.id)",
                     json: TagFilter(tagIds: [red.id], threshold: 0.6)))
-            #expect(counts[red.id.uuidString] == 2)
+            #expect(counts[red.id.uuidString.lowercased()] == 2)
         }
     }
 }
