@@ -25,10 +25,10 @@ struct CVServer: AsyncParsableCommand {
     @Flag(help: "Keep everything in memory; nothing is written to disk.")
     var inMemory = false
 
-    @Option(help: "Training key (env CVSERVER_TRAINING_KEY); generated when absent.")
+    @Option(help: "Training key (env CVSERVER_TRAINING_KEY); else kept in DATA_DIR/keys.json or generated.")
     var trainingKey: String?
 
-    @Option(help: "Prediction key (env CVSERVER_PREDICTION_KEY); generated when absent.")
+    @Option(help: "Prediction key (env CVSERVER_PREDICTION_KEY); else kept in DATA_DIR/keys.json or generated.")
     var predictionKey: String?
 
     @Flag(help: "Let URL imports and /url predictions reach loopback and private addresses.")
@@ -63,10 +63,13 @@ struct CVServer: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        let directory = inMemory ? nil : URL(fileURLWithPath: dataDir)
+        let (trainingKey, predictionKey) = try KeyFile.resolve(
+            training: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
+            prediction: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], dataDirectory: directory)
         let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: inMemory ? nil : URL(fileURLWithPath: dataDir),
-            inMemory: inMemory, trainingKey: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
-            predictionKey: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], allowLocalURLs: allowLocalUrls,
+            host: host, port: port, dataDirectory: directory, inMemory: inMemory, trainingKey: trainingKey,
+            predictionKey: predictionKey, allowLocalURLs: allowLocalUrls,
             faults: faults > 0
                 ? FaultConfiguration(
                     rate: faults,
