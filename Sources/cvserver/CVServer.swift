@@ -46,14 +46,14 @@ struct CVServer: AsyncParsableCommand {
     @Option(help: "Seed of the fault draws.")
     var faultSeed: UInt64 = 0
 
-    @Option(help: "Pricing tier whose quotas apply: F0 or S0.")
+    @Option(help: "Pricing tier whose quotas apply: F0, S0 (10 requests/s) or none.")
     var tier: String = "S0"
 
     @Option(help: "Largest request body in bytes.")
     var maxBodySize: Int = 128 * 1024 * 1024
 
     func validate() throws {
-        guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0 or S0.") }
+        guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0, S0 or none.") }
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         for kind in faultKinds.split(separator: ",") where FaultConfiguration.Kind(rawValue: String(kind)) == nil {
