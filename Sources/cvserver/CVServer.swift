@@ -13,7 +13,7 @@ struct CVServer: AsyncParsableCommand {
         commandName: "cvserver",
         abstract: "A self-hosted, wire-compatible Custom Vision server (Training v3.3, Prediction v3.0).")
 
-    @Option(help: "Directory for metadata.sqlite and image blobs (default: ./cvserver-data).")
+    @Option(help: "Directory for metadata.sqlite, keys.json and image blobs.")
     var dataDir: String = "cvserver-data"
 
     @Option(help: "Address to bind.")
@@ -40,7 +40,7 @@ struct CVServer: AsyncParsableCommand {
     @Option(help: "Fraction of requests (0...1) that fail with an injected fault.")
     var faults: Double = 0
 
-    @Option(help: "Comma-separated fault kinds: 429,500,503,reset,slow (default: all).")
+    @Option(help: "Comma-separated fault kinds among 429,500,503,reset,slow.")
     var faultKinds: String = "429,500,503,reset,slow"
 
     @Option(help: "Seed of the fault draws.")
