@@ -72,8 +72,27 @@ func trainAndWait(_ cv: CV, _ project: UUID, query: String = "") async throws ->
         }
     }
 
+    @Test func trainsAndPredictsWithThePackageTrainer() async throws {
+        try await withServer(testConfiguration(backend: TrainerBackend())) { cv in
+            let (project, red, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            #expect(iteration.status == .completed)
+            let performance = try cv.decode(IterationPerformance.self, try await cv.training(
+                .get, "projects/\(project.id)/iterations/\(iteration.id)/performance"))
+            #expect(performance.perTagPerformance?.count == 2)
+            let result = try cv.decode(ImagePrediction.self, try await cv.training(
+                .post, "projects/\(project.id)/quicktest/image?store=false", body: reds(1, offset: 80)[0],
+                contentType: "application/octet-stream"))
+            // Accuracy is the trainer's concern (its own tests); here: the model is stored, loaded and answers
+            // with the project's tags, most probable first.
+            let predicted = Set((result.predictions ?? []).compactMap(\.tagId))
+            #expect(predicted.contains(red.id))
+            let probabilities = result.predictions?.compactMap(\.probability) ?? []
+            #expect(probabilities == probabilities.sorted(by: >))
+        }
+    }
+
     @Test func marksTheIterationFailedWhenTheTrainerFails() async throws {
-        // The package trainer is still a skeleton that throws; the server must turn that into Failed.
         try await withServer(testConfiguration(backend: FailingBackend())) { cv in
             let (project, _, _) = try await redBlueProject(cv)
             let iteration = try await trainAndWait(cv, project.id)
