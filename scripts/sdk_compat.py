@@ -386,12 +386,31 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
     url = f"{endpoint}/nothing.jpg"
     step("create_images_from_urls (loopback URL refused)", lambda: url_import(trainer, project.id, url))
 
-    def thumbnail():
-        uri = images[0].thumbnail_uri
-        with urlopen(Request(uri, headers={"Training-Key": training_key}), timeout=30) as response:
-            check(response.status == 200 and len(response.read()) > 100, "no image bytes")
+    def image_uris():
+        # Azure's image URIs are signed URLs that SDK users fetch with a plain GET, without the key.
+        for uri in (images[0].thumbnail_uri, images[0].resized_image_uri, images[0].original_image_uri):
+            with urlopen(uri, timeout=30) as response:
+                check(response.status == 200 and len(response.read()) > 100, f"no image bytes from {uri}")
 
-    step("thumbnailUri is downloadable", thumbnail, images)
+    step("thumbnailUri / resizedImageUri / originalImageUri download without a key", image_uris, images)
+
+    def partial_batch():
+        entries = [ImageFileCreateEntry(name="ok.jpg", contents=heldout_items[4][1]),
+                   ImageFileCreateEntry(name="bad.jpg", contents=b"not an image at all" * 10)]
+        summary = trainer.create_images_from_files(project.id, ImageFileCreateBatch(images=entries))
+        check(not summary.is_batch_successful, "isBatchSuccessful with a bad image")
+        check([i.status for i in summary.images] == ["OK", "ErrorImageFormat"], f"{[i.status for i in summary.images]}")
+        uploaded["partial"] = summary.images[0].image.id
+        trainer.delete_images(project.id, image_ids=[uploaded.pop("partial")])
+
+    step("create_images_from_files partial batch: 207, OK + ErrorImageFormat", partial_batch)
+    step("error: 65-image batch is 400", lambda: expect_error(lambda: trainer.create_images_from_files(
+        project.id, ImageFileCreateBatch(images=[ImageFileCreateEntry(name=f"{i}.jpg", contents=heldout_items[0][1])
+                                                 for i in range(65)])), 400))
+    step("error: duplicate tag name is 400", lambda: expect_error(lambda: trainer.create_tag(project.id, classes[0]), 400))
+    step("error: prediction route with the training key is 401", lambda: expect_error(
+        lambda: Paced(CustomVisionPredictionClient(endpoint, ApiKeyCredentials(
+            in_headers={"Prediction-key": training_key}))).detect_image(project.id, "x", io.BytesIO(b"x")), 401))
 
     iteration = step("train_project", lambda: trainer.train_project(project.id))
     finished = step("get_iteration until Completed", lambda: wait_for_training(
@@ -562,7 +581,7 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
             check(time.monotonic() < deadline, "export still running after 300 s")
             time.sleep(1)
         check(exports[0].status == "Done", f"export status {exports[0].status}")
-        with urlopen(Request(exports[0].download_uri, headers={"Training-Key": training_key}), timeout=60) as r:
+        with urlopen(exports[0].download_uri, timeout=60) as r:  # a signed URL, as Azure's
             names = zipfile.ZipFile(io.BytesIO(r.read())).namelist()
         check(any(n.endswith("Dockerfile") for n in names), f"no Dockerfile in {names}")
 
@@ -644,6 +663,21 @@ def classification(run, trainer, predictor, train_items, heldout_items, timeout)
 
     step("delete_image_tags / create_image_tags", image_tags, uploaded)
     iteration = step("train_project (classification)", lambda: trainer.train_project(project.id), uploaded)
+
+    def advanced():
+        wait_for_training(trainer, project.id, iteration.id, timeout)
+        it = trainer.train_project(project.id, training_type="Advanced", reserved_budget_in_hours=1, force_train=True,
+                                   selected_tags=[tags["inclusion"].id, tags["patches"].id])
+        check(it.training_type == "Advanced" and it.reserved_budget_in_hours == 1,
+              f"trainingType {it.training_type}, budget {it.reserved_budget_in_hours}")
+        done = wait_for_training(trainer, project.id, it.id, timeout)
+        check(done.status == "Completed", f"status {done.status}")
+        perf = trainer.get_iteration_performance(project.id, it.id)
+        names = sorted(t.name for t in perf.per_tag_performance)
+        check(names == ["inclusion", "patches"], f"selectedTags ignored: per-tag {names}")
+        trainer.delete_iteration(project.id, it.id)
+
+    step("train_project(Advanced, reservedBudgetInHours, forceTrain, selectedTags)", advanced, iteration)
     finished = step("get_iteration until Completed (classification)", lambda: wait_for_training(
         trainer, project.id, iteration.id, timeout), iteration)
     if finished is not None:
