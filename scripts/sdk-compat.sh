@@ -2,7 +2,8 @@
 # Check cvserver against Microsoft's archived Python SDK (azure-cognitiveservices-vision-customvision 3.1.1):
 # create .venv-sdk when missing, build cvserver, start it in memory on a free loopback port, run
 # scripts/sdk_compat.py over the whole workflow, stop the server. Exit status: the script's (1 if any step failed).
-# Env: SDK_COMPAT_TRAIN_TIMEOUT (s per training, default 600); SDK_COMPAT_SKIP_BUILD=1 reuses the built binary.
+# Env: SDK_COMPAT_TRAIN_TIMEOUT (s per training, default 600); SDK_COMPAT_SKIP_BUILD=1 reuses the built binary;
+# SDK_COMPAT_LOCAL_URLS=0 checks that URL routes refuse loopback instead of fetching from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$bin" --in-memory --host 127.0.0.1 --port 0 >"$log" 2>&1 &
+# --allow-local-urls lets the URL routes fetch the script's own 127.0.0.1 image server (SDK_COMPAT_LOCAL_URLS=0:
+# no flag, and the script checks that the loopback URLs are refused instead).
+local_urls=${SDK_COMPAT_LOCAL_URLS:-1}
+url_flag=()
+[[ $local_urls == 1 ]] && url_flag=(--allow-local-urls)
+"$bin" --in-memory --host 127.0.0.1 --port 0 "${url_flag[@]}" >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
     grep -q '^prediction-key: ' "$log" && break
@@ -37,7 +43,7 @@ endpoint=$(sed -n 's/^cvserver listening on \(http:[^ ]*\).*/\1/p' "$log")
 echo "# cvserver at $endpoint (pid $server_pid)"
 
 # Keys go through the environment only, never onto a command line or into the output.
-CVSERVER_ENDPOINT=$endpoint \
+SDK_COMPAT_LOCAL_URLS=$local_urls CVSERVER_ENDPOINT=$endpoint \
 CVSERVER_TRAINING_KEY=$(sed -n 's/^training-key: //p' "$log") \
 CVSERVER_PREDICTION_KEY=$(sed -n 's/^prediction-key: //p' "$log") \
     "$venv/bin/python" scripts/sdk_compat.py

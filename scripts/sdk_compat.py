@@ -12,6 +12,8 @@ Each step prints `OK name` or `FAIL name: exception text`; a step whose prerequi
 
 import io
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import sys
 import time
 import traceback
@@ -33,6 +35,36 @@ from msrest.exceptions import HttpOperationError
 from sdk_wire_audit import WireAudit
 
 BATCH = 64
+
+
+# SDK_COMPAT_LOCAL_URLS=1 (sdk-compat.sh starts cvserver with --allow-local-urls): the URL routes fetch held-out
+# images from a file server on 127.0.0.1 and must succeed; otherwise they must refuse the loopback URL (SSRF).
+LOCAL_URLS = os.environ.get("SDK_COMPAT_LOCAL_URLS") == "1"
+
+
+class ImageServer:
+    """Serves {name}.jpg of the given items on 127.0.0.1 for the URL routes."""
+
+    def __init__(self, items):
+        files = {f"/{name}.jpg": data for name, data, _ in items}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                data = files.get(self.path)
+                self.send_response(200 if data else 404)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(data or b"")))
+                self.end_headers()
+                self.wfile.write(data or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, name):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/{name}.jpg"
 
 
 class Skip(Exception):
@@ -223,10 +255,18 @@ def main():
     return 0 if run.failed == 0 else 1
 
 
-def url_import(trainer, project_id, url):
-    """A loopback URL is refused (SSRF): per-image error status, or a {code, message} error."""
+def url_import(trainer, project_id, url, regions):
+    """With LOCAL_URLS the image is fetched (status OK, regions kept); otherwise the loopback URL is refused (SSRF):
+    per-image error status, or a {code, message} error."""
+    entry = ImageUrlCreateEntry(url=url, regions=regions)
+    if LOCAL_URLS:
+        summary = trainer.create_images_from_urls(project_id, ImageUrlCreateBatch(images=[entry]))
+        check(summary.is_batch_successful and summary.images[0].status == "OK", f"status {summary.images[0].status}")
+        check(len(summary.images[0].image.regions or []) == len(regions), "regions not kept")
+        check(summary.images[0].source_url == url, f"sourceUrl {summary.images[0].source_url!r}")
+        return
     try:
-        summary = trainer.create_images_from_urls(project_id, ImageUrlCreateBatch(images=[ImageUrlCreateEntry(url=url)]))
+        summary = trainer.create_images_from_urls(project_id, ImageUrlCreateBatch(images=[entry]))
     except CustomVisionErrorException as e:
         check(e.error is not None and e.error.code, "error body not {code, message}")
         print(f"#   -> HTTP {e.response.status_code} {e.error.code}", flush=True)
@@ -241,7 +281,8 @@ def report_audit(run, audit):
     lines = audit.report()
     for line in lines:
         print(f"# audit {line}", flush=True)
-    print(f"# audit covered {len(audit.seen)} operations", flush=True)
+    print(f"# audit covered {len(audit.seen)} operations; not reached: {', '.join(audit.unreached()) or 'none'}",
+          flush=True)
     bad = [line for line in lines if not line.startswith("missing")]
     run.step("wire audit: responses match the swagger (no extra keys, types, statuses)",
              lambda: check(not bad, f"{len(bad)} findings (see # audit lines)"))
@@ -383,8 +424,10 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
         check(all(r.region_id != region_id for r in image.regions or []), "region still there")
 
     step("delete_image_regions", delete_region, regions)
-    url = f"{endpoint}/nothing.jpg"
-    step("create_images_from_urls (loopback URL refused)", lambda: url_import(trainer, project.id, url))
+    files = ImageServer(heldout_items)
+    url, how = (files.url(heldout_items[5][0]), "fetched") if LOCAL_URLS else (f"{endpoint}/nothing.jpg", "refused")
+    step(f"create_images_from_urls (loopback URL {how})", lambda: url_import(
+        trainer, project.id, url, regions_for(heldout_items[5][2], tags)))
 
     def image_uris():
         # Azure's image URIs are signed URLs that SDK users fetch with a plain GET, without the key.
@@ -490,6 +533,25 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
     prediction_id = "/subscriptions/0/resourceGroups/local/providers/Microsoft.CognitiveServices/accounts/cvserver"
     published = step("publish_iteration", lambda: trainer.publish_iteration(
         project.id, trained(finished).id, publish_name, prediction_id) or True)
+
+    def published_fields():
+        it = trainer.get_iteration(project.id, finished.id)
+        check(it.publish_name == publish_name, f"publishName {it.publish_name!r}")
+        check(it.original_publish_resource_id == prediction_id, "originalPublishResourceId not kept")
+        check(it.trained_at is not None and it.exportable and "DockerFile" in (it.exportable_to or []),
+              f"trainedAt {it.trained_at}, exportable {it.exportable} {it.exportable_to}")
+        check(it.domain_id == domain.id and it.project_id == project.id, "domainId/projectId")
+
+    step("get_iteration after publish: publishName, originalPublishResourceId, trainedAt, exportableTo",
+         published_fields, published)
+
+    def tag_counts():
+        listed = trainer.get_images(project.id, take=256)
+        expected = {c: sum(1 for i in listed if any(r.tag_name == c for r in i.regions or [])) for c in classes}
+        got = {t.name: t.image_count for t in trainer.get_tags(project.id) if t.name in classes}
+        check(got == expected, f"imageCount {got}, expected {expected}")
+
+    step("get_tags imageCount", tag_counts)
     stored = []
 
     def detect(store):
@@ -499,6 +561,7 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
         check(result.predictions, "no predictions")
         p = result.predictions[0]
         check(p.tag_name in classes and 0 <= p.probability <= 1 and p.bounding_box is not None, "bad prediction")
+        check(result.project == project.id and result.iteration == finished.id and result.created, "id fields")
         if store:
             stored.append(result.id)
         return result
@@ -518,10 +581,18 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
     step("error: detect_image over 4 MB is rejected with {code,message}", lambda: expect_error(
         lambda: predictor.detect_image_with_no_store(project.id, publish_name, io.BytesIO(
             heldout_items[0][1] + bytes(4 * 1024 * 1024))), (400, 413)), published)
-    step("PredictionClient.detect_image_url (loopback URL refused)", lambda: expect_error(
-        lambda: predictor.detect_image_url(project.id, publish_name, url), 400), published)
-    step("quick_test_image_url (loopback URL refused)", lambda: expect_error(
-        lambda: trainer.quick_test_image_url(project.id, url, iteration_id=trained(finished).id), 400))
+    def by_url(call, *args, **kwargs):
+        if not LOCAL_URLS:
+            return expect_error(lambda: call(*args, url, **kwargs), 400)
+        result = call(*args, files.url(heldout_items[6][0]), **kwargs)
+        check(result.predictions and result.predictions[0].bounding_box is not None, "no detections")
+
+    step(f"PredictionClient.detect_image_url (loopback URL {how})", lambda: by_url(
+        predictor.detect_image_url, project.id, publish_name), published)
+    step(f"PredictionClient.detect_image_url_with_no_store (loopback URL {how})", lambda: by_url(
+        predictor.detect_image_url_with_no_store, project.id, publish_name), published)
+    step(f"quick_test_image_url (loopback URL {how})", lambda: by_url(
+        trainer.quick_test_image_url, project.id, iteration_id=trained(finished).id))
 
     def from_predictions():
         boxes = heldout_items[0][2]
@@ -597,7 +668,10 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
                 if trainer.get_project(imported.id).status != "Importing":
                     break
                 time.sleep(1)
-            check(trainer.get_tagged_image_count(imported.id) == n_tagged + 5, "images not carried over")
+            for counter in ("get_image_count", "get_tagged_image_count", "get_untagged_image_count"):
+                source, copy = getattr(trainer, counter)(project.id), getattr(trainer, counter)(imported.id)
+                check(source == copy, f"{counter}: {copy} images imported of {source}")
+            check(len(trainer.get_tags(imported.id)) == len(trainer.get_tags(project.id)), "tags not carried over")
         finally:
             trainer.delete_project(imported.id)
 
@@ -698,9 +772,20 @@ def classification(run, trainer, predictor, train_items, heldout_items, timeout)
     step("export_iteration on a non-compact domain: 400 BadRequestProjectUnsupportedExportPlatform", lambda: check(
         expect_error(lambda: trainer.export_iteration(project.id, trained(finished).id, "DockerFile"), 400)
         == "BadRequestProjectUnsupportedExportPlatform", "other code"))
-    step("PredictionClient.classify_image_url (loopback URL refused)", lambda: expect_error(
-        lambda: predictor.classify_image_url_with_no_store(project.id, name, "http://127.0.0.1:9/x.jpg"), 400),
-         published)
+    files = ImageServer(heldout_items)
+
+    def classify_url(call):
+        url = files.url(heldout_items[7][0])
+        if not LOCAL_URLS:
+            return expect_error(lambda: call(project.id, name, url), 400)
+        result = call(project.id, name, url)
+        check(len(result.predictions) == 3 and result.predictions[0].bounding_box is None, "not a classification")
+
+    how = "fetched" if LOCAL_URLS else "refused"
+    step(f"PredictionClient.classify_image_url (loopback URL {how})",
+         lambda: classify_url(predictor.classify_image_url), published)
+    step(f"PredictionClient.classify_image_url_with_no_store (loopback URL {how})",
+         lambda: classify_url(predictor.classify_image_url_with_no_store), published)
     if published:
         step("unpublish_iteration (classification)", lambda: trainer.unpublish_iteration(project.id, finished.id))
     step("delete_project (classification)", lambda: trainer.delete_project(project.id))

@@ -103,6 +103,10 @@ class WireAudit:
                 if key not in value:
                     self._add(op_id, "missing", f"{where}.{key}", "")
 
+    def unreached(self):
+        """Operations of the swagger that no audited response answered."""
+        return sorted({op["operationId"] for *_, op in self.operations} - self.seen)
+
     def _add(self, op_id, kind, where, detail):
         self.findings.setdefault((op_id, kind, where), detail)
 
