@@ -7,10 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# SDK_COMPAT_SDK_VERSION=3.0.0 checks the SDK release that calls training v3.3 / prediction v3.1 instead.
+sdk_version=${SDK_COMPAT_SDK_VERSION:-3.1.1}
 venv=.venv-sdk
+[[ $sdk_version == 3.1.1 ]] || venv=.venv-sdk-$sdk_version
 if [[ ! -x $venv/bin/python ]]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet azure-cognitiveservices-vision-customvision==3.1.1
+    "$venv/bin/pip" install --quiet "azure-cognitiveservices-vision-customvision==$sdk_version"
 fi
 
 if [[ ${SDK_COMPAT_SKIP_BUILD:-0} != 1 ]]; then
