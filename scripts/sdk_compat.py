@@ -570,7 +570,8 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
     def detect(store):
         name, data, _ = heldout_items[0 if store else 1]
         call = predictor.detect_image if store else predictor.detect_image_with_no_store
-        result = call(project.id, publish_name, io.BytesIO(data))
+        # The stored call passes bytes as Microsoft's quickstart does (image_contents.read()), the other a stream.
+        result = call(project.id, publish_name, data if store else io.BytesIO(data))
         check(result.predictions, "no predictions")
         p = result.predictions[0]
         check(p.tag_name in classes and 0 <= p.probability <= 1 and p.bounding_box is not None, "bad prediction")
@@ -651,6 +652,19 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
         check(result.results is not None, "results missing")
 
     step("query_suggested_images / query_suggested_image_count", suggested)
+    def paged_predictions():
+        seen, token = [], PredictionQueryToken(order_by="Newest", max_count=1)
+        for _ in range(10):
+            page = trainer.query_predictions(project.id, token)
+            seen += [r.id for r in page.results]
+            if not page.token or not page.token.continuation:
+                break
+            token = PredictionQueryToken(session=page.token.session, continuation=page.token.continuation,
+                                         order_by="Newest", max_count=1)
+        check(len(seen) >= 2 and len(set(seen)) == len(seen), f"pages gave {seen}")
+        stored[:] = seen
+
+    step("query_predictions paged by maxCount + continuation", paged_predictions, stored or None)
     step("delete_prediction", lambda: trainer.delete_prediction(project.id, stored), stored or None)
 
     def export_docker():
@@ -740,6 +754,17 @@ def classification(run, trainer, predictor, train_items, heldout_items, timeout)
         check(trainer.get_tagged_image_count(project.id) == count, "count differs")
 
     uploaded = step("create_images_from_data (multipart, tag_ids)", lambda: upload() or True, *tags.values())
+
+    def files_with_tag_ids():
+        # The classification quickstart: ImageFileCreateEntry(name, contents, tag_ids) batches.
+        c = "scratches"
+        chunk = [i for i in train_items if i[0].startswith(c + "_")][6:10]
+        entries = [ImageFileCreateEntry(name=f"{n}.jpg", contents=d, tag_ids=[tags[c].id]) for n, d, _ in chunk]
+        summary = trainer.create_images_from_files(project.id, ImageFileCreateBatch(images=entries))
+        check(summary.is_batch_successful, f"{[i.status for i in summary.images]}")
+        check(all(i.image.tags[0].tag_name == c for i in summary.images), "tag_ids of the entries not applied")
+
+    step("create_images_from_files with per-entry tag_ids (classification quickstart)", files_with_tag_ids, uploaded)
     def image_tags():
         image_id, tag_id = ids[0]
         trainer.delete_image_tags(project.id, [image_id], [tag_id])
@@ -749,6 +774,17 @@ def classification(run, trainer, predictor, train_items, heldout_items, timeout)
         check(trainer.get_untagged_image_count(project.id) == 0, "tag not added back")
 
     step("delete_image_tags / create_image_tags", image_tags, uploaded)
+
+    def negative():
+        neg = trainer.create_tag(project.id, "Negative", type="Negative")
+        check(neg.type == "Negative", f"type {neg.type}")
+        data = heldout_items[8][1]
+        summary = trainer.create_images_from_data(project.id, io.BytesIO(data), tag_ids=[neg.id, tags["inclusion"].id])
+        check(summary.images[0].status == "ErrorNegativeAndRegularTagOnSameImage", f"status {summary.images[0].status}")
+        trainer.delete_tag(project.id, neg.id)
+
+    step("create_tag(type=Negative); negative + regular tag is ErrorNegativeAndRegularTagOnSameImage", negative,
+         uploaded)
     iteration = step("train_project (classification)", lambda: trainer.train_project(project.id), uploaded)
 
     def advanced():
@@ -776,7 +812,7 @@ def classification(run, trainer, predictor, train_items, heldout_items, timeout)
     def classify(store):
         data = heldout_items[0][1]
         call = predictor.classify_image if store else predictor.classify_image_with_no_store
-        result = call(project.id, name, io.BytesIO(data))
+        result = call(project.id, name, data if store else io.BytesIO(data))
         check(len(result.predictions) == 3, f"{len(result.predictions)} predictions")
         check(abs(sum(p.probability for p in result.predictions) - 1) < 0.05, "multiclass probabilities")
 
