@@ -34,7 +34,9 @@ trap cleanup EXIT INT TERM
 local_urls=${SDK_COMPAT_LOCAL_URLS:-1}
 url_flag=()
 [[ $local_urls == 1 ]] && url_flag=(--allow-local-urls)
-"$bin" --in-memory --host 127.0.0.1 --port 0 "${url_flag[@]}" >"$log" 2>&1 &
+# SDK_COMPAT_SERVER_ARGS adds cvserver flags, e.g. "--faults 0.05 --fault-kinds 500,503 --fault-seed 1".
+read -r -a extra_args <<<"${SDK_COMPAT_SERVER_ARGS:-}"
+"$bin" --in-memory --host 127.0.0.1 --port 0 "${url_flag[@]}" "${extra_args[@]}" >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
     grep -q '^prediction-key: ' "$log" && break
