@@ -7,7 +7,7 @@ import HummingbirdTesting
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The built `cvserver` binary, when `swift build` has produced it.
@@ -43,7 +43,8 @@ final class ChildServer: @unchecked Sendable {
             text += String(decoding: buffer[0..<n], as: UTF8.self)
         }
         let first = text.split(separator: "\n").first ?? ""
-        guard first.hasPrefix("cvserver listening on http://127.0.0.1:"), let port = Int(first.split(separator: ":").last ?? "")
+        guard first.hasPrefix("cvserver listening on http://127.0.0.1:"),
+            let port = Int(first.split(separator: ":").last ?? "")
         else { throw StoreFailure(description: "unexpected banner: \(text)") }
         self.port = port
     }
@@ -96,17 +97,19 @@ func liveTraining(_ port: Int, _ method: String, _ path: String, body: Data? = n
                     var i = 0
                     while i < 40 {
                         let png = TestPNG.solid(rgb: (UInt8(worker * 40), UInt8(i), 90), noise: 1)
-                        guard let (code, data) = try? await liveTraining(
-                            server.port, "POST", "projects/\(project.id)/images", body: Data(png),
-                            contentType: "application/octet-stream")
+                        guard
+                            let (code, data) = try? await liveTraining(
+                                server.port, "POST", "projects/\(project.id)/images", body: Data(png),
+                                contentType: "application/octet-stream")
                         else { return }  // the server is gone
                         if code == 429 {  // S0 allows 10 requests per second: back off as a client would
                             try await Task.sleep(for: .milliseconds(100))
                             continue
                         }
                         i += 1
-                        if code == 200, let summary = try? CustomVisionJSON.makeDecoder().decode(
-                            ImageCreateSummary.self, from: data), let id = summary.images?.first?.image?.id
+                        if code == 200,
+                            let summary = try? CustomVisionJSON.makeDecoder().decode(
+                                ImageCreateSummary.self, from: data), let id = summary.images?.first?.image?.id
                         {
                             await acknowledged.add(id)
                         }
@@ -130,8 +133,11 @@ func liveTraining(_ port: Int, _ method: String, _ path: String, body: Data? = n
             #expect(count >= ids.count)
             for chunk in stride(from: 0, to: ids.count, by: 50) {
                 let slice = ids[chunk..<min(chunk + 50, ids.count)]
-                let images = try cv.decode([Image].self, try await cv.training(
-                    .get, "projects/\(project.id)/images/id?imageIds=\(slice.map(\.uuidString).joined(separator: ","))"))
+                let images = try cv.decode(
+                    [Image].self,
+                    try await cv.training(
+                        .get,
+                        "projects/\(project.id)/images/id?imageIds=\(slice.map(\.uuidString).joined(separator: ","))"))
                 #expect(images.count == slice.count)
                 for image in images {
                     let uri = try #require(image.originalImageUri.flatMap(URL.init(string:)))

@@ -1,6 +1,7 @@
 import CVTestSupport
 import CustomVisionCore
 import CustomVisionServer
+import CustomVisionTraining
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -14,9 +15,12 @@ import Testing
         let (projectId, imageIds, iterationId) = try await withServerResult(testConfiguration(directory: dir)) { cv in
             let (project, _, _) = try await redBlueProject(cv)
             let iteration = try await trainAndWait(cv, project.id)
-            _ = try cv.decode(Bool.self, try await cv.training(
-                .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=p&predictionId=r"))
-            let images = try cv.decode([Image].self, try await cv.training(.get, "projects/\(project.id)/images/tagged"))
+            _ = try cv.decode(
+                Bool.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=p&predictionId=r"))
+            let images = try cv.decode(
+                [Image].self, try await cv.training(.get, "projects/\(project.id)/images/tagged"))
             return (project.id, images.map(\.id), iteration.id)
         }
         try await withServer(testConfiguration(directory: dir)) { cv in
@@ -24,16 +28,39 @@ import Testing
             #expect(project.name == "rb")
             let images = try cv.decode([Image].self, try await cv.training(.get, "projects/\(projectId)/images/tagged"))
             #expect(Set(images.map(\.id)) == Set(imageIds))
-            let iteration = try cv.decode(Iteration.self,
+            let iteration = try cv.decode(
+                Iteration.self,
                 try await cv.training(.get, "projects/\(projectId)/iterations/\(iterationId)"))
             #expect(iteration.status == .completed && iteration.publishName == "p")
             // The model is loaded from its file after the restart.
-            let result = try cv.decode(ImagePrediction.self, try await cv.prediction(
-                .post, "\(projectId)/classify/iterations/p/image", body: blues(1, offset: 30)[0]))
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.prediction(
+                    .post, "\(projectId)/classify/iterations/p/image", body: blues(1, offset: 30)[0]))
             #expect(result.predictions?.first?.tagName == "blue")
             let uri = try #require(images.first?.originalImageUri.flatMap(URL.init(string:)))
             let bytes = try await cv.client.execute(uri: uri.path + "?" + (uri.query ?? ""), method: .get)
             #expect(bytes.status == .ok && bytes.body.readableBytes > 0)
+        }
+    }
+
+    @Test func marksTrainingInterruptedByARestartAsFailed() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (projectId, iterationId) = try await withServerResult(
+            testConfiguration(directory: dir, backend: SlowBackend())
+        ) { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            let started = try cv.decode(Iteration.self, try await cv.training(.post, "projects/\(project.id)/train"))
+            return (project.id, started.id)
+        }
+        try await withServer(testConfiguration(directory: dir)) { cv in
+            let iteration = try cv.decode(Iteration.self,
+                try await cv.training(.get, "projects/\(projectId)/iterations/\(iterationId)"))
+            #expect(iteration.status == .failed)
+            // The project can train again.
+            let again = try await trainAndWait(cv, projectId)
+            #expect(again.status == .completed)
         }
     }
 
@@ -64,4 +91,13 @@ import Testing
         #expect(!fm.fileExists(atPath: blobs.appendingPathComponent("ab/\(orphan)").path))
         #expect(try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
     }
+}
+
+/// A trainer that outlives the test's first server (it gives up after a while).
+struct SlowBackend: ModelBackend {
+    func train(_ request: TrainingRequest) async throws -> TrainedArtifact {
+        try await Task.sleep(for: .seconds(30))
+        throw TrainingError(code: .badRequestNotSupported, message: "slow")
+    }
+    func load(_ data: Data) throws -> any ServedModel { throw TrainingError(code: .badRequestNotSupported, message: "") }
 }

@@ -30,21 +30,22 @@ struct PerformanceController: Sendable {
             let view = ImageView(signer: server.signer, base: request.baseURL)
             let (record, _) = try completed(context)
             let names = Dictionary(uniqueKeysWithValues: zip(record.tagIds.map(\.uuidString), record.tagNames))
-            return JSONBody.response(server.store.read { data in
-                items.sorted { oldest ? $0.1.created < $1.1.created : $0.1.created > $1.1.created }
-                    .dropFirst(skip).prefix(take).map { evaluated, image in
-                        let rendered = view.image(image, data)
-                        return ImagePerformance(
-                            predictions: evaluated.predictions.sorted { $0.probability > $1.probability }.map {
-                                Prediction(
-                                    probability: $0.probability, tagId: UUID(uuidString: $0.tag),
-                                    tagName: names[$0.tag], boundingBox: $0.box)
-                            },
-                            id: image.id, created: image.created, width: image.width, height: image.height,
-                            imageUri: rendered.originalImageUri, thumbnailUri: rendered.thumbnailUri,
-                            tags: rendered.tags, regions: rendered.regions)
-                    }
-            })
+            return JSONBody.response(
+                server.store.read { data in
+                    items.sorted { oldest ? $0.1.created < $1.1.created : $0.1.created > $1.1.created }
+                        .dropFirst(skip).prefix(take).map { evaluated, image in
+                            let rendered = view.image(image, data)
+                            return ImagePerformance(
+                                predictions: evaluated.predictions.sorted { $0.probability > $1.probability }.map {
+                                    Prediction(
+                                        probability: $0.probability, tagId: UUID(uuidString: $0.tag),
+                                        tagName: names[$0.tag], boundingBox: $0.box)
+                                },
+                                id: image.id, created: image.created, width: image.width, height: image.height,
+                                imageUri: rendered.originalImageUri, thumbnailUri: rendered.thumbnailUri,
+                                tags: rendered.tags, regions: rendered.regions)
+                        }
+                })
         }
         group.get("projects/:projectId/iterations/:iterationId/performance/images/count") { request, context in
             JSONBody.response(try evaluated(context, Query(request)).count)

@@ -66,7 +66,9 @@ struct ImageIngest: Sendable {
             prepared.append((candidate, status, size.0, size.1, digest))
         }
         // Durable bytes first; rows afterwards in one transaction.
-        for entry in prepared where entry.1 == .ok { try server.store.blobs.put(entry.0.bytes ?? []) }
+        for entry in prepared where entry.1 == .ok {
+            try server.store.blobs.put(entry.0.bytes ?? [], digest: entry.digest)
+        }
         let results = try server.store.write { data -> [ImageCreateResult] in
             var byDigest: [String: UUID] = [:]
             for image in data.images(of: project) { byDigest[image.blob] = image.id }
@@ -114,7 +116,9 @@ struct ImageIngest: Sendable {
         guard c.regions.count <= ServiceLimits.regionsPerBatch else { return .errorRegionLimitExceed }
         let negative = tagIds.contains { known[$0] == .negative }
         if negative, tagIds.count > 1 { return .errorNegativeAndRegularTagOnSameImage }
-        for r in c.regions where !(r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+        for r in c.regions
+        where
+            !(r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
             && r.left + r.width <= 1.0001 && r.top + r.height <= 1.0001)
         {
             return .errorRegionLimitExceed
