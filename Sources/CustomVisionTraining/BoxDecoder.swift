@@ -27,7 +27,8 @@ enum BoxDecoder {
         for c in 0..<classes {
             let map = upsampled((0..<(cells * cells)).map { probabilities[$0 * stride + c] }, grid: cells)
             var candidates: [ModelPrediction] = []
-            for t in thresholds {
+            let peak = map.max() ?? 0
+            for t in thresholds where t <= peak {
                 for component in components(map, grid: grid, threshold: t) {
                     var (x0, y0, x1, y1) = (grid, grid, -1, -1)
                     var sum: Float = 0
