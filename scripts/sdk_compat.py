@@ -571,7 +571,8 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
         name, data, _ = heldout_items[0 if store else 1]
         call = predictor.detect_image if store else predictor.detect_image_with_no_store
         # The stored call passes bytes as Microsoft's quickstart does (image_contents.read()), the other a stream.
-        result = call(project.id, publish_name, data if store else io.BytesIO(data))
+        extra = {"application": "sdk-compat"} if store else {}
+        result = call(project.id, publish_name, data if store else io.BytesIO(data), **extra)
         check(result.predictions, "no predictions")
         p = result.predictions[0]
         check(p.tag_name in classes and 0 <= p.probability <= 1 and p.bounding_box is not None, "bad prediction")
@@ -588,6 +589,9 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
             order_by="Newest", max_count=10, tags=[PredictionQueryTag(id=tags[classes[0]].id, min_threshold=0.0,
                                                                      max_threshold=1.0)]))
         check(len(result.results) == 1, f"{len(result.results)} stored predictions, expected 1 (no-store kept out)")
+        other = trainer.query_predictions(project.id, PredictionQueryToken(application="another-app"))
+        mine = trainer.query_predictions(project.id, PredictionQueryToken(application="sdk-compat"))
+        check(len(mine.results) == 1 and not other.results, "application filter ignored")
 
     step("query_predictions", query, stored or None)
     step("error: detect_image on an unknown published name is 404", lambda: expect_error(
