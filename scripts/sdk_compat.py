@@ -310,10 +310,11 @@ def detection(run, trainer, predictor, endpoint, training_key, train_items, held
         check(len(domains) > 0, "no domains")
         od = [d for d in domains if d.type == "ObjectDetection"]
         check(od, "no ObjectDetection domain")
-        compact = [d for d in od if d.name == "General (compact)" and d.exportable] or od
+        compact = [d for d in od if d.name == "General (compact)" and d.exportable]
+        check(compact, "no exportable 'General (compact)' ObjectDetection domain")
         return compact[0]
 
-    domain = step("get_domains (object detection)", pick_domain)
+    domain = step("get_domains (object detection: General (compact))", pick_domain)
     project = step("create_project (object detection)", lambda: trainer.create_project(
         f"sdk-compat-od-{uniq}", description="SDK compatibility run", domain_id=domain.id), domain)
     if project is None:
