@@ -4,7 +4,7 @@ CONFIG ?= debug
 # Optimize the trainer even in debug builds (see Package.swift).
 export CV_OPTIMIZE_TRAINER ?= 1
 
-.PHONY: all deps build release test demo bench clean models
+.PHONY: all deps build release test demo bench sdk-compat clean models
 
 all: build
 
@@ -25,6 +25,10 @@ demo: deps
 
 bench: deps
 	./scripts/bench.sh
+
+# Drives Microsoft's Python SDK (in a private virtualenv) through the whole workflow against a local cvserver.
+sdk-compat: deps
+	./scripts/sdk-compat.sh
 
 # Regenerates Sources/CustomVisionCore/Models from Fixtures/spec.
 models:
