@@ -4,31 +4,6 @@ import Testing
 @testable import CustomVisionServer
 
 @Suite struct SupportTests {
-    @Test(arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        (
-            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-        ),
-    ])
-    func sha256MatchesTheFIPSVectors(input: String, digest: String) {
-        #expect(SHA256.hex(Array(input.utf8)) == digest)
-    }
-
-    @Test func sha256HandlesLongAndChunkedInput() {
-        var hasher = SHA256()
-        for _ in 0..<1000 { hasher.update(Array(repeating: UInt8(ascii: "a"), count: 1000)) }
-        #expect(hasher.finalize().hexString == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
-    @Test func hmacMatchesRFC4231() {
-        let key = [UInt8](repeating: 0x0b, count: 20)
-        #expect(
-            SHA256.hmac(key: key, message: Array("Hi There".utf8)).hexString
-                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
-    }
-
     @Test func classifiesLocalAddresses() {
         #expect(URLFetcher.isLocal([127, 0, 0, 1]))
         #expect(URLFetcher.isLocal([10, 1, 2, 3]))

@@ -1,11 +1,9 @@
-import CustomVisionCore
-import Foundation
-
 /// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), in plain Swift.
 ///
-/// swift-crypto is not a dependency of this package; image blobs are content-addressed by their SHA-256 and image
-/// URLs are signed with HMAC-SHA-256, so a small, test-vector-checked implementation lives here.
-struct SHA256: Sendable {
+/// swift-crypto is not a dependency of this package. cvserver content-addresses image files by their SHA-256 and
+/// signs image URLs with HMAC-SHA-256, cvctl's upload journal keys images by it, and dataset verification names
+/// duplicate files by it: one test-vector-checked implementation serves them all.
+public struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -23,10 +21,11 @@ struct SHA256: Sendable {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    init() {}
+    /// A hasher with no input yet.
+    public init() {}
 
     /// Adds bytes to the message.
-    mutating func update(_ bytes: some Collection<UInt8>) {
+    public mutating func update(_ bytes: some Collection<UInt8>) {
         buffer.append(contentsOf: bytes)
         length &+= UInt64(bytes.count)
         var offset = 0
@@ -38,7 +37,7 @@ struct SHA256: Sendable {
     }
 
     /// The 32-byte digest.
-    mutating func finalize() -> [UInt8] {
+    public mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -54,17 +53,20 @@ struct SHA256: Sendable {
     }
 
     /// The digest of `bytes`.
-    static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    /// Ends the message and returns the digest as lowercase hex.
+    public mutating func finalizeHex() -> String { finalize().hexString }
+
+    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
     /// The lowercase hex digest of `bytes`.
-    static func hex(_ bytes: some Collection<UInt8>) -> String { hash(bytes).hexString }
+    public static func hex(_ bytes: some Collection<UInt8>) -> String { hash(bytes).hexString }
 
     /// HMAC-SHA-256 of `message` under `key`.
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var block = key.count > 64 ? hash(key) : key
         block += [UInt8](repeating: 0, count: 64 - block.count)
         var inner = SHA256()
@@ -114,8 +116,8 @@ extension UInt32 {
 }
 
 extension Sequence<UInt8> {
-    /// Lowercase hex.
-    var hexString: String {
+    /// The bytes as lowercase hex.
+    public var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in self {
@@ -126,11 +128,3 @@ extension Sequence<UInt8> {
     }
 }
 
-/// Compares two byte strings in time independent of where they differ.
-func constantTimeEquals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
-    let x = SHA256.hash(a)
-    let y = SHA256.hash(b)
-    var diff: UInt8 = 0
-    for i in 0..<32 { diff |= x[i] ^ y[i] }
-    return diff == 0
-}
