@@ -1,8 +1,8 @@
 import Foundation
 @_exported import CustomVisionCore
 
-/// `Tag` names both the model and Swift Testing's `Tag`; tests mean the model.
-public typealias Tag = CustomVisionCore.Tag
+// `Tag` names both the model and Swift Testing's `Tag`. A public typealias here would only add a third candidate:
+// a test file that needs the model writes `CustomVisionCore.Tag` or declares a file-private typealias.
 
 /// Paths of the repository's fixtures and of the shared datasets beside the repository.
 public enum FixturePaths {

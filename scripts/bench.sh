@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make bench: every benchmark, each measuring its target side by side with its named baseline in one run.
+# Results go to bench-out/ and stdout. Select suites with BENCH="prep train upload" (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench-out
+suites=${BENCH:-"prep train upload"}
+swift build -c release --product cvbench
+swift build -c release --product cvserver --product cvctl 2>/dev/null || { swift build -c release --product cvserver; swift build -c release --product cvctl; }
+for s in $suites; do
+  case $s in
+    prep) ./scripts/bench-prep.sh 2>&1 | tee bench-out/prep.txt ;;
+    train) .build/release/cvbench train "$@" 2>&1 | tee bench-out/train.txt ;;
+    upload) ./scripts/bench-upload.sh 2>&1 | tee bench-out/upload.txt ;;
+    *) echo "bench: unknown suite $s" >&2; exit 64 ;;
+  esac
+done
