@@ -17,4 +17,8 @@ static inline CURLcode cv_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode cv_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode cv_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode cv_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+static inline CURLMcode cv_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+// CURLMsg keeps the transfer's result in an anonymous union: read it in C.
+static inline CURLcode cv_msg_result(const CURLMsg *msg) { return msg->data.result; }
+static inline int cv_msg_is_done(const CURLMsg *msg) { return msg->msg == CURLMSG_DONE; }
 #endif

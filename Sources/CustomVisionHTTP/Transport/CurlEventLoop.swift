@@ -1,0 +1,104 @@
+import CCurl
+import Foundation
+
+private let curlGlobalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+/// The thread that drives one curl multi handle.
+///
+/// Only this thread touches the multi handle and the easy handles (curl handles are not thread-safe);
+/// other threads only enqueue transfers and call `curl_multi_wakeup`, which curl allows from any thread.
+final class CurlEventLoop: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+    private let queue = Locked(Queue())
+    private var idleHandles: [UnsafeMutableRawPointer] = []  // loop thread only
+
+    private struct Queue {
+        var incoming: [CurlTransfer] = []
+        var stopping = false
+    }
+
+    init(maxConnectionsPerHost: Int) {
+        _ = curlGlobalInit
+        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        self.multi = multi
+        _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnectionsPerHost))
+        let thread = Thread { [self] in run() }
+        thread.name = "CurlTransport"
+        thread.start()
+    }
+
+    func submit(_ transfer: CurlTransfer) {
+        queue.withLock { $0.incoming.append(transfer) }
+        wakeUp()
+    }
+
+    func wakeUp() { _ = curl_multi_wakeup(multi) }
+
+    func shutdown() {
+        queue.withLock { $0.stopping = true }
+        wakeUp()
+    }
+
+    private func run() {
+        var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+        while true {
+            let (incoming, stopping) = queue.withLock { q -> ([CurlTransfer], Bool) in
+                defer { q.incoming.removeAll() }
+                return (q.incoming, q.stopping)
+            }
+            for transfer in incoming {
+                guard !transfer.isCancelled else {
+                    transfer.finish(.failure(CancellationError()))
+                    continue
+                }
+                let easy = idleHandles.popLast() ?? curl_easy_init()
+                guard let easy else {
+                    transfer.finish(.failure(CurlError(CURLE_OUT_OF_MEMORY)))
+                    continue
+                }
+                do {
+                    try transfer.configure(easy)
+                    curl_multi_add_handle(multi, easy)
+                    active[easy] = transfer
+                } catch {
+                    transfer.finish(.failure(error))
+                    recycle(easy)
+                }
+            }
+            for (easy, transfer) in active where transfer.isCancelled || stopping {
+                active[easy] = nil
+                curl_multi_remove_handle(multi, easy)
+                transfer.complete(code: CURLE_ABORTED_BY_CALLBACK)
+                recycle(easy)
+            }
+            if stopping { break }
+
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                guard cv_msg_is_done(message) != 0, let easy = message.pointee.easy_handle else { continue }
+                let code = cv_msg_result(message)
+                guard let transfer = active.removeValue(forKey: easy) else { continue }
+                curl_multi_remove_handle(multi, easy)
+                transfer.complete(code: code)
+                recycle(easy)
+            }
+            curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, nil)
+        }
+        for easy in idleHandles { curl_easy_cleanup(easy) }
+        idleHandles.removeAll()
+        curl_multi_cleanup(multi)
+    }
+
+    /// Keeps a few easy handles for reuse: a reset handle keeps its caches, and the connections live in the
+    /// multi handle's pool either way.
+    private func recycle(_ easy: UnsafeMutableRawPointer) {
+        curl_easy_reset(easy)
+        if idleHandles.count < 8 {
+            idleHandles.append(easy)
+        } else {
+            curl_easy_cleanup(easy)
+        }
+    }
+}
