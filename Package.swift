@@ -54,7 +54,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ImagePrep", dependencies: ["CTurboJPEG", "CPNG"], swiftSettings: swiftSettings),
+        .target(
+            name: "ImagePrep", dependencies: ["CustomVisionCore", "CTurboJPEG", "CPNG"], swiftSettings: swiftSettings
+        ),
         .target(name: "CustomVisionDatasets", dependencies: ["CustomVisionCore"], swiftSettings: swiftSettings),
         .target(
             name: "CustomVisionTraining",

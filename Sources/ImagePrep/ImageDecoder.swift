@@ -1,68 +1,46 @@
-import CPNG
-import CTurboJPEG
-
-/// A failure to read an image. (Skeleton; the ImagePrep issue grows it into the full typed error.)
-public struct ImagePrepError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
-/// Decodes JPEG (libjpeg-turbo) and PNG (libpng) bytes to RGB8. (Skeleton: the ImagePrep issue completes it:
-/// orientation, limits, scaled decode, alpha compositing, typed errors.)
+/// Decodes JPEG (libjpeg-turbo) and PNG (libpng) bytes to 8-bit RGB. The format comes from the bytes' signature,
+/// never from a file name; GIF, BMP, WEBP and TIFF are recognised and refused with `unsupportedFormat`.
+///
+/// Grayscale, CMYK/YCCK and progressive JPEGs and every PNG colour type are converted to RGB; PNG alpha (including
+/// tRNS) is composited onto `DecodeOptions.background`. A decoder warning (e.g. a truncated scan) is an error: a
+/// partial image is never returned as good.
 public enum ImageDecoder {
-    /// Decodes an image; the format comes from the bytes' signature.
+    /// Decodes an image at full size, upright, transparent pixels on white.
+    /// - Throws: `ImagePrepError`.
     public static func decode(_ bytes: [UInt8]) throws -> RGBImage {
-        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF { return try decodeJPEG(bytes) }
-        if bytes.count >= 8, bytes[0] == 0x89, bytes[1] == 0x50, bytes[2] == 0x4E, bytes[3] == 0x47 {
-            return try decodePNG(bytes)
-        }
-        throw ImagePrepError("unsupported image format")
+        try decode(bytes, options: DecodeOptions())
     }
 
-    static func decodeJPEG(_ bytes: [UInt8]) throws -> RGBImage {
-        guard let handle = tjInitDecompress() else { throw ImagePrepError("cannot initialise libjpeg-turbo") }
-        defer { tjDestroy(handle) }
-        var width: Int32 = 0
-        var height: Int32 = 0
-        var subsamp: Int32 = 0
-        var colorspace: Int32 = 0
-        let header = bytes.withUnsafeBufferPointer {
-            tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &width, &height, &subsamp, &colorspace)
-        }
-        guard header == 0, width > 0, height > 0 else {
-            throw ImagePrepError("JPEG header: \(String(cString: tjGetErrorStr2(handle)))")
-        }
-        var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)
-        let rc = bytes.withUnsafeBufferPointer { src in
-            pixels.withUnsafeMutableBufferPointer { dst in
-                tjDecompress2(handle, src.baseAddress, UInt(bytes.count), dst.baseAddress, width, 0, height,
-                    Int32(TJPF_RGB.rawValue), 0)
-            }
-        }
-        guard rc == 0 else { throw ImagePrepError("JPEG data: \(String(cString: tjGetErrorStr2(handle)))") }
-        return RGBImage(width: Int(width), height: Int(height), pixels: pixels)
+    /// Decodes an image.
+    /// - Parameters:
+    ///   - bytes: a whole JPEG or PNG file.
+    ///   - options: pixel limit, orientation, background, DCT-scaled decode target.
+    /// - Returns: the RGB image (upright when `options.applyOrientation`).
+    /// - Throws: `ImagePrepError` with `.empty`, `.truncated`, `.corrupt`, `.unsupportedFormat(_:)`,
+    ///   `.tooManyPixels`.
+    public static func decode(_ bytes: [UInt8], options: DecodeOptions) throws -> RGBImage {
+        try decodeWithHeader(bytes, options: options).image
     }
 
-    static func decodePNG(_ bytes: [UInt8]) throws -> RGBImage {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        let begun = bytes.withUnsafeBufferPointer { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
-        guard begun != 0 else { throw ImagePrepError("PNG header: \(pngMessage(&image))") }
-        defer { png_image_free(&image) }
-        image.format = UInt32(PNG_FORMAT_RGB)
-        let width = Int(image.width)
-        let height = Int(image.height)
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        var background = png_color(red: 255, green: 255, blue: 255)
-        let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, &background, $0.baseAddress, 0, nil) }
-        guard ok != 0 else { throw ImagePrepError("PNG data: \(pngMessage(&image))") }
-        return RGBImage(width: width, height: height, pixels: pixels)
-    }
-
-    private static func pngMessage(_ image: inout png_image) -> String {
-        withUnsafeBytes(of: &image.message) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+    /// Decodes and also returns the header (stored size, orientation) so boxes can follow the orientation.
+    /// `plan` sees the header before any pixel is allocated: it may throw to refuse the image, and it returns the
+    /// minimum upright size to decode at (overriding `options.minimumSize`), or nil.
+    static func decodeWithHeader(
+        _ bytes: [UInt8], options: DecodeOptions, plan: (ImageHeader) throws -> (width: Int, height: Int)? = { _ in nil }
+    ) throws -> (image: RGBImage, header: ImageHeader) {
+        guard !bytes.isEmpty else { throw ImagePrepError(.empty, "the file has no bytes") }
+        guard let format = ImageFormat.detect(bytes) else {
+            throw ImagePrepError(.corrupt, "not a JPEG, PNG, GIF, BMP, WEBP or TIFF image (unknown signature)")
         }
+        guard format.isDecodable else {
+            throw ImagePrepError(.unsupportedFormat(format.displayName),
+                "\(format.displayName) is not supported for preparation (only JPEG and PNG are)")
+        }
+        let (stored, header) = try bytes.withUnsafeBufferPointer { b in
+            format == .jpeg
+                ? try JPEGCodec.decode(b, options: options, plan: plan) : try PNGCodec.decode(b, options: options, plan: plan)
+        }
+        let image = options.applyOrientation ? header.orientation.apply(to: stored) : stored
+        return (image, header)
     }
 }

@@ -1,0 +1,86 @@
+import CustomVisionCore
+
+/// The EXIF orientation of a stored image (tag 0x0112): how the stored pixels must be turned to appear upright.
+///
+/// Raw values 1–8 as in the EXIF specification. Applying the orientation maps the stored image to the upright one;
+/// for `.transpose`, `.rotate90CW`, `.transverse` and `.rotate90CCW` width and height swap.
+public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
+    /// 1: stored upright.
+    case up = 1
+    /// 2: mirrored left–right.
+    case mirrored = 2
+    /// 3: upside down (rotate 180°).
+    case down = 3
+    /// 4: mirrored top–bottom.
+    case downMirrored = 4
+    /// 5: transposed (mirror across the main diagonal).
+    case transpose = 5
+    /// 6: rotate 90° clockwise to display.
+    case rotate90CW = 6
+    /// 7: transverse (mirror across the anti-diagonal).
+    case transverse = 7
+    /// 8: rotate 90° counter-clockwise to display.
+    case rotate90CCW = 8
+
+    /// True when applying the orientation swaps width and height.
+    public var swapsDimensions: Bool { rawValue >= 5 }
+
+    /// The upright size of a stored `width` × `height` image.
+    public func orientedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        swapsDimensions ? (height, width) : (width, height)
+    }
+
+    /// Maps a normalized box on the stored image to the same region on the upright image.
+    public func transform(_ box: BoundingBox) -> BoundingBox {
+        let (l, t, w, h) = (box.left, box.top, box.width, box.height)
+        switch self {
+        case .up: return box
+        case .mirrored: return BoundingBox(left: 1 - l - w, top: t, width: w, height: h)
+        case .down: return BoundingBox(left: 1 - l - w, top: 1 - t - h, width: w, height: h)
+        case .downMirrored: return BoundingBox(left: l, top: 1 - t - h, width: w, height: h)
+        case .transpose: return BoundingBox(left: t, top: l, width: h, height: w)
+        case .rotate90CW: return BoundingBox(left: 1 - t - h, top: l, width: h, height: w)
+        case .transverse: return BoundingBox(left: 1 - t - h, top: 1 - l - w, width: h, height: w)
+        case .rotate90CCW: return BoundingBox(left: t, top: 1 - l - w, width: h, height: w)
+        }
+    }
+
+    /// The upright image: `image` (the stored pixels) turned and/or mirrored.
+    public func apply(to image: RGBImage) -> RGBImage {
+        if self == .up { return image }
+        let sw = image.width
+        let sh = image.height
+        let (dw, dh) = orientedSize(width: sw, height: sh)
+        var out = [UInt8](repeating: 0, count: dw * dh * 3)
+        // For each destination pixel (x, y) the source pixel is (sx, sy) = (ax + bx*x + cx*y, ay + by*x + cy*y).
+        let (ax, bx, cx, ay, by, cy): (Int, Int, Int, Int, Int, Int) = switch self {
+        case .up: (0, 1, 0, 0, 0, 1)
+        case .mirrored: (sw - 1, -1, 0, 0, 0, 1)
+        case .down: (sw - 1, -1, 0, sh - 1, 0, -1)
+        case .downMirrored: (0, 1, 0, sh - 1, 0, -1)
+        case .transpose: (0, 0, 1, 0, 1, 0)
+        case .rotate90CW: (0, 0, 1, sh - 1, -1, 0)
+        case .transverse: (sw - 1, 0, -1, sh - 1, -1, 0)
+        case .rotate90CCW: (sw - 1, 0, -1, 0, 1, 0)
+        }
+        image.pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<dh {
+                    var sx = ax + cx * y
+                    var sy = ay + cy * y
+                    var d = y * dw * 3
+                    for _ in 0..<dw {
+                        let s = (sy * sw + sx) * 3
+                        dst[d] = src[s]
+                        dst[d + 1] = src[s + 1]
+                        dst[d + 2] = src[s + 2]
+                        d += 3
+                        sx += bx
+                        sy += by
+                    }
+                }
+            }
+        }
+        return RGBImage(width: dw, height: dh, pixels: out)
+    }
+}

@@ -1,0 +1,98 @@
+import CTurboJPEG
+
+/// JPEG through libjpeg-turbo's TurboJPEG 2.x API (no `tj3*`: the installed library is 2.1.5). Every handle is
+/// created and destroyed in one scope; every return code is checked on the spot.
+enum JPEGCodec {
+    /// Decodes `bytes` (already known to be JPEG) to RGB, at a DCT scale when `options.minimumSize` allows.
+    /// Returns the stored-orientation image and the header.
+    static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
+    ) throws -> (RGBImage, ImageHeader) {
+        guard let handle = tjInitDecompress() else { throw ImagePrepError(.corrupt, "cannot start libjpeg-turbo") }
+        defer { tjDestroy(handle) }
+        var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
+        guard tjDecompressHeader3(handle, bytes.baseAddress, UInt(bytes.count), &width, &height, &subsamp, &colorspace)
+            == 0
+        else {
+            // ImageHeader.read classifies header failures (truncated vs corrupt) the same way.
+            _ = try ImageHeader.read(Array(bytes))
+            throw ImagePrepError(.corrupt, "JPEG header: \(String(cString: tjGetErrorStr2(handle)))")
+        }
+        let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
+            orientation: ExifReader.jpegOrientation(bytes))
+        guard width > 0, height > 0 else { throw ImagePrepError(.corrupt, "JPEG header gives a zero size") }
+        guard header.pixelCount <= options.maxPixels else { throw tooManyPixels(header, options) }
+
+        var options = options
+        if let target = try plan(header) { options.minimumSize = target }
+        let (num, denom) = scale(header, options)
+        let outW = Int((Int(width) * num + denom - 1) / denom)
+        let outH = Int((Int(height) * num + denom - 1) / denom)
+        let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+        let channels = isCMYK ? 4 : 3
+        let format = isCMYK ? TJPF_CMYK : TJPF_RGB
+        var failure: ImagePrepError?
+        var pixels = [UInt8](unsafeUninitializedCapacity: outW * outH * channels) { buffer, count in
+            let rc = tjDecompress2(handle, bytes.baseAddress, UInt(bytes.count), buffer.baseAddress, Int32(outW), 0,
+                Int32(outH), Int32(format.rawValue), TJFLAG_STOPONWARNING)
+            if rc != 0 { failure = dataError(handle, bytes) }
+            count = failure == nil ? outW * outH * channels : 0
+        }
+        if let failure { throw failure }
+        if isCMYK { pixels = cmykToRGB(pixels) }
+        return (RGBImage(width: outW, height: outH, pixels: pixels), header)
+    }
+
+    /// The smallest of 1/8, 1/4, 1/2 (else 1/1) leaving the upright image at least `options.minimumSize`.
+    static func scale(_ header: ImageHeader, _ options: DecodeOptions) -> (Int, Int) {
+        guard let target = options.minimumSize else { return (1, 1) }
+        let (w, h) = header.orientedSize
+        for denom in [8, 4, 2] where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
+            return (1, denom)
+        }
+        return (1, 1)
+    }
+
+    static func tooManyPixels(_ header: ImageHeader, _ options: DecodeOptions) -> ImagePrepError {
+        ImagePrepError(.tooManyPixels,
+            "\(header.format) declares \(header.width)×\(header.height) pixels, over the limit of \(options.maxPixels)")
+    }
+
+    private static func dataError(_ handle: tjhandle, _ bytes: UnsafeBufferPointer<UInt8>) -> ImagePrepError {
+        let message = String(cString: tjGetErrorStr2(handle))
+        let endsWithEOI = bytes.count >= 2 && bytes[bytes.count - 2] == 0xFF && bytes[bytes.count - 1] == 0xD9
+        let truncated = message.contains("Premature end") || !endsWithEOI
+        return ImagePrepError(truncated ? .truncated : .corrupt, "JPEG data: \(message)")
+    }
+
+    /// CMYK as libjpeg returns it for Adobe files (inverted: 255 = no ink) to RGB, as Pillow converts it.
+    private static func cmykToRGB(_ cmyk: [UInt8]) -> [UInt8] {
+        let n = cmyk.count / 4
+        return [UInt8](unsafeUninitializedCapacity: n * 3) { out, count in
+            cmyk.withUnsafeBufferPointer { src in
+                for i in 0..<n {
+                    let k = Int(src[4 * i + 3])
+                    for c in 0..<3 { out[3 * i + c] = UInt8((Int(src[4 * i + c]) * k + 127) / 255) }
+                }
+            }
+            count = n * 3
+        }
+    }
+
+    /// Encodes RGB pixels as a baseline JPEG with 4:2:0 chroma subsampling.
+    static func encode(_ image: RGBImage, quality: Int) throws -> [UInt8] {
+        guard let handle = tjInitCompress() else { throw ImagePrepError(.encodingFailed, "cannot start libjpeg-turbo") }
+        defer { tjDestroy(handle) }
+        var output: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let rc = image.pixels.withUnsafeBufferPointer { src in
+            tjCompress2(handle, src.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(TJPF_RGB.rawValue),
+                &output, &size, Int32(TJSAMP_420.rawValue), Int32(min(max(quality, 1), 100)), 0)
+        }
+        defer { if let output { tjFree(output) } }
+        guard rc == 0, let output else {
+            throw ImagePrepError(.encodingFailed, "JPEG encode: \(String(cString: tjGetErrorStr2(handle)))")
+        }
+        return Array(UnsafeBufferPointer(start: output, count: Int(size)))
+    }
+}
