@@ -1,0 +1,93 @@
+import Foundation
+
+/// Reads a dataset in any supported format into a `Dataset`.
+///
+/// ```swift
+/// let (dataset, findings) = try DatasetReader.read(at: URL(fileURLWithPath: "NEU-DET"))
+/// ```
+public enum DatasetReader {
+    /// How to read.
+    public struct Options: Sendable, Hashable {
+        /// The dataset root that annotation paths may not leave. Default: the folder given, or for a file its folder
+        /// (the parent of an `annotations/` folder for COCO).
+        public var root: URL?
+        /// Allow annotation paths (and links) that leave the root.
+        public var allowOutsideRoot: Bool
+        /// Read each image's header for its pixel size (needed by YOLO, CSV classification, folders; checks VOC
+        /// `<size>`).
+        public var readImageHeaders: Bool
+        /// The largest annotation file read, in bytes.
+        public var maxAnnotationBytes: Int
+
+        /// Creates options; the defaults suit every format.
+        public init(
+            root: URL? = nil, allowOutsideRoot: Bool = false, readImageHeaders: Bool = true,
+            maxAnnotationBytes: Int = 256 * 1024 * 1024
+        ) {
+            self.root = root
+            self.allowOutsideRoot = allowOutsideRoot
+            self.readImageHeaders = readImageHeaders
+            self.maxAnnotationBytes = maxAnnotationBytes
+        }
+    }
+
+    /// Reads the dataset at `url` (a folder, or an annotation file).
+    /// - Parameters:
+    ///   - url: the dataset folder, or a COCO JSON / CSV / YOLO `data.yaml` / manifest file.
+    ///   - format: the format; detected with `DatasetFormat.detect(at:)` when nil.
+    ///   - options: root, path and size policies.
+    /// - Returns: the dataset, and findings about items that were skipped or look wrong.
+    /// - Throws: `DatasetError` when the dataset cannot be read at all (malformed file, path escape, link loop).
+    public static func read(
+        at url: URL, format: DatasetFormat? = nil, options: Options = Options()
+    ) throws -> (Dataset, [Finding]) {
+        let format = try format ?? DatasetFormat.detect(at: url)
+        let root = options.root ?? defaultRoot(for: url, format: format)
+        let fs = try DatasetFileSystem(
+            root: root, allowOutsideRoot: options.allowOutsideRoot, maxFileBytes: options.maxAnnotationBytes)
+        let images = ImageLocator(fs: fs, readHeaders: options.readImageHeaders)
+        let entry = url.standardizedFileURL
+        var context = ReadContext(fs: fs, images: images)
+        let dataset: Dataset
+        switch format {
+        case .voc: dataset = try VOCReader.read(entry, context: &context)
+        case .coco, .cocoNormalized:
+            dataset = try COCOReader.read(entry, normalized: format == .cocoNormalized, context: &context)
+        case .yolo: dataset = try YOLOReader.read(entry, context: &context)
+        case .csv: dataset = try CSVReader.read(entry, context: &context)
+        case .folders: dataset = try FolderReader.read(entry, context: &context)
+        case .manifest: dataset = try ManifestReader.read(entry, context: &context)
+        }
+        return (dataset, context.findings)
+    }
+
+    static func isDirectory(_ url: URL) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    private static func defaultRoot(for url: URL, format: DatasetFormat) -> URL {
+        let url = url.standardizedFileURL
+        if isDirectory(url) { return url }
+        let folder = url.deletingLastPathComponent()
+        if format == .coco || format == .cocoNormalized, folder.lastPathComponent == "annotations" {
+            return folder.deletingLastPathComponent()
+        }
+        return folder
+    }
+}
+
+/// State shared by a format reader: file access, image lookup, findings.
+struct ReadContext {
+    let fs: DatasetFileSystem
+    var images: ImageLocator
+    var findings: [Finding] = []
+
+    mutating func warn(_ code: String, _ message: String, at place: SourceLocation) {
+        findings.append(Finding(.warning, code, message, at: place))
+    }
+
+    mutating func error(_ code: String, _ message: String, at place: SourceLocation) {
+        findings.append(Finding(.error, code, message, at: place))
+    }
+}

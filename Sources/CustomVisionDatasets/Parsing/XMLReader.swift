@@ -1,0 +1,230 @@
+import Foundation
+
+/// A small, strict XML parser: enough for Pascal VOC, and safe on hostile input.
+///
+/// Supports elements, attributes, text, CDATA, comments, processing instructions (the XML declaration) and the
+/// predefined and numeric character references. Refuses DTDs (`<!DOCTYPE`) and so any entity expansion, caps the
+/// nesting depth, and reports the line of the first error. Foundation's `XMLParser` is avoided on purpose: on Linux
+/// it needs libxml2 at run time.
+struct XMLReader {
+    private let bytes: [UInt8]
+    private let file: String
+    private var i = 0
+    private var line = 1
+    private let maxDepth: Int
+
+    /// Parses `data` and returns the root element.
+    /// - Throws: `DatasetError` (`.malformed` or `.forbiddenConstruct`) naming `file` and the line.
+    static func parse(_ data: Data, file: String, maxDepth: Int = 64) throws -> XMLElement {
+        var reader = XMLReader(bytes: [UInt8](data), file: file, maxDepth: maxDepth)
+        return try reader.document()
+    }
+
+    private init(bytes: [UInt8], file: String, maxDepth: Int) {
+        self.bytes = bytes
+        self.file = file
+        self.maxDepth = maxDepth
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+    }
+
+    private func fail(_ message: String, _ code: DatasetError.Code = .malformed) -> DatasetError {
+        DatasetError(code, "XML: \(message)", at: SourceLocation(file: file, line: line))
+    }
+
+    private var atEnd: Bool { i >= bytes.count }
+
+    private func peek(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        return i + u.count <= bytes.count && bytes[i..<(i + u.count)].elementsEqual(u)
+    }
+
+    private mutating func advance() {
+        if bytes[i] == 0x0A { line += 1 }
+        i += 1
+    }
+
+    private mutating func skipWhitespace() {
+        while !atEnd, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { advance() }
+    }
+
+    /// Skips past `terminator`, failing at end of input.
+    private mutating func skip(past terminator: String, what: String) throws {
+        while !atEnd {
+            if peek(terminator) {
+                for _ in 0..<terminator.utf8.count { advance() }
+                return
+            }
+            advance()
+        }
+        throw fail("unterminated \(what)")
+    }
+
+    /// Skips comments, processing instructions and whitespace; refuses DOCTYPE.
+    private mutating func skipMisc() throws {
+        while true {
+            skipWhitespace()
+            if peek("<!--") {
+                try skip(past: "-->", what: "comment")
+            } else if peek("<?") {
+                try skip(past: "?>", what: "processing instruction")
+            } else if peek("<!DOCTYPE") || peek("<!ENTITY") {
+                throw fail("DTDs and entity declarations are not accepted", .forbiddenConstruct)
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func document() throws -> XMLElement {
+        try skipMisc()
+        guard !atEnd else { throw fail("the document is empty") }
+        guard bytes[i] == UInt8(ascii: "<") else { throw fail("text before the root element") }
+        let root = try element()
+        try skipMisc()
+        guard atEnd else { throw fail("content after the root element") }
+        return root
+    }
+
+    private static func isNameByte(_ c: UInt8) -> Bool {
+        c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+            || c == UInt8(ascii: "_") || c == UInt8(ascii: ":") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+    }
+
+    private mutating func name() throws -> String {
+        let start = i
+        while !atEnd, Self.isNameByte(bytes[i]) { i += 1 }
+        guard i > start, !(0x30...0x39).contains(bytes[start]), bytes[start] != UInt8(ascii: "-") else {
+            throw fail("expected a name")
+        }
+        return String(decoding: bytes[start..<i], as: UTF8.self)
+    }
+
+    /// Parses an element starting at `<`, iteratively (no recursion, so depth is bounded by `maxDepth`).
+    private mutating func element() throws -> XMLElement {
+        var stack: [XMLElement] = []
+        while true {
+            guard !atEnd else {
+                throw fail("unexpected end of document inside <\(stack.last?.name ?? "?")>")
+            }
+            if peek("</") {
+                i += 2
+                let closing = try name()
+                skipWhitespace()
+                guard !atEnd, bytes[i] == UInt8(ascii: ">") else { throw fail("expected '>' after </\(closing)") }
+                i += 1
+                guard let done = stack.popLast() else { throw fail("unexpected </\(closing)>") }
+                guard done.name == closing else {
+                    throw fail("</\(closing)> closes <\(done.name)> opened on line \(done.line)")
+                }
+                if stack.isEmpty { return done }
+                stack[stack.count - 1].children.append(done)
+            } else if peek("<!--") {
+                try skip(past: "-->", what: "comment")
+            } else if peek("<![CDATA[") {
+                guard !stack.isEmpty else { throw fail("CDATA outside an element") }
+                i += 9
+                let start = i
+                try skip(past: "]]>", what: "CDATA section")
+                stack[stack.count - 1].text += String(decoding: bytes[start..<(i - 3)], as: UTF8.self)
+            } else if peek("<?") {
+                try skip(past: "?>", what: "processing instruction")
+            } else if peek("<!") {
+                throw fail("DTDs and entity declarations are not accepted", .forbiddenConstruct)
+            } else if bytes[i] == UInt8(ascii: "<") {
+                guard stack.count < maxDepth else { throw fail("elements nested deeper than \(maxDepth)") }
+                i += 1
+                let (element, selfClosing) = try startTag()
+                if selfClosing {
+                    if stack.isEmpty { return element }
+                    stack[stack.count - 1].children.append(element)
+                } else {
+                    stack.append(element)
+                }
+            } else {
+                let text = try textRun()
+                if stack.isEmpty {
+                    guard text.allSatisfy(\.isWhitespace) else { throw fail("text outside the root element") }
+                } else {
+                    stack[stack.count - 1].text += text
+                }
+            }
+        }
+    }
+
+    private mutating func startTag() throws -> (XMLElement, Bool) {
+        var element = XMLElement(name: try name(), line: line)
+        while true {
+            skipWhitespace()
+            guard !atEnd else { throw fail("unterminated start tag <\(element.name)") }
+            if peek("/>") {
+                i += 2
+                return (element, true)
+            }
+            if bytes[i] == UInt8(ascii: ">") {
+                i += 1
+                return (element, false)
+            }
+            let attribute = try name()
+            skipWhitespace()
+            guard !atEnd, bytes[i] == UInt8(ascii: "=") else { throw fail("expected '=' after \(attribute)") }
+            i += 1
+            skipWhitespace()
+            guard !atEnd, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else {
+                throw fail("attribute \(attribute) needs a quoted value")
+            }
+            let quote = bytes[i]
+            i += 1
+            let start = i
+            while !atEnd, bytes[i] != quote {
+                guard bytes[i] != UInt8(ascii: "<") else { throw fail("'<' in the value of \(attribute)") }
+                advance()
+            }
+            guard !atEnd else { throw fail("unterminated value of \(attribute)") }
+            let raw = String(decoding: bytes[start..<i], as: UTF8.self)
+            i += 1
+            guard element.attributes[attribute] == nil else { throw fail("duplicate attribute \(attribute)") }
+            element.attributes[attribute] = try decodeEntities(raw)
+        }
+    }
+
+    private mutating func textRun() throws -> String {
+        let start = i
+        while !atEnd, bytes[i] != UInt8(ascii: "<") { advance() }
+        return try decodeEntities(String(decoding: bytes[start..<i], as: UTF8.self))
+    }
+
+    private func decodeEntities(_ raw: String) throws -> String {
+        guard raw.contains("&") else { return raw }
+        var out = ""
+        var rest = Substring(raw)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 12 else {
+                throw fail("'&' not starting a character reference")
+            }
+            let entity = rest[rest.index(after: amp)..<semi]
+            switch entity {
+            case "lt": out += "<"
+            case "gt": out += ">"
+            case "amp": out += "&"
+            case "quot": out += "\""
+            case "apos": out += "'"
+            default:
+                let scalar: UInt32?
+                if entity.hasPrefix("#x") {
+                    scalar = UInt32(entity.dropFirst(2), radix: 16)
+                } else if entity.hasPrefix("#") {
+                    scalar = UInt32(entity.dropFirst(), radix: 10)
+                } else {
+                    throw fail("unknown entity &\(entity); (only the five predefined and numeric ones are accepted)")
+                }
+                guard let value = scalar, value != 0, let character = Unicode.Scalar(value) else {
+                    throw fail("invalid character reference &\(entity);")
+                }
+                out.unicodeScalars.append(character)
+            }
+            rest = rest[rest.index(after: semi)...]
+        }
+        return out + rest
+    }
+}
