@@ -1,3 +1,4 @@
+import CustomVisionHTTP
 import Foundation
 
 /// What `cvctl` needs from an error the HTTP layer threw: its HTTP status (nil for transport errors) and a message.
@@ -9,7 +10,10 @@ public struct ServiceErrorInfo: Sendable, Hashable {
 
     /// Recognizes errors of the HTTP layer; `nil` for anything else.
     public init?(_ error: any Error) {
-        return nil
+        guard let error = error as? CustomVisionClientError else { return nil }
+        self.status = error.status
+        self.message = error.description
+        if error.kind == .invalidRequest { self.status = 400 }
     }
 
     /// 2 for 4xx, 3 for 5xx or no response.
