@@ -1,0 +1,27 @@
+import CustomVisionCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Serves image bytes behind signed, expiring URLs (`/cvimages/{kind}/{digest}?se=…&sig=…`).
+struct ImageFilesController: Sendable {
+    let server: ServerContext
+
+    func register(_ router: Router<BasicRequestContext>) {
+        router.get("cvimages/:kind/:digest") { request, context in
+            let kind = try context.parameters.require("kind")
+            let digest = try context.parameters.require("digest")
+            let query = Query(request)
+            guard let expiry = try query.int("se"), let sig = query.string("sig"),
+                server.signer.verify(kind: kind, digest: digest, expiry: expiry, sig: sig)
+            else { throw APIError(.forbidden, .forbidden, "The image URL is invalid or has expired.") }
+            guard let bytes = server.store.blobs.get(digest) else {
+                throw APIError.notFound(.notFoundImage, "Image not found.")
+            }
+            let type = kind == "export" ? "application/zip" : bytes.first == 0x89 ? "image/png" : "image/jpeg"
+            return Response(
+                status: .ok, headers: [.contentType: type],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+}

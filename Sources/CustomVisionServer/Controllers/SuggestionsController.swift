@@ -1,0 +1,140 @@
+import CustomVisionCore
+import CustomVisionTraining
+import Foundation
+import Hummingbird
+import ImagePrep
+
+/// Suggestions from a trained model: SuggestTagsAndRegions, QuerySuggestedImages, QuerySuggestedImageCount and
+/// GetImageRegionProposals.
+struct SuggestionsController: Sendable {
+    let server: ServerContext
+
+    func register(_ group: RouterGroup<BasicRequestContext>) {
+        group.post("projects/:projectId/tagsandregions/suggestions") { request, context in
+            let project = try context.parameters.id("projectId")
+            let query = Query(request)
+            let iteration = try iterationRecord(project, try query.uuid("iterationId"))
+            let ids = try query.uuids("imageIds")
+            guard !ids.isEmpty, ids.count <= 64 else {
+                throw APIError.badRequest("Give 1 to 64 imageIds.", code: .badRequestInvalidIds)
+            }
+            let images = try server.store.read { data in
+                try ids.map { id in
+                    guard let image = data.images[id], image.projectId == project else {
+                        throw APIError.notFound(.notFoundImage, "Image \(id) not found.")
+                    }
+                    return image
+                }
+            }
+            return JSONBody.response(try images.map { try suggestion($0, iteration).0 })
+        }
+        group.post("projects/:projectId/images/suggested") { request, context in
+            var request = request
+            let project = try context.parameters.id("projectId")
+            let iteration = try iterationRecord(project, try Query(request).uuid("iterationId"))
+            let token = try await request.json(SuggestedTagAndRegionQueryToken.self)
+            let view = ImageView(signer: server.signer, base: request.baseURL)
+            let matches = try suggested(project, iteration, tagIds: token.tagIds ?? [], threshold: token.threshold ?? 0)
+            let sorted = matches.sorted { a, b in
+                let (ua, ub) = (a.0.predictionUncertainty ?? 0, b.0.predictionUncertainty ?? 0)
+                switch token.sortBy {
+                case .uncertaintyAscending?: return ua < ub
+                case .uncertaintyDescending?: return ua > ub
+                default: return a.1.created > b.1.created
+                }
+            }
+            let skip = Int(token.continuation ?? "") ?? 0
+            let take = min(token.maxCount ?? 50, ServiceLimits.maxTake)
+            let page = sorted.dropFirst(skip).prefix(take)
+            var next = token
+            next.continuation = skip + page.count < sorted.count ? String(skip + page.count) : nil
+            let results = server.store.read { data in
+                page.map { s, image in
+                    let rendered = view.image(image, data)
+                    return StoredSuggestedTagAndRegion(
+                        width: image.width, height: image.height, resizedImageUri: rendered.resizedImageUri,
+                        thumbnailUri: rendered.thumbnailUri, originalImageUri: rendered.originalImageUri,
+                        domain: iteration.iteration.domainId, id: image.id, project: project,
+                        iteration: iteration.iteration.id, created: image.created, predictions: s.predictions,
+                        predictionUncertainty: s.predictionUncertainty)
+                }
+            }
+            return JSONBody.response(SuggestedTagAndRegionQuery(token: next, results: Array(results)))
+        }
+        group.post("projects/:projectId/images/suggested/count") { request, context in
+            var request = request
+            let project = try context.parameters.id("projectId")
+            let iteration = try iterationRecord(project, try Query(request).uuid("iterationId"))
+            let filter = try await request.json(TagFilter.self)
+            var counts: [String: Int] = [:]
+            for tag in filter.tagIds ?? [] {
+                counts[tag.uuidString] = try suggested(project, iteration, tagIds: [tag],
+                    threshold: filter.threshold ?? 0).count
+            }
+            return JSONBody.response(counts)
+        }
+        group.post("projects/:projectId/images/:imageId/regionproposals") { _, context in
+            let project = try context.parameters.id("projectId")
+            let imageId = try context.parameters.id("imageId")
+            let image = try server.store.read { data in
+                _ = try data.project(project)
+                guard let image = data.images[imageId], image.projectId == project else {
+                    throw APIError.notFound(.notFoundImage, "Image \(imageId) not found.")
+                }
+                return image
+            }
+            let latest = server.store.read { $0.iterations(of: project).last { $0.iteration.status == .completed } }
+            let proposals = try latest.map { try predictions(image, $0) }?.compactMap { p in
+                p.box.map { RegionProposal(confidence: p.probability, boundingBox: $0) }
+            } ?? []
+            return JSONBody.response(ImageRegionProposal(projectId: project, imageId: imageId, proposals: proposals))
+        }
+    }
+
+    private func iterationRecord(_ project: UUID, _ id: UUID?) throws -> IterationRecord {
+        guard let id else {
+            throw APIError.badRequest("iterationId is required.", code: .badRequestRequiredParamIsNull)
+        }
+        return try server.store.read { data in
+            _ = try data.project(project)
+            let record = try data.iteration(id, in: project)
+            guard record.iteration.status == .completed else {
+                throw APIError.badRequest("The iteration is not trained.", code: .badRequestIterationIsNotTrained)
+            }
+            return record
+        }
+    }
+
+    private func predictions(_ image: ImageRecord, _ iteration: IterationRecord) throws -> [ModelPrediction] {
+        guard let bytes = server.store.blobs.get(image.blob), let digest = iteration.model else { return [] }
+        let rgb = try ImageDecoder.decode(bytes)
+        return try server.models.model(digest).predict(rgb)
+    }
+
+    private func suggestion(_ image: ImageRecord, _ iteration: IterationRecord) throws -> (SuggestedTagAndRegion, [ModelPrediction]) {
+        let raw = try predictions(image, iteration)
+        let predictions = raw.compactMap { p -> Prediction? in
+            guard iteration.tagIds.indices.contains(p.tag) else { return nil }
+            return Prediction(probability: p.probability, tagId: iteration.tagIds[p.tag],
+                tagName: iteration.tagNames[p.tag], boundingBox: p.box, tagType: .regular)
+        }.sorted { ($0.probability ?? 0) > ($1.probability ?? 0) }
+        let top = predictions.first?.probability ?? 0
+        return (SuggestedTagAndRegion(id: image.id, project: image.projectId, iteration: iteration.iteration.id,
+            created: Date(), predictions: predictions, predictionUncertainty: 1 - top), raw)
+    }
+
+    /// Untagged images whose suggestions include one of `tagIds` at or above `threshold`.
+    private func suggested(_ project: UUID, _ iteration: IterationRecord, tagIds: [UUID], threshold: Double) throws
+        -> [(SuggestedTagAndRegion, ImageRecord)]
+    {
+        let images = server.store.read { $0.images(of: project).filter { !$0.isTagged } }
+        let wanted = Set(tagIds)
+        return try images.compactMap { image in
+            let (s, _) = try suggestion(image, iteration)
+            let hit = (s.predictions ?? []).contains {
+                (wanted.isEmpty || $0.tagId.map(wanted.contains) == true) && ($0.probability ?? 0) >= threshold
+            }
+            return hit ? (s, image) : nil
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CustomVisionCore
+import Foundation
+import HTTPTypes
+import Synchronization
+
+/// What every controller shares: configuration, storage, the URL signer, the URL fetcher and loaded models.
+struct ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let store: ServerStore
+    let signer: URLSigner
+    let fetcher: URLFetcher
+    let models: ModelCache
+
+    init(configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        store = try ServerStore(directory: configuration.inMemory ? nil : configuration.dataDirectory)
+        signer = URLSigner(secret: Array("cvserver-images:\(configuration.trainingKey)".utf8))
+        fetcher = URLFetcher(allowLocal: configuration.allowLocalURLs)
+        models = ModelCache(backend: configuration.modelBackend, blobs: store.blobs)
+    }
+}
+
+/// Models loaded from their blobs, by digest.
+final class ModelCache: Sendable {
+    private let backend: any ModelBackend
+    private let blobs: BlobStore
+    private let cache = Mutex<[String: any ServedModel]>([:])
+
+    init(backend: any ModelBackend, blobs: BlobStore) {
+        self.backend = backend
+        self.blobs = blobs
+    }
+
+    func remember(_ model: any ServedModel, digest: String) { cache.withLock { $0[digest] = model } }
+
+    /// The model stored under `digest`.
+    func model(_ digest: String) throws -> any ServedModel {
+        if let model = cache.withLock({ $0[digest] }) { return model }
+        guard let bytes = blobs.get(digest) else {
+            throw APIError(.internalServerError, .errorPredictionModelNotFound, "The model file is missing.")
+        }
+        let model = try backend.load(Data(bytes))
+        remember(model, digest: digest)
+        return model
+    }
+}
+
+/// Signs and checks expiring image URLs (HMAC-SHA-256 over kind, digest and expiry).
+struct URLSigner: Sendable {
+    let secret: [UInt8]
+    var lifetime: TimeInterval = 24 * 3600
+
+    /// A signed URL for an image blob.
+    func url(base: String, kind: String, digest: String, now: Date = Date()) -> String {
+        let expiry = Int(now.timeIntervalSince1970 + lifetime)
+        return "\(base)/cvimages/\(kind)/\(digest)?se=\(expiry)&sig=\(signature(kind, digest, expiry))"
+    }
+
+    func signature(_ kind: String, _ digest: String, _ expiry: Int) -> String {
+        SHA256.hmac(key: secret, message: Array("\(kind)/\(digest)/\(expiry)".utf8)).hexString
+    }
+
+    /// Whether `sig` is valid and unexpired.
+    func verify(kind: String, digest: String, expiry: Int, sig: String, now: Date = Date()) -> Bool {
+        guard Double(expiry) >= now.timeIntervalSince1970 else { return false }
+        return constantTimeEquals(Array(signature(kind, digest, expiry).utf8), Array(sig.utf8))
+    }
+}

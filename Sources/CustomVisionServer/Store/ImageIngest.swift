@@ -1,0 +1,124 @@
+import CustomVisionCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ImagePrep
+
+/// One image offered to a create-images batch.
+struct ImageCandidate: Sendable {
+    var sourceUrl: String?
+    /// The bytes, or `nil` when they could not be obtained (`failure` says why).
+    var bytes: [UInt8]?
+    var failure: ImageCreateStatus?
+    var tagIds: [UUID] = []
+    var regions: [Region] = []
+}
+
+/// Validates and stores create-images batches with the service's per-image statuses.
+///
+/// Blobs are written (fsynced, renamed) before the rows of the batch are committed in one transaction, so an
+/// acknowledged image is on disk and a crash leaves at worst an orphan blob, which the startup check removes.
+struct ImageIngest: Sendable {
+    let server: ServerContext
+    let view: ImageView
+
+    /// Checks the batch-level limits (before any bytes are decoded).
+    static func checkBatch(count: Int, tagIds: [UUID]) throws {
+        guard count > 0 else { throw APIError.badRequest("The batch has no images.", code: .badRequestImageBatch) }
+        guard count <= ServiceLimits.imagesPerBatch else {
+            throw APIError.badRequest(
+                "A batch holds at most \(ServiceLimits.imagesPerBatch) images; this one has \(count).",
+                code: .badRequestImageBatch)
+        }
+        guard tagIds.count <= ServiceLimits.tagsPerBatch else {
+            throw APIError.badRequest(
+                "A batch applies at most \(ServiceLimits.tagsPerBatch) tags.", code: .badRequestExceededBatchSize)
+        }
+    }
+
+    /// Ingests `candidates` into `project`, applying `batchTags` and `metadata` to each.
+    func ingest(
+        project: UUID, candidates: [ImageCandidate], batchTags: [UUID], metadata: [String: String] = [:]
+    ) throws -> (Response, ImageCreateSummary) {
+        try Self.checkBatch(count: candidates.count, tagIds: batchTags)
+        var prepared: [(ImageCandidate, ImageCreateStatus, width: Int, height: Int, digest: String?)] = []
+        let known = try server.store.read { data -> [UUID: TagType] in
+            _ = try data.project(project)
+            var types: [UUID: TagType] = [:]
+            for t in data.tags(of: project) { types[t.tag.id] = t.tag.type }
+            return types
+        }
+        let mentioned = batchTags + candidates.flatMap { $0.tagIds + $0.regions.map(\.tagId) }
+        for id in mentioned where known[id] == nil { throw APIError.tagNotFound(id) }
+        for candidate in candidates {
+            var status = check(candidate, batchTags: batchTags, known: known)
+            var size = (0, 0)
+            if status == .ok, let bytes = candidate.bytes {
+                if let image = try? ImageDecoder.decode(bytes) {
+                    size = (image.width, image.height)
+                    let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
+                    if !sides.contains(image.width) || !sides.contains(image.height) { status = .errorImageSize }
+                } else {
+                    status = .errorImageFormat
+                }
+            }
+            let digest = status == .ok ? SHA256.hex(candidate.bytes ?? []) : nil
+            prepared.append((candidate, status, size.0, size.1, digest))
+        }
+        // Durable bytes first; rows afterwards in one transaction.
+        for entry in prepared where entry.1 == .ok { try server.store.blobs.put(entry.0.bytes ?? []) }
+        let results = try server.store.write { data -> [ImageCreateResult] in
+            var byDigest: [String: UUID] = [:]
+            for image in data.images(of: project) { byDigest[image.blob] = image.id }
+            var count = byDigest.count
+            let now = Date()
+            return prepared.map { candidate, status, width, height, digest in
+                guard status == .ok, let digest else {
+                    return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: status)
+                }
+                if let existing = byDigest[digest], let record = data.images[existing] {
+                    return ImageCreateResult(
+                        sourceUrl: candidate.sourceUrl, status: .okDuplicate, image: view.image(record, data))
+                }
+                guard count < server.configuration.tier.maxImagesPerProject else {
+                    return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: .errorLimitExceed)
+                }
+                let tags = Array(Set(batchTags + candidate.tagIds)).map { TagAssignment(tagId: $0, created: now) }
+                let regions = candidate.regions.map {
+                    RegionRecord(
+                        regionId: UUID(), tagId: $0.tagId, created: now, left: $0.left, top: $0.top,
+                        width: $0.width, height: $0.height)
+                }
+                let record = ImageRecord(
+                    id: UUID(), projectId: project, created: now, width: width, height: height, blob: digest,
+                    tags: tags.sorted { $0.tagId.uuidString < $1.tagId.uuidString }, regions: regions,
+                    metadata: metadata)
+                data.put(record)
+                byDigest[digest] = record.id
+                count += 1
+                return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: .ok, image: view.image(record, data))
+            }
+        }
+        let allOK = results.allSatisfy { $0.status == .ok }
+        let summary = ImageCreateSummary(isBatchSuccessful: allOK, images: results)
+        return (JSONBody.response(summary, status: allOK ? .ok : .multiStatus), summary)
+    }
+
+    /// The status an image gets before its bytes are decoded.
+    private func check(_ c: ImageCandidate, batchTags: [UUID], known: [UUID: TagType]) -> ImageCreateStatus {
+        if let failure = c.failure { return failure }
+        guard let bytes = c.bytes, !bytes.isEmpty else { return .errorSource }
+        guard bytes.count <= ServiceLimits.maxTrainingImageBytes else { return .errorImageSize }
+        let tagIds = Set(batchTags + c.tagIds + c.regions.map(\.tagId))
+        guard Set(batchTags + c.tagIds).count <= ServiceLimits.tagsPerBatch else { return .errorTagLimitExceed }
+        guard c.regions.count <= ServiceLimits.regionsPerBatch else { return .errorRegionLimitExceed }
+        let negative = tagIds.contains { known[$0] == .negative }
+        if negative, tagIds.count > 1 { return .errorNegativeAndRegularTagOnSameImage }
+        for r in c.regions where !(r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+            && r.left + r.width <= 1.0001 && r.top + r.height <= 1.0001)
+        {
+            return .errorRegionLimitExceed
+        }
+        return .ok
+    }
+}

@@ -1,0 +1,85 @@
+import CustomVisionCore
+import Foundation
+import GRDB
+
+/// Metadata in SQLite through GRDB: one `entity` table of JSON documents keyed by kind and id, with the owning
+/// project as an indexed column. Every request's changes are applied in one transaction.
+struct MetadataStore: Sendable {
+    /// The kinds of document stored.
+    enum Kind: String, Sendable, CaseIterable {
+        case project, tag, image, iteration, prediction, export
+    }
+
+    /// One stored document.
+    struct Document: Sendable {
+        var kind: Kind
+        var id: UUID
+        var project: UUID
+        var body: Data
+    }
+
+    /// A change applied with others in one transaction.
+    enum Change: Sendable {
+        case put(Document)
+        case delete(Kind, UUID)
+        case deleteProject(UUID)
+    }
+
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating) `metadata.sqlite` in `directory`, or an in-memory database when `nil`.
+    init(directory: URL?) throws {
+        if let directory {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var config = Configuration()
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            writer = try DatabaseQueue(path: directory.appendingPathComponent("metadata.sqlite").path,
+                configuration: config)
+        } else {
+            writer = try DatabaseQueue()
+        }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE entity (
+                        kind TEXT NOT NULL, id TEXT NOT NULL, project TEXT NOT NULL, body BLOB NOT NULL,
+                        PRIMARY KEY (kind, id));
+                    CREATE INDEX entity_project ON entity(project, kind);
+                    """)
+        }
+        try migrator.migrate(writer)
+    }
+
+    /// Every document.
+    func loadAll() throws -> [Document] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, id, project, body FROM entity ORDER BY rowid").compactMap { row in
+                guard let kind = Kind(rawValue: row["kind"]), let id = UUID(uuidString: row["id"]),
+                    let project = UUID(uuidString: row["project"])
+                else { return nil }
+                return Document(kind: kind, id: id, project: project, body: row["body"])
+            }
+        }
+    }
+
+    /// Applies `changes` atomically.
+    func apply(_ changes: [Change]) throws {
+        guard !changes.isEmpty else { return }
+        try writer.write { db in
+            for change in changes {
+                switch change {
+                case .put(let doc):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO entity (kind, id, project, body) VALUES (?, ?, ?, ?)",
+                        arguments: [doc.kind.rawValue, doc.id.uuidString, doc.project.uuidString, doc.body])
+                case .delete(let kind, let id):
+                    try db.execute(
+                        sql: "DELETE FROM entity WHERE kind = ? AND id = ?", arguments: [kind.rawValue, id.uuidString])
+                case .deleteProject(let project):
+                    try db.execute(sql: "DELETE FROM entity WHERE project = ?", arguments: [project.uuidString])
+                }
+            }
+        }
+    }
+}

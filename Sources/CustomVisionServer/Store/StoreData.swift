@@ -1,0 +1,115 @@
+import CustomVisionCore
+import Foundation
+
+/// Everything the server knows, in memory; each mutation also queues the matching SQLite change.
+struct StoreData: Sendable {
+    var projects: [UUID: Project] = [:]
+    var tags: [UUID: TagRecord] = [:]
+    var images: [UUID: ImageRecord] = [:]
+    var iterations: [UUID: IterationRecord] = [:]
+    var predictions: [UUID: PredictionRecord] = [:]
+    var exports: [UUID: ExportRecord] = [:]
+    /// Changes not yet committed.
+    var pending: [MetadataStore.Change] = []
+
+    private static let encoder = CustomVisionJSON.makeEncoder()
+    private static let decoder = CustomVisionJSON.makeDecoder()
+
+    private mutating func queue(_ kind: MetadataStore.Kind, _ id: UUID, _ project: UUID, _ value: some Encodable) {
+        let body = (try? Self.encoder.encode(value)) ?? Data()
+        pending.append(.put(.init(kind: kind, id: id, project: project, body: body)))
+    }
+
+    mutating func put(_ project: Project) {
+        projects[project.id] = project
+        queue(.project, project.id, project.id, project)
+    }
+    mutating func put(_ tag: TagRecord) {
+        tags[tag.tag.id] = tag
+        queue(.tag, tag.tag.id, tag.projectId, tag)
+    }
+    mutating func put(_ image: ImageRecord) {
+        images[image.id] = image
+        queue(.image, image.id, image.projectId, image)
+    }
+    mutating func put(_ iteration: IterationRecord) {
+        iterations[iteration.iteration.id] = iteration
+        queue(.iteration, iteration.iteration.id, iteration.iteration.projectId ?? UUID(), iteration)
+    }
+    mutating func put(_ prediction: PredictionRecord) {
+        predictions[prediction.id] = prediction
+        queue(.prediction, prediction.id, prediction.projectId, prediction)
+    }
+    mutating func put(_ export: ExportRecord) {
+        exports[export.id] = export
+        queue(.export, export.id, export.projectId, export)
+    }
+
+    mutating func remove(_ kind: MetadataStore.Kind, _ id: UUID) {
+        switch kind {
+        case .project: projects[id] = nil
+        case .tag: tags[id] = nil
+        case .image: images[id] = nil
+        case .iteration: iterations[id] = nil
+        case .prediction: predictions[id] = nil
+        case .export: exports[id] = nil
+        }
+        pending.append(.delete(kind, id))
+    }
+
+    /// Removes a project and everything it owns.
+    mutating func removeProject(_ id: UUID) {
+        projects[id] = nil
+        tags = tags.filter { $0.value.projectId != id }
+        images = images.filter { $0.value.projectId != id }
+        iterations = iterations.filter { $0.value.iteration.projectId != id }
+        predictions = predictions.filter { $0.value.projectId != id }
+        exports = exports.filter { $0.value.projectId != id }
+        pending.append(.deleteProject(id))
+    }
+
+    /// Rebuilds the state from stored documents; undecodable documents are reported, not fatal.
+    init(documents: [MetadataStore.Document], problems: inout [String]) {
+        for doc in documents {
+            do {
+                switch doc.kind {
+                case .project: projects[doc.id] = try Self.decoder.decode(Project.self, from: doc.body)
+                case .tag: tags[doc.id] = try Self.decoder.decode(TagRecord.self, from: doc.body)
+                case .image: images[doc.id] = try Self.decoder.decode(ImageRecord.self, from: doc.body)
+                case .iteration: iterations[doc.id] = try Self.decoder.decode(IterationRecord.self, from: doc.body)
+                case .prediction: predictions[doc.id] = try Self.decoder.decode(PredictionRecord.self, from: doc.body)
+                case .export: exports[doc.id] = try Self.decoder.decode(ExportRecord.self, from: doc.body)
+                }
+            } catch {
+                problems.append("unreadable \(doc.kind.rawValue) \(doc.id): \(error)")
+            }
+        }
+    }
+
+    init() {}
+
+    // MARK: Lookups that throw the service's errors
+
+    func project(_ id: UUID) throws -> Project {
+        guard let p = projects[id] else { throw APIError.projectNotFound(id) }
+        return p
+    }
+    func tag(_ id: UUID, in project: UUID) throws -> TagRecord {
+        guard let t = tags[id], t.projectId == project else { throw APIError.tagNotFound(id) }
+        return t
+    }
+    func iteration(_ id: UUID, in project: UUID) throws -> IterationRecord {
+        guard let i = iterations[id], i.iteration.projectId == project else { throw APIError.iterationNotFound(id) }
+        return i
+    }
+    func tags(of project: UUID) -> [TagRecord] {
+        tags.values.filter { $0.projectId == project }.sorted { $0.tag.name < $1.tag.name }
+    }
+    func images(of project: UUID) -> [ImageRecord] {
+        images.values.filter { $0.projectId == project }
+    }
+    func iterations(of project: UUID) -> [IterationRecord] {
+        iterations.values.filter { $0.iteration.projectId == project }
+            .sorted { ($0.iteration.created ?? .distantPast) < ($1.iteration.created ?? .distantPast) }
+    }
+}

@@ -1,0 +1,52 @@
+import CustomVisionCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension Request {
+    /// The body, read only up to `limit` bytes: a declared or actual larger body is refused with 413.
+    mutating func bytes(limit: Int) async throws -> [UInt8] {
+        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.tooLarge(limit)
+        }
+        do {
+            let buffer = try await collectBody(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.tooLarge(limit)
+        }
+    }
+
+    /// The body decoded as JSON of type `T` (at most `limit` bytes).
+    mutating func json<T: Decodable>(_ type: T.Type, limit: Int = 1 << 20) async throws -> T {
+        let body = try await bytes(limit: limit)
+        do {
+            return try CustomVisionJSON.makeDecoder().decode(T.self, from: Data(body))
+        } catch {
+            throw APIError.badRequest("The request body is not valid JSON for \(T.self).")
+        }
+    }
+
+    /// The media type of the body, lowercased, without parameters.
+    var mediaType: String {
+        (headers[.contentType] ?? "").split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+    }
+
+    /// Image bytes from a multipart `imageData` body (every file part) or a raw body.
+    mutating func imageParts(limit: Int) async throws -> [[UInt8]] {
+        let body = try await bytes(limit: limit)
+        if mediaType.hasPrefix("multipart/") {
+            guard let boundary = Multipart.boundary(headers[.contentType] ?? "") else {
+                throw APIError.badRequest("The multipart body has no boundary.", code: .badRequestImageStream)
+            }
+            let parts = try Multipart.parse(body, boundary: boundary)
+            return parts.map(\.body)
+        }
+        return body.isEmpty ? [] : [body]
+    }
+
+    /// The server's base URL as the client addressed it.
+    var baseURL: String { "http://\(head.authority ?? headers[.init("Host")!] ?? "127.0.0.1")" }
+}

@@ -1,0 +1,107 @@
+import CustomVisionCore
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+
+#endif
+#if canImport(Glibc)
+import Glibc
+
+#endif
+
+/// Fetches images for CreateImagesFromUrls and the `/url` predictions: http(s) only, no redirects, a byte and a
+/// time limit, and no loopback, private or link-local targets unless `allowLocal` (SSRF protection).
+///
+/// The host is resolved and checked before the request; URLSession then resolves it again, so a DNS answer that
+/// changes in between (rebinding) is not caught — acceptable for a development server, noted here.
+struct URLFetcher: Sendable {
+    let allowLocal: Bool
+    var timeout: TimeInterval = 10
+
+    /// A failed fetch, with the reason.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The body at `text`, at most `limit` bytes.
+    func fetch(_ text: String, limit: Int) async throws -> [UInt8] {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
+        else { throw Failure(description: "only http and https URLs are fetched") }
+        if !allowLocal {
+            let addresses = try Self.resolve(host)
+            guard !addresses.isEmpty else { throw Failure(description: "cannot resolve the host") }
+            if addresses.contains(where: Self.isLocal) {
+                throw Failure(description: "the URL points at a loopback or private address")
+            }
+        }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "GET"
+        let delegate = NoRedirects()
+        let session = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
+        let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { cont in
+            session.dataTask(with: request) { data, response, error in
+                if let error { cont.resume(throwing: Failure(description: "fetch failed: \(error.localizedDescription)")) }
+                else if let response { cont.resume(returning: (data ?? Data(), response)) }
+                else { cont.resume(throwing: Failure(description: "no response")) }
+            }.resume()
+        }
+        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
+            throw Failure(description: "the URL did not answer 2xx")
+        }
+        guard data.count <= limit else { throw Failure(description: "the image exceeds \(limit) bytes") }
+        return [UInt8](data)
+    }
+
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) { completionHandler(nil) }
+    }
+
+    /// The IPv4/IPv6 addresses of `host`, as raw bytes.
+    static func resolve(_ host: String) throws -> [[UInt8]] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
+        defer { freeaddrinfo(first) }
+        var out: [[UInt8]] = []
+        var node: UnsafeMutablePointer<addrinfo>? = first
+        while let n = node {
+            if n.pointee.ai_family == AF_INET, let sa = n.pointee.ai_addr {
+                sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
+                    out.append(withUnsafeBytes(of: sin.pointee.sin_addr) { Array($0) })
+                }
+            } else if n.pointee.ai_family == AF_INET6, let sa = n.pointee.ai_addr {
+                sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin in
+                    out.append(withUnsafeBytes(of: sin.pointee.sin6_addr) { Array($0) })
+                }
+            }
+            node = n.pointee.ai_next
+        }
+        return out
+    }
+
+    /// Loopback, private, link-local, unspecified, CGNAT, multicast or IPv4-mapped local addresses.
+    static func isLocal(_ a: [UInt8]) -> Bool {
+        if a.count == 4 {
+            switch (a[0], a[1]) {
+            case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
+            case (172, 16...31), (100, 64...127): return true
+            case (224...255, _): return true
+            default: return false
+            }
+        }
+        guard a.count == 16 else { return true }
+        if a.allSatisfy({ $0 == 0 }) || (a[0..<15].allSatisfy { $0 == 0 } && a[15] == 1) { return true }
+        if a[0] == 0xfe && (a[1] & 0xc0) == 0x80 { return true }  // fe80::/10
+        if (a[0] & 0xfe) == 0xfc { return true }  // fc00::/7
+        if a[0] == 0xff { return true }
+        if a[0..<10].allSatisfy({ $0 == 0 }) && a[10] == 0xff && a[11] == 0xff { return isLocal(Array(a[12..<16])) }
+        return false
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import CustomVisionServer
+import Foundation
+import Hummingbird
+
+/// `cvserver`: a self-hosted server speaking Custom Vision's Training v3.3 and Prediction v3.0 APIs.
+///
+/// On start it prints exactly three lines to stdout, then flushes:
+/// `cvserver listening on http://HOST:PORT`, `training-key: KEY`, `prediction-key: KEY`.
+@main
+struct CVServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cvserver",
+        abstract: "A self-hosted, wire-compatible Custom Vision server (Training v3.3, Prediction v3.0).")
+
+    @Option(help: "Directory for metadata.sqlite and image blobs (default: ./cvserver-data).")
+    var dataDir: String = "cvserver-data"
+
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free port.")
+    var port: Int = 5080
+
+    @Flag(help: "Keep everything in memory; nothing is written to disk.")
+    var inMemory = false
+
+    @Option(help: "Training key (env CVSERVER_TRAINING_KEY); generated when absent.")
+    var trainingKey: String?
+
+    @Option(help: "Prediction key (env CVSERVER_PREDICTION_KEY); generated when absent.")
+    var predictionKey: String?
+
+    @Flag(help: "Let URL imports and /url predictions reach loopback and private addresses.")
+    var allowLocalUrls = false
+
+    @Flag(help: "Serve the prediction API only (exported models).")
+    var predictionOnly = false
+
+    @Option(help: "Fraction of requests (0...1) that fail with an injected fault.")
+    var faults: Double = 0
+
+    @Option(help: "Comma-separated fault kinds: 429,500,503,reset,slow (default: all).")
+    var faultKinds: String = "429,500,503,reset,slow"
+
+    @Option(help: "Seed of the fault draws.")
+    var faultSeed: UInt64 = 0
+
+    @Option(help: "Pricing tier whose quotas apply: F0 or S0.")
+    var tier: String = "S0"
+
+    @Option(help: "Largest request body in bytes.")
+    var maxBodySize: Int = 128 * 1024 * 1024
+
+    func validate() throws {
+        guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0 or S0.") }
+        guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1.") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
+        for kind in faultKinds.split(separator: ",") where FaultConfiguration.Kind(rawValue: String(kind)) == nil {
+            throw ValidationError("Unknown fault kind '\(kind)'.")
+        }
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: inMemory ? nil : URL(fileURLWithPath: dataDir),
+            inMemory: inMemory, trainingKey: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
+            predictionKey: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], allowLocalURLs: allowLocalUrls,
+            faults: faults > 0
+                ? FaultConfiguration(
+                    rate: faults, kinds: faultKinds.split(separator: ",").compactMap {
+                        FaultConfiguration.Kind(rawValue: String($0))
+                    }, seed: faultSeed) : nil,
+            tier: ServiceTier.named(tier) ?? .s0, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
+        let host = self.host
+        let app = try buildApplication(configuration: configuration) { port in
+            // Written unbuffered in one call: clients parse these lines as soon as they appear.
+            let banner = """
+                cvserver listening on http://\(host):\(port)
+                training-key: \(configuration.trainingKey)
+                prediction-key: \(configuration.predictionKey)
+
+                """
+            FileHandle.standardOutput.write(Data(banner.utf8))
+        }
+        try await app.runService()
+    }
+}
+

@@ -1,1 +1,0 @@
-print("cvserver: not yet implemented")
