@@ -32,8 +32,11 @@ public struct CVCtl: AsyncParsableCommand {
             CommandGroup(name: "Local", subcommands: CVCtl.localCommands),
         ])
 
-    static let trainingCommands: [any ParsableCommand.Type] = []
-    static let predictionCommands: [any ParsableCommand.Type] = []
+    static let trainingCommands: [any ParsableCommand.Type] = [
+        ProjectCommand.self, DomainCommand.self, TagCommand.self, ImageCommand.self, UploadCommand.self,
+        TrainCommand.self, IterationCommand.self, PerformanceCommand.self, PublishCommand.self, UnpublishCommand.self,
+    ]
+    static let predictionCommands: [any ParsableCommand.Type] = [PredictCommand.self]
     static let localCommands: [any ParsableCommand.Type] = [ConfigCommand.self]
 
     public init() {}

@@ -68,7 +68,7 @@ public struct UploadCommand: CVCommand {
         let resize: ResizeMode = mode == .stretch ? .stretch(width: size, height: size) : .fit(width: size, height: size)
         let preparation = ItemPreparation(
             preparer: noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality))),
-            root: data.root)
+            root: data.root, journaled: await journalFile.hashes)
         let engine = UploadEngine(
             concurrency: concurrency,
             isRetryable: { ServiceErrorInfo($0)?.isRetryable ?? false },

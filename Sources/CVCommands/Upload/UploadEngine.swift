@@ -83,13 +83,14 @@ public struct UploadEngine: Sendable {
 
     /// Uploads `items` (a lazy sequence: each element is prepared when it is reached).
     /// - Parameters:
-    ///   - items: prepared items, or the failure that kept an item from being prepared.
+    ///   - items: prepared items, items the caller found journaled, or the failure that kept an item from being
+    ///     prepared.
     ///   - total: the number of items, for progress.
     ///   - journal: what earlier runs uploaded; accepted items are appended to it.
     ///   - send: the request.
     ///   - progress: called after each item or batch is accounted for.
     /// - Returns: the summary and every failure.
-    public func run(items: some Sequence<Result<UploadItem, UploadFailure>>, total: Int, journal: UploadJournal,
+    public func run(items: some Sequence<UploadElement>, total: Int, journal: UploadJournal,
                     send: @escaping Send, progress: (UploadSummary) -> Void) async throws -> UploadReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -117,11 +118,14 @@ public struct UploadEngine: Sendable {
             for element in items {
                 try Task.checkCancellation()
                 switch element {
-                case .failure(let failure):
+                case .failed(let failure):
                     summary.failed += 1
                     failures.append(failure)
                     progress(summary)
-                case .success(let item):
+                case .skipped:
+                    summary.skipped += 1
+                    progress(summary)
+                case .item(let item):
                     if await journal.imageId(for: item.hash) != nil {
                         summary.skipped += 1
                         progress(summary)

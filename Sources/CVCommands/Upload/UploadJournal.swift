@@ -54,6 +54,9 @@ public actor UploadJournal {
     /// The number of journaled items.
     public var count: Int { known.count }
 
+    /// Every journaled hash.
+    public var hashes: Set<String> { Set(known.keys) }
+
     /// The image id journaled for `hash`, if any.
     public func imageId(for hash: String) -> String? { known[hash] }
 
