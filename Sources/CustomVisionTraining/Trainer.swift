@@ -2,20 +2,46 @@ import CustomVisionCore
 import Foundation
 import ImagePrep
 
-/// A trained model. (Skeleton: the trainer issue replaces this file.)
+/// A trained model: predicts tags (classification) or tagged boxes (detection) for images of any size.
 public struct TrainedModel: Sendable {
+    /// What the model predicts.
     public var kind: ModelKind
     /// Tag keys, as in the request.
     public var tags: [String]
+    var network: Network
 
-    /// Predictions for one image of any size.
-    public func predict(_ image: RGBImage) -> [ModelPrediction] { [] }
+    init(kind: ModelKind, tags: [String], network: Network) {
+        self.kind = kind
+        self.tags = tags
+        self.network = network
+    }
 
-    /// The versioned file form of the model.
-    public func serialized() throws -> Data { Data() }
+    /// Predictions for one image of any size, most probable first. Classification models return every tag with
+    /// its probability; detection models return boxes (normalized) with their tag and probability.
+    public func predict(_ image: RGBImage) -> [ModelPrediction] {
+        predict(features: FeatureExtractor.features(kind, Planes(image, side: FeatureExtractor.side(kind))))
+    }
 
-    /// Loads a model written by ``serialized()``.
-    public init(serialized: Data) throws { throw TrainingError(code: .badRequestNotSupported, message: "not implemented") }
+    /// Predictions from features computed by ``FeatureExtractor``.
+    func predict(features: [Float]) -> [ModelPrediction] {
+        features.withUnsafeBufferPointer { f in
+            switch kind {
+            case .multiclass, .multilabel:
+                let p = network.probabilities(f)
+                return tags.indices.map { ModelPrediction(tag: $0, probability: Double(p[$0])) }
+                    .sorted { $0.probability > $1.probability }
+            case .detection:
+                let cells = CellDescriptor.grid * CellDescriptor.grid
+                var probabilities: [Float] = []
+                probabilities.reserveCapacity(cells * network.outputs)
+                for c in 0..<cells {
+                    let row = UnsafeBufferPointer(rebasing: f[(c * network.inputs)..<((c + 1) * network.inputs)])
+                    probabilities += network.probabilities(row)
+                }
+                return BoxDecoder.decode(probabilities, grid: CellDescriptor.grid, classes: tags.count)
+            }
+        }
+    }
 }
 
 /// A failed training run, with the service's error code.
@@ -33,17 +59,18 @@ public struct TrainingError: Error, Sendable, CustomStringConvertible {
 public struct TrainingResult: Sendable {
     /// The model, trained on all the samples.
     public var model: TrainedModel
-    /// Predictions on images the evaluated model did not train on (held-out split or folds).
+    /// Predictions on images the evaluated model did not train on (a stratified held-out split, fold 0).
     public var evaluation: [EvaluatedImage]
+
+    /// The evaluation's metrics at probability 0.5 (and IoU 0.5 for detection).
+    public var performance: PerformanceReport { PerformanceEvaluator().evaluate(evaluation, tags: model.tags) }
 }
 
-/// Trains models. (Skeleton: the trainer issue replaces this file.)
-public enum Trainer {
-    /// Trains a model; honours Task cancellation; reports progress.
-    public static func train(
-        _ request: TrainingRequest,
-        progress: @Sendable (TrainingProgress) -> Void = { _ in }
-    ) async throws -> TrainingResult {
-        throw TrainingError(code: .badRequestNotSupported, message: "not implemented")
+/// Features of an image for a model kind.
+enum FeatureExtractor {
+    static func side(_ kind: ModelKind) -> Int { kind == .detection ? CellDescriptor.side : ImageDescriptor.side }
+
+    static func features(_ kind: ModelKind, _ planes: Planes) -> [Float] {
+        kind == .detection ? CellDescriptor.features(planes) : ImageDescriptor.features(planes)
     }
 }

@@ -1,3 +1,169 @@
+import CustomVisionCore
+import CustomVisionTraining
+import Foundation
+import ImagePrep
+
+/// `cvbench train [cls|det3|det6|all] [--data DIR] [--seed N]`: trains on NEU-DET and prints accuracy/mAP, training
+/// time, peak memory (getrusage ru_maxrss) and inference time per image.
+///
+/// - cls: all 1800 images labelled by file-name class, stratified 80/20 split; top-1 on the 20%.
+/// - det3: inclusion, patches, scratches; 400 training images drawn with the seed, mAP on the other images.
+/// - det6: all six classes, 400 training images likewise.
 enum TrainBench {
-    static func run(_ args: [String]) async throws { print("train bench: not yet implemented") }
+    static let classes = ["crazing", "inclusion", "patches", "pitted_surface", "rolled-in_scale", "scratches"]
+
+    static func run(_ args: [String]) async throws {
+        var data = URL(fileURLWithPath: "../shared/datasets/NEU-DET")
+        var seed: UInt64 = 42
+        var which = "all"
+        var i = 0
+        while i < args.count {
+            switch args[i] {
+            case "--data": data = URL(fileURLWithPath: args[i + 1]); i += 1
+            case "--seed": seed = UInt64(args[i + 1]) ?? 42; i += 1
+            default: which = args[i]
+            }
+            i += 1
+        }
+        let all = try loadNEU(data)
+        print("loaded \(all.count) NEU-DET images from \(data.path)")
+        if which == "cls" || which == "all" { try await classification(all, seed: seed) }
+        if which == "det3" || which == "all" {
+            try await detection(all, classes: ["inclusion", "patches", "scratches"], seed: seed)
+        }
+        if which == "det6" || which == "all" { try await detection(all, classes: classes, seed: seed) }
+    }
+
+    struct Item {
+        var name: String
+        var fileClass: String
+        var image: RGBImage
+        var objects: [(name: String, box: BoundingBox)]
+    }
+
+    static func loadNEU(_ root: URL) throws -> [Item] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("IMAGES").path)
+            .filter { $0.hasSuffix(".jpg") }.sorted()
+        return try names.map { name in
+            let stem = String(name.dropLast(4))
+            let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("IMAGES/\(name)")))
+            let xml = try String(contentsOf: root.appendingPathComponent("ANNOTATIONS/\(stem).xml"), encoding: .utf8)
+            let image = try ImageDecoder.decode(bytes)
+            let fileClass = classes.first { stem.hasPrefix($0 + "_") } ?? "?"
+            return Item(name: stem, fileClass: fileClass, image: image, objects: VOCReader.objects(xml))
+        }
+    }
+
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    static func classification(_ all: [Item], seed: UInt64) async throws {
+        var rng = SeededRandomGenerator(seed: seed)
+        var train: [Item] = []
+        var test: [Item] = []
+        for c in classes {
+            var members = all.filter { $0.fileClass == c }
+            for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, rng.nextIndex(i + 1)) }
+            test += members.prefix(members.count / 5)
+            train += members.dropFirst(members.count / 5)
+        }
+        let request = TrainingRequest(
+            kind: .multiclass, tags: classes,
+            samples: train.map { TrainingSample(id: $0.name, image: $0.image, tags: [classes.firstIndex(of: $0.fileClass)!]) },
+            seed: seed)
+        let (result, seconds) = try await timed { try await Trainer.train(request) }
+        let (evaluated, ms) = predict(result.model, test) { item, predictions in
+            EvaluatedImage(id: item.name, truth: [TruthLabel(tag: item.fileClass)],
+                           predictions: predictions.map { ScoredLabel(tag: classes[$0.tag], probability: $0.probability) })
+        }
+        let report = PerformanceEvaluator().evaluate(evaluated, tags: classes)
+        print(String(format: "classification 6 classes: train %d, test %d images; top-1 %.2f%%, top-5 %.2f%%, "
+            + "precision %.3f, recall %.3f, mAP %.3f; internal hold-out top-1 %.2f%%",
+            train.count, test.count, 100 * (report.top1Accuracy ?? 0), 100 * (report.top5Accuracy ?? 0),
+            report.precision, report.recall, report.averagePrecision, 100 * (result.performance.top1Accuracy ?? 0)))
+        print(String(format: "  train %.1f s, peak RSS %.0f MiB, inference %.2f ms/image (one core)",
+                     seconds, peakRSSMiB(), ms))
+    }
+
+    static func detection(_ all: [Item], classes tags: [String], seed: UInt64) async throws {
+        var pool = all.filter { tags.contains($0.fileClass) }
+        var rng = SeededRandomGenerator(seed: seed)
+        for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.nextIndex(i + 1)) }
+        let train = Array(pool.prefix(400))
+        let test = Array(pool.dropFirst(400))
+        func labels(_ item: Item) -> [(Int, BoundingBox)] {
+            item.objects.compactMap { o in tags.firstIndex(of: o.name).map { ($0, o.box) } }
+        }
+        let request = TrainingRequest(
+            kind: .detection, tags: tags,
+            samples: train.map { item in
+                TrainingSample(id: item.name, image: item.image,
+                               regions: labels(item).map { LabeledBox(tag: $0.0, box: $0.1) })
+            },
+            seed: seed)
+        let (result, seconds) = try await timed { try await Trainer.train(request) }
+        let (evaluated, ms) = predict(result.model, test) { item, predictions in
+            EvaluatedImage(id: item.name, truth: labels(item).map { TruthLabel(tag: tags[$0.0], box: $0.1) },
+                           predictions: predictions.map {
+                               ScoredLabel(tag: tags[$0.tag], probability: $0.probability, box: $0.box)
+                           })
+        }
+        let report = PerformanceEvaluator().evaluate(evaluated, tags: tags)
+        let perTag = report.perTag.map { String(format: "%@ %.3f", $0.tag, $0.averagePrecision) }.joined(separator: ", ")
+        print(String(format: "detection %d classes: train %d, test %d images; mAP@50 %.2f%%, mAP@30 %.2f%%, "
+            + "mAP@75 %.2f%%, precision %.3f, recall %.3f @0.5; internal hold-out mAP@50 %.2f%%",
+            tags.count, train.count, test.count, 100 * (report.meanAveragePrecisionAt50 ?? 0),
+            100 * (report.meanAveragePrecisionAt30 ?? 0), 100 * (report.meanAveragePrecisionAt75 ?? 0),
+            report.precision, report.recall, 100 * (result.performance.meanAveragePrecisionAt50 ?? 0)))
+        print("  AP50 per tag: \(perTag)")
+        print(String(format: "  train %.1f s, peak RSS %.0f MiB, inference %.2f ms/image (one core)",
+                     seconds, peakRSSMiB(), ms))
+    }
+
+    static func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+        let start = ContinuousClock.now
+        let value = try await body()
+        let d = ContinuousClock.now - start
+        return (value, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
+
+    /// Predicts `items` one at a time on this thread, returning the evaluations and the mean milliseconds per image.
+    static func predict(
+        _ model: TrainedModel, _ items: [Item], _ make: (Item, [ModelPrediction]) -> EvaluatedImage
+    ) -> ([EvaluatedImage], Double) {
+        var total = 0.0
+        let evaluated = items.map { item in
+            let start = ContinuousClock.now
+            let predictions = model.predict(item.image)
+            let d = ContinuousClock.now - start
+            total += Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
+            return make(item, predictions)
+        }
+        return (evaluated, total / Double(max(items.count, 1)))
+    }
+}
+
+/// A tiny Pascal VOC reader for the benchmark: `<object><name>` and `<bndbox>` corners, normalized by `<size>`.
+enum VOCReader {
+    static func objects(_ xml: String) -> [(name: String, box: BoundingBox)] {
+        let width = Double(value("width", in: xml) ?? "") ?? 200
+        let height = Double(value("height", in: xml) ?? "") ?? 200
+        return xml.components(separatedBy: "<object>").dropFirst().compactMap { chunk in
+            guard let name = value("name", in: chunk),
+                  let x0 = Double(value("xmin", in: chunk) ?? ""), let y0 = Double(value("ymin", in: chunk) ?? ""),
+                  let x1 = Double(value("xmax", in: chunk) ?? ""), let y1 = Double(value("ymax", in: chunk) ?? "")
+            else { return nil }
+            return (name, BoundingBox(left: x0 / width, top: y0 / height,
+                                      width: (x1 - x0) / width, height: (y1 - y0) / height))
+        }
+    }
+
+    static func value(_ tag: String, in text: String) -> String? {
+        guard let open = text.range(of: "<\(tag)>"),
+              let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) else { return nil }
+        return text[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -1,0 +1,101 @@
+import Dispatch
+import ImagePrep
+
+/// An image resampled to a `side` × `side` square of float planes (0...255): red, green, blue and gray.
+/// Any input size works; boxes stay valid because they are normalized.
+struct Planes {
+    var side: Int
+    var red: [Float]
+    var green: [Float]
+    var blue: [Float]
+    var gray: [Float]
+
+    /// Area-averages `image` to `side` × `side`.
+    init(_ image: RGBImage, side: Int) {
+        self.side = side
+        let count = side * side
+        var r = [Float](repeating: 0, count: count)
+        var g = r
+        var b = r
+        let w = max(image.width, 1)
+        let h = max(image.height, 1)
+        image.pixels.withUnsafeBufferPointer { px in
+            guard image.width > 0, image.height > 0 else { return }
+            for oy in 0..<side {
+                let y0 = oy * h / side
+                let y1 = max(y0 + 1, (oy + 1) * h / side)
+                for ox in 0..<side {
+                    let x0 = ox * w / side
+                    let x1 = max(x0 + 1, (ox + 1) * w / side)
+                    var sr: Float = 0
+                    var sg: Float = 0
+                    var sb: Float = 0
+                    for y in y0..<y1 {
+                        var i = (y * w + x0) * 3
+                        for _ in x0..<x1 {
+                            sr += Float(px[i])
+                            sg += Float(px[i + 1])
+                            sb += Float(px[i + 2])
+                            i += 3
+                        }
+                    }
+                    let n = Float((y1 - y0) * (x1 - x0))
+                    let o = oy * side + ox
+                    r[o] = sr / n
+                    g[o] = sg / n
+                    b[o] = sb / n
+                }
+            }
+        }
+        red = r
+        green = g
+        blue = b
+        gray = (0..<count).map { 0.299 * r[$0] + 0.587 * g[$0] + 0.114 * b[$0] }
+    }
+
+    /// The planes mirrored left-right (`horizontal`) or top-bottom.
+    func flipped(horizontal: Bool) -> Planes {
+        var copy = self
+        let s = side
+        func flip(_ p: [Float]) -> [Float] {
+            var out = p
+            for y in 0..<s {
+                for x in 0..<s {
+                    out[y * s + x] = horizontal ? p[y * s + (s - 1 - x)] : p[(s - 1 - y) * s + x]
+                }
+            }
+            return out
+        }
+        copy.red = flip(red)
+        copy.green = flip(green)
+        copy.blue = flip(blue)
+        copy.gray = flip(gray)
+        return copy
+    }
+}
+
+/// Half-size average of a square plane.
+func downsample2x(_ plane: [Float], side: Int) -> [Float] {
+    let half = side / 2
+    var out = [Float](repeating: 0, count: half * half)
+    for y in 0..<half {
+        for x in 0..<half {
+            let i = 2 * y * side + 2 * x
+            out[y * half + x] = 0.25 * (plane[i] + plane[i + 1] + plane[i + side] + plane[i + side + 1])
+        }
+    }
+    return out
+}
+
+/// Runs `body(i)` for `0..<count` on all cores; each index must write only its own output.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    guard count > 1 else {
+        if count == 1 { body(0) }
+        return
+    }
+    // Callers hand each index disjoint output; the closure itself does not outlive the call.
+    withoutActuallyEscaping(body) { escapable in
+        nonisolated(unsafe) let work = escapable
+        DispatchQueue.concurrentPerform(iterations: count) { work($0) }
+    }
+}

@@ -1,0 +1,64 @@
+import CustomVisionCore
+import Foundation
+
+/// Trains models from labelled images.
+///
+/// A run validates the request, extracts features of every image (and of its mirror images, as augmentation) on
+/// all cores, holds out a stratified 20% of the images, trains on the rest and predicts the held-out images (the
+/// evaluation, fold 0), then trains the returned model on all images. Regular training uses fixed epochs; Advanced
+/// training trains up to four times longer with early stopping on a validation tenth, within the budget.
+public enum Trainer {
+    /// Trains a model; honours Task cancellation; reports progress.
+    ///
+    /// - Throws: ``TrainingError`` (too little data, a single tag…) or `CancellationError`.
+    public static func train(
+        _ request: TrainingRequest,
+        progress: @Sendable (TrainingProgress) -> Void = { _ in }
+    ) async throws -> TrainingResult {
+        try TrainingValidation.validate(request)
+        let start = ContinuousClock.now
+        var deadline: ContinuousClock.Instant?
+        if case .advanced(let budget) = request.mode { deadline = start + budget }
+        progress(TrainingProgress(fraction: 0, message: "extracting features"))
+        let data = try TrainingData(request) { progress(TrainingProgress(fraction: 0.3 * $0, message: "extracting features")) }
+        let split = data.holdOut(fraction: 0.2, seed: request.seed)
+        var trainer = NetworkTrainer(seed: request.seed)
+        if request.kind == .detection {
+            (trainer.hidden, trainer.epochs, trainer.batchSize) = (64, 12, 256)
+        } else {
+            (trainer.hidden, trainer.epochs, trainer.batchSize) = (128, 50, 64)
+            trainer.balance = request.kind == .multiclass ? 0.5 : 0
+        }
+        let advanced = deadline != nil
+        if advanced { trainer.epochs *= 4 }
+
+        func fit(_ samples: [Int], from: Double, to: Double, until: ContinuousClock.Instant?) throws -> Network {
+            var t = trainer
+            t.deadline = until
+            var fitSamples = samples
+            var validation: [Int] = []
+            if advanced {
+                let inner = data.holdOut(fraction: 0.1, seed: request.seed &+ 1, among: samples)
+                (fitSamples, validation) = (inner.train, data.rows(of: inner.test, augmented: false))
+            }
+            return try t.train(data.matrix, rows: data.rows(of: fitSamples, augmented: true), validation: validation) {
+                progress(TrainingProgress(fraction: from + (to - from) * $0, message: "training"))
+            }
+        }
+
+        let halfway = deadline.map { start + (($0 - start) / 2) }
+        let evaluated = TrainedModel(kind: request.kind, tags: request.tags,
+                                     network: try fit(split.train, from: 0.3, to: 0.6, until: halfway))
+        let evaluation = split.test.map { i in
+            EvaluatedImage(id: request.samples[i].id, fold: 0, truth: data.truth(of: i),
+                           predictions: evaluated.predict(features: data.features(of: i)).map {
+                               ScoredLabel(tag: request.tags[$0.tag], probability: $0.probability, box: $0.box)
+                           })
+        }
+        try Task.checkCancellation()
+        let model = TrainedModel(kind: request.kind, tags: request.tags,
+                                 network: try fit(Array(request.samples.indices), from: 0.6, to: 1, until: deadline))
+        progress(TrainingProgress(fraction: 1, message: "trained"))
+        return TrainingResult(model: model, evaluation: evaluation)
+    }
+}
