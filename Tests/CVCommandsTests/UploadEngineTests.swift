@@ -37,9 +37,9 @@ private final class FlakyStore: Sendable {
 }
 
 struct UploadEngineTests {
-    private func items(_ n: Int, bad: Int = 0) -> [Result<UploadItem, UploadFailure>] {
+    private func items(_ n: Int, bad: Int = 0) -> [UploadElement] {
         (0..<n).map { i in
-            .success(UploadItem(name: (i < bad ? "bad" : "img") + "\(i).jpg", bytes: Array("image \(i)".utf8),
+            .item(UploadItem(name: (i < bad ? "bad" : "img") + "\(i).jpg", bytes: Array("image \(i)".utf8),
                                 tags: ["t\(i % 3)"], regions: []))
         }
     }

@@ -87,5 +87,6 @@ public final class ServerProcess: @unchecked Sendable {
 /// The server did not start.
 public struct ServerProcessError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

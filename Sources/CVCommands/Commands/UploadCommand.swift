@@ -111,15 +111,24 @@ public struct UploadCommand: CVCommand {
         return table
     }
 
-    /// The project's tag ids by name, creating the missing ones.
+    /// The project's tag ids by name, creating the missing ones. Throttled or failed calls are retried; a tag
+    /// whose creation failed after reaching the service is found by the next listing instead of created twice.
     static func ensureTags(_ names: [String], project: UUID, client: TrainingClient, console: Console)
         async throws -> [String: UUID]
     {
         var ids: [String: UUID] = [:]
-        for tag in try await client.getTags(projectId: project) { ids[tag.name] = tag.id }
-        for name in names where ids[name] == nil {
-            ids[name] = try await client.createTag(projectId: project, name: name).id
-            console.info("created tag \(name)")
+        for attempt in 1...8 {
+            do {
+                for tag in try await client.getTags(projectId: project) { ids[tag.name] = tag.id }
+                for name in names where ids[name] == nil {
+                    ids[name] = try await client.createTag(projectId: project, name: name).id
+                    console.info("created tag \(name)")
+                }
+                return ids
+            } catch {
+                guard attempt < 8, ServiceErrorInfo(error)?.isRetryable == true else { throw error }
+                try await Task.sleep(for: .milliseconds(200 << min(attempt, 5)))
+            }
         }
         return ids
     }
