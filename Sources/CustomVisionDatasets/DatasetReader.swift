@@ -9,7 +9,7 @@ public enum DatasetReader {
     /// How to read.
     public struct Options: Sendable, Hashable {
         /// The dataset root that annotation paths may not leave. Default: the folder given, or for a file its folder
-        /// (the parent of an `annotations/` folder for COCO).
+        /// (the parent of an `annotations/` folder for COCO and VOC).
         public var root: URL?
         /// Allow annotation paths (and links) that leave the root.
         public var allowOutsideRoot: Bool
@@ -70,7 +70,8 @@ public enum DatasetReader {
         let url = url.standardizedFileURL
         if isDirectory(url) { return url }
         let folder = url.deletingLastPathComponent()
-        if format == .coco || format == .cocoNormalized, folder.lastPathComponent == "annotations" {
+        let parentName = folder.lastPathComponent.lowercased()
+        if format == .coco || format == .cocoNormalized || format == .voc, parentName == "annotations" {
             return folder.deletingLastPathComponent()
         }
         return folder

@@ -11,6 +11,11 @@ struct NEUDETTests {
         "scratches": 548,
     ]
 
+    /// One read shared by the tests that only inspect the result.
+    static let shared: Result<(Dataset, [Finding]), any Error>? = FixturePaths.neuDET.map { root in
+        Result { try DatasetReader.read(at: root) }
+    }
+
     @Test func readsAllImagesAndBoxesFast() throws {
         let root = try #require(FixturePaths.neuDET)
         let start = ContinuousClock.now
@@ -31,7 +36,7 @@ struct NEUDETTests {
 
     @Test func matchesTheXMLsWhoseFilenameLacksAnExtension() throws {
         let root = try #require(FixturePaths.neuDET)
-        let (dataset, _) = try DatasetReader.read(at: root)
+        let (dataset, _) = try #require(Self.shared).get()
         var quirky = 0
         for image in dataset.images {
             let xml = try String(contentsOf: root.appendingPathComponent(image.source.file), encoding: .utf8)
@@ -42,5 +47,22 @@ struct NEUDETTests {
                 == URL(fileURLWithPath: image.source.file).deletingPathExtension().lastPathComponent)
         }
         #expect(quirky == 174)
+    }
+
+    @Test func verifyFindsOnlyTheByteIdenticalPatchesPair() throws {
+        let (dataset, findings) = try #require(Self.shared).get()
+        let start = ContinuousClock.now
+        let report = DatasetVerifier.verify(dataset, projectType: .detection, readFindings: findings)
+        print("NEU-DET verified in \(ContinuousClock.now - start)")
+        let duplicates = report.findings.filter { $0.code == "duplicateImage" }
+        #expect(duplicates.count == 1)
+        let duplicate = try #require(duplicates.first)
+        #expect(duplicate.message.contains("patches_101.jpg, patches_105.jpg"))
+        #expect(duplicate.message.contains("differing labels"))
+        #expect(duplicate.severity == .warning)
+        #expect(report.findings.count == 1, "\(report.findings.prefix(5))")
+        #expect(!report.hasErrors)
+        #expect(report.summary.regionCount == 4189)
+        #expect(Dictionary(uniqueKeysWithValues: report.summary.tags.map { ($0.tag, $0.regions) }) == Self.counts)
     }
 }

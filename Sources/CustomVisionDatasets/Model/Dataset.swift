@@ -73,11 +73,14 @@ public struct DatasetImage: Sendable, Hashable {
     public var regions: [DatasetRegion]
     /// Where the image's labels came from (annotation file, line or JSON path).
     public var source: SourceLocation
+    /// The split the source assigns (`train`, `val`, `test`), when it does: YOLO `data.yaml` folders, COCO file
+    /// names such as `instances_val2017.json`.
+    public var split: String?
 
     /// Creates an image entry.
     public init(
         path: URL, width: Int, height: Int, tags: [String] = [], regions: [DatasetRegion] = [],
-        source: SourceLocation
+        source: SourceLocation, split: String? = nil
     ) {
         self.path = path
         self.width = width
@@ -85,6 +88,7 @@ public struct DatasetImage: Sendable, Hashable {
         self.tags = tags
         self.regions = regions
         self.source = source
+        self.split = split
     }
 
     /// Whole-image tags followed by region tags, without repeats.

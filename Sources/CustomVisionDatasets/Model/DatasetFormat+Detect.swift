@@ -20,7 +20,7 @@ extension DatasetFormat {
             default: throw DatasetError(.unknownFormat, "cannot tell the format of this file", at: place)
             }
         }
-        let fs = try DatasetFileSystem(root: url)
+        let fs = try DatasetFileSystem(root: url, allowOutsideRoot: true)  // names only: links are not followed out
         let top = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         if top.contains(where: { ["data.yaml", "data.yml", "classes.txt", "obj.names"].contains($0) }) { return .yolo }
         let files = try fs.listFiles(in: url)
@@ -28,11 +28,11 @@ extension DatasetFormat {
         if extensions.contains("xml") { return .voc }
         if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }
         if extensions.contains("jsonl") { return .manifest }
-        if files.contains(where: { $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent() == url }) {
+        if files.contains(where: { $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent().path == url.path }) {
             return .csv
         }
         let inFolders = files.contains {
-            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased()) && $0.deletingLastPathComponent() != url
+            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased()) && $0.deletingLastPathComponent().path != url.path
         }
         if inFolders { return .folders }
         throw DatasetError(.unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, folders)",

@@ -20,6 +20,7 @@ struct CSVTable: Sendable, Hashable {
         var fieldWasQuoted = false
         var line = 1
         var rowLine = 1
+        var quoteLine = 1
         var iterator = Array(text.unicodeScalars).makeIterator()
         var pending: Unicode.Scalar? = nil
         func fail(_ message: String) -> DatasetError {
@@ -63,6 +64,7 @@ struct CSVTable: Sendable, Hashable {
                 guard field.isEmpty else { throw fail("a quote inside an unquoted field") }
                 inQuotes = true
                 fieldWasQuoted = true
+                quoteLine = line
             case "\r":
                 continue
             case "\n":
@@ -73,7 +75,9 @@ struct CSVTable: Sendable, Hashable {
                 field.unicodeScalars.append(c)
             }
         }
-        if inQuotes { throw fail("unterminated quoted field (opened on line \(rowLine))") }
+        if inQuotes {
+            throw DatasetError(.malformed, "CSV: quoted field never closed", at: SourceLocation(file: file, line: quoteLine))
+        }
         endRow()
         return CSVTable(rows: rows)
     }

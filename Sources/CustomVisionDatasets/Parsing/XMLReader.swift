@@ -33,9 +33,13 @@ struct XMLReader {
 
     private var atEnd: Bool { i >= bytes.count }
 
-    private func peek(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        return i + u.count <= bytes.count && bytes[i..<(i + u.count)].elementsEqual(u)
+    private func peek(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard i + n <= bytes.count else { return false }
+        return s.withUTF8Buffer { u in
+            for k in 0..<n where bytes[i + k] != u[k] { return false }
+            return true
+        }
     }
 
     private mutating func advance() {
@@ -48,10 +52,10 @@ struct XMLReader {
     }
 
     /// Skips past `terminator`, failing at end of input.
-    private mutating func skip(past terminator: String, what: String) throws {
+    private mutating func skip(past terminator: StaticString, what: String) throws {
         while !atEnd {
             if peek(terminator) {
-                for _ in 0..<terminator.utf8.count { advance() }
+                for _ in 0..<terminator.utf8CodeUnitCount { advance() }
                 return
             }
             advance()
@@ -106,7 +110,14 @@ struct XMLReader {
             guard !atEnd else {
                 throw fail("unexpected end of document inside <\(stack.last?.name ?? "?")>")
             }
-            if peek("</") {
+            if bytes[i] != UInt8(ascii: "<") {
+                let text = try textRun()
+                if stack.isEmpty {
+                    guard text.allSatisfy(\.isWhitespace) else { throw fail("text outside the root element") }
+                } else {
+                    stack[stack.count - 1].text += text
+                }
+            } else if peek("</") {
                 i += 2
                 let closing = try name()
                 skipWhitespace()
@@ -130,7 +141,7 @@ struct XMLReader {
                 try skip(past: "?>", what: "processing instruction")
             } else if peek("<!") {
                 throw fail("DTDs and entity declarations are not accepted", .forbiddenConstruct)
-            } else if bytes[i] == UInt8(ascii: "<") {
+            } else {
                 guard stack.count < maxDepth else { throw fail("elements nested deeper than \(maxDepth)") }
                 i += 1
                 let (element, selfClosing) = try startTag()
@@ -139,13 +150,6 @@ struct XMLReader {
                     stack[stack.count - 1].children.append(element)
                 } else {
                     stack.append(element)
-                }
-            } else {
-                let text = try textRun()
-                if stack.isEmpty {
-                    guard text.allSatisfy(\.isWhitespace) else { throw fail("text outside the root element") }
-                } else {
-                    stack[stack.count - 1].text += text
                 }
             }
         }

@@ -43,6 +43,7 @@ enum COCOReader {
         let doc = JSONCursor(value: json, file: name, path: "$")
         let base = file.deletingLastPathComponent()
         let hint = file.deletingPathExtension().lastPathComponent.split(separator: "_").last.map(String.init)
+        let split = ["train", "val", "test"].first { hint?.lowercased().hasPrefix($0) == true }
 
         var tagByCategory: [String: String] = [:]
         for category in try doc.array("categories", required: false) {
@@ -90,7 +91,7 @@ enum COCOReader {
             indexByImage[id] = dataset.images.count
             dataset.images.append(DatasetImage(
                 path: located ?? base.appendingPathComponent(fileName), width: width, height: height,
-                source: image.location))
+                source: image.location, split: split))
         }
         let firstNew = dataset.images.count - indexByImage.count
 

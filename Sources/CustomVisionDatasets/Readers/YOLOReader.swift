@@ -9,8 +9,13 @@ import Foundation
 /// beside it. An image without a label file is kept, unlabelled.
 enum YOLOReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
-        let folder = DatasetReader.isDirectory(entry) ? entry : entry.deletingLastPathComponent()
-        let names = try classNames(entry: entry, folder: folder, context: &context)
+        var folder = DatasetReader.isDirectory(entry) ? entry : entry.deletingLastPathComponent()
+        let (names, yaml) = try classNames(entry: entry, folder: folder, context: &context)
+        var splitFolders: [(String, String)] = []
+        if let (config, yamlURL) = yaml {
+            folder = base(of: config, yamlURL: yamlURL, folder: folder, context: &context)
+            splitFolders = splits(of: config, base: folder, yamlURL: yamlURL, context: &context)
+        }
         var dataset = Dataset(root: context.fs.root, tags: names)
         let files = try context.fs.listFiles(in: folder)
         let fileSet = Set(files.map(\.path))
@@ -20,6 +25,7 @@ enum YOLOReader {
             var item = DatasetImage(
                 path: image, width: header?.width ?? 0, height: header?.height ?? 0,
                 source: context.fs.location(image))
+            item.split = splitFolders.first { image.path.hasPrefix($0.1 + "/") }?.0
             if let label = labelFile(for: image, existing: fileSet) {
                 usedLabels.insert(label.path)
                 item.source = context.fs.location(label)
@@ -35,7 +41,51 @@ enum YOLOReader {
         return dataset
     }
 
-    private static func classNames(entry: URL, folder: URL, context: inout ReadContext) throws -> [String] {
+    /// The folder `path:` names (relative to data.yaml), when it exists inside the root; else `folder`.
+    private static func base(of config: YOLODataYAML, yamlURL: URL, folder: URL, context: inout ReadContext) -> URL {
+        guard let path = config.path, !path.isEmpty, path != "." else { return folder }
+        let place = context.fs.location(yamlURL)
+        if let url = try? context.fs.resolve(path, relativeTo: folder, at: place), DatasetReader.isDirectory(url) {
+            return url
+        }
+        context.warn("yamlPathIgnored", "'path: \(path)' is not a folder inside the dataset; reading the folder of "
+            + "data.yaml instead", at: place)
+        return folder
+    }
+
+    /// The train/val/test image folders data.yaml names, as (split, absolute path). Roboflow's `../train/images`
+    /// is also tried without its leading `../`.
+    private static func splits(
+        of config: YOLODataYAML, base: URL, yamlURL: URL, context: inout ReadContext
+    ) -> [(String, String)] {
+        var result: [(String, String)] = []
+        for (split, written) in [("train", config.train), ("val", config.val), ("test", config.test)] {
+            guard let written, !written.isEmpty else { continue }
+            var candidate = written
+            var found: URL?
+            while found == nil {
+                if let url = try? context.fs.resolve(candidate, relativeTo: base, at: context.fs.location(yamlURL)),
+                   DatasetReader.isDirectory(url) {
+                    found = url
+                } else if candidate.hasPrefix("../") {
+                    candidate.removeFirst(3)
+                } else {
+                    break
+                }
+            }
+            if let found {
+                result.append((split, found.standardizedFileURL.path))
+            } else {
+                context.warn("splitFolderMissing", "\(split) folder '\(written)' not found; its images are read "
+                    + "without a split", at: context.fs.location(yamlURL))
+            }
+        }
+        return result
+    }
+
+    private static func classNames(
+        entry: URL, folder: URL, context: inout ReadContext
+    ) throws -> ([String], (YOLODataYAML, URL)?) {
         let yaml = entry.pathExtension == "yaml" || entry.pathExtension == "yml"
             ? entry
             : ["data.yaml", "data.yml", "dataset.yaml"].map { folder.appendingPathComponent($0) }
@@ -45,7 +95,7 @@ enum YOLOReader {
             guard !parsed.names.isEmpty else {
                 throw DatasetError(.missingField, "YAML: no class 'names'", at: context.fs.location(yaml))
             }
-            return parsed.names
+            return (parsed.names, (parsed, yaml))
         }
         for name in ["classes.txt", "obj.names", "classes.names"] {
             let url = folder.appendingPathComponent(name)
@@ -56,7 +106,7 @@ enum YOLOReader {
             if let blank = names.firstIndex(of: "") {
                 throw DatasetError(.invalidValue, "empty class name", at: context.fs.location(url, line: blank + 1))
             }
-            return names
+            return (names, nil)
         }
         throw DatasetError(.missingField, "YOLO dataset without data.yaml or classes.txt", at: context.fs.location(folder))
     }

@@ -1,0 +1,220 @@
+import CustomVisionCore
+import Foundation
+
+/// Checks a dataset against what the Custom Vision service accepts, before an upload.
+///
+/// Errors: missing, unreadable or refused images (format, over 6 MB, sides < 50 or > 10,240 px), boxes with no
+/// area or wholly outside the image, more tags or regions per image than an upload accepts, negative and regular
+/// tags on one image, tags below the training minimum (15 images per tag for detection, 5 for classification).
+/// Warnings: duplicate images by content (SHA-256), boxes that will be clamped, unlabeled images, classification
+/// tags under the recommended 50 images.
+public enum DatasetVerifier {
+    /// The kind of project the dataset is meant for.
+    public enum ProjectType: String, Sendable, Hashable, Codable, CaseIterable {
+        case classification
+        case detection
+    }
+
+    /// What to check.
+    public struct Options: Sendable, Hashable {
+        /// Open each image: existence, size, header (format and dimensions).
+        public var checkFiles: Bool
+        /// Compare image contents to find duplicates.
+        public var checkDuplicates: Bool
+        /// Images per tag below which classification gets a warning (the service's guidance).
+        public var recommendedImagesPerTag: Int
+
+        /// Creates options; by default everything is checked.
+        public init(checkFiles: Bool = true, checkDuplicates: Bool = true, recommendedImagesPerTag: Int = 50) {
+            self.checkFiles = checkFiles
+            self.checkDuplicates = checkDuplicates
+            self.recommendedImagesPerTag = recommendedImagesPerTag
+        }
+    }
+
+    /// The tag name the service treats as the negative tag.
+    public static let negativeTagName = "Negative"
+
+    /// Verifies `dataset`.
+    /// - Parameters:
+    ///   - dataset: the dataset, usually from `DatasetReader.read`.
+    ///   - projectType: classification or detection.
+    ///   - readFindings: the reader's findings, included first in the report.
+    ///   - options: which checks to run.
+    /// - Returns: the findings and a summary.
+    public static func verify(
+        _ dataset: Dataset, projectType: ProjectType, readFindings: [Finding] = [], options: Options = Options()
+    ) -> VerificationReport {
+        var findings = readFindings
+        if dataset.images.isEmpty {
+            findings.append(Finding(.error, "emptyDataset", "the dataset has no images",
+                                    at: SourceLocation(file: dataset.root.path)))
+        }
+        var unlabeled = 0
+        for image in dataset.images {
+            if options.checkFiles { checkFile(image, into: &findings) }
+            checkLabels(image, projectType: projectType, unlabeled: &unlabeled, into: &findings)
+        }
+        if options.checkFiles, options.checkDuplicates { findDuplicates(dataset, into: &findings) }
+        checkTagCounts(dataset, projectType: projectType, options: options, into: &findings)
+
+        let regions = dataset.images.flatMap(\.regions).map(\.box).filter { !$0.isDegenerate }
+        let imagesByTag = dataset.imageCountsByTag
+        let regionsByTag = dataset.regionCountsByTag
+        let summary = VerificationReport.Summary(
+            projectType: projectType, imageCount: dataset.images.count, regionCount: dataset.regionCount,
+            unlabeledImageCount: unlabeled,
+            errorCount: findings.count { $0.severity == .error },
+            warningCount: findings.count { $0.severity == .warning },
+            tags: dataset.allTags.map {
+                VerificationReport.TagSummary(tag: $0, images: imagesByTag[$0] ?? 0, regions: regionsByTag[$0] ?? 0)
+            },
+            boxWidth: .init(regions.map(\.width)), boxHeight: .init(regions.map(\.height)),
+            boxArea: .init(regions.map(\.area)))
+        return VerificationReport(findings: findings, summary: summary)
+    }
+
+    private static func checkFile(_ image: DatasetImage, into findings: inout [Finding]) {
+        let place = image.source
+        let path = image.path.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            findings.append(Finding(.error, "missingImage", "image '\(path)' does not exist", at: place))
+            return
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > ServiceLimits.maxTrainingImageBytes {
+            findings.append(Finding(.error, "imageTooLarge", "image '\(image.path.lastPathComponent)' is \(size) "
+                + "bytes, over the service's \(ServiceLimits.maxTrainingImageBytes)", at: place))
+        }
+        guard let header = ImageHeader.read(contentsOf: image.path) else {
+            findings.append(Finding(.error, "unreadableImage",
+                                    "image '\(image.path.lastPathComponent)' is not a readable JPEG, PNG, GIF or BMP",
+                                    at: place))
+            return
+        }
+        guard header.format.isAcceptedByService else {
+            findings.append(Finding(.error, "unsupportedImageFormat", "image '\(image.path.lastPathComponent)' is "
+                + "\(header.format.rawValue.uppercased()); the service accepts JPEG, PNG, GIF and BMP", at: place))
+            return
+        }
+        let sides = [header.width, header.height]
+        if sides.contains(where: { $0 < ServiceLimits.minImageSide || $0 > ServiceLimits.maxImageSide }) {
+            findings.append(Finding(.error, "imageDimensions", "image '\(image.path.lastPathComponent)' is "
+                + "\(header.width)×\(header.height); sides must be \(ServiceLimits.minImageSide)…"
+                + "\(ServiceLimits.maxImageSide) px", at: place))
+        }
+    }
+
+    private static func checkLabels(
+        _ image: DatasetImage, projectType: ProjectType, unlabeled: inout Int, into findings: inout [Finding]
+    ) {
+        let place = image.source
+        let name = image.path.lastPathComponent
+        let tags = image.allTags
+        if tags.isEmpty {
+            unlabeled += 1
+            findings.append(Finding(.warning, "noLabels", "image '\(name)' has no \(projectType == .detection ? "regions" : "tags"); "
+                + "the service will not train on it", at: place))
+        }
+        if tags.count > ServiceLimits.tagsPerBatch {
+            findings.append(Finding(.error, "tooManyTags", "image '\(name)' has \(tags.count) tags; an upload takes "
+                + "at most \(ServiceLimits.tagsPerBatch)", at: place))
+        }
+        if image.regions.count > ServiceLimits.regionsPerBatch {
+            findings.append(Finding(.error, "tooManyRegions", "image '\(name)' has \(image.regions.count) regions; "
+                + "an upload takes at most \(ServiceLimits.regionsPerBatch)", at: place))
+        }
+        if tags.count > 1, tags.contains(where: { $0.caseInsensitiveCompare(negativeTagName) == .orderedSame }) {
+            findings.append(Finding(.error, "negativeAndRegularTags",
+                                    "image '\(name)' has the Negative tag and other tags", at: place))
+        }
+        for (index, region) in image.regions.enumerated() {
+            let box = region.box
+            let what = "region \(index + 1) ('\(region.tag)') of '\(name)'"
+            guard [box.left, box.top, box.width, box.height].allSatisfy(\.isFinite), !box.isDegenerate else {
+                findings.append(Finding(.error, "invalidBox", "\(what) has zero or negative size", at: place))
+                continue
+            }
+            if !box.isInsideImage(tolerance: 1e-6) {
+                if box.clamped().isDegenerate {
+                    findings.append(Finding(.error, "boxOutsideImage", "\(what) lies outside the image", at: place))
+                } else {
+                    findings.append(Finding(.warning, "boxClamped",
+                                            "\(what) extends past the image edge and will be clamped", at: place))
+                }
+            }
+        }
+    }
+
+    private static func findDuplicates(_ dataset: Dataset, into findings: inout [Finding]) {
+        var bySize: [Int: [Int]] = [:]
+        var firstByPath: [String: Int] = [:]
+        for (index, image) in dataset.images.enumerated() {
+            let path = image.path.standardizedFileURL.path
+            if let first = firstByPath[path] {
+                findings.append(Finding(.warning, "duplicateEntry", "image '\(image.path.lastPathComponent)' is "
+                    + "listed again (first at \(dataset.images[first].source))", at: image.source))
+                continue
+            }
+            firstByPath[path] = index
+            guard let size = try? FileManager.default.attributesOfItem(atPath: image.path.path)[.size] as? Int else {
+                continue
+            }
+            bySize[size, default: []].append(index)
+        }
+        var groups: [[Int]] = []
+        for (_, indices) in bySize where indices.count > 1 {
+            var byContent: [Data: [Int]] = [:]
+            for index in indices {
+                guard let data = try? Data(contentsOf: dataset.images[index].path) else { continue }
+                byContent[data, default: []].append(index)
+            }
+            groups += byContent.values.filter { $0.count > 1 }
+        }
+        for group in groups.sorted(by: { $0[0] < $1[0] }) {
+            let images = group.map { dataset.images[$0] }
+            let hash = (try? Data(contentsOf: images[0].path)).map(SHA256.hex) ?? "?"
+            let names = images.map(\.path.lastPathComponent).joined(separator: ", ")
+            let labels = Set(images.map { LabelKey($0) })
+            let detail = labels.count > 1
+                ? "with differing labels; the service keeps only the first upload's labels"
+                : "with the same labels; the service stores one copy"
+            findings.append(Finding(.warning, "duplicateImage", "identical images \(names) (SHA-256 \(hash.prefix(16))…) "
+                + detail, at: images[1].source))
+        }
+    }
+
+    /// The labels of an image, order-insensitive, boxes rounded to 1e-6.
+    private struct LabelKey: Hashable {
+        var tags: Set<String>
+        var regions: [String]
+
+        init(_ image: DatasetImage) {
+            tags = Set(image.tags)
+            regions = image.regions.map {
+                $0.tag + String(format: " %.6f %.6f %.6f %.6f", $0.box.left, $0.box.top, $0.box.width, $0.box.height)
+            }.sorted()
+        }
+    }
+
+    private static func checkTagCounts(
+        _ dataset: Dataset, projectType: ProjectType, options: Options, into findings: inout [Finding]
+    ) {
+        let minimum = projectType == .detection
+            ? ServiceLimits.minImagesPerTagDetection : ServiceLimits.minImagesPerTagClassification
+        let counts = dataset.imageCountsByTag
+        for tag in dataset.allTags where tag.caseInsensitiveCompare(negativeTagName) != .orderedSame {
+            let count = counts[tag] ?? 0
+            let place = dataset.images.first { $0.allTags.contains(tag) }?.source
+                ?? SourceLocation(file: dataset.root.path)
+            if count < minimum {
+                findings.append(Finding(.error, "tooFewImagesForTag", "tag '\(tag)' has \(count) images; "
+                    + "\(projectType.rawValue) training needs at least \(minimum)", at: place))
+            } else if projectType == .classification, count < options.recommendedImagesPerTag {
+                findings.append(Finding(.warning, "fewImagesForTag", "tag '\(tag)' has \(count) images; "
+                    + "\(options.recommendedImagesPerTag)+ are recommended", at: place))
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import CVTestSupport
+import CustomVisionDatasets
+import Foundation
+import Testing
+
+/// Each reader on its small fixture in Fixtures/datasets.
+struct FixtureReaderTests {
+    @Test(arguments: [
+        ("voc", DatasetFormat.voc), ("coco", .coco), ("coco-normalized", .cocoNormalized), ("yolo", .yolo),
+        ("csv-detection", .csv), ("csv-classification", .csv), ("folders", .folders), ("manifest", .manifest),
+    ])
+    func detectsTheFormat(folder: String, format: DatasetFormat) throws {
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url(folder)) == format)
+    }
+
+    @Test func detectsFormatsOfSingleFiles() throws {
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco/annotations/instances.json")) == .coco)
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco-normalized/annotations.json")) == .cocoNormalized)
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("yolo/data.yaml")) == .yolo)
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("manifest/manifest.jsonl")) == .manifest)
+    }
+
+    @Test func readsPascalVOCWithEntitiesFlagsAndAStemOnlyFilename() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc"))
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.tags == ["dog", "cat", "R&D ✓"])
+        let red = try #require(dataset.image(named: "red.png"))
+        #expect(red.width == 80 && red.height == 60)
+        #expect(red.regions.map(\.tag) == ["cat", "R&D ✓"])
+        expectBox(red.regions[0].box, 0.1, 0.1, 0.4, 0.4)
+        #expect(red.regions[0].difficult && !red.regions[0].truncated)
+        expectBox(red.regions[1].box, 40.5 / 80, 0.5, 39.5 / 80, 0.5)
+        #expect(red.regions[1].truncated && !red.regions[1].difficult)
+        #expect(red.source == CustomVisionDatasets.SourceLocation(file: "Annotations/red.xml", line: 3))
+        let green = try #require(dataset.image(named: "green.png"))
+        #expect(green.source.file == "Annotations/green.xml")
+        expectBox(green.regions.first?.box, 0, 0, 0.5, 0.5)
+    }
+
+    @Test func readsCOCOWithSparseCategoryIdsCrowdsAndUnannotatedImages() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("coco"))
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.tags == ["cat", "dog", "bird"])
+        #expect(dataset.images.map(\.path.lastPathComponent) == ["red.png", "green.png", "blue.png"])
+        let red = dataset.images[0]
+        #expect(red.regions.map(\.tag) == ["cat", "bird"])
+        expectBox(red.regions[0].box, 0.1, 0.1, 0.4, 0.4)
+        expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
+        #expect(red.regions[1].isCrowd && !red.regions[0].isCrowd)
+        #expect(dataset.images[2].regions.isEmpty && dataset.images[2].width == 64)
+        #expect(red.source.jsonPath == "$.images[0]")
+    }
+
+    @Test func readsTheNormalizedCOCOVariant() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("coco-normalized"))
+        #expect(findings.isEmpty, "\(findings)")
+        expectBox(dataset.image(named: "red.png")?.regions.first?.box, 0.1, 0.1, 0.4, 0.4)
+        expectBox(dataset.image(named: "green.png")?.regions.first?.box, 0, 0, 0.5, 0.5)
+        #expect(dataset.image(named: "green.png")?.width == 100)
+    }
+
+    @Test func readsYOLOImagesAndLabelsWithSplits() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.tags == ["cat", "dog"])
+        let red = try #require(dataset.image(named: "red.png"))
+        #expect(red.regions.map(\.tag) == ["cat", "dog"])
+        expectBox(red.regions[0].box, 0.1, 0.1, 0.4, 0.4)
+        expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
+        #expect(red.source == CustomVisionDatasets.SourceLocation(file: "labels/train/red.txt"))
+        expectBox(dataset.image(named: "green.png")?.regions.first?.box, 0, 0, 0.5, 0.5)
+        #expect(red.split == "train" && dataset.image(named: "green.png")?.split == "val")
+    }
+
+    @Test func readsRoboflowStyleSplitFolders() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("train: ../train/images\nval: ../valid/images\nnc: 1\nnames: ['cat']\n", to: "data.yaml")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "train/images/a.png")
+        try folder.write("0 0.5 0.5 0.2 0.2\n", to: "train/labels/a.txt")
+        try folder.copyImage("datasets/voc/JPEGImages/green.png", to: "valid/images/b.png")
+        try folder.write("0 0.5 0.5 0.4 0.4\n", to: "valid/labels/b.txt")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.map(\.split) == ["train", "val"])
+        #expect(dataset.images.map(\.regions.count) == [1, 1])
+        expectBox(dataset.images[1].regions.first?.box, 0.3, 0.3, 0.4, 0.4)
+    }
+
+    @Test func readsOneVOCFileWithItsImagesBesideTheAnnotationsFolder() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc/Annotations/red.xml"))
+        #expect(findings.isEmpty)
+        #expect(dataset.images.count == 1 && dataset.images[0].path.path.hasSuffix("voc/JPEGImages/red.png"))
+    }
+
+    @Test func warnsWhenVOCSizeDisagreesWithTheImage() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.write("<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
+            + "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax></bndbox>"
+            + "</object></annotation>", to: "a.xml")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.map(\.code) == ["sizeMismatch"] && findings.first?.location.line == 3)
+        #expect(dataset.images[0].width == 80 && dataset.images[0].height == 60)
+        expectBox(dataset.images[0].regions.first?.box, 0.1, 0.1, 0.4, 0.4)
+    }
+
+    @Test func readsTheTensorFlowDetectionCSV() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("csv-detection"))
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.count == 2)
+        let red = try #require(dataset.image(named: "red.png"))
+        #expect(red.regions.map(\.tag) == ["cat", "big, dog"])
+        expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
+        #expect(red.source.line == 2)
+    }
+
+    @Test func readsTheClassificationCSV() throws {
+        let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.map(\.tags) == [["warm", "red, bright"], ["cool"], ["cool", "calm"]])
+        #expect(dataset.images.map(\.width) == [80, 100, 64])
+        #expect(!dataset.hasRegions)
+    }
+
+    @Test func readsFolderPerClass() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("folders"))
+        #expect(dataset.images.map(\.path.lastPathComponent) == ["blue.png", "green.png", "red.png"])
+        #expect(dataset.images.map(\.tags) == [["cool"], ["cool"], ["warm"]])
+        #expect(dataset.tags == ["cool", "warm"])
+    }
+
+    @Test func readsTheMultilabelManifest() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("manifest"))
+        #expect(dataset.images.map(\.tags) == [["warm", "red"], ["cool"], ["cool", "calm"]])
+        #expect(dataset.images.map(\.source.line) == [1, 2, 4])
+    }
+
+    @Test func readsTheNEUDETMiniSubset() throws {
+        let (train, findings) = try DatasetReader.read(at: DatasetFixtures.neuMiniTrain)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(train.images.count == 75)
+        #expect(train.regionCountsByTag == ["inclusion": 94, "patches": 60, "scratches": 49])
+        let (heldout, _) = try DatasetReader.read(at: DatasetFixtures.neuMiniHeldout)
+        #expect(heldout.images.count == 9 && heldout.regionCount == 39)
+        #expect(heldout.images.allSatisfy { FileManager.default.fileExists(atPath: $0.path.path) })
+    }
+}

@@ -1,0 +1,190 @@
+import CVTestSupport
+import CustomVisionDatasets
+import Foundation
+import Testing
+
+/// Malformed files, paths leaving the root, symlink loops: clear errors naming the place, never a crash.
+struct HostileInputTests {
+    static let goodXML = """
+        <annotation><filename>a.png</filename><size><width>80</width><height>60</height></size>
+        <object><name>cat</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>9</xmax><ymax>9</ymax></bndbox></object>
+        </annotation>
+        """
+
+    /// A VOC folder with one good file and one `bad.xml` holding `badXML`.
+    private func vocFindings(_ badXML: String) throws -> (Dataset, [Finding]) {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.write(Self.goodXML, to: "a.xml")
+        try folder.write(badXML, to: "bad.xml")
+        return try DatasetReader.read(at: folder.url, format: .voc)
+    }
+
+    @Test(arguments: [
+        ("<annotation>\n<filename>x</filename>\n<size></sise>\n</annotation>", "malformed", 3),
+        ("<annotation>\n<name>&xxe;</name></annotation>", "malformed", 2),
+        ("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<annotation/>",
+         "forbiddenConstruct", 2),
+        ("", "malformed", 1),
+        ("<annotation><size><width>9</width><height>9</height></size><object>\n<name>cat</name>\n"
+         + "<bndbox><xmin>1</xmin></bndbox></object></annotation>",
+         "missingField", 3),
+        ("<annotation>\n<object><name>cat</name><bndbox><xmin>abc</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax>"
+         + "</bndbox></object><size><width>9</width><height>9</height></size></annotation>", "invalidValue", 2),
+        ("<annotation><filename>../../etc/passwd</filename></annotation>", "pathEscape", 1),
+        ("<annotation><filename>/etc/passwd</filename></annotation>", "pathEscape", 1),
+        ("<notvoc/>", "malformed", 1),
+        (String(repeating: "<a>", count: 5000), "malformed", 1),
+        ("<annotation a='1' a='2'/>", "malformed", 1),
+        ("<annotation><![CDATA[ unterminated", "malformed", 1),
+    ])
+    func vocReportsTheFileAndLineOfBadXML(xml: String, code: String, line: Int) throws {
+        let (dataset, findings) = try vocFindings(xml)
+        let finding = try #require(findings.first { $0.location.file == "bad.xml" }, "\(findings)")
+        #expect(finding.severity == .error)
+        #expect(finding.code == code, "\(finding)")
+        #expect(finding.location.line == line, "\(finding)")
+        #expect(dataset.image(named: "a.png")?.regions.count == 1, "the good file is still read")
+    }
+
+    @Test func cocoReportsMalformedJSONAndWrongTypesByJSONPath() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("{\"images\": [", to: "a.json")
+        let malformed = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .coco) }
+        #expect(malformed?.code == .malformed && malformed?.location.file == "a.json")
+
+        try folder.write(#"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
+            + #""categories": [{"id": 1, "name": "cat"}], "annotations": [{"image_id": 1, "category_id": 1, "#
+            + #""bbox": "abc"}]}"#, to: "b.json")
+        let wrongType = #expect(throws: DatasetError.self) {
+            try DatasetReader.read(at: folder.url.appendingPathComponent("b.json"), format: .coco)
+        }
+        #expect(wrongType?.code == .invalidValue)
+        #expect(wrongType?.location.jsonPath == "$.annotations[0].bbox")
+        #expect(wrongType?.description.contains("b.json $.annotations[0].bbox") == true)
+
+        try folder.write(#"{"images": {"id": 1}}"#, to: "c.json")
+        let notArray = #expect(throws: DatasetError.self) {
+            try DatasetReader.read(at: folder.url.appendingPathComponent("c.json"), format: .coco)
+        }
+        #expect(notArray?.location.jsonPath == "$.images")
+    }
+
+    @Test func cocoRefusesFileNamesThatLeaveTheRoot() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write(#"{"images": [{"id": 1, "file_name": "../../etc/passwd", "width": 8, "height": 8}, "#
+            + #"{"id": 2, "file_name": "/etc/passwd"}], "categories": [{"id": 1, "name": "x"}], "#
+            + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(dataset.images.isEmpty)
+        #expect(findings.filter { $0.code == "pathEscape" }.map(\.location.jsonPath)
+            == ["$.images[0].file_name", "$.images[1].file_name"])
+        #expect(findings.contains { $0.code == "unknownImage" })
+    }
+
+    @Test func cocoReportsUnknownCategories() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        let file = try folder.write(#"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
+            + #""categories": [{"id": 1, "name": "x"}], "#
+            + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
+        let (_, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.map(\.code) == ["unknownCategory"])
+        #expect(findings.first?.location.jsonPath == "$.annotations[0].category_id")
+    }
+
+    @Test(arguments: [
+        ("names: [a, b\n", 1), ("path: .\nnames:\n  0: a\n  2: b\n", 3), ("names: &x [a]\n", 1),
+        ("nc: 3\nnames: [a, b]\n", 0), ("names:\n  - a\n  1: b\n", 2), ("  bad: indent\n", 1),
+        ("names: \"unterminated\n", 1),
+    ])
+    func yoloRejectsBadYAMLNamingTheLine(yaml: String, line: Int) throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write(yaml, to: "data.yaml")
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .yolo) }
+        #expect(error?.location.file == "data.yaml")
+        #expect((error?.location.line ?? 0) == line, "\(String(describing: error))")
+    }
+
+    @Test func yoloReportsBadLabelLines() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a\nb\n", to: "classes.txt")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.write("0 0.5 0.5 0.2 0.2\n5 0.5 0.5 0.1 0.1\nx 1 1 1 1\n1 0.5 nan 0.1 0.1\n1 0.5\n", to: "a.txt")
+        try folder.write("0 0.5 0.5 0.1 0.1\n", to: "orphan.txt")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(dataset.images.first?.regions.count == 1)
+        #expect(findings.map(\.code) == ["unknownCategory", "invalidValue", "invalidValue", "invalidValue", "orphanLabel"])
+        #expect(findings.prefix(4).map(\.location.line) == [2, 3, 4, 5])
+    }
+
+    @Test func csvReportsUnterminatedQuotesAndMissingColumns() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("filename,tags\na.png,x\n\"b.png,y\nc.png,z\n", to: "a.csv")
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .csv) }
+        #expect(error?.code == .malformed && error?.location.line == 3)
+
+        let detection = try folder.write("filename,width,class,xmin,ymin,xmax,ymax\n", to: "b.csv")
+        let missing = #expect(throws: DatasetError.self) { try DatasetReader.read(at: detection, format: .csv) }
+        #expect(missing?.code == .missingField && missing?.location.line == 1)
+
+        let escape = try folder.write("filename,tag\n../../etc/passwd,x\n", to: "c.csv")
+        let (dataset, findings) = try DatasetReader.read(at: escape, format: .csv)
+        #expect(dataset.images.isEmpty && findings.first?.code == "pathEscape" && findings.first?.location.line == 2)
+    }
+
+    @Test func manifestReportsTheLineOfBadJSON() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("{\"file\": \"a.png\", \"tags\": []}\n{oops\n", to: "m.jsonl")
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .manifest) }
+        #expect(error?.code == .malformed && error?.location.line == 2)
+    }
+
+    @Test func refusesFilesOverTheSizeLimit() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("{\"images\": []}" + String(repeating: " ", count: 2000), to: "a.json")
+        let error = #expect(throws: DatasetError.self) {
+            try DatasetReader.read(at: file, format: .coco, options: .init(maxAnnotationBytes: 1000))
+        }
+        #expect(error?.code == .fileTooLarge && error?.location.file == "a.json")
+    }
+
+    @Test func reportsAFolderSymlinkLoop() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(Self.goodXML, to: "sub/a.xml")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("sub/loop").path, withDestinationPath: "..")
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: folder.url, format: .voc) }
+        #expect(error?.code == .symlinkLoop)
+        #expect(error?.location.file == "sub/loop")
+    }
+
+    @Test func reportsASelfReferencingLink() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(Self.goodXML, to: "a.xml")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("b.xml").path, withDestinationPath: "b.xml")
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: folder.url, format: .voc) }
+        #expect(error?.code == .symlinkLoop && error?.location.file == "b.xml")
+    }
+
+    @Test func refusesLinksOutOfTheRootUnlessAllowed() throws {
+        let outside = try TemporaryFolder()
+        try outside.copyImage("datasets/voc/JPEGImages/red.png", to: "secret.png")
+        let folder = try TemporaryFolder()
+        try folder.write("filename,tag\nlink.png,x\n", to: "a.csv")
+        try FileManager.default.createSymbolicLink(
+            at: folder.url.appendingPathComponent("link.png"), withDestinationURL: outside.url.appendingPathComponent("secret.png"))
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: folder.url, format: .csv) }
+        #expect(error?.code == .pathEscape && error?.location.file == "link.png")
+        let (dataset, _) = try DatasetReader.read(at: folder.url, format: .csv, options: .init(allowOutsideRoot: true))
+        #expect(dataset.images.first?.width == 80)
+    }
+
+    @Test func unknownFormatNamesThePath() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("hello", to: "notes.md")
+        let error = #expect(throws: DatasetError.self) { try DatasetFormat.detect(at: folder.url) }
+        #expect(error?.code == .unknownFormat && error?.location.file == folder.url.path)
+    }
+}

@@ -1,0 +1,97 @@
+import CVTestSupport
+import CustomVisionDatasets
+import Foundation
+import Testing
+
+/// Write, read back, compare: boxes must survive to 1e-6 of the normalized box.
+struct RoundTripTests {
+    /// The NEU-DET mini train set with every box nudged off whole pixels, so exactness is really tested.
+    static func detectionDataset() throws -> Dataset {
+        var (dataset, _) = try DatasetReader.read(at: DatasetFixtures.neuMiniTrain)
+        for i in dataset.images.indices {
+            for j in dataset.images[i].regions.indices {
+                var box = dataset.images[i].regions[j].box.clamped()
+                box.left = min(box.left + 0.000_123_456_789 * Double(j + 1), 0.9)
+                box.top = min(box.top + 0.000_987_654_321, 0.9)
+                box.width = min(box.width * 0.987_654_321, 1 - box.left)
+                box.height = min(box.height * 0.912_345_678, 1 - box.top)
+                dataset.images[i].regions[j].box = box
+            }
+        }
+        dataset.images[0].regions[0].difficult = true
+        dataset.images[1].regions[0].truncated = true
+        return dataset
+    }
+
+    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv])
+    func detectionRoundTripIsExact(format: DatasetFormat) throws {
+        let original = try Self.detectionDataset()
+        let folder = try TemporaryFolder()
+        let warnings = try DatasetWriter.write(original, format: format, to: folder.url)
+        #expect(warnings.isEmpty)
+        #expect(try DatasetFormat.detect(at: folder.url) == format)
+        let (copy, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty, "\(findings.prefix(3))")
+        #expect(copy.images.count == original.images.count)
+        #expect(Set(copy.allTags) == Set(original.allTags))
+        var maxError = 0.0
+        for image in original.images {
+            let back = try #require(copy.image(named: image.path.lastPathComponent))
+            #expect(back.width == image.width && back.height == image.height)
+            #expect(back.regions.map(\.tag) == image.regions.map(\.tag))
+            for (a, b) in zip(image.regions, back.regions) {
+                maxError = max(maxError, abs(a.box.left - b.box.left), abs(a.box.top - b.box.top),
+                               abs(a.box.width - b.box.width), abs(a.box.height - b.box.height))
+                if format == .voc {
+                    #expect(a.difficult == b.difficult && a.truncated == b.truncated)
+                }
+            }
+            #expect(try Data(contentsOf: back.path) == Data(contentsOf: image.path))
+        }
+        #expect(maxError <= 1e-6, "largest box difference \(maxError)")
+    }
+
+    @Test(arguments: [DatasetFormat.csv, .manifest, .coco])
+    func classificationRoundTripKeepsTags(format: DatasetFormat) throws {
+        let (original, _) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(original, format: format, to: folder.url)
+        let (copy, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty)
+        #expect(copy.images.map(\.tags) == original.images.map(\.tags))
+        #expect(copy.images.map(\.path.lastPathComponent) == original.images.map(\.path.lastPathComponent))
+    }
+
+    @Test func convertsYOLOToVOCAndBack() throws {
+        let (yolo, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        let voc = try TemporaryFolder()
+        try DatasetWriter.write(yolo, format: .voc, to: voc.url, options: .init(images: .link))
+        // Linked images lie outside the output folder: reading them back must be allowed explicitly.
+        let (viaVOC, _) = try DatasetReader.read(at: voc.url, options: .init(allowOutsideRoot: true))
+        let back = try TemporaryFolder()
+        try DatasetWriter.write(viaVOC, format: .yolo, to: back.url)
+        let (final, _) = try DatasetReader.read(at: back.url)
+        for image in yolo.images {
+            let copy = try #require(final.image(named: image.path.lastPathComponent))
+            for (a, b) in zip(image.regions, copy.regions) {
+                #expect(a.tag == b.tag)
+                expectBox(b.box, a.box.left, a.box.top, a.box.width, a.box.height, tolerance: 1e-6)
+            }
+        }
+    }
+
+    @Test func warnsWhenAFormatCannotHoldWholeImageTags() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
+        let folder = try TemporaryFolder()
+        let warnings = try DatasetWriter.write(dataset, format: .voc, to: folder.url, options: .init(images: .none))
+        #expect(warnings.count == 3 && warnings.allSatisfy { $0.code == "notRepresentable" })
+    }
+
+    @Test func refusesToOverwriteUnlessAsked() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .coco, to: folder.url)
+        #expect(throws: DatasetError.self) { try DatasetWriter.write(dataset, format: .coco, to: folder.url) }
+        try DatasetWriter.write(dataset, format: .coco, to: folder.url, options: .init(overwrite: true))
+    }
+}
