@@ -1,0 +1,213 @@
+import CVTestSupport
+import CustomVisionHTTP
+import Foundation
+import Testing
+
+/// CurlTransport against a real HTTP server on 127.0.0.1.
+@Suite struct CurlTransportTests {
+    func transport(timeout: Duration = .seconds(10)) -> CurlTransport {
+        var configuration = CurlTransport.Configuration()
+        configuration.timeout = timeout
+        configuration.connectTimeout = .seconds(2)
+        return CurlTransport(configuration: configuration)
+    }
+
+    func get(_ server: LoopbackHTTPServer, _ path: String = "/x", download: URL? = nil) -> HTTPRequest {
+        HTTPRequest(method: .get, url: server.baseURL.appendingPathComponent(path), downloadDestination: download)
+    }
+
+    /// Non-repeating-looking bytes, built fast: 1 MiB blocks that differ from each other.
+    static func pattern(megabytes: Int) -> Data {
+        let block = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ ($0 >> 9)) })
+        var data = Data(capacity: megabytes << 20)
+        for index in 0..<megabytes {
+            data.append(UInt8(index))
+            data.append(block.dropLast())
+        }
+        return data
+    }
+
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        let server = try LoopbackHTTPServer { request in .json(200, #"{"path":"\#(request.path)"}"#) }
+        defer { server.stop() }
+        let transport = transport()
+        for index in 0..<5 {
+            let response = try await transport.send(get(server, "/r\(index)"))
+            #expect(response.status == 200)
+            #expect(String(decoding: response.body, as: UTF8.self) == #"{"path":"/r\#(index)"}"#)
+            #expect(response.headers["content-type"] == "application/json")
+        }
+        #expect(server.connectionCount == 1)
+        #expect(server.requests.map(\.connectionID) == [1, 1, 1, 1, 1])
+    }
+
+    @Test func concurrentTransfersRunTogetherOffTheCooperativePool() async throws {
+        let server = try LoopbackHTTPServer { _ in .delayed(.milliseconds(300), .json(200, "{}")) }
+        defer { server.stop() }
+        let transport = transport()
+        let clock = ContinuousClock()
+        let started = clock.now
+        // More transfers than there are cores: if curl blocked pool threads, these would serialise and the
+        // ticker below could not run while they wait.
+        async let ticks: Int = {
+            var count = 0
+            while clock.now - started < .milliseconds(250) {
+                try? await Task.sleep(for: .milliseconds(10))
+                count += 1
+            }
+            return count
+        }()
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<12 { group.addTask { try await transport.send(get(server, "/c\(index)")).status } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let elapsed = clock.now - started
+        #expect(statuses == Array(repeating: 200, count: 12))
+        #expect(elapsed < .seconds(3), "12 × 300 ms transfers took \(elapsed): they did not overlap")
+        #expect(server.connectionCount >= 8, "transfers to one host run on up to 8 connections at once")
+        #expect(await ticks >= 3, "the cooperative pool kept running while curl waited")
+    }
+
+    @Test func aHangingServerTimesOut() async throws {
+        let server = try LoopbackHTTPServer { _ in .hang }
+        defer { server.stop() }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = await #expect(throws: CurlError.self) {
+            try await transport(timeout: .milliseconds(400)).send(get(server))
+        }
+        #expect(error?.code == .operationTimedOut)
+        #expect(error?.message.isEmpty == false)
+        #expect(clock.now - started < .seconds(3))
+    }
+
+    @Test func cancellingTheTaskAbortsTheTransferPromptly() async throws {
+        let server = try LoopbackHTTPServer { _ in .hang }
+        defer { server.stop() }
+        let transport = transport(timeout: .seconds(60))
+        let request = get(server)
+        let task = Task { try await transport.send(request) }
+        while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        let clock = ContinuousClock()
+        let cancelled = clock.now
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(clock.now - cancelled < .milliseconds(500), "cancellation took \(clock.now - cancelled)")
+    }
+
+    @Test func aConnectionClosedMidBodyIsAPartialFile() async throws {
+        let server = try LoopbackHTTPServer { _ in .closeMidResponse(status: 200, declaredLength: 1000, sent: Data("{\"a\":".utf8)) }
+        defer { server.stop() }
+        let error = await #expect(throws: CurlError.self) { try await transport().send(get(server)) }
+        #expect(error?.code == .partialFile)
+        #expect(error?.isTransient == true)
+        #expect(error?.requestNotSent == false)
+    }
+
+    @Test func aConnectionClosedWithoutAnswerIsGotNothing() async throws {
+        let server = try LoopbackHTTPServer { _ in .closeWithoutResponse }
+        defer { server.stop() }
+        let error = await #expect(throws: CurlError.self) { try await transport().send(get(server)) }
+        #expect(error?.code == .gotNothing)
+    }
+
+    @Test func aRefusedConnectionIsReportedAsNotSent() async throws {
+        let server = try LoopbackHTTPServer { _ in .json(200, "{}") }
+        let url = server.baseURL
+        server.stop()
+        let error = await #expect(throws: CurlError.self) {
+            try await transport().send(HTTPRequest(method: .get, url: url))
+        }
+        #expect(error?.code == .couldntConnect)
+        #expect(error?.requestNotSent == true)
+    }
+
+    @Test func httpsToAPlainServerFailsTheTLSHandshake() async throws {
+        let server = try LoopbackHTTPServer { _ in .closeWithoutResponse }
+        defer { server.stop() }
+        let url = URL(string: "https://127.0.0.1:\(server.port)/")!
+        let error = await #expect(throws: CurlError.self) { try await transport().send(HTTPRequest(method: .get, url: url)) }
+        #expect(error?.code == .sslConnectError)
+    }
+
+    @Test func largeBodiesArriveWhole() async throws {
+        let body = Self.pattern(megabytes: 12)
+        let server = try LoopbackHTTPServer { _ in .response(status: 200, body: body) }
+        defer { server.stop() }
+        let response = try await transport().send(get(server))
+        #expect(response.body.count == body.count)
+        #expect(response.body == body)
+    }
+
+    @Test func downloadsStreamIntoTheDestinationFile() async throws {
+        let body = Self.pattern(megabytes: 24)
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/missing" ? .json(404, #"{"code":"NotFound","message":"gone"}"#) : .response(status: 200, body: body)
+        }
+        defer { server.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-download-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let destination = directory.appendingPathComponent("model.zip")
+
+        let response = try await transport().send(get(server, "/export", download: destination))
+        #expect(response.bodyFile == destination)
+        #expect(response.body.isEmpty, "a streamed body must not also be kept in memory")
+        #expect(try Data(contentsOf: destination) == body)
+
+        // An error status is not written to the file; its body stays in memory for the error.
+        let missing = directory.appendingPathComponent("missing.zip")
+        let failed = try await transport().send(get(server, "/missing", download: missing))
+        #expect(failed.status == 404)
+        #expect(failed.bodyFile == nil)
+        #expect(String(decoding: failed.body, as: UTF8.self).contains("NotFound"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.zip"])
+    }
+
+    @Test func anInterruptedDownloadLeavesNoFile() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .closeMidResponse(status: 200, declaredLength: 1 << 20, sent: Data(repeating: 7, count: 100_000))
+        }
+        defer { server.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-partial-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let destination = directory.appendingPathComponent("artifact.bin")
+        await #expect(throws: CurlError.self) { try await transport().send(get(server, download: destination)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func bodiesAndMethodsGoOutAsGiven() async throws {
+        let server = try LoopbackHTTPServer { _ in .response(status: 204) }
+        defer { server.stop() }
+        let transport = transport()
+        let image = Self.pattern(megabytes: 5)
+        let json = Data(#"{"name":"x"}"#.utf8)
+        var headers = HTTPHeaders()
+        headers.add("Training-Key", "k")
+        _ = try await transport.send(
+            HTTPRequest(method: .patch, url: server.baseURL, headers: headers, body: .bytes(json, contentType: "application/json")))
+        _ = try await transport.send(
+            HTTPRequest(method: .post, url: server.baseURL, body: .multipart([
+                MultipartPart(name: "imageData", filename: "big.jpg", contentType: "image/jpeg", data: image),
+                MultipartPart(name: "imageData", filename: "empty.jpg", data: Data()),
+            ])))
+        _ = try await transport.send(HTTPRequest(method: .delete, url: server.baseURL))
+        _ = try await transport.send(HTTPRequest(method: .post, url: server.baseURL))
+
+        let requests = server.requests
+        #expect(requests.map(\.method) == ["PATCH", "POST", "DELETE", "POST"])
+        #expect(requests[0].body == json)
+        #expect(requests[0].header("Content-Type") == "application/json")
+        #expect(requests[0].header("Training-Key") == "k")
+        let parts = try #require(requests[1].multipartParts)
+        #expect(parts.map(\.filename) == ["big.jpg", "empty.jpg"])
+        #expect(parts[0].data == image)
+        #expect(parts[1].data.isEmpty)
+        #expect(requests[1].header("Expect") == nil, "no 100-continue round trip")
+        #expect(requests[2].body.isEmpty)
+        #expect(requests[3].header("Content-Length") == "0")
+    }
+}
