@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "CustomVisionServerTests",
             dependencies: [
-                "CustomVisionServer", "CustomVisionHTTP", "CVTestSupport",
+                "CustomVisionServer", "CustomVisionHTTP", "CVTestSupport", "CustomVisionTraining", "ImagePrep",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -77,6 +77,14 @@ public struct ServiceTier: Sendable, Hashable {
     /// Requests per second before 429.
     public var transactionsPerSecond: Double
 
+    /// A tier with these quotas.
+    public init(name: String, maxProjects: Int, maxImagesPerProject: Int, transactionsPerSecond: Double) {
+        self.name = name
+        self.maxProjects = maxProjects
+        self.maxImagesPerProject = maxImagesPerProject
+        self.transactionsPerSecond = transactionsPerSecond
+    }
+
     /// The free tier: 2 projects, 5,000 training images, 2 transactions per second.
     public static let f0 = ServiceTier(name: "F0", maxProjects: 2, maxImagesPerProject: 5_000, transactionsPerSecond: 2)
     /// The standard tier: 100 projects, 100,000 images, 10 transactions per second.

@@ -34,7 +34,7 @@ struct PerformanceController: Sendable {
                     .dropFirst(skip).prefix(take).map { evaluated, image in
                         let rendered = view.image(image, data)
                         return ImagePerformance(
-                            predictions: evaluated.predictions.map {
+                            predictions: evaluated.predictions.sorted { $0.probability > $1.probability }.map {
                                 Prediction(
                                     probability: $0.probability, tagId: UUID(uuidString: $0.tag),
                                     tagName: names[$0.tag], boundingBox: $0.box)

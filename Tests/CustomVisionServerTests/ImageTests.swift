@@ -1,0 +1,167 @@
+import CVTestSupport
+import CustomVisionCore
+import CustomVisionServer
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct ImageTests {
+    @Test func uploadsMultipartAndRawBodies() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let tag = try await cv.createTag(project.id, "red")
+            let boundary = "XyZ123"
+            var body: [UInt8] = []
+            for (i, png) in reds(2).enumerated() {
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"imageData\"; filename=\"\(i).png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                body += png + Array("\r\n".utf8)
+            }
+            body += Array("--\(boundary)--\r\n".utf8)
+            let multipart = try cv.decode(ImageCreateSummary.self, try await cv.training(
+                .post, "projects/\(project.id)/images?tagIds=\(tag.id)", body: body,
+                contentType: "multipart/form-data; boundary=\(boundary)"))
+            #expect(multipart.isBatchSuccessful == true)
+            #expect(multipart.images?.count == 2)
+            #expect(multipart.images?.first?.image?.tags?.first?.tagId == tag.id)
+            #expect(multipart.images?.first?.image?.width == 64)
+            let raw = try cv.decode(ImageCreateSummary.self, try await cv.training(
+                .post, "projects/\(project.id)/images", body: blues(1)[0], contentType: "application/octet-stream"))
+            #expect(raw.images?.first?.status == .ok)
+            let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
+            #expect(count == 3)
+        }
+    }
+
+    @Test func reportsPerImageStatusesWith207() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let tag = try await cv.createTag(project.id, "a")
+            let negative = try await cv.createTag(project.id, "neg", type: "Negative")
+            let first = reds(1)[0]
+            _ = try await cv.upload(project.id, [first])
+            let big = [UInt8](repeating: 0x42, count: 6 * 1024 * 1024 + 1)
+            let tooManyRegions = (0..<65).map { _ in Region(tagId: tag.id, left: 0.1, top: 0.1, width: 0.2, height: 0.2) }
+            let entries = [
+                ImageFileCreateEntry(name: "dup", contents: Data(first)),
+                ImageFileCreateEntry(name: "text", contents: Data("not an image".utf8)),
+                ImageFileCreateEntry(name: "big", contents: Data(big)),
+                ImageFileCreateEntry(name: "both", contents: Data(blues(1)[0]), tagIds: [tag.id, negative.id]),
+                ImageFileCreateEntry(name: "regions", contents: Data(blues(1, offset: 5)[0]), regions: tooManyRegions),
+                ImageFileCreateEntry(name: "tiny", contents: Data(TestPNG.solid(10, 10, rgb: (1, 2, 3)))),
+                ImageFileCreateEntry(name: "ok", contents: Data(blues(1, offset: 9)[0])),
+            ]
+            let summary = try cv.decode(ImageCreateSummary.self, try await cv.training(
+                .post, "projects/\(project.id)/images/files", json: ImageFileCreateBatch(images: entries)),
+                status: .multiStatus)
+            #expect(summary.isBatchSuccessful == false)
+            #expect(summary.images?.map(\.status) == [
+                .okDuplicate, .errorImageFormat, .errorImageSize, .errorNegativeAndRegularTagOnSameImage,
+                .errorRegionLimitExceed, .errorImageSize, .ok,
+            ])
+            #expect(summary.images?.map(\.sourceUrl) == entries.map(\.name))
+            let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
+            #expect(count == 2)
+        }
+    }
+
+    @Test func refusesBatchesOverTheLimits() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let entries = (0..<65).map { ImageFileCreateEntry(name: "\($0)", contents: Data([1])) }
+            let response = try await cv.training(
+                .post, "projects/\(project.id)/images/files", json: ImageFileCreateBatch(images: entries))
+            #expect(try cv.error(response, status: .badRequest).code == .badRequestImageBatch)
+            let unknownTag = try await cv.training(
+                .post, "projects/\(project.id)/images?tagIds=\(UUID())", body: reds(1)[0],
+                contentType: "application/octet-stream")
+            #expect(try cv.error(unknownTag, status: .notFound).code == .notFoundTag)
+        }
+    }
+
+    @Test func limitsBodiesBeforeReadingThem() async throws {
+        var configuration = testConfiguration()
+        configuration.maxBodySize = 1000
+        try await withServer(configuration) { cv in
+            let project = try await cv.createProject()
+            let response = try await cv.training(
+                .post, "projects/\(project.id)/images", body: [UInt8](repeating: 1, count: 5000),
+                contentType: "application/octet-stream")
+            #expect(response.status == .contentTooLarge)
+        }
+    }
+
+    @Test func listsFiltersAndPagesImages() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let red = try await cv.createTag(project.id, "red")
+            let tagged = try await cv.upload(project.id, reds(3), tags: [red.id])
+            _ = try await cv.upload(project.id, blues(2))
+            let p = "projects/\(project.id)/images"
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/tagged/count")) == 3)
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/untagged/count")) == 2)
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/count?taggingStatus=Tagged")) == 3)
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/tagged/count?tagIds=\(red.id)")) == 3)
+            let page = try cv.decode([Image].self, try await cv.training(.get, "\(p)/tagged?take=2&skip=1&orderBy=Oldest"))
+            #expect(page.count == 2)
+            let untagged = try cv.decode([Image].self, try await cv.training(.get, "\(p)/untagged"))
+            #expect(untagged.count == 2 && untagged.allSatisfy { $0.tags?.isEmpty == true })
+            let all = try cv.decode([Image].self, try await cv.training(.get, "\(p)?taggingStatus=All"))
+            #expect(all.count == 5)
+            let tooMany = try await cv.training(.get, "\(p)/tagged?take=257")
+            _ = try cv.error(tooMany, status: .badRequest)
+            let ids = tagged.images!.compactMap(\.image?.id)
+            let byIds = try cv.decode([Image].self, try await cv.training(
+                .get, "\(p)/id?imageIds=\(ids.map(\.uuidString).joined(separator: ","))"))
+            #expect(Set(byIds.map(\.id)) == Set(ids))
+        }
+    }
+
+    @Test func updatesMetadataAndFiltersOnIt() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let ids = try await cv.upload(project.id, reds(2)).images!.compactMap(\.image?.id)
+            let summary = try cv.decode(ImageMetadataUpdateSummary.self, try await cv.training(
+                .post, "projects/\(project.id)/images/metadata?imageIds=\(ids[0]),\(UUID())",
+                json: ["site": "north"]), status: .multiStatus)
+            #expect(summary.images?.map(\.status) == [.ok, .errorImageNotFound])
+            let filter = "site%20eq%20%27north%27"
+            let filtered = try cv.decode([Image].self, try await cv.training(
+                .get, "projects/\(project.id)/images?$filter=\(filter)"))
+            #expect(filtered.map(\.id) == [ids[0]])
+            #expect(filtered.first?.metadata == ["site": "north"])
+        }
+    }
+
+    @Test func servesImagesBehindSignedURLs() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let png = reds(1)[0]
+            let image = try #require(try await cv.upload(project.id, [png]).images?.first?.image)
+            let uri = try #require(image.originalImageUri.flatMap(URL.init(string:)))
+            let path = uri.path + "?" + (uri.query ?? "")
+            let ok = try await cv.client.execute(uri: path, method: .get)
+            #expect(ok.status == .ok)
+            #expect(Array(ok.body.readableBytesView) == png)
+            let tampered = try await cv.client.execute(uri: path.replacingOccurrences(of: "sig=", with: "sig=0"), method: .get)
+            #expect(tampered.status == .forbidden)
+            let unsigned = try await cv.client.execute(uri: uri.path, method: .get)
+            #expect(unsigned.status == .forbidden)
+        }
+    }
+
+    @Test func deletesImages() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let ids = try await cv.upload(project.id, reds(3)).images!.compactMap(\.image?.id)
+            #expect(try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(ids[0])").status == .noContent)
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count")) == 2)
+            let tooMany = (0..<257).map { _ in UUID().uuidString }.joined(separator: ",")
+            _ = try cv.error(try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(tooMany)"),
+                status: .badRequest)
+            #expect(try await cv.training(.delete, "projects/\(project.id)/images?allImages=true").status == .accepted)
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count")) == 0)
+        }
+    }
+}
