@@ -67,8 +67,8 @@ public struct ImageHeader: Sendable, Hashable {
         defer { tjDestroy(handle) }
         var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
         let rc = tjDecompressHeader3(handle, b.baseAddress, UInt(b.count), &width, &height, &subsamp, &colorspace)
-        guard rc == 0 else {
-            let message = String(cString: tjGetErrorStr2(handle))
+        guard rc == 0, width > 0, height > 0 else {
+            let message = rc == 0 ? "no frame header" : String(cString: tjGetErrorStr2(handle))
             // No frame header before the data ran out: the file is cut short; anything else is damage.
             let code: ImagePrepError.Code = hasFrameHeader(b) ? .corrupt : .truncated
             throw ImagePrepError(code, "JPEG header: \(message)")

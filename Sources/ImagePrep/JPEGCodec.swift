@@ -11,16 +11,15 @@ enum JPEGCodec {
         guard let handle = tjInitDecompress() else { throw ImagePrepError(.corrupt, "cannot start libjpeg-turbo") }
         defer { tjDestroy(handle) }
         var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
-        guard tjDecompressHeader3(handle, bytes.baseAddress, UInt(bytes.count), &width, &height, &subsamp, &colorspace)
-            == 0
-        else {
+        let rc = tjDecompressHeader3(handle, bytes.baseAddress, UInt(bytes.count), &width, &height, &subsamp,
+            &colorspace)
+        guard rc == 0, width > 0, height > 0 else {
             // ImageHeader.read classifies header failures (truncated vs corrupt) the same way.
             _ = try ImageHeader.read(Array(bytes))
             throw ImagePrepError(.corrupt, "JPEG header: \(String(cString: tjGetErrorStr2(handle)))")
         }
         let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
             orientation: ExifReader.jpegOrientation(bytes))
-        guard width > 0, height > 0 else { throw ImagePrepError(.corrupt, "JPEG header gives a zero size") }
         guard header.pixelCount <= options.maxPixels else { throw tooManyPixels(header, options) }
 
         var options = options

@@ -19,6 +19,10 @@ enum PNGCodec {
         _ = try plan(header)
 
         let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
+        if image.format & UInt32(PNG_FORMAT_FLAG_LINEAR) != 0 {
+            let pixels = try read16(&image, header: header, hasAlpha: hasAlpha, background: options.background, bytes)
+            return (RGBImage(width: header.width, height: header.height, pixels: pixels), header)
+        }
         let channels = hasAlpha ? 4 : 3
         image.format = UInt32(hasAlpha ? PNG_FORMAT_RGB | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_RGB)
         var ok: Int32 = 0
@@ -29,6 +33,36 @@ enum PNGCodec {
         guard ok != 0 else { throw error(&image, stage: "data", bytes) }
         if hasAlpha { pixels = composite(pixels, on: options.background) }
         return (RGBImage(width: header.width, height: header.height, pixels: pixels), header)
+    }
+
+    /// A 16-bit file, read without libpng's gamma conversion (the simplified API takes 16-bit data without gAMA as
+    /// linear and would re-encode it; Pillow and most viewers just drop the low byte) and scaled to 8 bits.
+    /// Linear reads return alpha-premultiplied colour, composited here as `c + bg·(1 − a)`.
+    private static func read16(
+        _ image: inout png_image, header: ImageHeader, hasAlpha: Bool, background: RGBColor,
+        _ bytes: UnsafeBufferPointer<UInt8>
+    ) throws -> [UInt8] {
+        let channels = hasAlpha ? 4 : 3
+        image.format = UInt32(PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_RGB | (hasAlpha ? PNG_FORMAT_FLAG_ALPHA : 0))
+        var ok: Int32 = 0
+        let wide = [UInt16](unsafeUninitializedCapacity: header.pixelCount * channels) { buffer, count in
+            ok = png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil)
+            count = ok != 0 ? header.pixelCount * channels : 0
+        }
+        guard ok != 0 else { throw error(&image, stage: "data", bytes) }
+        let bg = [background.red, background.green, background.blue].map { Int($0) * 257 }
+        return [UInt8](unsafeUninitializedCapacity: header.pixelCount * 3) { out, count in
+            wide.withUnsafeBufferPointer { src in
+                for i in 0..<header.pixelCount {
+                    let a = hasAlpha ? Int(src[4 * i + 3]) : 65535
+                    for c in 0..<3 {
+                        let v = Int(src[channels * i + c]) + (bg[c] * (65535 - a) + 32767) / 65535
+                        out[3 * i + c] = UInt8((min(v, 65535) * 255 + 32767) / 65535)
+                    }
+                }
+            }
+            count = header.pixelCount * 3
+        }
     }
 
     /// RGBA to RGB over `background`: `out = (c·a + bg·(255 − a)) / 255`, rounded.

@@ -54,6 +54,18 @@ public struct ResizeLayout: Sendable, Hashable {
     /// Height of the resized image.
     public var contentHeight: Int
 
+    /// Creates a layout.
+    public init(
+        canvasWidth: Int, canvasHeight: Int, contentX: Int, contentY: Int, contentWidth: Int, contentHeight: Int
+    ) {
+        self.canvasWidth = canvasWidth
+        self.canvasHeight = canvasHeight
+        self.contentX = contentX
+        self.contentY = contentY
+        self.contentWidth = contentWidth
+        self.contentHeight = contentHeight
+    }
+
     /// Maps a box normalized to the source image to the same region normalized to the canvas (letterbox offset
     /// and scale applied; the identity for `stretch` and `maxSide`).
     public func transform(_ box: BoundingBox) -> BoundingBox {

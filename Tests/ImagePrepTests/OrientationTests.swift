@@ -1,0 +1,58 @@
+import CVTestSupport
+import ImagePrep
+import Testing
+
+/// EXIF orientations 1–8 turn the pixels upright and move boxes with them.
+struct OrientationTests {
+    /// Where the red block is on the upright 96×64 fixture (see make_fixtures.py).
+    static let uprightRed = BoundingBox(left: 8 / 96.0, top: 6 / 64.0, width: 24 / 96.0, height: 16 / 64.0)
+
+    static func close(_ a: BoundingBox, _ b: BoundingBox, within tolerance: Double) -> Bool {
+        abs(a.left - b.left) <= tolerance && abs(a.top - b.top) <= tolerance && abs(a.width - b.width) <= tolerance
+            && abs(a.height - b.height) <= tolerance
+    }
+
+    @Test(arguments: ImageOrientation.allCases)
+    func decodedImageIsUpright(orientation: ImageOrientation) throws {
+        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).jpg")
+        #expect(try ImageHeader.read(bytes).orientation == orientation)
+        let image = try ImageDecoder.decode(bytes)
+        #expect(image.width == 96 && image.height == 64)
+        let red = try #require(TestImages.extent(image, where: TestImages.isRed))
+        let box = BoundingBox(pixels: red, imageWidth: 96, imageHeight: 64)
+        #expect(Self.close(box, Self.uprightRed, within: 1.5 / 64), "\(box)")
+    }
+
+    @Test(arguments: ImageOrientation.allCases)
+    func boxesOnTheStoredImageFollowTheOrientation(orientation: ImageOrientation) throws {
+        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).jpg")
+        // Find the red block on the stored (unturned) pixels: that is where an annotator of the file would put it.
+        let stored = try ImageDecoder.decode(bytes, options: DecodeOptions(applyOrientation: false))
+        let red = try #require(TestImages.extent(stored, where: TestImages.isRed))
+        let storedBox = BoundingBox(pixels: red, imageWidth: stored.width, imageHeight: stored.height)
+
+        let options = PrepOptions(mode: .stretch(width: 96, height: 64), format: .png)
+        let prepared = try ImagePreparer(options: options).prepare(bytes, name: "o.jpg", boxes: [storedBox])
+        let moved = try #require(prepared.boxes.first)
+        #expect(Self.close(moved, Self.uprightRed, within: 1.5 / 64), "\(orientation): \(moved)")
+        // The box and the pixels agree on the output image too.
+        let output = try ImageDecoder.decode(prepared.bytes)
+        let outRed = try #require(TestImages.extent(output, where: TestImages.isRed))
+        let outBox = BoundingBox(pixels: outRed, imageWidth: output.width, imageHeight: output.height)
+        #expect(Self.close(moved, outBox, within: 2.5 / 64))
+    }
+
+    @Test func transformsMatchPixelTurnsOnARectangularImage() throws {
+        // A 5×3 image whose pixel values encode their position; a 1-pixel box must land where the pixel lands.
+        var pixels: [UInt8] = []
+        for y in 0..<3 { for x in 0..<5 { pixels += [UInt8(x), UInt8(y), 7] } }
+        let image = RGBImage(width: 5, height: 3, pixels: pixels)
+        for orientation in ImageOrientation.allCases {
+            let turned = orientation.apply(to: image)
+            let box = orientation.transform(BoundingBox(left: 3 / 5.0, top: 1 / 3.0, width: 1 / 5.0, height: 1 / 3.0))
+            let px = Int((box.left * Double(turned.width)).rounded())
+            let py = Int((box.top * Double(turned.height)).rounded())
+            #expect(TestImages.pixel(turned, px, py) == (3, 1, 7), "\(orientation)")
+        }
+    }
+}

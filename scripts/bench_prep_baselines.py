@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Python baselines for `cvbench prep`, and the report that compares them.
+
+    bench_prep_baselines.py run <folder> --limit N --label NAME   one JSON line per baseline (single thread)
+    bench_prep_baselines.py report results.jsonl                  the table of images/s and ratios vs targets
+    bench_prep_baselines.py make-large <src-folder> <dst-folder> --count N
+        the large-photo stand-in: images upscaled (LANCZOS) to >= 12 MP, re-encoded at quality 92
+
+Baselines, on the same files as ImagePrep (read file -> 256x256 RGB JPEG q90 in memory):
+  pillow:            Image.open -> convert('RGB') -> resize((256, 256)) -> save JPEG
+  simplejpeg+opencv: simplejpeg.decode_jpeg(min_width/min_height=256: libjpeg-turbo DCT-scaled decode)
+                     -> cv2.resize(INTER_AREA) -> simplejpeg.encode_jpeg; OpenCV limited to one thread
+"""
+import argparse
+import io
+import json
+import math
+import os
+import sys
+import time
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+SIZE = 256
+QUALITY = 90
+
+
+def files(folder, limit):
+    names = sorted(n for n in os.listdir(folder) if n.lower().endswith(IMAGE_EXTENSIONS))[:limit]
+    return [os.path.join(folder, n) for n in names]
+
+
+def pillow_prepare(path):
+    from PIL import Image
+    with Image.open(path) as im:
+        out = im.convert("RGB").resize((SIZE, SIZE))
+        buf = io.BytesIO()
+        out.save(buf, "JPEG", quality=QUALITY)
+        return buf.getvalue()
+
+
+def simplejpeg_prepare(path):
+    import cv2
+    import simplejpeg
+    with open(path, "rb") as f:
+        data = f.read()
+    img = simplejpeg.decode_jpeg(data, colorspace="RGB", min_width=SIZE, min_height=SIZE)
+    small = cv2.resize(img, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
+    return simplejpeg.encode_jpeg(small, quality=QUALITY, colorspace="RGB", colorsubsampling="420")
+
+
+def run(folder, limit, label):
+    import cv2
+    cv2.setNumThreads(1)
+    paths = files(folder, limit)
+    for tool, fn in [("pillow", pillow_prepare), ("simplejpeg+opencv", simplejpeg_prepare)]:
+        for p in paths[:5]:  # warm-up
+            fn(p)
+        start = time.perf_counter()
+        for p in paths:
+            fn(p)
+        seconds = time.perf_counter() - start
+        print(json.dumps({"tool": tool, "label": label, "threads": 1, "images": len(paths), "seconds": seconds,
+                          "imagesPerSecond": len(paths) / seconds}, sort_keys=True), flush=True)
+
+
+def make_large(src, dst, count):
+    from PIL import Image
+    os.makedirs(dst, exist_ok=True)
+    for path in files(src, count):
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            scale = math.sqrt(12.3e6 / (im.width * im.height))
+            big = im.resize((round(im.width * scale), round(im.height * scale)), Image.LANCZOS)
+            big.save(os.path.join(dst, os.path.basename(path)), "JPEG", quality=92)
+
+
+TARGETS = {  # label kind -> (vs simplejpeg+opencv, vs pillow), single thread
+    "large": (1.2, 3.0),
+    "neu": (1.0, 1.5),
+}
+THREAD_SCALING_TARGET = 1.8
+
+
+def report(path):
+    rows = [json.loads(line) for line in open(path) if line.strip().startswith("{")]
+    labels = sorted({r["label"] for r in rows})
+    failures = 0
+    for label in labels:
+        by = {(r["tool"], r["threads"]): r for r in rows if r["label"] == label}
+        single = by.get(("imageprep", 1))
+        print(f"\n== {label} ({single['images'] if single else '?'} images) ==")
+        for (tool, threads), r in sorted(by.items()):
+            print(f"  {tool:20s} threads={threads}  {r['imagesPerSecond']:9.1f} images/s  ({r['seconds']:.2f} s)")
+        if not single:
+            continue
+        kind = "large" if "large" in label else "neu"
+        t_sj, t_pil = TARGETS[kind]
+        checks = []
+        if ("simplejpeg+opencv", 1) in by:
+            checks.append(("1 thread vs simplejpeg+opencv",
+                           single["imagesPerSecond"] / by[("simplejpeg+opencv", 1)]["imagesPerSecond"], t_sj))
+        if ("pillow", 1) in by:
+            checks.append(("1 thread vs Pillow", single["imagesPerSecond"] / by[("pillow", 1)]["imagesPerSecond"],
+                           t_pil))
+        multi = [r for (tool, t), r in by.items() if tool == "imageprep" and t == 2]
+        if multi:
+            checks.append(("2 threads vs own 1 thread", multi[0]["imagesPerSecond"] / single["imagesPerSecond"],
+                           THREAD_SCALING_TARGET))
+        for name, ratio, target in checks:
+            ok = ratio >= target
+            failures += not ok
+            print(f"  {name:30s} {ratio:5.2f}x  (target >= {target}x)  {'met' if ok else 'NOT MET'}")
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("folder")
+    r.add_argument("--limit", type=int, default=300)
+    r.add_argument("--label", default="")
+    rep = sub.add_parser("report")
+    rep.add_argument("results")
+    m = sub.add_parser("make-large")
+    m.add_argument("src")
+    m.add_argument("dst")
+    m.add_argument("--count", type=int, default=20)
+    args = parser.parse_args()
+    if args.command == "run":
+        run(args.folder, args.limit, args.label or os.path.basename(args.folder.rstrip("/")))
+    elif args.command == "make-large":
+        make_large(args.src, args.dst, args.count)
+    else:
+        report(args.results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
