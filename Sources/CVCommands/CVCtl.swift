@@ -35,9 +35,10 @@ public struct CVCtl: AsyncParsableCommand {
     static let trainingCommands: [any ParsableCommand.Type] = [
         ProjectCommand.self, DomainCommand.self, TagCommand.self, ImageCommand.self, UploadCommand.self,
         TrainCommand.self, IterationCommand.self, PerformanceCommand.self, PublishCommand.self, UnpublishCommand.self,
+        ExportCommand.self, SuggestCommand.self,
     ]
-    static let predictionCommands: [any ParsableCommand.Type] = [PredictCommand.self]
-    static let localCommands: [any ParsableCommand.Type] = [ConfigCommand.self]
+    static let predictionCommands: [any ParsableCommand.Type] = [PredictCommand.self, QuickTestCommand.self]
+    static let localCommands: [any ParsableCommand.Type] = [DatasetCommand.self, EvaluateCommand.self, ConfigCommand.self]
 
     public init() {}
 

@@ -45,6 +45,7 @@ public struct UploadCommand: CVCommand {
     @Option(help: "Requests in flight.") var concurrency = 4
     @Option(help: "Journal file (default under ~/.cache/cvctl).") var journal: String?
     @Option(help: "Write a JSON report of the summary and every failed item to FILE.") var report: String?
+    @Flag(help: "Refuse to upload (exit 65) when `cvctl dataset verify` would report errors.") var strict = false
 
     public init() {}
 
@@ -56,7 +57,15 @@ public struct UploadCommand: CVCommand {
 
     public func run(_ context: CommandContext) async throws {
         let console = context.console
-        let (data, _) = try DatasetLoading.read(dataset, format: format, console: console)
+        let (data, findings) = try DatasetLoading.read(dataset, format: format, console: console)
+        let verification = DatasetVerifier.verify(
+            data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
+            options: .init(checkFiles: false, checkDuplicates: false))
+        if verification.hasErrors {
+            let message = "\(verification.summary.errorCount) errors in \(dataset) (see `cvctl dataset verify`)"
+            if strict { throw CLIError.data(message) }
+            console.info("warning: " + message + "; uploading the rest")
+        }
         let client = try context.training()
         let tagIds = try await Self.ensureTags(data.allTags, project: project, client: client, console: console)
         let journalURL = journal.map { URL(fileURLWithPath: $0) }
