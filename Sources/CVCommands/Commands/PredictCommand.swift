@@ -85,29 +85,29 @@ public struct PredictCommand: CVCommand {
 
     static func predict(_ input: PredictionInput, kind: PredictionKind, client: PredictionClient, project: UUID,
                         name: String, noStore: Bool) async throws -> ImagePrediction {
+        let (c, p, n) = (client, project, name)
         if input.isURL {
             let url = ImageUrl(url: input.path)
             switch (kind, noStore) {
-            case (.detection, false): return try await client.detectImageUrl(projectId: project, publishedName: name, imageUrl: url)
+            case (.detection, false): return try await c.detectImageUrl(projectId: p, publishedName: n, imageUrl: url)
             case (.detection, true):
-                return try await client.detectImageUrlWithNoStore(projectId: project, publishedName: name, imageUrl: url)
+                return try await c.detectImageUrlWithNoStore(projectId: p, publishedName: n, imageUrl: url)
             case (.classification, false):
-                return try await client.classifyImageUrl(projectId: project, publishedName: name, imageUrl: url)
+                return try await c.classifyImageUrl(projectId: p, publishedName: n, imageUrl: url)
             case (.classification, true):
-                return try await client.classifyImageUrlWithNoStore(projectId: project, publishedName: name, imageUrl: url)
+                return try await c.classifyImageUrlWithNoStore(projectId: p, publishedName: n, imageUrl: url)
             }
         }
         guard let data = FileManager.default.contents(atPath: input.path) else {
             throw CLIError.data("cannot read \(input.path)")
         }
         switch (kind, noStore) {
-        case (.detection, false): return try await client.detectImage(projectId: project, publishedName: name, imageData: data)
+        case (.detection, false): return try await c.detectImage(projectId: p, publishedName: n, imageData: data)
         case (.detection, true):
-            return try await client.detectImageWithNoStore(projectId: project, publishedName: name, imageData: data)
-        case (.classification, false):
-            return try await client.classifyImage(projectId: project, publishedName: name, imageData: data)
+            return try await c.detectImageWithNoStore(projectId: p, publishedName: n, imageData: data)
+        case (.classification, false): return try await c.classifyImage(projectId: p, publishedName: n, imageData: data)
         case (.classification, true):
-            return try await client.classifyImageWithNoStore(projectId: project, publishedName: name, imageData: data)
+            return try await c.classifyImageWithNoStore(projectId: p, publishedName: n, imageData: data)
         }
     }
 }
