@@ -85,7 +85,7 @@ public struct UploadCommand: CVCommand {
         let projectId = project
         let progress = ProgressReporter(console: console, label: "images")
         let result = try await engine.run(
-            items: data.images.lazy.map { preparation.item(for: $0) }, total: data.images.count,
+            items: PreparedItems(images: data.images, preparation: preparation), total: data.images.count,
             journal: journalFile,
             send: { items in try await Self.send(items, projectId: projectId, tagIds: tagIds, client: client) },
             progress: { s in
