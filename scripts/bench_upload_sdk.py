@@ -15,6 +15,7 @@ import time
 import xml.etree.ElementTree as ET
 
 from azure.cognitiveservices.vision.customvision.prediction import CustomVisionPredictionClient
+from azure.cognitiveservices.vision.customvision.prediction.models import CustomVisionErrorException
 from azure.cognitiveservices.vision.customvision.training import CustomVisionTrainingClient
 from azure.cognitiveservices.vision.customvision.training.models import (
     ImageFileCreateBatch, ImageFileCreateEntry, Region)
@@ -77,11 +78,22 @@ def predict(project_id, name, folder):
     files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(".jpg"))
     start = time.monotonic()
     predictions = 0
+    throttled = 0
     for path in files:
         with open(path, "rb") as f:
-            result = client.detect_image_with_no_store(project_id, name, f.read())
-            predictions += len(result.predictions)
-    return {"sdk": "predict", "images": len(files), "predictions": predictions,
+            data = f.read()
+        while True:
+            try:
+                result = client.detect_image_with_no_store(project_id, name, data)
+                break
+            except CustomVisionErrorException as error:
+                # The tier's rate limit (HTTP 429): wait as the service says, then retry, as a user's loop must.
+                if error.response is None or error.response.status_code != 429:
+                    raise
+                throttled += 1
+                time.sleep(float(error.response.headers.get("Retry-After", "1")))
+        predictions += len(result.predictions)
+    return {"sdk": "predict", "images": len(files), "predictions": predictions, "throttled": throttled,
             "seconds": round(time.monotonic() - start, 3)}
 
 
