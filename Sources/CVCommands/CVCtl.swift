@@ -38,7 +38,9 @@ public struct CVCtl: AsyncParsableCommand {
         ExportCommand.self, SuggestCommand.self,
     ]
     static let predictionCommands: [any ParsableCommand.Type] = [PredictCommand.self, QuickTestCommand.self]
-    static let localCommands: [any ParsableCommand.Type] = [DatasetCommand.self, EvaluateCommand.self, ConfigCommand.self]
+    static let localCommands: [any ParsableCommand.Type] = [
+        DatasetCommand.self, EvaluateCommand.self, ConfigCommand.self,
+    ]
 
     public init() {}
 

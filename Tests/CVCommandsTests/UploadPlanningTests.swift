@@ -26,8 +26,9 @@ struct UploadPlanningTests {
         #expect(batches.map(\.count) == [64, 64, 22])
     }
 
-    @Test func plannerKeepsTwentyTagsAndSixtyFourRegionsPerBatch() {
-        var planner = BatchPlanner()
+    @Test func plannerKeepsTwentyTagsAndARegionCapPerBatch() {
+        var planner = BatchPlanner(limits: BatchLimits(images: 64, tags: 20, regions: 64, regionsPerRequest: 64,
+                                                       bytes: 12 << 20, imageBytes: 6 << 20))
         var batches: [[UploadItem]] = []
         for i in 0..<30 { if let b = planner.add(item(i, tags: ["t\(i)"], regions: 5)) { batches.append(b) } }
         if let b = planner.flush() { batches.append(b) }
@@ -46,6 +47,7 @@ struct UploadPlanningTests {
         if let b = planner.flush() { sizes.append(b.count) }
         #expect(sizes == [2, 2, 1])
         #expect(planner.limits.rejection(of: item(9, bytes: 700))?.status == "ErrorImageSize")
+        #expect(planner.limits.rejection(of: item(9, regions: 65))?.status == "ErrorRegionLimitExceed")
     }
 
     @Test func journalPersistsAcrossReopeningAndIgnoresATornLine() async throws {

@@ -50,7 +50,8 @@ public struct ImageCommand: AsyncParsableCommand {
         func run(_ context: CommandContext) async throws {
             var images: [Image] = []
             let sequence = try context.training().images(
-                projectId: filter.project, iterationId: filter.iteration, tagIds: filter.tags.isEmpty ? nil : filter.tags,
+                projectId: filter.project, iterationId: filter.iteration,
+                tagIds: filter.tags.isEmpty ? nil : filter.tags,
                 taggingStatus: filter.tagging.status)
             for try await image in sequence {
                 images.append(image)

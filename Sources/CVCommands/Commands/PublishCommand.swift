@@ -37,7 +37,8 @@ public struct PublishCommand: CVCommand {
             for other in try await client.getIterations(projectId: project)
             where other.id != target.id && other.publishName != nil {
                 try await client.unpublishIteration(projectId: project, iterationId: other.id)
-                context.console.info("unpublished iteration \(other.id.uuidString.lowercased()) (\(other.publishName!))")
+                let name = other.publishName ?? ""
+                context.console.info("unpublished iteration \(other.id.uuidString.lowercased()) (\(name))")
             }
         }
         _ = try await client.publishIteration(

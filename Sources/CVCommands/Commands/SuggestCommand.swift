@@ -27,7 +27,8 @@ public struct SuggestCommand: CVCommand {
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let query = try await client.querySuggestedImages(
             projectId: project, iterationId: target.id,
-            query: SuggestedTagAndRegionQueryToken(threshold: threshold, maxCount: limit, sortBy: .uncertaintyDescending))
+            query: SuggestedTagAndRegionQueryToken(
+                threshold: threshold, maxCount: limit, sortBy: .uncertaintyDescending))
         let results = (query.results ?? []).sorted { ($0.predictionUncertainty ?? 0) > ($1.predictionUncertainty ?? 0) }
         try context.console.emit(results) { results in
             TextTable(headers: ["IMAGE", "UNCERTAINTY", "SUGGESTIONS"], rows: results.map { result in

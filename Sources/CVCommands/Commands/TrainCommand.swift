@@ -42,8 +42,9 @@ public struct TrainCommand: CVCommand {
             let all = try await client.getTags(projectId: project)
             let ids = try tags.split(separator: ",").map { part -> UUID in
                 let key = part.trimmingCharacters(in: .whitespaces)
-                guard let tag = all.first(where: { $0.name == key || $0.id.uuidString.lowercased() == key.lowercased() })
-                else { throw CLIError.usage("no tag '\(key)' in the project") }
+                guard let tag = all.first(where: {
+                    $0.name == key || $0.id.uuidString.lowercased() == key.lowercased()
+                }) else { throw CLIError.usage("no tag '\(key)' in the project") }
                 return tag.id
             }
             parameters = TrainingParameters(selectedTags: ids)

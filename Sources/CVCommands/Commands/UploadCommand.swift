@@ -18,8 +18,9 @@ public struct UploadCommand: CVCommand {
         discussion: """
             Reads and checks the dataset, prepares each image (default: 256×256 stretch, RGB JPEG; --no-prep \
             uploads the files as they are), creates missing tags, and uploads in batches within the service \
-            limits (64 images, 20 tags, 64 regions, 12 MB per request), several requests in flight, retrying \
-            throttled or dropped requests. OK and OKDuplicate both count as done.
+            limits (64 images and 20 tags per request, 64 regions per image, 12 MB of images per request), \
+            several requests in flight, retrying throttled or dropped requests. OK and OKDuplicate both count \
+            as done.
 
             A journal (content hash → image id, default ~/.cache/cvctl/journal-PROJECT-….jsonl) makes a re-run \
             skip what is already uploaded, so an interrupted upload resumes without duplicates.
@@ -36,7 +37,7 @@ public struct UploadCommand: CVCommand {
     @OptionGroup public var global: GlobalOptions
     @Argument(help: "The dataset folder or annotation file.") var dataset: String
     @Option(help: "The project id.") var project: UUID
-    @Option(help: "Dataset format (default: detected): \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Dataset format (default: detected): voc, coco, coco-normalized, yolo, csv, folders, manifest.")
     var format: DatasetFormat?
     @Flag(help: "Upload the image files unchanged.") var noPrep = false
     @Option(help: "Prepared image side in pixels.") var size = 256
@@ -74,7 +75,8 @@ public struct UploadCommand: CVCommand {
         let resumed = await journalFile.count
         if resumed > 0 { console.info("journal \(journalURL.path): \(resumed) items already uploaded") }
 
-        let resize: ResizeMode = mode == .stretch ? .stretch(width: size, height: size) : .fit(width: size, height: size)
+        let resize: ResizeMode = mode == .stretch
+            ? .stretch(width: size, height: size) : .fit(width: size, height: size)
         let preparation = ItemPreparation(
             preparer: noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality))),
             root: data.root, journaled: await journalFile.hashes)

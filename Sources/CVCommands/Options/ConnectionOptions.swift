@@ -13,13 +13,13 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
         discussion: "Falls back to $VISION_TRAINING_KEY, then the config profile. Prefer the environment or config."))
     public var trainingKey: String?
 
-    @Option(name: .long, help: "Prediction endpoint (else $VISION_PREDICTION_ENDPOINT, the profile, the training endpoint).")
+    @Option(name: .long, help: "Prediction endpoint (else $VISION_PREDICTION_ENDPOINT, profile, training endpoint).")
     public var predictionEndpoint: String?
 
     @Option(name: .long, help: "Prediction key (falls back to $VISION_PREDICTION_KEY, then the profile).")
     public var predictionKey: String?
 
-    @Option(name: .long, help: "Prediction resource id for publish (else $VISION_PREDICTION_RESOURCE_ID, then the profile).")
+    @Option(name: .long, help: "Prediction resource id for publish (else $VISION_PREDICTION_RESOURCE_ID, profile).")
     public var predictionResourceId: String?
 
     @Option(name: .long, help: "Config profile to read (default: the profile chosen by `cvctl config use`).")

@@ -16,7 +16,8 @@ struct RedactingLogHandler: LogHandler {
         var text = "[\(event.level)] \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if !merged.isEmpty {
-            text += " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ")
+            let pairs = merged.keys.sorted().map { key in "\(key)=\(merged[key].map { "\($0)" } ?? "")" }
+            text += " " + pairs.joined(separator: " ")
         }
         FileHandle.standardError.write(Data((redactor.redact(text) + "\n").utf8))
     }

@@ -4,8 +4,10 @@ public struct BatchLimits: Hashable, Sendable {
     public var images: Int
     /// Distinct tags per request (service: 20).
     public var tags: Int
-    /// Regions per request (64).
+    /// Regions on one image (service: 64; cvserver answers ErrorRegionLimitExceed above it).
     public var regions: Int
+    /// Regions in one request, all images together (the service sets none; kept for stricter gateways).
+    public var regionsPerRequest: Int
     /// Image bytes per request, before base64.
     public var bytes: Int
     /// Bytes of one image (service: 6 MB).
@@ -14,10 +16,11 @@ public struct BatchLimits: Hashable, Sendable {
     /// The Custom Vision service's limits, with requests kept under 12 MB of image bytes.
     public static let service = BatchLimits(images: 64, tags: 20, regions: 64, bytes: 12 << 20, imageBytes: 6 << 20)
 
-    public init(images: Int, tags: Int, regions: Int, bytes: Int, imageBytes: Int) {
+    public init(images: Int, tags: Int, regions: Int, regionsPerRequest: Int = .max, bytes: Int, imageBytes: Int) {
         self.images = images
         self.tags = tags
         self.regions = regions
+        self.regionsPerRequest = regionsPerRequest
         self.bytes = bytes
         self.imageBytes = imageBytes
     }
@@ -55,7 +58,8 @@ public struct BatchPlanner: Sendable {
     public mutating func add(_ item: UploadItem) -> [UploadItem]? {
         let tags = openTags.union(item.allTags)
         let fits = open.count < limits.images && tags.count <= limits.tags
-            && openRegions + item.regions.count <= limits.regions && openBytes + item.bytes.count <= limits.bytes
+            && openRegions + item.regions.count <= limits.regionsPerRequest
+            && openBytes + item.bytes.count <= limits.bytes
         var closed: [UploadItem]?
         if !fits, !open.isEmpty { closed = flush() }
         open.append(item)
