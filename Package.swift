@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CustomVisionHTTPTests",
-            dependencies: ["CustomVisionHTTP", "CVTestSupport"],
+            dependencies: ["CustomVisionHTTP", "CVTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImagePrepTests", dependencies: ["ImagePrep", "CVTestSupport"], swiftSettings: swiftSettings),

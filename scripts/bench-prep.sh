@@ -10,8 +10,8 @@ SHARED="${SHARED:-../shared}"
 OUT="${OUT:-bench-out}"
 NEU_LIMIT="${NEU_LIMIT:-300}"
 LARGE_COUNT="${LARGE_COUNT:-20}"
-THREADS="1,$(nproc)"
-[ "$(nproc)" -ge 2 ] && THREADS="1,2$( [ "$(nproc)" -gt 2 ] && echo ",$(nproc)" )"
+CORES="$(nproc)"
+if [ "$CORES" -gt 2 ]; then THREADS="1,2,$CORES"; elif [ "$CORES" -eq 2 ]; then THREADS="1,2"; else THREADS="1"; fi
 VENV=.venv-bench
 PY="$VENV/bin/python"
 

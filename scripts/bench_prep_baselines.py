@@ -48,19 +48,24 @@ def simplejpeg_prepare(path):
     return simplejpeg.encode_jpeg(small, quality=QUALITY, colorspace="RGB", colorsubsampling="420")
 
 
-def run(folder, limit, label):
+def run(folder, limit, label, repeats):
     import cv2
     cv2.setNumThreads(1)
     paths = files(folder, limit)
     for tool, fn in [("pillow", pillow_prepare), ("simplejpeg+opencv", simplejpeg_prepare)]:
         for p in paths[:5]:  # warm-up
             fn(p)
-        start = time.perf_counter()
-        for p in paths:
-            fn(p)
-        seconds = time.perf_counter() - start
+        seconds, cpu = math.inf, math.inf
+        for _ in range(repeats):  # best of N, as cvbench prep: the machine is shared
+            start, cpu_start = time.perf_counter(), time.process_time()
+            for p in paths:
+                fn(p)
+            wall = time.perf_counter() - start
+            if wall < seconds:
+                seconds, cpu = wall, time.process_time() - cpu_start
         print(json.dumps({"tool": tool, "label": label, "threads": 1, "images": len(paths), "seconds": seconds,
-                          "imagesPerSecond": len(paths) / seconds}, sort_keys=True), flush=True)
+                          "imagesPerSecond": len(paths) / seconds, "cpuSeconds": cpu,
+                          "imagesPerCPUSecond": len(paths) / cpu}, sort_keys=True), flush=True)
 
 
 def make_large(src, dst, count):
@@ -87,29 +92,36 @@ def report(path):
     failures = 0
     for label in labels:
         by = {(r["tool"], r["threads"]): r for r in rows if r["label"] == label}
-        single = by.get(("imageprep", 1))
-        print(f"\n== {label} ({single['images'] if single else '?'} images) ==")
+        rows_here = [r for r in rows if r["label"] == label]
+        print(f"\n== {label} ({rows_here[0]['images']} images; images/s, best of the runs) ==")
         for (tool, threads), r in sorted(by.items()):
-            print(f"  {tool:20s} threads={threads}  {r['imagesPerSecond']:9.1f} images/s  ({r['seconds']:.2f} s)")
-        if not single:
-            continue
+            print(f"  {tool:20s} threads={threads}  {r['imagesPerSecond']:9.1f} images/s  ({r['seconds']:.3f} s wall)"
+                  f"  {r['imagesPerCPUSecond']:9.1f} images/CPU-s  (parallelism {r['cpuSeconds'] / r['seconds']:.2f})")
         kind = "large" if "large" in label else "neu"
         t_sj, t_pil = TARGETS[kind]
-        checks = []
-        if ("simplejpeg+opencv", 1) in by:
-            checks.append(("1 thread vs simplejpeg+opencv",
-                           single["imagesPerSecond"] / by[("simplejpeg+opencv", 1)]["imagesPerSecond"], t_sj))
-        if ("pillow", 1) in by:
-            checks.append(("1 thread vs Pillow", single["imagesPerSecond"] / by[("pillow", 1)]["imagesPerSecond"],
-                           t_pil))
-        multi = [r for (tool, t), r in by.items() if tool == "imageprep" and t == 2]
-        if multi:
-            checks.append(("2 threads vs own 1 thread", multi[0]["imagesPerSecond"] / single["imagesPerSecond"],
-                           THREAD_SCALING_TARGET))
-        for name, ratio, target in checks:
-            ok = ratio >= target
-            failures += not ok
-            print(f"  {name:30s} {ratio:5.2f}x  (target >= {target}x)  {'met' if ok else 'NOT MET'}")
+        for ours in ["imageprep", "imageprep+mallopt"]:
+            single = by.get((ours, 1))
+            if not single:
+                continue
+            checks = []
+            for base, target in [("simplejpeg+opencv", t_sj), ("pillow", t_pil)]:
+                if (base, 1) in by:
+                    other = by[(base, 1)]
+                    checks.append((f"1 thread vs {base}", single["imagesPerSecond"] / other["imagesPerSecond"], target))
+                    per_cpu = single["imagesPerCPUSecond"] / other["imagesPerCPUSecond"]
+                    checks.append(("  same, per CPU-second", per_cpu, target))
+            if (ours, 2) in by:
+                scaling = by[(ours, 2)]["imagesPerSecond"] / single["imagesPerSecond"]
+                checks.append(("2 threads vs own 1 thread", scaling, THREAD_SCALING_TARGET))
+                # On a shared machine wall time hides the scaling; 2 x (per-CPU-second ratio) is what 2 idle cores
+                # would give, as long as the workers do not serialize (parallelism near 2 shows they do not).
+                per_cpu = 2 * by[(ours, 2)]["imagesPerCPUSecond"] / single["imagesPerCPUSecond"]
+                checks.append(("  same, projected from CPU time", per_cpu, THREAD_SCALING_TARGET))
+            print(f"  {ours}:")
+            for name, ratio, target in checks:
+                ok = ratio >= target
+                failures += not ok
+                print(f"    {name:30s} {ratio:5.2f}x  (target >= {target}x)  {'met' if ok else 'NOT MET'}")
     return failures
 
 
@@ -120,6 +132,7 @@ def main():
     r.add_argument("folder")
     r.add_argument("--limit", type=int, default=300)
     r.add_argument("--label", default="")
+    r.add_argument("--repeat", type=int, default=3)
     rep = sub.add_parser("report")
     rep.add_argument("results")
     m = sub.add_parser("make-large")
@@ -128,7 +141,7 @@ def main():
     m.add_argument("--count", type=int, default=20)
     args = parser.parse_args()
     if args.command == "run":
-        run(args.folder, args.limit, args.label or os.path.basename(args.folder.rstrip("/")))
+        run(args.folder, args.limit, args.label or os.path.basename(args.folder.rstrip("/")), args.repeat)
     elif args.command == "make-large":
         make_large(args.src, args.dst, args.count)
     else:

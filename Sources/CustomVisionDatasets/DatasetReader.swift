@@ -84,11 +84,11 @@ struct ReadContext {
     var images: ImageLocator
     var findings: [Finding] = []
 
-    mutating func warn(_ code: String, _ message: String, at place: SourceLocation) {
+    mutating func warn(_ code: String, _ message: String, at place: DatasetLocation) {
         findings.append(Finding(.warning, code, message, at: place))
     }
 
-    mutating func error(_ code: String, _ message: String, at place: SourceLocation) {
+    mutating func error(_ code: String, _ message: String, at place: DatasetLocation) {
         findings.append(Finding(.error, code, message, at: place))
     }
 }

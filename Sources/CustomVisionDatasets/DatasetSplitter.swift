@@ -13,7 +13,9 @@ public enum DatasetSplitter {
     ///   - testFraction: the share of each group in the test set, 0…1.
     ///   - seed: the generator seed; the same seed gives the same split on any machine.
     /// - Returns: the train and test datasets.
-    public static func split(_ dataset: Dataset, testFraction: Double, seed: UInt64 = 0) -> (train: Dataset, test: Dataset) {
+    public static func split(
+        _ dataset: Dataset, testFraction: Double, seed: UInt64 = 0
+    ) -> (train: Dataset, test: Dataset) {
         let fraction = min(max(testFraction.isFinite ? testFraction : 0, 0), 1)
         let counts = dataset.imageCountsByTag
         var groups: [String: [Int]] = [:]

@@ -44,6 +44,15 @@ public enum DatasetWriter {
         _ dataset: Dataset, format: DatasetFormat, to folder: URL, options: Options = Options()
     ) throws -> [Finding] {
         var output = try OutputFolder(folder: folder.standardizedFileURL, dataset: dataset, options: options)
+        if [.voc, .coco, .csv].contains(format) {
+            for image in dataset.images where !image.regions.isEmpty && (image.width <= 0 || image.height <= 0) {
+                output.findings.append(
+                    Finding(
+                        .error, "unknownImageSize",
+                        "image '\(image.path.lastPathComponent)' has no known size: its pixel boxes are written as zero",
+                        at: image.source))
+            }
+        }
         switch format {
         case .voc: try VOCWriter.write(dataset, into: &output)
         case .coco, .cocoNormalized: try COCOWriter.write(dataset, normalized: format == .cocoNormalized, into: &output)
@@ -51,8 +60,9 @@ public enum DatasetWriter {
         case .csv: try CSVWriter.write(dataset, into: &output)
         case .manifest: try CSVWriter.writeManifest(dataset, into: &output)
         case .folders:
-            throw DatasetError(.unknownFormat, "writing folder-per-class is not supported; use csv or manifest",
-                               at: SourceLocation(file: folder.path))
+            throw DatasetError(
+                .unknownFormat, "writing folder-per-class is not supported; use csv or manifest",
+                at: DatasetLocation(file: folder.path))
         }
         return output.findings
     }
@@ -136,7 +146,8 @@ struct OutputFolder {
     }
 
     mutating func warnDropped(_ what: String, _ image: DatasetImage, format: String) {
-        findings.append(Finding(.warning, "notRepresentable", "\(format) cannot hold \(what); dropped", at: image.source))
+        findings.append(
+            Finding(.warning, "notRepresentable", "\(format) cannot hold \(what); dropped", at: image.source))
     }
 
     /// A number as text: integers without a fraction, others at full precision.

@@ -19,15 +19,16 @@ public enum ImageDecoder {
     /// - Throws: `ImagePrepError` with `.empty`, `.truncated`, `.corrupt`, `.unsupportedFormat(_:)`,
     ///   `.tooManyPixels`.
     public static func decode(_ bytes: [UInt8], options: DecodeOptions) throws -> RGBImage {
-        try decodeWithHeader(bytes, options: options).image
+        try decodeWithHeader(bytes, options: options).image.rgb
     }
 
     /// Decodes and also returns the header (stored size, orientation) so boxes can follow the orientation.
     /// `plan` sees the header before any pixel is allocated: it may throw to refuse the image, and it returns the
     /// minimum upright size to decode at (overriding `options.minimumSize`), or nil.
     static func decodeWithHeader(
-        _ bytes: [UInt8], options: DecodeOptions, plan: (ImageHeader) throws -> (width: Int, height: Int)? = { _ in nil }
-    ) throws -> (image: RGBImage, header: ImageHeader) {
+        _ bytes: [UInt8], options: DecodeOptions,
+        plan: (ImageHeader) throws -> (width: Int, height: Int)? = { _ in nil }
+    ) throws -> (image: PixelPlanes, header: ImageHeader) {
         guard !bytes.isEmpty else { throw ImagePrepError(.empty, "the file has no bytes") }
         guard let format = ImageFormat.detect(bytes) else {
             throw ImagePrepError(.corrupt, "not a JPEG, PNG, GIF, BMP, WEBP or TIFF image (unknown signature)")
@@ -38,7 +39,8 @@ public enum ImageDecoder {
         }
         let (stored, header) = try bytes.withUnsafeBufferPointer { b in
             format == .jpeg
-                ? try JPEGCodec.decode(b, options: options, plan: plan) : try PNGCodec.decode(b, options: options, plan: plan)
+                ? try JPEGCodec.decode(b, options: options, plan: plan)
+                : try PNGCodec.decode(b, options: options, plan: plan)
         }
         let image = options.applyOrientation ? header.orientation.apply(to: stored) : stored
         return (image, header)

@@ -47,11 +47,17 @@ public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
 
     /// The upright image: `image` (the stored pixels) turned and/or mirrored.
     public func apply(to image: RGBImage) -> RGBImage {
+        apply(to: PixelPlanes(image)).rgb
+    }
+
+    /// The upright pixels, for 1 or 3 channels.
+    func apply(to image: PixelPlanes) -> PixelPlanes {
         if self == .up { return image }
+        let channels = image.channels
         let sw = image.width
         let sh = image.height
         let (dw, dh) = orientedSize(width: sw, height: sh)
-        var out = [UInt8](repeating: 0, count: dw * dh * 3)
+        var out = [UInt8](repeating: 0, count: dw * dh * channels)
         // For each destination pixel (x, y) the source pixel is (sx, sy) = (ax + bx*x + cx*y, ay + by*x + cy*y).
         let (ax, bx, cx, ay, by, cy): (Int, Int, Int, Int, Int, Int) = switch self {
         case .up: (0, 1, 0, 0, 0, 1)
@@ -68,19 +74,17 @@ public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
                 for y in 0..<dh {
                     var sx = ax + cx * y
                     var sy = ay + cy * y
-                    var d = y * dw * 3
+                    var d = y * dw * channels
                     for _ in 0..<dw {
-                        let s = (sy * sw + sx) * 3
-                        dst[d] = src[s]
-                        dst[d + 1] = src[s + 1]
-                        dst[d + 2] = src[s + 2]
-                        d += 3
+                        let s = (sy * sw + sx) * channels
+                        for c in 0..<channels { dst[d + c] = src[s + c] }
+                        d += channels
                         sx += bx
                         sy += by
                     }
                 }
             }
         }
-        return RGBImage(width: dw, height: dh, pixels: out)
+        return PixelPlanes(width: dw, height: dh, channels: channels, pixels: out)
     }
 }

@@ -54,7 +54,7 @@ public struct ImagePreparer: Sendable {
             return (layout.contentWidth, layout.contentHeight)
         }
         let layout = options.mode.layout(sourceWidth: image.width, sourceHeight: image.height)
-        let resized = ImageResizer.resize(image, mode: options.mode, padding: options.background)
+        let resized = ImageResizer.resize(image, mode: options.mode, padding: options.background).rgb
 
         let encoded: [UInt8]
         let format: ImageFormat

@@ -10,10 +10,16 @@ public enum ImageResizer {
 
     /// Resizes according to `mode`; `fit` pads with `padding`.
     public static func resize(_ image: RGBImage, mode: ResizeMode, padding: RGBColor = .white) -> RGBImage {
+        resize(PixelPlanes(image), mode: mode, padding: padding).rgb
+    }
+
+    /// Resizes 1- or 3-channel pixels; a padded (`fit`) result is always RGB.
+    static func resize(_ image: PixelPlanes, mode: ResizeMode, padding: RGBColor) -> PixelPlanes {
         precondition(mode.isValid, "ImageResizer: target size must be positive")
         let layout = mode.layout(sourceWidth: image.width, sourceHeight: image.height)
-        let content = resize(image, width: layout.contentWidth, height: layout.contentHeight)
-        if layout.contentWidth == layout.canvasWidth && layout.contentHeight == layout.canvasHeight { return content }
+        let resized = Resampler.resize(image, width: layout.contentWidth, height: layout.contentHeight)
+        if layout.contentWidth == layout.canvasWidth && layout.contentHeight == layout.canvasHeight { return resized }
+        let content = resized.rgb
         var canvas = RGBImage(width: layout.canvasWidth, height: layout.canvasHeight,
             fill: (padding.red, padding.green, padding.blue))
         let rowBytes = layout.contentWidth * 3
@@ -26,6 +32,6 @@ public enum ImageResizer {
                 }
             }
         }
-        return canvas
+        return PixelPlanes(canvas)
     }
 }

@@ -7,7 +7,7 @@ enum JPEGCodec {
     /// Returns the stored-orientation image and the header.
     static func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
-    ) throws -> (RGBImage, ImageHeader) {
+    ) throws -> (PixelPlanes, ImageHeader) {
         guard let handle = tjInitDecompress() else { throw ImagePrepError(.corrupt, "cannot start libjpeg-turbo") }
         defer { tjDestroy(handle) }
         var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
@@ -28,8 +28,9 @@ enum JPEGCodec {
         let outW = Int((Int(width) * num + denom - 1) / denom)
         let outH = Int((Int(height) * num + denom - 1) / denom)
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
-        let channels = isCMYK ? 4 : 3
-        let format = isCMYK ? TJPF_CMYK : TJPF_RGB
+        let isGray = colorspace == Int32(TJCS_GRAY.rawValue)
+        let channels = isCMYK ? 4 : (isGray ? 1 : 3)
+        let format = isCMYK ? TJPF_CMYK : (isGray ? TJPF_GRAY : TJPF_RGB)
         var failure: ImagePrepError?
         var pixels = [UInt8](unsafeUninitializedCapacity: outW * outH * channels) { buffer, count in
             let rc = tjDecompress2(handle, bytes.baseAddress, UInt(bytes.count), buffer.baseAddress, Int32(outW), 0,
@@ -39,22 +40,33 @@ enum JPEGCodec {
         }
         if let failure { throw failure }
         if isCMYK { pixels = cmykToRGB(pixels) }
-        return (RGBImage(width: outW, height: outH, pixels: pixels), header)
+        return (PixelPlanes(width: outW, height: outH, channels: isCMYK ? 3 : channels, pixels: pixels), header)
     }
 
     /// The smallest of 1/8, 1/4, 1/2 (else 1/1) leaving the upright image at least `options.minimumSize`.
     static func scale(_ header: ImageHeader, _ options: DecodeOptions) -> (Int, Int) {
         guard let target = options.minimumSize else { return (1, 1) }
         let (w, h) = header.orientedSize
-        for denom in [8, 4, 2] where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
+        for denom in supportedReductions
+        where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
             return (1, denom)
         }
         return (1, 1)
     }
 
+    /// 8, 4, 2 — those of the power-of-two reductions the library reports in `tjGetScalingFactors` (all of them
+    /// in every libjpeg-turbo release; checked rather than assumed). The M/8 factors in between are not used: they
+    /// cost quality in the resize that follows.
+    static let supportedReductions: [Int] = {
+        var count: Int32 = 0
+        guard let factors = tjGetScalingFactors(&count) else { return [] }
+        let available = (0..<Int(count)).map { (Int(factors[$0].num), Int(factors[$0].denom)) }
+        return [8, 4, 2].filter { d in available.contains { $0.0 * d == $0.1 } }
+    }()
+
     static func tooManyPixels(_ header: ImageHeader, _ options: DecodeOptions) -> ImagePrepError {
-        ImagePrepError(.tooManyPixels,
-            "\(header.format) declares \(header.width)×\(header.height) pixels, over the limit of \(options.maxPixels)")
+        ImagePrepError(.tooManyPixels, "\(header.format) declares \(header.width)×\(header.height) pixels, "
+            + "over the limit of \(options.maxPixels)")
     }
 
     private static func dataError(_ handle: tjhandle, _ bytes: UnsafeBufferPointer<UInt8>) -> ImagePrepError {
@@ -80,7 +92,9 @@ enum JPEGCodec {
 
     /// Encodes RGB pixels as a baseline JPEG with 4:2:0 chroma subsampling.
     static func encode(_ image: RGBImage, quality: Int) throws -> [UInt8] {
-        guard let handle = tjInitCompress() else { throw ImagePrepError(.encodingFailed, "cannot start libjpeg-turbo") }
+        guard let handle = tjInitCompress() else {
+            throw ImagePrepError(.encodingFailed, "cannot start libjpeg-turbo")
+        }
         defer { tjDestroy(handle) }
         var output: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
@@ -95,3 +109,4 @@ enum JPEGCodec {
         return Array(UnsafeBufferPointer(start: output, count: Int(size)))
     }
 }
+

@@ -6,7 +6,7 @@ enum PNGCodec {
     /// Decodes `bytes` (already known to be PNG) to RGB, compositing any alpha onto `options.background`.
     static func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
-    ) throws -> (RGBImage, ImageHeader) {
+    ) throws -> (PixelPlanes, ImageHeader) {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
@@ -14,14 +14,16 @@ enum PNGCodec {
         }
         defer { png_image_free(&image) }
         let header = ImageHeader(format: .png, width: Int(image.width), height: Int(image.height))
-        guard header.width > 0, header.height > 0 else { throw ImagePrepError(.corrupt, "PNG header gives a zero size") }
+        guard header.width > 0, header.height > 0 else {
+            throw ImagePrepError(.corrupt, "PNG header gives a zero size")
+        }
         guard header.pixelCount <= options.maxPixels else { throw JPEGCodec.tooManyPixels(header, options) }
         _ = try plan(header)
 
         let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
         if image.format & UInt32(PNG_FORMAT_FLAG_LINEAR) != 0 {
             let pixels = try read16(&image, header: header, hasAlpha: hasAlpha, background: options.background, bytes)
-            return (RGBImage(width: header.width, height: header.height, pixels: pixels), header)
+            return (PixelPlanes(width: header.width, height: header.height, channels: 3, pixels: pixels), header)
         }
         let channels = hasAlpha ? 4 : 3
         image.format = UInt32(hasAlpha ? PNG_FORMAT_RGB | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_RGB)
@@ -32,7 +34,7 @@ enum PNGCodec {
         }
         guard ok != 0 else { throw error(&image, stage: "data", bytes) }
         if hasAlpha { pixels = composite(pixels, on: options.background) }
-        return (RGBImage(width: header.width, height: header.height, pixels: pixels), header)
+        return (PixelPlanes(width: header.width, height: header.height, channels: 3, pixels: pixels), header)
     }
 
     /// A 16-bit file, read without libpng's gamma conversion (the simplified API takes 16-bit data without gAMA as

@@ -98,12 +98,14 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             return openSockets
         }
         guard let sockets else { return }
+        // Only shut sockets down here: the threads using them close them, so a descriptor number cannot be reused
+        // by another server while an old thread still waits on it.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else {
@@ -181,8 +183,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private static func reason(_ status: Int) -> String {
-        [200: "OK", 202: "Accepted", 204: "No Content", 207: "Multi-Status", 400: "Bad Request", 401: "Unauthorized",
-         404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-         503: "Service Unavailable"][status] ?? "Status"
+        [
+            200: "OK", 202: "Accepted", 204: "No Content", 207: "Multi-Status", 400: "Bad Request", 401: "Unauthorized",
+            404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+            503: "Service Unavailable",
+        ][status] ?? "Status"
     }
 }

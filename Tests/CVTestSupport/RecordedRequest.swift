@@ -50,7 +50,8 @@ public struct RecordedRequest: Sendable {
         else { return nil }
         var boundary = String(type[range.upperBound...])
         if let semicolon = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semicolon]) }
-        return MultipartFormPart.parse(body, boundary: boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        return MultipartFormPart.parse(
+            body, boundary: boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     }
 }
 
@@ -95,7 +96,8 @@ public struct MultipartFormPart: Sendable {
         for piece in line.split(separator: ";") {
             let trimmed = piece.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("\(name)=") {
-                return String(trimmed.dropFirst(name.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return String(trimmed.dropFirst(name.count + 1)).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\""))
             }
         }
         return nil
@@ -150,7 +152,8 @@ struct SocketReader {
         while let line = readLine(), !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers.append(
-                (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            )
         }
         var request = RecordedRequest(
             method: String(words[0]), target: String(words[1]), headers: headers, body: Data(),

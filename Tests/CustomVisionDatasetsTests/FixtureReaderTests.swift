@@ -15,7 +15,8 @@ struct FixtureReaderTests {
 
     @Test func detectsFormatsOfSingleFiles() throws {
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco/annotations/instances.json")) == .coco)
-        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco-normalized/annotations.json")) == .cocoNormalized)
+        #expect(
+            try DatasetFormat.detect(at: DatasetFixtures.url("coco-normalized/annotations.json")) == .cocoNormalized)
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("yolo/data.yaml")) == .yolo)
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("manifest/manifest.jsonl")) == .manifest)
     }
@@ -31,7 +32,7 @@ struct FixtureReaderTests {
         #expect(red.regions[0].difficult && !red.regions[0].truncated)
         expectBox(red.regions[1].box, 40.5 / 80, 0.5, 39.5 / 80, 0.5)
         #expect(red.regions[1].truncated && !red.regions[1].difficult)
-        #expect(red.source == CustomVisionDatasets.SourceLocation(file: "Annotations/red.xml", line: 3))
+        #expect(red.source == DatasetLocation(file: "Annotations/red.xml", line: 3))
         let green = try #require(dataset.image(named: "green.png"))
         #expect(green.source.file == "Annotations/green.xml")
         expectBox(green.regions.first?.box, 0, 0, 0.5, 0.5)
@@ -67,7 +68,7 @@ struct FixtureReaderTests {
         #expect(red.regions.map(\.tag) == ["cat", "dog"])
         expectBox(red.regions[0].box, 0.1, 0.1, 0.4, 0.4)
         expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
-        #expect(red.source == CustomVisionDatasets.SourceLocation(file: "labels/train/red.txt"))
+        #expect(red.source == DatasetLocation(file: "labels/train/red.txt"))
         expectBox(dataset.image(named: "green.png")?.regions.first?.box, 0, 0, 0.5, 0.5)
         #expect(red.split == "train" && dataset.image(named: "green.png")?.split == "val")
     }
@@ -86,6 +87,24 @@ struct FixtureReaderTests {
         expectBox(dataset.images[1].regions.first?.box, 0.3, 0.3, 0.4, 0.4)
     }
 
+    @Test func readsRoboflowStyleCOCOWithOneFilePerSplit() throws {
+        let folder = try TemporaryFolder()
+        for (split, image) in [("train", "red.png"), ("valid", "green.png")] {
+            try folder.copyImage("datasets/coco/images/\(image)", to: "\(split)/\(image)")
+            try folder.write(
+                #"{"images": [{"id": 0, "file_name": "\#(image)", "width": 0, "height": 0}], "#
+                    + #""categories": [{"id": 0, "name": "shapes"}, {"id": 1, "name": "square"}], "#
+                    + #""annotations": [{"id": 0, "image_id": 0, "category_id": 1, "bbox": [0, 0, 10, 10]}]}"#,
+                to: "\(split)/_annotations.coco.json")
+        }
+        #expect(try DatasetFormat.detect(at: folder.url) == .coco)
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.map(\.split) == ["train", "val"])
+        #expect(dataset.images.map(\.width) == [80, 100])
+        expectBox(dataset.images[1].regions.first?.box, 0, 0, 0.1, 0.2)
+    }
+
     @Test func readsOneVOCFileWithItsImagesBesideTheAnnotationsFolder() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc/Annotations/red.xml"))
         #expect(findings.isEmpty)
@@ -95,9 +114,10 @@ struct FixtureReaderTests {
     @Test func warnsWhenVOCSizeDisagreesWithTheImage() throws {
         let folder = try TemporaryFolder()
         try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
-        try folder.write("<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
-            + "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax></bndbox>"
-            + "</object></annotation>", to: "a.xml")
+        try folder.write(
+            "<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
+                + "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax></bndbox>"
+                + "</object></annotation>", to: "a.xml")
         let (dataset, findings) = try DatasetReader.read(at: folder.url)
         #expect(findings.map(\.code) == ["sizeMismatch"] && findings.first?.location.line == 3)
         #expect(dataset.images[0].width == 80 && dataset.images[0].height == 60)

@@ -23,14 +23,20 @@ struct HostileInputTests {
     @Test(arguments: [
         ("<annotation>\n<filename>x</filename>\n<size></sise>\n</annotation>", "malformed", 3),
         ("<annotation>\n<name>&xxe;</name></annotation>", "malformed", 2),
-        ("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<annotation/>",
-         "forbiddenConstruct", 2),
+        (
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<annotation/>",
+            "forbiddenConstruct", 2
+        ),
         ("", "malformed", 1),
-        ("<annotation><size><width>9</width><height>9</height></size><object>\n<name>cat</name>\n"
-         + "<bndbox><xmin>1</xmin></bndbox></object></annotation>",
-         "missingField", 3),
-        ("<annotation>\n<object><name>cat</name><bndbox><xmin>abc</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax>"
-         + "</bndbox></object><size><width>9</width><height>9</height></size></annotation>", "invalidValue", 2),
+        (
+            "<annotation><size><width>9</width><height>9</height></size><object>\n<name>cat</name>\n"
+                + "<bndbox><xmin>1</xmin></bndbox></object></annotation>",
+            "missingField", 3
+        ),
+        (
+            "<annotation>\n<object><name>cat</name><bndbox><xmin>abc</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax>"
+                + "</bndbox></object><size><width>9</width><height>9</height></size></annotation>", "invalidValue", 2
+        ),
         ("<annotation><filename>../../etc/passwd</filename></annotation>", "pathEscape", 1),
         ("<annotation><filename>/etc/passwd</filename></annotation>", "pathEscape", 1),
         ("<notvoc/>", "malformed", 1),
@@ -53,9 +59,10 @@ struct HostileInputTests {
         let malformed = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .coco) }
         #expect(malformed?.code == .malformed && malformed?.location.file == "a.json")
 
-        try folder.write(#"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
-            + #""categories": [{"id": 1, "name": "cat"}], "annotations": [{"image_id": 1, "category_id": 1, "#
-            + #""bbox": "abc"}]}"#, to: "b.json")
+        try folder.write(
+            #"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
+                + #""categories": [{"id": 1, "name": "cat"}], "annotations": [{"image_id": 1, "category_id": 1, "#
+                + #""bbox": "abc"}]}"#, to: "b.json")
         let wrongType = #expect(throws: DatasetError.self) {
             try DatasetReader.read(at: folder.url.appendingPathComponent("b.json"), format: .coco)
         }
@@ -72,25 +79,44 @@ struct HostileInputTests {
 
     @Test func cocoRefusesFileNamesThatLeaveTheRoot() throws {
         let folder = try TemporaryFolder()
-        let file = try folder.write(#"{"images": [{"id": 1, "file_name": "../../etc/passwd", "width": 8, "height": 8}, "#
-            + #"{"id": 2, "file_name": "/etc/passwd"}], "categories": [{"id": 1, "name": "x"}], "#
-            + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
+        let file = try folder.write(
+            #"{"images": [{"id": 1, "file_name": "../../etc/passwd", "width": 8, "height": 8}, "#
+                + #"{"id": 2, "file_name": "/etc/passwd"}], "categories": [{"id": 1, "name": "x"}], "#
+                + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
         let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
         #expect(dataset.images.isEmpty)
-        #expect(findings.filter { $0.code == "pathEscape" }.map(\.location.jsonPath)
-            == ["$.images[0].file_name", "$.images[1].file_name"])
+        #expect(
+            findings.filter { $0.code == "pathEscape" }.map(\.location.jsonPath)
+                == ["$.images[0].file_name", "$.images[1].file_name"])
         #expect(findings.contains { $0.code == "unknownImage" })
     }
 
-    @Test func cocoReportsUnknownCategories() throws {
+    @Test func absolutePathsFromTheLabellingMachineFallBackToImagesInsideTheRoot() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "images/a.png")
+        let file = try folder.write(
+            #"{"images": [{"id": 1, "file_name": "/home/labeller/data/a.png", "width": 80, "height": 60}, "#
+                + #"{"id": 2, "file_name": "C:\\data\\a.png", "width": 80, "height": 60}], "#
+                + #""categories": [], "annotations": []}"#, to: "a.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(
+            dataset.images.map(\.path) == Array(repeating: folder.url.appendingPathComponent("images/a.png"), count: 2))
+    }
+
+    @Test func cocoReportsUnknownCategoriesAndShortBoxes() throws {
         let folder = try TemporaryFolder()
         try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
-        let file = try folder.write(#"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
-            + #""categories": [{"id": 1, "name": "x"}], "#
-            + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
-        let (_, findings) = try DatasetReader.read(at: file, format: .coco)
-        #expect(findings.map(\.code) == ["unknownCategory"])
-        #expect(findings.first?.location.jsonPath == "$.annotations[0].category_id")
+        let file = try folder.write(
+            #"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
+                + #""categories": [{"id": 1, "name": "x"}], "#
+                + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}, "#
+                + #"{"image_id": 1, "category_id": 1, "bbox": [1, 2, 3]}, "#
+                + #"{"image_id": 1, "category_id": 1, "bbox": [8, 6, 8, 6]}]}"#, to: "a.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.map(\.code) == ["unknownCategory", "invalidValue"])
+        #expect(findings.map(\.location.jsonPath) == ["$.annotations[0].category_id", "$.annotations[1].bbox"])
+        expectBox(dataset.images.first?.regions.first?.box, 0.1, 0.1, 0.1, 0.1)
     }
 
     @Test(arguments: [
@@ -114,7 +140,8 @@ struct HostileInputTests {
         try folder.write("0 0.5 0.5 0.1 0.1\n", to: "orphan.txt")
         let (dataset, findings) = try DatasetReader.read(at: folder.url)
         #expect(dataset.images.first?.regions.count == 1)
-        #expect(findings.map(\.code) == ["unknownCategory", "invalidValue", "invalidValue", "invalidValue", "orphanLabel"])
+        #expect(
+            findings.map(\.code) == ["unknownCategory", "invalidValue", "invalidValue", "invalidValue", "orphanLabel"])
         #expect(findings.prefix(4).map(\.location.line) == [2, 3, 4, 5])
     }
 
@@ -159,6 +186,16 @@ struct HostileInputTests {
         #expect(error?.location.file == "sub/loop")
     }
 
+    @Test func listsAFolderReachedTwiceOnlyOnce() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(Self.goodXML, to: "v2/a.xml")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "v2/a.png")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("v3").path, withDestinationPath: "v2")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url, format: .voc)
+        #expect(dataset.images.count == 1 && findings.isEmpty)
+    }
+
     @Test func reportsASelfReferencingLink() throws {
         let folder = try TemporaryFolder()
         try folder.write(Self.goodXML, to: "a.xml")
@@ -174,7 +211,8 @@ struct HostileInputTests {
         let folder = try TemporaryFolder()
         try folder.write("filename,tag\nlink.png,x\n", to: "a.csv")
         try FileManager.default.createSymbolicLink(
-            at: folder.url.appendingPathComponent("link.png"), withDestinationURL: outside.url.appendingPathComponent("secret.png"))
+            at: folder.url.appendingPathComponent("link.png"),
+            withDestinationURL: outside.url.appendingPathComponent("secret.png"))
         let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: folder.url, format: .csv) }
         #expect(error?.code == .pathEscape && error?.location.file == "link.png")
         let (dataset, _) = try DatasetReader.read(at: folder.url, format: .csv, options: .init(allowOutsideRoot: true))

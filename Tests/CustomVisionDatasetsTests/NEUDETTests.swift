@@ -43,8 +43,9 @@ struct NEUDETTests {
             guard !xml.contains(".jpg</filename>") else { continue }
             quirky += 1
             #expect(FileManager.default.fileExists(atPath: image.path.path))
-            #expect(image.path.deletingPathExtension().lastPathComponent
-                == URL(fileURLWithPath: image.source.file).deletingPathExtension().lastPathComponent)
+            #expect(
+                image.path.deletingPathExtension().lastPathComponent
+                    == URL(fileURLWithPath: image.source.file).deletingPathExtension().lastPathComponent)
         }
         #expect(quirky == 174)
     }

@@ -27,7 +27,8 @@ struct ParserTests {
 
     @Test(arguments: [
         "<a>", "<a></b>", "<a><b></a></b>", "<a>&bogus;</a>", "<a>&#0;</a>", "<a>&#xD800;</a>", "<a b=c/>",
-        "<a/><b/>", "text", "<a><!-- unterminated", "<a b=\"1\" b=\"2\"/>", "<!DOCTYPE a><a/>", "<a><!ENTITY x 'y'></a>",
+        "<a/><b/>", "text", "<a><!-- unterminated", "<a b=\"1\" b=\"2\"/>", "<!DOCTYPE a><a/>",
+        "<a><!ENTITY x 'y'></a>",
     ])
     func xmlRejectsMalformedDocuments(xml: String) {
         #expect(throws: DatasetError.self) { try XMLReader.parse(Data(xml.utf8), file: "t.xml") }
@@ -39,7 +40,8 @@ struct ParserTests {
             "names:\n  0: cat\n  2: bird\n  1: dog", "names: {0: cat, 1: dog, 2: bird}",
         ]
         for form in forms {
-            let parsed = try YOLODataYAML.parse("path: ../data\ntrain: images/train\nval: images/val\n" + form, file: "d")
+            let parsed = try YOLODataYAML.parse(
+                "path: ../data\ntrain: images/train\nval: images/val\n" + form, file: "d")
             #expect(parsed.names == ["cat", "dog", "bird"], "\(form)")
             #expect(parsed.path == "../data" && parsed.train == "images/train" && parsed.val == "images/val")
         }
@@ -59,13 +61,16 @@ struct ParserTests {
         #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
         #expect(SHA256.hex(Data(long.utf8)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000))
-            == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     @Test func imageHeadersGiveFormatAndSize() throws {
-        let jpeg = try #require(ImageHeader.read(contentsOf: DatasetFixtures.neuMiniTrain
-            .appendingPathComponent("IMAGES/inclusion_1.jpg")))
+        let jpeg = try #require(
+            ImageHeader.read(
+                contentsOf: DatasetFixtures.neuMiniTrain
+                    .appendingPathComponent("IMAGES/inclusion_1.jpg")))
         #expect(jpeg == ImageHeader(format: .jpeg, width: 200, height: 200))
         let png = try #require(ImageHeader.read(contentsOf: DatasetFixtures.url("coco/images/green.png")))
         #expect(png == ImageHeader(format: .png, width: 100, height: 50))
@@ -85,7 +90,9 @@ struct ParserTests {
         for round in 0..<400 {
             let count = Int(generator.next() % 200)
             let bytes = (0..<count).map { _ in
-                round % 2 == 0 ? alphabet[Int(generator.next() % UInt64(alphabet.count))] : UInt8(truncatingIfNeeded: generator.next())
+                round % 2 == 0
+                    ? alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    : UInt8(truncatingIfNeeded: generator.next())
             }
             let data = Data(bytes)
             let text = String(decoding: data, as: UTF8.self)

@@ -40,8 +40,9 @@ struct RoundTripTests {
             #expect(back.width == image.width && back.height == image.height)
             #expect(back.regions.map(\.tag) == image.regions.map(\.tag))
             for (a, b) in zip(image.regions, back.regions) {
-                maxError = max(maxError, abs(a.box.left - b.box.left), abs(a.box.top - b.box.top),
-                               abs(a.box.width - b.box.width), abs(a.box.height - b.box.height))
+                maxError = max(
+                    maxError, abs(a.box.left - b.box.left), abs(a.box.top - b.box.top),
+                    abs(a.box.width - b.box.width), abs(a.box.height - b.box.height))
                 if format == .voc {
                     #expect(a.difficult == b.difficult && a.truncated == b.truncated)
                 }
@@ -49,6 +50,22 @@ struct RoundTripTests {
             #expect(try Data(contentsOf: back.path) == Data(contentsOf: image.path))
         }
         #expect(maxError <= 1e-6, "largest box difference \(maxError)")
+    }
+
+    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv])
+    func awkwardTagNamesSurvive(format: DatasetFormat) throws {
+        var (original, _) = try DatasetReader.read(at: DatasetFixtures.url("voc"))
+        original.images[0].regions[0].tag = "a \"quoted\", <odd> & 'name'"
+        original.tags = original.allTags.filter { original.images.flatMap(\.regions).map(\.tag).contains($0) }
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(original, format: format, to: folder.url)
+        let (copy, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty)
+        #expect(Set(copy.allTags) == Set(original.allTags))
+        for image in original.images {
+            let back = try #require(copy.image(named: image.path.lastPathComponent))
+            #expect(back.regions.map(\.tag) == image.regions.map(\.tag))
+        }
     }
 
     @Test(arguments: [DatasetFormat.csv, .manifest, .coco])
@@ -80,11 +97,34 @@ struct RoundTripTests {
         }
     }
 
+    @Test func yoloKeepsTrainAndValSplits() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .yolo, to: folder.url)
+        let yaml = try String(contentsOf: folder.url.appendingPathComponent("data.yaml"), encoding: .utf8)
+        #expect(yaml.contains("train: images/train\nval: images/val\n"))
+        let (copy, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty)
+        #expect(copy.images.map(\.split) == dataset.images.map(\.split))
+        #expect(copy.images.map(\.split) == ["train", "val"])
+    }
+
     @Test func warnsWhenAFormatCannotHoldWholeImageTags() throws {
         let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
         let folder = try TemporaryFolder()
         let warnings = try DatasetWriter.write(dataset, format: .voc, to: folder.url, options: .init(images: .none))
         #expect(warnings.count == 3 && warnings.allSatisfy { $0.code == "notRepresentable" })
+    }
+
+    @Test func reportsPixelBoxesOfImagesOfUnknownSize() throws {
+        var (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        dataset.images[0].width = 0
+        let folder = try TemporaryFolder()
+        let findings = try DatasetWriter.write(dataset, format: .voc, to: folder.url, options: .init(images: .none))
+        #expect(findings.map(\.code) == ["unknownImageSize"])
+        #expect(findings.first?.location.file == "labels/train/red.txt")
+        let yolo = try TemporaryFolder()
+        #expect(try DatasetWriter.write(dataset, format: .yolo, to: yolo.url, options: .init(images: .none)).isEmpty)
     }
 
     @Test func refusesToOverwriteUnlessAsked() throws {

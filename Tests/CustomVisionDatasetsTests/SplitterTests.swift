@@ -31,8 +31,9 @@ struct SplitterTests {
 
     @Test func keepsSmallGroupsOnBothSidesAndHandlesEdgeFractions() throws {
         let images = (0..<7).map {
-            DatasetImage(path: URL(fileURLWithPath: "/d/\($0).png"), width: 1, height: 1,
-                         tags: [$0 < 2 ? "rare" : "common"], source: .init(file: "\($0)"))
+            DatasetImage(
+                path: URL(fileURLWithPath: "/d/\($0).png"), width: 1, height: 1,
+                tags: [$0 < 2 ? "rare" : "common"], source: .init(file: "\($0)"))
         }
         let dataset = Dataset(root: URL(fileURLWithPath: "/d"), images: images)
         let (train, test) = DatasetSplitter.split(dataset, testFraction: 0.1, seed: 3)

@@ -50,7 +50,8 @@ func expectBox(
         Issue.record("no box", sourceLocation: sourceLocation)
         return
     }
-    let close = abs(box.left - left) <= tolerance && abs(box.top - top) <= tolerance
+    let close =
+        abs(box.left - left) <= tolerance && abs(box.top - top) <= tolerance
         && abs(box.width - width) <= tolerance && abs(box.height - height) <= tolerance
     #expect(close, "\(box) != (\(left), \(top), \(width), \(height))", sourceLocation: sourceLocation)
 }

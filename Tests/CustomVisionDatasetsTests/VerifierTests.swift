@@ -27,22 +27,26 @@ struct VerifierTests {
         try folder.write(png(100, 100, salt: 2), to: "ok.png")
         try folder.write(png(100, 100, salt: 3), to: "neg.png")
         func image(_ name: String, _ regions: [DatasetRegion], tags: [String] = [], line: Int) -> DatasetImage {
-            DatasetImage(path: folder.url.appendingPathComponent(name), width: 100, height: 100, tags: tags,
-                         regions: regions, source: .init(file: "labels.csv", line: line))
+            DatasetImage(
+                path: folder.url.appendingPathComponent(name), width: 100, height: 100, tags: tags,
+                regions: regions, source: .init(file: "labels.csv", line: line))
         }
         let cat = { (b: BoundingBox) in DatasetRegion(tag: "cat", box: b) }
-        return Dataset(root: folder.url, images: [
-            image("dup1.png", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 2),
-            image("dup2.png", [cat(box(0.5, 0.5, 0.2, 0.2))], line: 3),
-            image("small.png", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 4),
-            image("missing.png", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 5),
-            image("text.jpg", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 6),
-            image("photo.webp", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 7),
-            image("ok.png", [cat(box(0.9, 0.9, 0.2, 0.2)), cat(box(1.5, 0.1, 0.2, 0.2)), cat(box(0.1, 0.1, 0, 0.2))],
-                  line: 8),
-            image("neg.png", [], tags: ["Negative", "cat"], line: 9),
-            image("ok.png", [], line: 10),
-        ], tags: ["cat"])
+        return Dataset(
+            root: folder.url,
+            images: [
+                image("dup1.png", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 2),
+                image("dup2.png", [cat(box(0.5, 0.5, 0.2, 0.2))], line: 3),
+                image("small.png", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 4),
+                image("missing.png", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 5),
+                image("text.jpg", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 6),
+                image("photo.webp", [cat(box(0.1, 0.1, 0.2, 0.2))], line: 7),
+                image(
+                    "ok.png", [cat(box(0.9, 0.9, 0.2, 0.2)), cat(box(1.5, 0.1, 0.2, 0.2)), cat(box(0.1, 0.1, 0, 0.2))],
+                    line: 8),
+                image("neg.png", [], tags: ["Negative", "cat"], line: 9),
+                image("ok.png", [], line: 10),
+            ], tags: ["cat"])
     }
 
     @Test func reportsEachProblemWithItsPlaceAndSeverity() throws {
@@ -75,8 +79,9 @@ struct VerifierTests {
         let folder = try TemporaryFolder()
         try folder.write(Self.png(100, 100), to: "a.png")
         let regions = (0..<65).map { DatasetRegion(tag: "t\($0 % 21)", box: Self.box(0.1, 0.1, 0.1, 0.1)) }
-        let image = DatasetImage(path: folder.url.appendingPathComponent("a.png"), width: 100, height: 100,
-                                 regions: regions, source: .init(file: "a.xml", line: 1))
+        let image = DatasetImage(
+            path: folder.url.appendingPathComponent("a.png"), width: 100, height: 100,
+            regions: regions, source: .init(file: "a.xml", line: 1))
         let report = DatasetVerifier.verify(Dataset(root: folder.url, images: [image]), projectType: .detection)
         #expect(report.findings.contains { $0.code == "tooManyRegions" && $0.severity == .error })
         #expect(report.findings.contains { $0.code == "tooManyTags" && $0.severity == .error })
@@ -87,8 +92,10 @@ struct VerifierTests {
         var images: [DatasetImage] = []
         for i in 0..<10 {
             try folder.write(Self.png(100, 100, salt: UInt8(i)), to: "\(i).png")
-            images.append(DatasetImage(path: folder.url.appendingPathComponent("\(i).png"), width: 100, height: 100,
-                                       tags: [i < 3 ? "rare" : "common"], source: .init(file: "\(i).png")))
+            images.append(
+                DatasetImage(
+                    path: folder.url.appendingPathComponent("\(i).png"), width: 100, height: 100,
+                    tags: [i < 3 ? "rare" : "common"], source: .init(file: "\(i).png")))
         }
         let report = DatasetVerifier.verify(Dataset(root: folder.url, images: images), projectType: .classification)
         let byTag = report.findings.filter { $0.code.hasSuffix("ImagesForTag") }.map { "\($0.code) \($0.severity)" }
@@ -121,6 +128,17 @@ struct VerifierTests {
         #expect(decoded == report)
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect((object["summary"] as? [String: Any])?["imageCount"] as? Int == 75)
+    }
+
+    @Test func reportsTagsMissingFromTheTagList() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(Self.png(100, 100), to: "a.png")
+        let image = DatasetImage(
+            path: folder.url.appendingPathComponent("a.png"), width: 100, height: 100,
+            regions: [DatasetRegion(tag: "ghost", box: Self.box(0.1, 0.1, 0.5, 0.5))], source: .init(file: "a.xml"))
+        let dataset = Dataset(root: folder.url, images: [image], tags: ["cat"])
+        let report = DatasetVerifier.verify(dataset, projectType: .detection, options: .init(checkFiles: false))
+        #expect(report.findings.filter { $0.code == "unknownCategory" }.map(\.location.file) == ["a.xml"])
     }
 
     @Test func anEmptyDatasetIsAnError() {

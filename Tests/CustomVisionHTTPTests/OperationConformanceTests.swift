@@ -16,7 +16,8 @@ import Testing
                 guard let operation = spec.match(method: request.method, path: path) else { break }
                 guard let schema = operation.responseSchema else { return .response(status: operation.successStatus) }
                 let body = try! JSONSerialization.data(withJSONObject: spec.sample(schema), options: .fragmentsAllowed)
-                return .response(status: operation.successStatus, headers: [("Content-Type", "application/json")], body: body)
+                return .response(
+                    status: operation.successStatus, headers: [("Content-Type", "application/json")], body: body)
             }
             return .json(404, #"{"code":"NotFound","message":"no such route"}"#)
         }
@@ -36,12 +37,16 @@ import Testing
         #expect(training.count == 52)
         #expect(prediction.count == 8)
         #expect(training.subtracting(OperationTable.training.keys).sorted() == [], "training operations without a call")
-        #expect(prediction.subtracting(OperationTable.prediction.keys).sorted() == [], "prediction operations without a call")
+        #expect(
+            prediction.subtracting(OperationTable.prediction.keys).sorted() == [],
+            "prediction operations without a call")
         #expect(Set(OperationTable.training.keys).subtracting(training).isEmpty)
         #expect(Set(OperationTable.prediction.keys).subtracting(prediction).isEmpty)
     }
 
-    @Test(arguments: OperationTable.training.keys.sorted().map { ($0, true) } + OperationTable.prediction.keys.sorted().map { ($0, false) })
+    @Test(
+        arguments: OperationTable.training.keys.sorted().map { ($0, true) }
+            + OperationTable.prediction.keys.sorted().map { ($0, false) })
     func requestMatchesTheSpecification(operationID: String, isTraining: Bool) async throws {
         let server = try Self.specServer()
         defer { server.stop() }
@@ -54,7 +59,8 @@ import Testing
         let request = try #require(server.requests.first)
         #expect(server.requests.count == 1)
         #expect(request.path.hasPrefix(spec.basePath))
-        let matched = try #require(spec.match(method: request.method, path: String(request.path.dropFirst(spec.basePath.count))))
+        let matched = try #require(
+            spec.match(method: request.method, path: String(request.path.dropFirst(spec.basePath.count))))
         #expect(matched.id == operationID, "\(request.method) \(request.path) routes to \(matched.id)")
 
         // Query: only specified names, every required one, csv arrays.
@@ -93,12 +99,15 @@ import Testing
 
     @Test func failuresNameTheirOperation() async throws {
         let server = try LoopbackHTTPServer { _ in
-            .json(400, #"{"code":"BadRequestInvalidIds","message":"bad ids"}"#, headers: [("apim-request-id", "req-42")])
+            .json(
+                400, #"{"code":"BadRequestInvalidIds","message":"bad ids"}"#, headers: [("apim-request-id", "req-42")])
         }
         defer { server.stop() }
         let (training, prediction) = Self.clients(server)
         for (id, call) in OperationTable.training.merging(OperationTable.prediction, uniquingKeysWith: { a, _ in a }) {
-            let error = await #expect(throws: CustomVisionClientError.self, "\(id)") { try await call(training, prediction) }
+            let error = await #expect(throws: CustomVisionClientError.self, "\(id)") {
+                try await call(training, prediction)
+            }
             #expect(error?.operationID == id)
             #expect(error?.status == 400)
             #expect(error?.code == .badRequestInvalidIds)

@@ -38,24 +38,30 @@ enum OperationTable {
         },
         "CreateImagesFromData": { t, _ in
             _ = try await t.createImagesFromData(
-                projectId: project, images: [ImageUpload(name: "a.jpg", data: image), .init(name: "b.jpg", data: image)],
+                projectId: project,
+                images: [ImageUpload(name: "a.jpg", data: image), .init(name: "b.jpg", data: image)],
                 tagIds: ids)
         },
         "DeleteImages": { t, _ in
             try await t.deleteImages(projectId: project, imageIds: ids, allImages: false, allIterations: false)
         },
-        "GetImageRegionProposals": { t, _ in _ = try await t.getImageRegionProposals(projectId: project, imageId: ids[0]) },
+        "GetImageRegionProposals": { t, _ in
+            _ = try await t.getImageRegionProposals(projectId: project, imageId: ids[0])
+        },
         "GetImageCount": { t, _ in
             _ = try await t.getImageCount(
                 projectId: project, iterationId: iteration, taggingStatus: .all, filter: "k eq 'v'", tagIds: ids)
         },
         "CreateImagesFromFiles": { t, _ in
             let entry = ImageFileCreateEntry(
-                name: "a.jpg", contents: image, tagIds: ids, regions: [Region(tagId: ids[0], left: 0.1, top: 0.2, width: 0.3, height: 0.4)])
+                name: "a.jpg", contents: image, tagIds: ids,
+                regions: [Region(tagId: ids[0], left: 0.1, top: 0.2, width: 0.3, height: 0.4)])
             _ = try await t.createImagesFromFiles(
                 projectId: project, batch: ImageFileCreateBatch(images: [entry], tagIds: ids, metadata: ["k": "v"]))
         },
-        "GetImagesByIds": { t, _ in _ = try await t.getImagesByIds(projectId: project, imageIds: ids, iterationId: iteration) },
+        "GetImagesByIds": { t, _ in
+            _ = try await t.getImagesByIds(projectId: project, imageIds: ids, iterationId: iteration)
+        },
         "UpdateImageMetadata": { t, _ in
             _ = try await t.updateImageMetadata(projectId: project, imageIds: ids, metadata: ["camera": "A"])
         },
@@ -64,12 +70,14 @@ enum OperationTable {
             _ = try await t.createImagesFromPredictions(projectId: project, batch: batch)
         },
         "CreateImageRegions": { t, _ in
-            let entry = ImageRegionCreateEntry(imageId: ids[0], tagId: ids[1], left: 0.1, top: 0.1, width: 0.5, height: 0.5)
+            let entry = ImageRegionCreateEntry(
+                imageId: ids[0], tagId: ids[1], left: 0.1, top: 0.1, width: 0.5, height: 0.5)
             _ = try await t.createImageRegions(projectId: project, batch: ImageRegionCreateBatch(regions: [entry]))
         },
         "DeleteImageRegions": { t, _ in try await t.deleteImageRegions(projectId: project, regionIds: ids) },
         "QuerySuggestedImages": { t, _ in
-            let token = SuggestedTagAndRegionQueryToken(tagIds: ids, threshold: 0.5, maxCount: 10, sortBy: .uncertaintyAscending)
+            let token = SuggestedTagAndRegionQueryToken(
+                tagIds: ids, threshold: 0.5, maxCount: 10, sortBy: .uncertaintyAscending)
             _ = try await t.querySuggestedImages(projectId: project, iterationId: iteration, query: token)
         },
         "QuerySuggestedImageCount": { t, _ in
@@ -89,9 +97,12 @@ enum OperationTable {
         },
         "DeleteImageTags": { t, _ in try await t.deleteImageTags(projectId: project, imageIds: ids, tagIds: ids) },
         "GetUntaggedImages": { t, _ in
-            _ = try await t.getUntaggedImages(projectId: project, iterationId: iteration, orderBy: .newest, take: 0, skip: 3)
+            _ = try await t.getUntaggedImages(
+                projectId: project, iterationId: iteration, orderBy: .newest, take: 0, skip: 3)
         },
-        "GetUntaggedImageCount": { t, _ in _ = try await t.getUntaggedImageCount(projectId: project, iterationId: iteration) },
+        "GetUntaggedImageCount": { t, _ in
+            _ = try await t.getUntaggedImageCount(projectId: project, iterationId: iteration)
+        },
         "CreateImagesFromUrls": { t, _ in
             let batch = ImageUrlCreateBatch(images: [ImageUrlCreateEntry(url: url.url, tagIds: ids)], tagIds: ids)
             _ = try await t.createImagesFromUrls(projectId: project, batch: batch)
@@ -105,7 +116,8 @@ enum OperationTable {
         },
         "GetExports": { t, _ in _ = try await t.getExports(projectId: project, iterationId: iteration) },
         "ExportIteration": { t, _ in
-            _ = try await t.exportIteration(projectId: project, iterationId: iteration, platform: .onnx, flavor: .onnx12)
+            _ = try await t.exportIteration(
+                projectId: project, iterationId: iteration, platform: .onnx, flavor: .onnx12)
         },
         "GetIterationPerformance": { t, _ in
             _ = try await t.getIterationPerformance(
@@ -127,7 +139,9 @@ enum OperationTable {
         "UnpublishIteration": { t, _ in try await t.unpublishIteration(projectId: project, iterationId: iteration) },
         "DeletePrediction": { t, _ in try await t.deletePrediction(projectId: project, ids: ids) },
         "QueryPredictions": { t, _ in
-            let token = PredictionQueryToken(maxCount: 5, orderBy: .newest, tags: [PredictionQueryTag(id: ids[0], minThreshold: 0.1, maxThreshold: 1)])
+            let token = PredictionQueryToken(
+                maxCount: 5, orderBy: .newest,
+                tags: [PredictionQueryTag(id: ids[0], minThreshold: 0.1, maxThreshold: 1)])
             _ = try await t.queryPredictions(projectId: project, query: token)
         },
         "QuickTestImage": { t, _ in
@@ -144,7 +158,8 @@ enum OperationTable {
         "DeleteTag": { t, _ in try await t.deleteTag(projectId: project, tagId: ids[0]) },
         "UpdateTag": { t, _ in
             _ = try await t.updateTag(
-                projectId: project, tagId: ids[0], updatedTag: Tag(id: ids[0], name: "n", description: "d", type: .regular))
+                projectId: project, tagId: ids[0],
+                updatedTag: Tag(id: ids[0], name: "n", description: "d", type: .regular))
         },
         "SuggestTagsAndRegions": { t, _ in
             _ = try await t.suggestTagsAndRegions(projectId: project, iterationId: iteration, imageIds: ids)
@@ -158,28 +173,33 @@ enum OperationTable {
 
     static let prediction: [String: Call] = [
         "ClassifyImage": { _, p in
-            _ = try await p.classifyImage(projectId: project, publishedName: "model v1", imageData: image, application: "app")
+            _ = try await p.classifyImage(
+                projectId: project, publishedName: "model v1", imageData: image, application: "app")
         },
         "ClassifyImageWithNoStore": { _, p in
-            _ = try await p.classifyImageWithNoStore(projectId: project, publishedName: "m", imageData: image, application: "app")
+            _ = try await p.classifyImageWithNoStore(
+                projectId: project, publishedName: "m", imageData: image, application: "app")
         },
         "ClassifyImageUrl": { _, p in
             _ = try await p.classifyImageUrl(projectId: project, publishedName: "m", imageUrl: url, application: "app")
         },
         "ClassifyImageUrlWithNoStore": { _, p in
-            _ = try await p.classifyImageUrlWithNoStore(projectId: project, publishedName: "m", imageUrl: url, application: "app")
+            _ = try await p.classifyImageUrlWithNoStore(
+                projectId: project, publishedName: "m", imageUrl: url, application: "app")
         },
         "DetectImage": { _, p in
             _ = try await p.detectImage(projectId: project, publishedName: "m", imageData: image, application: "app")
         },
         "DetectImageWithNoStore": { _, p in
-            _ = try await p.detectImageWithNoStore(projectId: project, publishedName: "m", imageData: image, application: "app")
+            _ = try await p.detectImageWithNoStore(
+                projectId: project, publishedName: "m", imageData: image, application: "app")
         },
         "DetectImageUrl": { _, p in
             _ = try await p.detectImageUrl(projectId: project, publishedName: "m", imageUrl: url, application: "app")
         },
         "DetectImageUrlWithNoStore": { _, p in
-            _ = try await p.detectImageUrlWithNoStore(projectId: project, publishedName: "m", imageUrl: url, application: "app")
+            _ = try await p.detectImageUrlWithNoStore(
+                projectId: project, publishedName: "m", imageUrl: url, application: "app")
         },
     ]
 }

@@ -36,7 +36,8 @@ import Testing
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let transport = ScriptedTransport([
-            .status(503, headers: [("Retry-After", formatter.string(from: date))]), .status(200, body: Self.projectJSON),
+            .status(503, headers: [("Retry-After", formatter.string(from: date))]),
+            .status(200, body: Self.projectJSON),
         ])
         _ = try await client(transport, clock: clock).getProject(projectId: Self.project)
         let slept = try #require(clock.sleeps.first)
@@ -46,7 +47,8 @@ import Testing
     @Test func retryAfterMillisecondsIsPreferred() async throws {
         let clock = InstantClock()
         let transport = ScriptedTransport([
-            .status(429, headers: [("Retry-After", "2"), ("retry-after-ms", "1500")]), .status(200, body: Self.projectJSON),
+            .status(429, headers: [("Retry-After", "2"), ("retry-after-ms", "1500")]),
+            .status(200, body: Self.projectJSON),
         ])
         _ = try await client(transport, clock: clock).getProject(projectId: Self.project)
         #expect(clock.sleeps == [.milliseconds(1500)])
@@ -54,7 +56,9 @@ import Testing
 
     @Test func throttlingIsRetriedEvenForUnsafeOperations() async throws {
         let clock = InstantClock()
-        let transport = ScriptedTransport([.status(429, headers: [("Retry-After", "1")]), .status(200, body: Self.projectJSON)])
+        let transport = ScriptedTransport([
+            .status(429, headers: [("Retry-After", "1")]), .status(200, body: Self.projectJSON),
+        ])
         _ = try await client(transport, clock: clock).createProject(name: "p")
         #expect(transport.requests.count == 2)
     }
@@ -96,14 +100,19 @@ import Testing
     }
 
     @Test func unsafeOperationsAreNotRepeatedAfterAmbiguousFailures() async throws {
-        for step in [ScriptedTransport.Step.status(500, body: Self.busy), .status(502), ScriptedTransport.curl(.recvError),
-                     ScriptedTransport.curl(.operationTimedOut)] {
+        for step in [
+            ScriptedTransport.Step.status(500, body: Self.busy), .status(502), ScriptedTransport.curl(.recvError),
+            ScriptedTransport.curl(.operationTimedOut),
+        ] {
             let clock = InstantClock()
             let transport = ScriptedTransport([step])
             let client = client(transport, clock: clock)
-            await #expect(throws: CustomVisionClientError.self) { try await client.trainProject(projectId: Self.project) }
             await #expect(throws: CustomVisionClientError.self) {
-                try await client.publishIteration(projectId: Self.project, iterationId: Self.project, publishName: "m", predictionId: "r")
+                try await client.trainProject(projectId: Self.project)
+            }
+            await #expect(throws: CustomVisionClientError.self) {
+                try await client.publishIteration(
+                    projectId: Self.project, iterationId: Self.project, publishName: "m", predictionId: "r")
             }
             #expect(transport.requests.count == 2, "\(step)")
         }
@@ -128,7 +137,8 @@ import Testing
     @Test func connectionsThatNeverOpenedAreRetriedForEveryOperation() async throws {
         let clock = InstantClock()
         let transport = ScriptedTransport([
-            ScriptedTransport.curl(.couldntConnect), ScriptedTransport.curl(.couldntResolveHost), .status(200, body: Self.projectJSON),
+            ScriptedTransport.curl(.couldntConnect), ScriptedTransport.curl(.couldntResolveHost),
+            .status(200, body: Self.projectJSON),
         ])
         _ = try await client(transport, clock: clock).createProject(name: "p")
         #expect(transport.requests.count == 3)

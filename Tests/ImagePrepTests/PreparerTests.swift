@@ -94,3 +94,34 @@ struct PreparerTests {
         }
     }
 }
+
+/// Grayscale JPEGs (kept one-channel internally) come out as RGB in every mode.
+struct GrayPreparationTests {
+    @Test(arguments: [
+        ResizeMode.stretch(width: 64, height: 64), .fit(width: 100, height: 100), .maxSide(40),
+    ])
+    func grayJPEGComesOutAsRGB(mode: ResizeMode) throws {
+        let bytes = try TestImages.bytes("images/generated/gray.jpg")  // 80×60 grayscale
+        let options = PrepOptions(mode: mode, format: .png, background: RGBColor(red: 200, green: 10, blue: 10))
+        let prepared = try ImagePreparer(options: options).prepare(bytes, name: "gray.jpg")
+        let image = try ImageDecoder.decode(prepared.bytes)
+        let expected = ImageResizer.resize(try TestImages.image("images/generated/gray.jpg"), mode: mode,
+            padding: options.background)
+        // Same size, same pixels up to the DCT-scaled decode the preparer may use (maxSide(40) decodes at 1/2).
+        #expect(image.width == expected.width && image.height == expected.height)
+        #expect(TestImages.psnr(image, expected) > 30)
+        let pixels = image.pixels
+        let allGray = stride(from: 0, to: pixels.count, by: 3).allSatisfy { (i: Int) -> Bool in
+            pixels[i] == pixels[i + 1] && pixels[i + 1] == pixels[i + 2]
+        }
+        let padded = mode == ResizeMode.fit(width: 100, height: 100)
+        #expect(allGray != padded)
+        if case .fit = mode { #expect(TestImages.pixel(image, 50, 2) == (200, 10, 10)) }
+    }
+
+    @Test func allocatorTuningAppliesOnGlibc() {
+        #if os(Linux)
+        #expect(AllocatorTuning.keepImageBuffersResident())
+        #endif
+    }
+}

@@ -72,7 +72,7 @@ public struct DatasetImage: Sendable, Hashable {
     /// Object detection regions.
     public var regions: [DatasetRegion]
     /// Where the image's labels came from (annotation file, line or JSON path).
-    public var source: SourceLocation
+    public var source: DatasetLocation
     /// The split the source assigns (`train`, `val`, `test`), when it does: YOLO `data.yaml` folders, COCO file
     /// names such as `instances_val2017.json`.
     public var split: String?
@@ -80,7 +80,7 @@ public struct DatasetImage: Sendable, Hashable {
     /// Creates an image entry.
     public init(
         path: URL, width: Int, height: Int, tags: [String] = [], regions: [DatasetRegion] = [],
-        source: SourceLocation, split: String? = nil
+        source: DatasetLocation, split: String? = nil
     ) {
         self.path = path
         self.width = width
@@ -112,7 +112,8 @@ public struct DatasetRegion: Sendable, Hashable {
     public var isCrowd: Bool
 
     /// Creates a region.
-    public init(tag: String, box: BoundingBox, difficult: Bool = false, truncated: Bool = false, isCrowd: Bool = false) {
+    public init(tag: String, box: BoundingBox, difficult: Bool = false, truncated: Bool = false, isCrowd: Bool = false)
+    {
         self.tag = tag
         self.box = box
         self.difficult = difficult

@@ -34,10 +34,10 @@ public struct DatasetError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
     /// Where.
-    public var location: SourceLocation
+    public var location: DatasetLocation
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, at location: SourceLocation) {
+    public init(_ code: Code, _ message: String, at location: DatasetLocation) {
         self.code = code
         self.message = message
         self.location = location

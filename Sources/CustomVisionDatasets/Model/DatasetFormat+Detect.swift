@@ -3,13 +3,13 @@ import Foundation
 extension DatasetFormat {
     /// Recognises the format of a dataset folder or annotation file from its files and contents.
     ///
-    /// Files: `.xml` → VOC; `.json` → COCO, or normalized COCO when every box lies within 0…1 on images larger
-    /// than a pixel; `.jsonl` → manifest; `.csv` → CSV; `.yaml` → YOLO. Folders: `data.yaml`/`classes.txt` → YOLO;
+    /// Files: `.xml` → VOC; `.json` → COCO, or normalized COCO when every bbox value lies within 0…1;
+    /// `.jsonl` → manifest; `.csv` → CSV; `.yaml` → YOLO. Folders: `data.yaml`/`classes.txt` → YOLO;
     /// XML files → VOC; a COCO JSON → COCO; a `.jsonl` → manifest; a `.csv` → CSV; sub-folders of images → folders.
     /// - Throws: `DatasetError.unknownFormat` naming the path when nothing matches.
     public static func detect(at url: URL) throws -> DatasetFormat {
         let url = url.standardizedFileURL
-        let place = SourceLocation(file: url.path)
+        let place = DatasetLocation(file: url.path)
         if !DatasetReader.isDirectory(url) {
             switch url.pathExtension.lowercased() {
             case "xml": return .voc
@@ -28,27 +28,29 @@ extension DatasetFormat {
         if extensions.contains("xml") { return .voc }
         if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }
         if extensions.contains("jsonl") { return .manifest }
-        if files.contains(where: { $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent().path == url.path }) {
+        if files.contains(where: {
+            $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent().path == url.path
+        }) {
             return .csv
         }
         let inFolders = files.contains {
-            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased()) && $0.deletingLastPathComponent().path != url.path
+            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased())
+                && $0.deletingLastPathComponent().path != url.path
         }
         if inFolders { return .folders }
-        throw DatasetError(.unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, folders)",
-                           at: place)
+        throw DatasetError(
+            .unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, folders)",
+            at: place)
     }
 
     /// `.cocoNormalized` when every bbox value is within 0…1 (and there is at least one), else `.coco`.
     static func cocoVariant(of url: URL) throws -> DatasetFormat {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError(.io, "cannot read file", at: SourceLocation(file: url.path))
-        }
+        let fs = try DatasetFileSystem(
+            root: url.deletingLastPathComponent(), allowOutsideRoot: true,
+            maxFileBytes: DatasetReader.Options().maxAnnotationBytes)
+        let data = try fs.read(url)
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DatasetError(.malformed, "not a JSON object", at: SourceLocation(file: url.path))
+            throw DatasetError(.malformed, "not a JSON object", at: DatasetLocation(file: url.path))
         }
         let boxes = (json["annotations"] as? [[String: Any]] ?? []).compactMap { $0["bbox"] as? [Double] }
         let values = boxes.flatMap { $0 }

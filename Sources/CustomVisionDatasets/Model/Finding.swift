@@ -19,10 +19,10 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A human sentence.
     public var message: String
     /// Where: file and line or JSON path.
-    public var location: SourceLocation
+    public var location: DatasetLocation
 
     /// Creates a finding.
-    public init(_ severity: Severity, _ code: String, _ message: String, at location: SourceLocation) {
+    public init(_ severity: Severity, _ code: String, _ message: String, at location: DatasetLocation) {
         self.severity = severity
         self.code = code
         self.message = message

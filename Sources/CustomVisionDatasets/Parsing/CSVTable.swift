@@ -24,7 +24,7 @@ struct CSVTable: Sendable, Hashable {
         var iterator = Array(text.unicodeScalars).makeIterator()
         var pending: Unicode.Scalar? = nil
         func fail(_ message: String) -> DatasetError {
-            DatasetError(.malformed, "CSV: \(message)", at: SourceLocation(file: file, line: line))
+            DatasetError(.malformed, "CSV: \(message)", at: DatasetLocation(file: file, line: line))
         }
         func endRow() {
             fields.append(field)
@@ -76,7 +76,8 @@ struct CSVTable: Sendable, Hashable {
             }
         }
         if inQuotes {
-            throw DatasetError(.malformed, "CSV: quoted field never closed", at: SourceLocation(file: file, line: quoteLine))
+            throw DatasetError(
+                .malformed, "CSV: quoted field never closed", at: DatasetLocation(file: file, line: quoteLine))
         }
         endRow()
         return CSVTable(rows: rows)

@@ -47,8 +47,8 @@ struct DatasetFileSystem: Sendable {
     }
 
     /// A location naming `url`.
-    func location(_ url: URL, line: Int? = nil, jsonPath: String? = nil) -> SourceLocation {
-        SourceLocation(file: displayName(url), line: line, jsonPath: jsonPath)
+    func location(_ url: URL, line: Int? = nil, jsonPath: String? = nil) -> DatasetLocation {
+        DatasetLocation(file: displayName(url), line: line, jsonPath: jsonPath)
     }
 
     private func isInside(_ realPath: String) -> Bool {
@@ -58,12 +58,13 @@ struct DatasetFileSystem: Sendable {
     /// Resolves a path written in an annotation file, relative to `base` (a folder inside the root).
     /// - Throws: `DatasetError.pathEscape` when the path leaves the root (lexically, or through a symlink),
     ///   `.symlinkLoop` when it names a symlink loop.
-    func resolve(_ written: String, relativeTo base: URL, at place: SourceLocation) throws -> URL {
+    func resolve(_ written: String, relativeTo base: URL, at place: DatasetLocation) throws -> URL {
         let cleaned = written.replacingOccurrences(of: "\\", with: "/")
         guard !cleaned.isEmpty, !cleaned.contains("\0") else {
             throw DatasetError(.invalidValue, "empty or invalid file name '\(written)'", at: place)
         }
-        let url = cleaned.hasPrefix("/")
+        let url =
+            cleaned.hasPrefix("/")
             ? URL(fileURLWithPath: cleaned).standardizedFileURL
             : base.appendingPathComponent(cleaned).standardizedFileURL
         if allowOutsideRoot { return url }
@@ -76,7 +77,7 @@ struct DatasetFileSystem: Sendable {
     }
 
     /// Throws when an existing file is a symlink loop or a link leading outside the root.
-    func checkLink(_ url: URL, written: String, at place: SourceLocation) throws {
+    func checkLink(_ url: URL, written: String, at place: DatasetLocation) throws {
         guard !allowOutsideRoot, isSymlinkOrExists(url.path) else { return }
         guard let real = Self.realPath(url.path) else {
             if errno == ELOOP {
@@ -85,7 +86,8 @@ struct DatasetFileSystem: Sendable {
             return  // dangling link: treated as a missing file by the caller
         }
         guard isInside(real) else {
-            throw DatasetError(.pathEscape, "'\(written)' is a link to '\(real)', outside the dataset folder", at: place)
+            throw DatasetError(
+                .pathEscape, "'\(written)' is a link to '\(real)', outside the dataset folder", at: place)
         }
     }
 
@@ -94,28 +96,32 @@ struct DatasetFileSystem: Sendable {
         return lstat(path, &info) == 0
     }
 
-    /// All regular files below `folder`, sorted by path, following links that stay inside the root.
-    /// - Throws: `.symlinkLoop` naming the link that leads back to a folder already visited.
+    /// All regular files below `folder`, sorted by path, following links that stay inside the root. A link to a
+    /// folder already listed (an alias, not a loop) is skipped so no file is listed twice.
+    /// - Throws: `.symlinkLoop` naming the link that leads back to one of its own parent folders.
     func listFiles(in folder: URL, recursive: Bool = true, maxDepth: Int = 24) throws -> [URL] {
         var result: [URL] = []
         var visited: Set<String> = []
-        try walk(folder.standardizedFileURL, depth: 0, recursive: recursive, maxDepth: maxDepth,
-                 visited: &visited, into: &result)
+        try walk(
+            folder.standardizedFileURL, ancestors: [], recursive: recursive, maxDepth: maxDepth,
+            visited: &visited, into: &result)
         return result.sorted { $0.path < $1.path }
     }
 
     private func walk(
-        _ folder: URL, depth: Int, recursive: Bool, maxDepth: Int, visited: inout Set<String>, into result: inout [URL]
+        _ folder: URL, ancestors: [String], recursive: Bool, maxDepth: Int, visited: inout Set<String>,
+        into result: inout [URL]
     ) throws {
         let place = location(folder)
         guard let real = Self.realPath(folder.path) else {
             let code: DatasetError.Code = errno == ELOOP ? .symlinkLoop : .io
             throw DatasetError(code, code == .symlinkLoop ? "symbolic link loop" : "cannot open folder", at: place)
         }
-        guard visited.insert(real).inserted else {
-            throw DatasetError(.symlinkLoop, "symbolic link loop: leads back to '\(real)'", at: place)
+        guard !ancestors.contains(real) else {
+            throw DatasetError(.symlinkLoop, "symbolic link loop: leads back to its parent folder '\(real)'", at: place)
         }
-        guard depth <= maxDepth else {
+        guard visited.insert(real).inserted else { return }
+        guard ancestors.count <= maxDepth else {
             throw DatasetError(.symlinkLoop, "folders nested deeper than \(maxDepth) levels", at: place)
         }
         let names: [String]
@@ -136,8 +142,9 @@ struct DatasetFileSystem: Sendable {
             let mode = info.st_mode & S_IFMT
             if mode == S_IFDIR {
                 if recursive {
-                    try walk(url, depth: depth + 1, recursive: true, maxDepth: maxDepth, visited: &visited,
-                             into: &result)
+                    try walk(
+                        url, ancestors: ancestors + [real], recursive: true, maxDepth: maxDepth,
+                        visited: &visited, into: &result)
                 }
             } else if mode == S_IFREG {
                 result.append(url)
@@ -154,8 +161,9 @@ struct DatasetFileSystem: Sendable {
             throw DatasetError(code, "cannot open file", at: place)
         }
         guard Int(info.st_size) <= maxFileBytes else {
-            throw DatasetError(.fileTooLarge, "file is \(info.st_size) bytes, over the \(maxFileBytes)-byte limit",
-                               at: place)
+            throw DatasetError(
+                .fileTooLarge, "file is \(info.st_size) bytes, over the \(maxFileBytes)-byte limit",
+                at: place)
         }
         do {
             return try Data(contentsOf: url)

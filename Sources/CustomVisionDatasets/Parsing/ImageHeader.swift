@@ -32,7 +32,8 @@ public struct ImageHeader: Sendable, Hashable {
         if let header = parse(head) { return header }
         // A JPEG may carry a large EXIF/ICC block before its frame header: read on, within the service's 6 MB cap.
         guard head.starts(with: [0xFF, 0xD8]), head.count == 64 * 1024,
-              let rest = try? handle.read(upToCount: 16 * 1024 * 1024) else { return nil }
+            let rest = try? handle.read(upToCount: 16 * 1024 * 1024)
+        else { return nil }
         return parse(head + rest)
     }
 
@@ -51,7 +52,8 @@ public struct ImageHeader: Sendable, Hashable {
             guard b.count >= 26 else { return nil }
             if le32(b, 14) == 12 { return ImageHeader(format: .bmp, width: le16(b, 18), height: le16(b, 20)) }
             let h = Int32(bitPattern: UInt32(le32(b, 22)))
-            return ImageHeader(format: .bmp, width: Int(Int32(bitPattern: UInt32(le32(b, 18)))), height: Int(h.magnitude))
+            return ImageHeader(
+                format: .bmp, width: Int(Int32(bitPattern: UInt32(le32(b, 18)))), height: Int(h.magnitude))
         }
         if b.starts(with: [0xFF, 0xD8]) { return parseJPEG(b) }
         if b.count >= 12, b.starts(with: Array("RIFF".utf8)), Array(b[8..<12]) == Array("WEBP".utf8) {
@@ -68,8 +70,14 @@ public struct ImageHeader: Sendable, Hashable {
         while i + 4 <= b.count {
             guard b[i] == 0xFF else { return nil }
             let marker = b[i + 1]
-            if marker == 0xFF { i += 1; continue }  // fill byte
-            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { i += 2; continue }
+            if marker == 0xFF {
+                i += 1
+                continue
+            }  // fill byte
+            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) {
+                i += 2
+                continue
+            }
             if marker == 0xD9 || marker == 0xDA { return nil }  // end, or scan data before any frame header
             let length = be16(b, i + 2)
             guard length >= 2 else { return nil }

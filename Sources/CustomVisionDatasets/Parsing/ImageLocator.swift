@@ -34,15 +34,25 @@ struct ImageLocator {
 
     /// Finds the image an annotation names: the written path relative to `base` when it exists, else a file of
     /// that name anywhere below the root, else a file with that stem (names written without their extension).
-    /// Among several candidates the one closest to `base` (or whose path contains `hint`) wins.
-    mutating func locate(_ written: String, base: URL, hint: String? = nil, at place: SourceLocation) throws -> URL? {
-        let direct = try fs.resolve(written, relativeTo: base, at: place)
-        if fs.fileExists(direct) { return direct }
+    /// Among several candidates the one closest to `base` (or whose path contains `hint`) wins. A path leaving the
+    /// root (an absolute path from the labelling machine, `../x.jpg`) is never read: an image of the same name
+    /// inside the root is used instead, and only when there is none is the escape an error.
+    /// - Throws: `DatasetError.pathEscape` for a path leaving the root with no same-named image inside it.
+    mutating func locate(_ written: String, base: URL, hint: String? = nil, at place: DatasetLocation) throws -> URL? {
+        var escape: DatasetError?
+        do {
+            let direct = try fs.resolve(written, relativeTo: base, at: place)
+            if fs.fileExists(direct) { return direct }
+        } catch let error as DatasetError where error.code == .pathEscape {
+            escape = error
+        }
         try buildIndex()
         let name = (written.replacingOccurrences(of: "\\", with: "/") as NSString).lastPathComponent
         let stem = (name as NSString).deletingPathExtension
         let candidates = byName?[name] ?? byStem?[name] ?? byStem?[stem] ?? []
-        return best(candidates, base: base, hint: hint)
+        if let found = best(candidates, base: base, hint: hint) { return found }
+        if let escape { throw escape }
+        return nil
     }
 
     private func best(_ candidates: [URL], base: URL, hint: String?) -> URL? {

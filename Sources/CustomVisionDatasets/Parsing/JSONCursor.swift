@@ -7,7 +7,7 @@ struct JSONCursor {
     let file: String
     let path: String
 
-    var location: SourceLocation { SourceLocation(file: file, jsonPath: path) }
+    var location: DatasetLocation { DatasetLocation(file: file, jsonPath: path) }
 
     func field(_ key: String) -> JSONCursor {
         JSONCursor(value: (value as? [String: Any])?[key], file: file, path: "\(path).\(key)")

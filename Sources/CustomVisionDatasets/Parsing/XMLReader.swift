@@ -28,7 +28,7 @@ struct XMLReader {
     }
 
     private func fail(_ message: String, _ code: DatasetError.Code = .malformed) -> DatasetError {
-        DatasetError(code, "XML: \(message)", at: SourceLocation(file: file, line: line))
+        DatasetError(code, "XML: \(message)", at: DatasetLocation(file: file, line: line))
     }
 
     private var atEnd: Bool { i >= bytes.count }

@@ -19,7 +19,7 @@ struct YOLODataYAML: Sendable, Hashable {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         var index = 0
         func fail(_ message: String, line: Int) -> DatasetError {
-            DatasetError(.malformed, "YAML: \(message)", at: SourceLocation(file: file, line: line))
+            DatasetError(.malformed, "YAML: \(message)", at: DatasetLocation(file: file, line: line))
         }
         while index < lines.count {
             let lineNumber = index + 1
@@ -41,7 +41,10 @@ struct YOLODataYAML: Sendable, Hashable {
                     var block: [(String, Int)] = []
                     while index < lines.count {
                         let next = try stripComment(lines[index], line: index + 1, file: file)
-                        if next.trimmingCharacters(in: .whitespaces).isEmpty { index += 1; continue }
+                        if next.trimmingCharacters(in: .whitespaces).isEmpty {
+                            index += 1
+                            continue
+                        }
                         guard next.hasPrefix(" ") || next.hasPrefix("\t") || next.hasPrefix("- ") else { break }
                         block.append((next.trimmingCharacters(in: .whitespaces), index + 1))
                         index += 1
@@ -52,8 +55,9 @@ struct YOLODataYAML: Sendable, Hashable {
                 }
             case "nc":
                 guard let n = Int(try scalar(value, line: lineNumber, file: file)), n >= 0 else {
-                    throw DatasetError(.invalidValue, "YAML: 'nc' must be a whole number",
-                                       at: SourceLocation(file: file, line: lineNumber))
+                    throw DatasetError(
+                        .invalidValue, "YAML: 'nc' must be a whole number",
+                        at: DatasetLocation(file: file, line: lineNumber))
                 }
                 nc = n
             case "path": result.path = try scalar(value, line: lineNumber, file: file)
@@ -64,8 +68,9 @@ struct YOLODataYAML: Sendable, Hashable {
             }
         }
         if let nc, nc != result.names.count {
-            throw DatasetError(.invalidValue, "YAML: nc is \(nc) but names has \(result.names.count) entries",
-                               at: SourceLocation(file: file))
+            throw DatasetError(
+                .invalidValue, "YAML: nc is \(nc) but names has \(result.names.count) entries",
+                at: DatasetLocation(file: file))
         }
         return result
     }
@@ -103,7 +108,8 @@ struct YOLODataYAML: Sendable, Hashable {
             previous = c
         }
         if quote != nil {
-            throw DatasetError(.malformed, "YAML: unterminated quoted string", at: SourceLocation(file: file, line: number))
+            throw DatasetError(
+                .malformed, "YAML: unterminated quoted string", at: DatasetLocation(file: file, line: number))
         }
         while out.last == " " || out.last == "\t" || out.last == "\r" { out.removeLast() }
         return out
@@ -114,11 +120,13 @@ struct YOLODataYAML: Sendable, Hashable {
         let s = raw.trimmingCharacters(in: .whitespaces)
         if s.count >= 2, let first = s.first, first == "\"" || first == "'", s.last == first {
             let inner = String(s.dropFirst().dropLast())
-            return first == "'" ? inner.replacingOccurrences(of: "''", with: "'") : inner
-                .replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+            return first == "'"
+                ? inner.replacingOccurrences(of: "''", with: "'")
+                : inner
+                    .replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
         }
         if s.hasPrefix("\"") || s.hasPrefix("'") || s.hasPrefix("[") || s.hasPrefix("{") {
-            throw DatasetError(.malformed, "YAML: unexpected value '\(s)'", at: SourceLocation(file: file, line: line))
+            throw DatasetError(.malformed, "YAML: unexpected value '\(s)'", at: DatasetLocation(file: file, line: line))
         }
         return s
     }
@@ -145,7 +153,7 @@ struct YOLODataYAML: Sendable, Hashable {
     }
 
     private static func flowNames(_ value: String, line: Int, file: String) throws -> [String] {
-        let place = SourceLocation(file: file, line: line)
+        let place = DatasetLocation(file: file, line: line)
         if value.hasPrefix("["), value.hasSuffix("]") {
             return try flowItems(String(value.dropFirst().dropLast())).map { try scalar($0, line: line, file: file) }
         }
@@ -166,19 +174,23 @@ struct YOLODataYAML: Sendable, Hashable {
         var byIndex: [Int: String] = [:]
         for (text, line) in lines {
             guard let colon = keyColon(text + " "), let key = Int(text[..<colon].trimmingCharacters(in: .whitespaces)),
-                  key >= 0, key < 100_000 else {
-                throw DatasetError(.malformed, "YAML: names entries must all be '- name' or all be 'index: name'",
-                                   at: SourceLocation(file: file, line: line))
+                key >= 0, key < 100_000
+            else {
+                throw DatasetError(
+                    .malformed, "YAML: names entries must all be '- name' or all be 'index: name'",
+                    at: DatasetLocation(file: file, line: line))
             }
             guard byIndex[key] == nil else {
-                throw DatasetError(.invalidValue, "YAML: class index \(key) appears twice",
-                                   at: SourceLocation(file: file, line: line))
+                throw DatasetError(
+                    .invalidValue, "YAML: class index \(key) appears twice",
+                    at: DatasetLocation(file: file, line: line))
             }
             byIndex[key] = try scalar(String(text[text.index(after: colon)...]), line: line, file: file)
         }
         guard byIndex.keys.sorted() == Array(0..<byIndex.count) else {
-            throw DatasetError(.invalidValue, "YAML: class indices of names must be 0..<\(byIndex.count)",
-                               at: SourceLocation(file: file, line: lines.first?.1))
+            throw DatasetError(
+                .invalidValue, "YAML: class indices of names must be 0..<\(byIndex.count)",
+                at: DatasetLocation(file: file, line: lines.first?.1))
         }
         return (0..<byIndex.count).map { byIndex[$0]! }
     }

@@ -22,7 +22,8 @@ enum COCOReader {
     static func cocoFiles(in folder: URL, fs: DatasetFileSystem) throws -> [URL] {
         try fs.listFiles(in: folder).filter { url in
             guard url.pathExtension.lowercased() == "json", let size = fs.fileSize(url), size < 512 * 1024 * 1024,
-                  let handle = try? FileHandle(forReadingFrom: url) else { return false }
+                let handle = try? FileHandle(forReadingFrom: url)
+            else { return false }
             defer { try? handle.close() }
             let head = String(decoding: (try? handle.read(upToCount: 64 * 1024)) ?? Data(), as: UTF8.self)
             return head.contains("\"images\"")
@@ -43,7 +44,10 @@ enum COCOReader {
         let doc = JSONCursor(value: json, file: name, path: "$")
         let base = file.deletingLastPathComponent()
         let hint = file.deletingPathExtension().lastPathComponent.split(separator: "_").last.map(String.init)
-        let split = ["train", "val", "test"].first { hint?.lowercased().hasPrefix($0) == true }
+        let folderSplits = ["train": "train", "valid": "val", "val": "val", "test": "test"]
+        let split =
+            ["train", "val", "test"].first { hint?.lowercased().hasPrefix($0) == true }
+            ?? folderSplits[base.lastPathComponent.lowercased()]  // Roboflow: train/_annotations.coco.json
 
         var tagByCategory: [String: String] = [:]
         for category in try doc.array("categories", required: false) {
@@ -62,7 +66,8 @@ enum COCOReader {
             guard indexByImage[id] == nil else {
                 throw DatasetError(.invalidValue, "image id \(id) appears twice", at: image.location)
             }
-            let written = try image.optionalString("file_name") ?? image.optionalString("absolute_url")
+            let written =
+                try image.optionalString("file_name") ?? image.optionalString("absolute_url")
                 ?? image.optionalString("coco_url")
             guard let written else {
                 throw DatasetError(.missingField, "image has no file_name", at: image.location)
@@ -80,8 +85,10 @@ enum COCOReader {
             }
             if let located, let header = context.images.header(located) {
                 if width > 0, height > 0, header.width != width || header.height != height {
-                    context.warn("sizeMismatch", "width/height are \(width)×\(height) but the image is "
-                        + "\(header.width)×\(header.height)", at: image.location)
+                    context.warn(
+                        "sizeMismatch",
+                        "width/height are \(width)×\(height) but the image is "
+                            + "\(header.width)×\(header.height)", at: image.location)
                 }
                 if width == 0 || height == 0 || normalized {
                     width = header.width
@@ -89,33 +96,36 @@ enum COCOReader {
                 }
             }
             indexByImage[id] = dataset.images.count
-            dataset.images.append(DatasetImage(
-                path: located ?? base.appendingPathComponent(fileName), width: width, height: height,
-                source: image.location, split: split))
+            dataset.images.append(
+                DatasetImage(
+                    path: located ?? base.appendingPathComponent(fileName), width: width, height: height,
+                    source: image.location, split: split))
         }
-        let firstNew = dataset.images.count - indexByImage.count
 
         for annotation in try doc.array("annotations", required: false) {
             let imageID = try annotation.idKey("image_id")
             let categoryID = try annotation.idKey("category_id")
             guard let index = indexByImage[imageID] else {
-                context.error("unknownImage", "annotation refers to image id \(imageID), which is not in images",
-                              at: annotation.field("image_id").location)
+                context.error(
+                    "unknownImage", "annotation refers to image id \(imageID), which is not in images",
+                    at: annotation.field("image_id").location)
                 continue
             }
             guard let tag = tagByCategory[categoryID] else {
-                context.error("unknownCategory", "category id \(categoryID) is not in categories",
-                              at: annotation.field("category_id").location)
+                context.error(
+                    "unknownCategory", "category id \(categoryID) is not in categories",
+                    at: annotation.field("category_id").location)
                 continue
             }
-            guard index >= firstNew else { continue }
             guard let bbox = try annotation.optionalNumbers("bbox"), !bbox.isEmpty else {
                 if !dataset.images[index].tags.contains(tag) { dataset.images[index].tags.append(tag) }
                 continue
             }
             guard bbox.count == 4 else {
-                throw DatasetError(.invalidValue, "bbox has \(bbox.count) numbers, not 4",
-                                   at: annotation.field("bbox").location)
+                context.error(
+                    "invalidValue", "bbox has \(bbox.count) numbers, not 4; annotation skipped",
+                    at: annotation.field("bbox").location)
+                continue
             }
             let image = dataset.images[index]
             let box: BoundingBox
@@ -123,8 +133,9 @@ enum COCOReader {
                 box = BoundingBox(left: bbox[0], top: bbox[1], width: bbox[2], height: bbox[3])
             } else {
                 guard image.width > 0, image.height > 0 else {
-                    context.error("unknownImageSize", "image size unknown: pixel bbox cannot be normalized; skipped",
-                                  at: annotation.field("bbox").location)
+                    context.error(
+                        "unknownImageSize", "image size unknown: pixel bbox cannot be normalized; skipped",
+                        at: annotation.field("bbox").location)
                     continue
                 }
                 box = BoundingBox(

@@ -8,7 +8,8 @@ enum CSVReader {
     static let detectionColumns = ["filename", "width", "height", "class", "xmin", "ymin", "xmax", "ymax"]
 
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
-        let files = DatasetReader.isDirectory(entry)
+        let files =
+            DatasetReader.isDirectory(entry)
             ? try context.fs.listFiles(in: entry, recursive: false).filter { $0.pathExtension.lowercased() == "csv" }
             : [entry]
         guard !files.isEmpty else {
@@ -24,8 +25,9 @@ enum CSVReader {
                 try readDetection(table, header: header, file: file, into: &dataset, context: &context)
             } else {
                 let hasHeader = ["filename", "file", "image", "path", "file_name"].contains(header[0])
-                try readClassification(Array(table.rows.dropFirst(hasHeader ? 1 : 0)), file: file, into: &dataset,
-                                       context: &context)
+                try readClassification(
+                    Array(table.rows.dropFirst(hasHeader ? 1 : 0)), file: file, into: &dataset,
+                    context: &context)
             }
         }
         var seen = Set<String>()
@@ -46,10 +48,12 @@ enum CSVReader {
         }
         var indexByFile: [String: Int] = [:]
         for row in table.rows.dropFirst() {
-            let place = SourceLocation(file: name, line: row.line)
+            let place = DatasetLocation(file: name, line: row.line)
             guard row.fields.count == header.count else {
-                context.error("invalidValue", "row has \(row.fields.count) fields, header has \(header.count); "
-                    + "skipped", at: place)
+                context.error(
+                    "invalidValue",
+                    "row has \(row.fields.count) fields, header has \(header.count); "
+                        + "skipped", at: place)
                 continue
             }
             func field(_ key: String) -> String { row.fields[column[key]!].trimmingCharacters(in: .whitespaces) }
@@ -72,9 +76,12 @@ enum CSVReader {
                 let path = located ?? file.deletingLastPathComponent().appendingPathComponent(written)
                 var image = DatasetImage(path: path, width: width, height: height, source: place)
                 if let located, let real = context.images.header(located),
-                   real.width != width || real.height != height {
-                    context.warn("sizeMismatch", "width/height are \(width)×\(height) but the image is "
-                        + "\(real.width)×\(real.height)", at: place)
+                    real.width != width || real.height != height
+                {
+                    context.warn(
+                        "sizeMismatch",
+                        "width/height are \(width)×\(height) but the image is "
+                            + "\(real.width)×\(real.height)", at: place)
                     image.width = real.width
                     image.height = real.height
                 }
@@ -86,20 +93,24 @@ enum CSVReader {
             let corners = ["xmin", "ymin", "xmax", "ymax"].map { Double(field($0)) }
             if tag.isEmpty, corners.allSatisfy({ $0 == nil }) { continue }  // an image listed without boxes
             guard !tag.isEmpty, let xmin = corners[0], let ymin = corners[1], let xmax = corners[2],
-                  let ymax = corners[3], [xmin, ymin, xmax, ymax].allSatisfy(\.isFinite) else {
-                context.error("invalidValue", "class and xmin/ymin/xmax/ymax must be given as numbers; row skipped",
-                              at: place)
+                let ymax = corners[3], [xmin, ymin, xmax, ymax].allSatisfy(\.isFinite)
+            else {
+                context.error(
+                    "invalidValue", "class and xmin/ymin/xmax/ymax must be given as numbers; row skipped",
+                    at: place)
                 continue
             }
             let csvWidth = Int(field("width")) ?? 0
             let csvHeight = Int(field("height")) ?? 0
             guard csvWidth > 0, csvHeight > 0 else {
-                context.error("unknownImageSize", "width/height are zero: box cannot be normalized; row skipped",
-                              at: place)
+                context.error(
+                    "unknownImageSize", "width/height are zero: box cannot be normalized; row skipped",
+                    at: place)
                 continue
             }
-            let box = BoundingBox(pixels: PixelRect(xmin: xmin, ymin: ymin, xmax: xmax, ymax: ymax),
-                                  imageWidth: csvWidth, imageHeight: csvHeight)
+            let box = BoundingBox(
+                pixels: PixelRect(xmin: xmin, ymin: ymin, xmax: xmax, ymax: ymax),
+                imageWidth: csvWidth, imageHeight: csvHeight)
             dataset.images[index].regions.append(DatasetRegion(tag: tag, box: box))
         }
     }
@@ -109,7 +120,7 @@ enum CSVReader {
     ) throws {
         let name = context.fs.displayName(file)
         for row in rows {
-            let place = SourceLocation(file: name, line: row.line)
+            let place = DatasetLocation(file: name, line: row.line)
             let written = row.fields[0].trimmingCharacters(in: .whitespaces)
             let located: URL?
             do {
@@ -123,8 +134,9 @@ enum CSVReader {
             var seen = Set<String>()
             let tags = row.fields.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && seen.insert($0).inserted }
-            dataset.images.append(DatasetImage(
-                path: path, width: header?.width ?? 0, height: header?.height ?? 0, tags: tags, source: place))
+            dataset.images.append(
+                DatasetImage(
+                    path: path, width: header?.width ?? 0, height: header?.height ?? 0, tags: tags, source: place))
         }
     }
 }

@@ -11,9 +11,10 @@ enum FolderReader {
             let relative = file.path.dropFirst(base.path.count).split(separator: "/")
             let tags = relative.count > 1 ? [String(relative[0])] : []
             let header = context.images.header(file)
-            dataset.images.append(DatasetImage(
-                path: file, width: header?.width ?? 0, height: header?.height ?? 0, tags: tags,
-                source: context.fs.location(file)))
+            dataset.images.append(
+                DatasetImage(
+                    path: file, width: header?.width ?? 0, height: header?.height ?? 0, tags: tags,
+                    source: context.fs.location(file)))
             if let tag = tags.first, !dataset.tags.contains(tag) { dataset.tags.append(tag) }
         }
         return dataset

@@ -4,7 +4,8 @@ import Foundation
 /// is accepted for `file`). A folder's top-level `*.jsonl` files are merged.
 enum ManifestReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
-        let files = DatasetReader.isDirectory(entry)
+        let files =
+            DatasetReader.isDirectory(entry)
             ? try context.fs.listFiles(in: entry, recursive: false).filter { $0.pathExtension.lowercased() == "jsonl" }
             : [entry]
         guard !files.isEmpty else {
@@ -15,7 +16,7 @@ enum ManifestReader {
             let name = context.fs.displayName(file)
             let lines = try context.fs.readText(file).split(separator: "\n", omittingEmptySubsequences: false)
             for (offset, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                let place = SourceLocation(file: name, line: offset + 1)
+                let place = DatasetLocation(file: name, line: offset + 1)
                 let object: Any
                 do {
                     object = try JSONSerialization.jsonObject(with: Data(line.utf8))
@@ -24,7 +25,8 @@ enum ManifestReader {
                 }
                 let cursor = JSONCursor(value: object, file: name, path: "$")
                 guard object is [String: Any],
-                      let written = try cursor.optionalString("file") ?? cursor.optionalString("image") else {
+                    let written = try cursor.optionalString("file") ?? cursor.optionalString("image")
+                else {
                     throw DatasetError(.missingField, "manifest line needs a \"file\" string", at: place)
                 }
                 let tags = try cursor.array("tags", required: false).map { item -> String in
@@ -41,9 +43,10 @@ enum ManifestReader {
                     continue
                 }
                 let header = located.flatMap { context.images.header($0) }
-                dataset.images.append(DatasetImage(
-                    path: located ?? file.deletingLastPathComponent().appendingPathComponent(written),
-                    width: header?.width ?? 0, height: header?.height ?? 0, tags: tags, source: place))
+                dataset.images.append(
+                    DatasetImage(
+                        path: located ?? file.deletingLastPathComponent().appendingPathComponent(written),
+                        width: header?.width ?? 0, height: header?.height ?? 0, tags: tags, source: place))
             }
         }
         dataset.tags = dataset.allTags

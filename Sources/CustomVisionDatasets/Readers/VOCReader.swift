@@ -8,7 +8,8 @@ import Foundation
 /// error finding and is skipped; the other files are still read.
 enum VOCReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
-        let files = DatasetReader.isDirectory(entry)
+        let files =
+            DatasetReader.isDirectory(entry)
             ? try context.fs.listFiles(in: entry).filter { $0.pathExtension.lowercased() == "xml" }
             : [entry]
         var dataset = Dataset(root: context.fs.root)
@@ -29,14 +30,15 @@ enum VOCReader {
         let fileName = context.fs.displayName(file)
         let xml = try XMLReader.parse(try context.fs.read(file), file: fileName)
         guard xml.name == "annotation" else {
-            throw DatasetError(.malformed, "root element is <\(xml.name)>, not <annotation>",
-                               at: .init(file: fileName, line: xml.line))
+            throw DatasetError(
+                .malformed, "root element is <\(xml.name)>, not <annotation>",
+                at: .init(file: fileName, line: xml.line))
         }
-        let place = SourceLocation(file: fileName, line: xml.line)
+        let place = DatasetLocation(file: fileName, line: xml.line)
         let base = file.deletingLastPathComponent()
         let xmlStem = file.deletingPathExtension().lastPathComponent
         let written = xml.text(of: "filename").flatMap { $0.isEmpty ? nil : $0 } ?? xmlStem
-        let filePlace = SourceLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
+        let filePlace = DatasetLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
         var imageURL = try context.images.locate(written, base: base, at: filePlace)
         if imageURL == nil, written != xmlStem {
             imageURL = try context.images.locate(xmlStem, base: base, at: filePlace)
@@ -53,9 +55,11 @@ enum VOCReader {
         let frameHeight = height
         if imageURL != nil, let header = context.images.header(path) {
             if width > 0, height > 0, header.width != width || header.height != height {
-                context.warn("sizeMismatch", "<size> is \(width)×\(height) but the image is "
-                    + "\(header.width)×\(header.height); boxes are scaled by <size>",
-                    at: SourceLocation(file: fileName, line: xml.child("size")?.line))
+                context.warn(
+                    "sizeMismatch",
+                    "<size> is \(width)×\(height) but the image is "
+                        + "\(header.width)×\(header.height); boxes are scaled by <size>",
+                    at: DatasetLocation(file: fileName, line: xml.child("size")?.line))
             }
             width = header.width
             height = header.height
@@ -65,7 +69,7 @@ enum VOCReader {
 
         var regions: [DatasetRegion] = []
         for object in xml.children("object") {
-            let objectPlace = SourceLocation(file: fileName, line: object.line)
+            let objectPlace = DatasetLocation(file: fileName, line: object.line)
             guard let name = object.text(of: "name"), !name.isEmpty else {
                 context.error("missingField", "<object> without a <name>; skipped", at: objectPlace)
                 continue
@@ -75,17 +79,20 @@ enum VOCReader {
                 continue
             }
             guard boxWidth > 0, boxHeight > 0 else {
-                context.error("unknownImageSize", "no <size> and no readable image: box of '\(name)' cannot be "
-                    + "normalized; skipped", at: objectPlace)
+                context.error(
+                    "unknownImageSize",
+                    "no <size> and no readable image: box of '\(name)' cannot be "
+                        + "normalized; skipped", at: objectPlace)
                 continue
             }
             do {
                 let rect = PixelRect(
                     xmin: try number(box, "xmin", file: fileName), ymin: try number(box, "ymin", file: fileName),
                     xmax: try number(box, "xmax", file: fileName), ymax: try number(box, "ymax", file: fileName))
-                regions.append(DatasetRegion(
-                    tag: name, box: BoundingBox(pixels: rect, imageWidth: boxWidth, imageHeight: boxHeight),
-                    difficult: flag(object, "difficult"), truncated: flag(object, "truncated")))
+                regions.append(
+                    DatasetRegion(
+                        tag: name, box: BoundingBox(pixels: rect, imageWidth: boxWidth, imageHeight: boxHeight),
+                        difficult: flag(object, "difficult"), truncated: flag(object, "truncated")))
             } catch let error as DatasetError {
                 context.error(error.code.rawValue, error.message + "; object '\(name)' skipped", at: error.location)
             }
@@ -95,11 +102,13 @@ enum VOCReader {
 
     private static func number(_ element: XMLElement, _ name: String, file: String) throws -> Double {
         guard let child = element.child(name) else {
-            throw DatasetError(.missingField, "<\(element.name)> has no <\(name)>", at: .init(file: file, line: element.line))
+            throw DatasetError(
+                .missingField, "<\(element.name)> has no <\(name)>", at: .init(file: file, line: element.line))
         }
         let text = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let value = Double(text), value.isFinite else {
-            throw DatasetError(.invalidValue, "<\(name)> is '\(text)', not a number", at: .init(file: file, line: child.line))
+            throw DatasetError(
+                .invalidValue, "<\(name)> is '\(text)', not a number", at: .init(file: file, line: child.line))
         }
         return value
     }
@@ -107,8 +116,9 @@ enum VOCReader {
     private static func integer(_ element: XMLElement, _ name: String, file: String) throws -> Int {
         let value = try number(element, name, file: file)
         guard value >= 0, value < 1e9, value == value.rounded() else {
-            throw DatasetError(.invalidValue, "<\(name)> is \(value), not a pixel count",
-                               at: .init(file: file, line: element.child(name)?.line))
+            throw DatasetError(
+                .invalidValue, "<\(name)> is \(value), not a pixel count",
+                at: .init(file: file, line: element.child(name)?.line))
         }
         return Int(value)
     }

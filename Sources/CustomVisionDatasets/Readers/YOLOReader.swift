@@ -34,8 +34,10 @@ enum YOLOReader {
             dataset.images.append(item)
         }
         let metadata: Set<String> = ["classes.txt", "obj.names", "readme.txt", "README.txt"]
-        for file in files where file.pathExtension == "txt" && !usedLabels.contains(file.path)
-            && !metadata.contains(file.lastPathComponent) {
+        for file in files
+        where file.pathExtension == "txt" && !usedLabels.contains(file.path)
+            && !metadata.contains(file.lastPathComponent)
+        {
             context.warn("orphanLabel", "label file has no image", at: context.fs.location(file))
         }
         return dataset
@@ -48,8 +50,10 @@ enum YOLOReader {
         if let url = try? context.fs.resolve(path, relativeTo: folder, at: place), DatasetReader.isDirectory(url) {
             return url
         }
-        context.warn("yamlPathIgnored", "'path: \(path)' is not a folder inside the dataset; reading the folder of "
-            + "data.yaml instead", at: place)
+        context.warn(
+            "yamlPathIgnored",
+            "'path: \(path)' is not a folder inside the dataset; reading the folder of "
+                + "data.yaml instead", at: place)
         return folder
     }
 
@@ -65,7 +69,8 @@ enum YOLOReader {
             var found: URL?
             while found == nil {
                 if let url = try? context.fs.resolve(candidate, relativeTo: base, at: context.fs.location(yamlURL)),
-                   DatasetReader.isDirectory(url) {
+                    DatasetReader.isDirectory(url)
+                {
                     found = url
                 } else if candidate.hasPrefix("../") {
                     candidate.removeFirst(3)
@@ -76,8 +81,10 @@ enum YOLOReader {
             if let found {
                 result.append((split, found.standardizedFileURL.path))
             } else {
-                context.warn("splitFolderMissing", "\(split) folder '\(written)' not found; its images are read "
-                    + "without a split", at: context.fs.location(yamlURL))
+                context.warn(
+                    "splitFolderMissing",
+                    "\(split) folder '\(written)' not found; its images are read "
+                        + "without a split", at: context.fs.location(yamlURL))
             }
         }
         return result
@@ -86,7 +93,8 @@ enum YOLOReader {
     private static func classNames(
         entry: URL, folder: URL, context: inout ReadContext
     ) throws -> ([String], (YOLODataYAML, URL)?) {
-        let yaml = entry.pathExtension == "yaml" || entry.pathExtension == "yml"
+        let yaml =
+            entry.pathExtension == "yaml" || entry.pathExtension == "yml"
             ? entry
             : ["data.yaml", "data.yml", "dataset.yaml"].map { folder.appendingPathComponent($0) }
                 .first { context.fs.fileExists($0) }
@@ -108,7 +116,8 @@ enum YOLOReader {
             }
             return (names, nil)
         }
-        throw DatasetError(.missingField, "YOLO dataset without data.yaml or classes.txt", at: context.fs.location(folder))
+        throw DatasetError(
+            .missingField, "YOLO dataset without data.yaml or classes.txt", at: context.fs.location(folder))
     }
 
     /// The label file of an image, if it exists.
@@ -132,8 +141,10 @@ enum YOLOReader {
             let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             if fields.isEmpty { continue }
             guard fields.count == 5 else {
-                context.error("invalidValue", "expected 'class cx cy w h' (5 values), found \(fields.count); "
-                    + "line skipped", at: place)
+                context.error(
+                    "invalidValue",
+                    "expected 'class cx cy w h' (5 values), found \(fields.count); "
+                        + "line skipped", at: place)
                 continue
             }
             guard let index = Int(fields[0]) else {
@@ -141,8 +152,9 @@ enum YOLOReader {
                 continue
             }
             guard names.indices.contains(index) else {
-                context.error("unknownCategory", "class \(index) is not among the \(names.count) names; line skipped",
-                              at: place)
+                context.error(
+                    "unknownCategory", "class \(index) is not among the \(names.count) names; line skipped",
+                    at: place)
                 continue
             }
             let numbers = fields.dropFirst().compactMap { Double($0) }.filter(\.isFinite)

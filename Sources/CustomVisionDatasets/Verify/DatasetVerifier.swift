@@ -47,11 +47,21 @@ public enum DatasetVerifier {
     ) -> VerificationReport {
         var findings = readFindings
         if dataset.images.isEmpty {
-            findings.append(Finding(.error, "emptyDataset", "the dataset has no images",
-                                    at: SourceLocation(file: dataset.root.path)))
+            findings.append(
+                Finding(
+                    .error, "emptyDataset", "the dataset has no images",
+                    at: DatasetLocation(file: dataset.root.path)))
         }
         var unlabeled = 0
+        let known = Set(dataset.tags)
         for image in dataset.images {
+            for tag in image.allTags where !known.isEmpty && !known.contains(tag) {
+                findings.append(
+                    Finding(
+                        .error, "unknownCategory",
+                        "image '\(image.path.lastPathComponent)' uses tag '\(tag)', "
+                            + "which is not among the dataset's tags", at: image.source))
+            }
             if options.checkFiles { checkFile(image, into: &findings) }
             checkLabels(image, projectType: projectType, unlabeled: &unlabeled, into: &findings)
         }
@@ -84,25 +94,37 @@ public enum DatasetVerifier {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > ServiceLimits.maxTrainingImageBytes {
-            findings.append(Finding(.error, "imageTooLarge", "image '\(image.path.lastPathComponent)' is \(size) "
-                + "bytes, over the service's \(ServiceLimits.maxTrainingImageBytes)", at: place))
+            findings.append(
+                Finding(
+                    .error, "imageTooLarge",
+                    "image '\(image.path.lastPathComponent)' is \(size) "
+                        + "bytes, over the service's \(ServiceLimits.maxTrainingImageBytes)", at: place))
         }
         guard let header = ImageHeader.read(contentsOf: image.path) else {
-            findings.append(Finding(.error, "unreadableImage",
-                                    "image '\(image.path.lastPathComponent)' is not a readable JPEG, PNG, GIF or BMP",
-                                    at: place))
+            findings.append(
+                Finding(
+                    .error, "unreadableImage",
+                    "image '\(image.path.lastPathComponent)' is not a readable JPEG, PNG, GIF or BMP",
+                    at: place))
             return
         }
         guard header.format.isAcceptedByService else {
-            findings.append(Finding(.error, "unsupportedImageFormat", "image '\(image.path.lastPathComponent)' is "
-                + "\(header.format.rawValue.uppercased()); the service accepts JPEG, PNG, GIF and BMP", at: place))
+            findings.append(
+                Finding(
+                    .error, "unsupportedImageFormat",
+                    "image '\(image.path.lastPathComponent)' is "
+                        + "\(header.format.rawValue.uppercased()); the service accepts JPEG, PNG, GIF and BMP",
+                    at: place))
             return
         }
         let sides = [header.width, header.height]
         if sides.contains(where: { $0 < ServiceLimits.minImageSide || $0 > ServiceLimits.maxImageSide }) {
-            findings.append(Finding(.error, "imageDimensions", "image '\(image.path.lastPathComponent)' is "
-                + "\(header.width)×\(header.height); sides must be \(ServiceLimits.minImageSide)…"
-                + "\(ServiceLimits.maxImageSide) px", at: place))
+            findings.append(
+                Finding(
+                    .error, "imageDimensions",
+                    "image '\(image.path.lastPathComponent)' is "
+                        + "\(header.width)×\(header.height); sides must be \(ServiceLimits.minImageSide)…"
+                        + "\(ServiceLimits.maxImageSide) px", at: place))
         }
     }
 
@@ -114,20 +136,31 @@ public enum DatasetVerifier {
         let tags = image.allTags
         if tags.isEmpty {
             unlabeled += 1
-            findings.append(Finding(.warning, "noLabels", "image '\(name)' has no \(projectType == .detection ? "regions" : "tags"); "
-                + "the service will not train on it", at: place))
+            findings.append(
+                Finding(
+                    .warning, "noLabels",
+                    "image '\(name)' has no \(projectType == .detection ? "regions" : "tags"); "
+                        + "the service will not train on it", at: place))
         }
         if tags.count > ServiceLimits.tagsPerBatch {
-            findings.append(Finding(.error, "tooManyTags", "image '\(name)' has \(tags.count) tags; an upload takes "
-                + "at most \(ServiceLimits.tagsPerBatch)", at: place))
+            findings.append(
+                Finding(
+                    .error, "tooManyTags",
+                    "image '\(name)' has \(tags.count) tags; an upload takes "
+                        + "at most \(ServiceLimits.tagsPerBatch)", at: place))
         }
         if image.regions.count > ServiceLimits.regionsPerBatch {
-            findings.append(Finding(.error, "tooManyRegions", "image '\(name)' has \(image.regions.count) regions; "
-                + "an upload takes at most \(ServiceLimits.regionsPerBatch)", at: place))
+            findings.append(
+                Finding(
+                    .error, "tooManyRegions",
+                    "image '\(name)' has \(image.regions.count) regions; "
+                        + "an upload takes at most \(ServiceLimits.regionsPerBatch)", at: place))
         }
         if tags.count > 1, tags.contains(where: { $0.caseInsensitiveCompare(negativeTagName) == .orderedSame }) {
-            findings.append(Finding(.error, "negativeAndRegularTags",
-                                    "image '\(name)' has the Negative tag and other tags", at: place))
+            findings.append(
+                Finding(
+                    .error, "negativeAndRegularTags",
+                    "image '\(name)' has the Negative tag and other tags", at: place))
         }
         for (index, region) in image.regions.enumerated() {
             let box = region.box
@@ -140,8 +173,10 @@ public enum DatasetVerifier {
                 if box.clamped().isDegenerate {
                     findings.append(Finding(.error, "boxOutsideImage", "\(what) lies outside the image", at: place))
                 } else {
-                    findings.append(Finding(.warning, "boxClamped",
-                                            "\(what) extends past the image edge and will be clamped", at: place))
+                    findings.append(
+                        Finding(
+                            .warning, "boxClamped",
+                            "\(what) extends past the image edge and will be clamped", at: place))
                 }
             }
         }
@@ -153,8 +188,11 @@ public enum DatasetVerifier {
         for (index, image) in dataset.images.enumerated() {
             let path = image.path.standardizedFileURL.path
             if let first = firstByPath[path] {
-                findings.append(Finding(.warning, "duplicateEntry", "image '\(image.path.lastPathComponent)' is "
-                    + "listed again (first at \(dataset.images[first].source))", at: image.source))
+                findings.append(
+                    Finding(
+                        .warning, "duplicateEntry",
+                        "image '\(image.path.lastPathComponent)' is "
+                            + "listed again (first at \(dataset.images[first].source))", at: image.source))
                 continue
             }
             firstByPath[path] = index
@@ -177,11 +215,15 @@ public enum DatasetVerifier {
             let hash = (try? Data(contentsOf: images[0].path)).map(SHA256.hex) ?? "?"
             let names = images.map(\.path.lastPathComponent).joined(separator: ", ")
             let labels = Set(images.map { LabelKey($0) })
-            let detail = labels.count > 1
+            let detail =
+                labels.count > 1
                 ? "with differing labels; the service keeps only the first upload's labels"
                 : "with the same labels; the service stores one copy"
-            findings.append(Finding(.warning, "duplicateImage", "identical images \(names) (SHA-256 \(hash.prefix(16))…) "
-                + detail, at: images[1].source))
+            findings.append(
+                Finding(
+                    .warning, "duplicateImage",
+                    "identical images \(names) (SHA-256 \(hash.prefix(16))…) "
+                        + detail, at: images[1].source))
         }
     }
 
@@ -201,19 +243,27 @@ public enum DatasetVerifier {
     private static func checkTagCounts(
         _ dataset: Dataset, projectType: ProjectType, options: Options, into findings: inout [Finding]
     ) {
-        let minimum = projectType == .detection
+        let minimum =
+            projectType == .detection
             ? ServiceLimits.minImagesPerTagDetection : ServiceLimits.minImagesPerTagClassification
         let counts = dataset.imageCountsByTag
         for tag in dataset.allTags where tag.caseInsensitiveCompare(negativeTagName) != .orderedSame {
             let count = counts[tag] ?? 0
-            let place = dataset.images.first { $0.allTags.contains(tag) }?.source
-                ?? SourceLocation(file: dataset.root.path)
+            let place =
+                dataset.images.first { $0.allTags.contains(tag) }?.source
+                ?? DatasetLocation(file: dataset.root.path)
             if count < minimum {
-                findings.append(Finding(.error, "tooFewImagesForTag", "tag '\(tag)' has \(count) images; "
-                    + "\(projectType.rawValue) training needs at least \(minimum)", at: place))
+                findings.append(
+                    Finding(
+                        .error, "tooFewImagesForTag",
+                        "tag '\(tag)' has \(count) images; "
+                            + "\(projectType.rawValue) training needs at least \(minimum)", at: place))
             } else if projectType == .classification, count < options.recommendedImagesPerTag {
-                findings.append(Finding(.warning, "fewImagesForTag", "tag '\(tag)' has \(count) images; "
-                    + "\(options.recommendedImagesPerTag)+ are recommended", at: place))
+                findings.append(
+                    Finding(
+                        .warning, "fewImagesForTag",
+                        "tag '\(tag)' has \(count) images; "
+                            + "\(options.recommendedImagesPerTag)+ are recommended", at: place))
             }
         }
     }

@@ -22,7 +22,8 @@ public struct VerificationReport: Sendable, Hashable, Codable {
             let sorted = values.sorted()
             guard let first = sorted.first, let last = sorted.last else { return nil }
             min = first
-            median = sorted.count % 2 == 1
+            median =
+                sorted.count % 2 == 1
                 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
             max = last
         }

@@ -71,6 +71,12 @@ struct RequestExecutor: Sendable {
     func send(
         _ request: HTTPRequest, operation: Operation
     ) async throws -> (response: HTTPResponse, attempts: Int) {
+        // A line break in the key would let it forge headers; say so without showing the key.
+        guard !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw CustomVisionClientError(
+                kind: .invalidRequest, operationID: operation.id,
+                message: "the \(keyHeader) contains control characters", attempts: 0)
+        }
         let policy = configuration.retryPolicy
         let stopwatch = Stopwatch(configuration.clock)
         var attempt = 0
@@ -150,7 +156,8 @@ struct RequestExecutor: Sendable {
     func serviceError(_ operation: Operation, _ response: HTTPResponse, attempts: Int) -> CustomVisionClientError {
         let decoder = CustomVisionJSON.makeDecoder()
         struct Wrapped: Decodable { var error: CustomVisionError }
-        let body = (try? decoder.decode(CustomVisionError.self, from: response.body))
+        let body =
+            (try? decoder.decode(CustomVisionError.self, from: response.body))
             ?? (try? decoder.decode(Wrapped.self, from: response.body))?.error
         let message: String
         if let body {
@@ -177,7 +184,7 @@ struct RequestExecutor: Sendable {
         }
         return CustomVisionClientError(
             kind: .transport, operationID: operation.id, message: redact(String(describing: error)),
-            attempts: attempts, underlyingError: error as? any Error & Sendable)
+            attempts: attempts, underlyingError: error)
     }
 
     static func requestID(_ headers: HTTPHeaders) -> String? {
@@ -217,7 +224,8 @@ struct RequestExecutor: Sendable {
         logger.debug(
             "→ \(request.method) \(redact(request.url.absoluteString))",
             metadata: [
-                "operation": "\(operation.id)", "attempt": "\(attempt)", "headers": "\(headers.joined(separator: ", "))",
+                "operation": "\(operation.id)", "attempt": "\(attempt)",
+                "headers": "\(headers.joined(separator: ", "))",
                 "body": "\(request.body.map { "\($0.payloadSize) bytes" } ?? "none")",
             ])
     }

@@ -50,13 +50,3 @@ public struct RetryPolicy: Sendable, Hashable {
         return raw * factor
     }
 }
-
-/// Whether an operation may be sent again after an ambiguous failure (a 5xx or a connection lost mid-request).
-public enum RetrySafety: Sendable, Hashable {
-    /// Repeating it cannot change the outcome: reads, deletes, full updates, and image creation
-    /// (the service answers `OKDuplicate` for an image it already has).
-    case idempotent
-    /// Repeating it could act twice: creating projects or tags, training, publishing, exporting, importing,
-    /// predictions that store their result. Retried only on 429/503 or when the connection never opened.
-    case unsafe
-}

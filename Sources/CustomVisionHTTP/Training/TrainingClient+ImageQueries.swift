@@ -43,7 +43,9 @@ extension TrainingClient {
     }
 
     /// GetImagesByIds: up to 256 images by id.
-    public func getImagesByIds(projectId: UUID, imageIds: [UUID]? = nil, iterationId: UUID? = nil) async throws -> [Image] {
+    public func getImagesByIds(projectId: UUID, imageIds: [UUID]? = nil, iterationId: UUID? = nil) async throws
+        -> [Image]
+    {
         var operation = Operation("GetImagesByIds", .get, Self.project(projectId) + "/images/id")
         try operation.require(imageIds, atMost: ServiceLimits.idsPerGet, "imageIds")
         operation.query.add("imageIds", imageIds)
@@ -68,7 +70,9 @@ extension TrainingClient {
     }
 
     /// GetTaggedImageCount: the number of tagged images.
-    public func getTaggedImageCount(projectId: UUID, iterationId: UUID? = nil, tagIds: [UUID]? = nil) async throws -> Int {
+    public func getTaggedImageCount(projectId: UUID, iterationId: UUID? = nil, tagIds: [UUID]? = nil) async throws
+        -> Int
+    {
         var operation = Operation("GetTaggedImageCount", .get, Self.project(projectId) + "/images/tagged/count")
         try operation.require(tagIds, atMost: ServiceLimits.tagsPerBatch, "tagIds")
         operation.query.add("iterationId", iterationId)
@@ -123,7 +127,8 @@ extension TrainingClient {
         projectId: UUID, iterationId: UUID, imageIds: [UUID]
     ) async throws -> [SuggestedTagAndRegion] {
         var operation = Operation(
-            "SuggestTagsAndRegions", .post, Self.project(projectId) + "/tagsandregions/suggestions", safety: .idempotent)
+            "SuggestTagsAndRegions", .post, Self.project(projectId) + "/tagsandregions/suggestions", safety: .idempotent
+        )
         try operation.require(imageIds, atMost: ServiceLimits.imagesPerBatch, "imageIds")
         operation.query.add("iterationId", iterationId)
         operation.query.add("imageIds", imageIds)

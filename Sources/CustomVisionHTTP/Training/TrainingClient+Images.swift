@@ -10,7 +10,8 @@ extension TrainingClient {
     public func createImagesFromData(
         projectId: UUID, images: [ImageUpload], tagIds: [UUID]? = nil
     ) async throws -> ImageCreateSummary {
-        var operation = Operation("CreateImagesFromData", .post, Self.project(projectId) + "/images", safety: .idempotent)
+        var operation = Operation(
+            "CreateImagesFromData", .post, Self.project(projectId) + "/images", safety: .idempotent)
         try operation.require(!images.isEmpty, "no images to upload")
         try operation.require(images.count <= ServiceLimits.imagesPerBatch, "at most 64 images per batch")
         try operation.require(tagIds, atMost: ServiceLimits.tagsPerBatch, "tagIds")
@@ -33,7 +34,8 @@ extension TrainingClient {
     public func createImagesFromPredictions(
         projectId: UUID, batch: ImageIdCreateBatch
     ) async throws -> ImageCreateSummary {
-        try await createImages("CreateImagesFromPredictions", projectId, "predictions", count: batch.images?.count, batch)
+        try await createImages(
+            "CreateImagesFromPredictions", projectId, "predictions", count: batch.images?.count, batch)
     }
 
     /// The JSON image-create batches: at most 64 images, safe to retry (duplicates answer `OKDuplicate`).

@@ -17,7 +17,9 @@ extension TrainingClient {
     }
 
     /// UpdateIteration: renames an iteration (only `name` is writable).
-    public func updateIteration(projectId: UUID, iterationId: UUID, updatedIteration: Iteration) async throws -> Iteration {
+    public func updateIteration(projectId: UUID, iterationId: UUID, updatedIteration: Iteration) async throws
+        -> Iteration
+    {
         var operation = Operation("UpdateIteration", .patch, Self.iteration(projectId, iterationId))
         operation.body = try RequestExecutor.jsonBody(updatedIteration)
         return try await executor.json(operation)
@@ -99,7 +101,8 @@ extension TrainingClient {
     }
 
     /// GetImagePerformanceCount: the number of images GetImagePerformances lists.
-    public func getImagePerformanceCount(projectId: UUID, iterationId: UUID, tagIds: [UUID]? = nil) async throws -> Int {
+    public func getImagePerformanceCount(projectId: UUID, iterationId: UUID, tagIds: [UUID]? = nil) async throws -> Int
+    {
         var operation = Operation(
             "GetImagePerformanceCount", .get, Self.iteration(projectId, iterationId) + "/performance/images/count")
         try operation.require(tagIds, atMost: ServiceLimits.tagsPerBatch, "tagIds")

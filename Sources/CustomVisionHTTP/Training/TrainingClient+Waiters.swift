@@ -30,7 +30,9 @@ extension TrainingClient {
             let exports = try await getExports(projectId: projectId, iterationId: iterationId)
             let export = exports.first { $0.platform == platform && (flavor == nil || $0.flavor == flavor) }
             let done = export?.status == .done || export?.status == .failed
-            return (done ? export : nil, "the \(platform.rawValue) export is \(export?.status?.rawValue ?? "not listed")")
+            return (
+                done ? export : nil, "the \(platform.rawValue) export is \(export?.status?.rawValue ?? "not listed")"
+            )
         }
     }
 
@@ -46,10 +48,23 @@ extension TrainingClient {
                 kind: .invalidRequest, operationID: "DownloadExport", message: "the export has no downloadUri yet",
                 attempts: 0)
         }
+        return try await download(uri, projectId: projectId, to: destination, operationID: "DownloadExport")
+    }
+
+    /// Downloads an image (`originalImageUri`, `resizedImageUri` or `thumbnailUri` of an ``Image``) into a file,
+    /// streaming; absolute and relative (GetArtifact) URIs are handled as by ``downloadExport(_:projectId:to:)``.
+    /// - Returns: `destination`.
+    @discardableResult
+    public func downloadImage(_ uri: String, projectId: UUID, to destination: URL) async throws -> URL {
+        try await download(uri, projectId: projectId, to: destination, operationID: "DownloadImage")
+    }
+
+    private func download(_ uri: String, projectId: UUID, to destination: URL, operationID: String) async throws -> URL
+    {
         guard let url = URL(string: uri), url.scheme != nil else {
             return try await getArtifact(projectId: projectId, path: uri, to: destination)
         }
-        var operation = Operation("DownloadExport", .get, "")
+        var operation = Operation(operationID, .get, "")
         operation.downloadDestination = destination
         let sameOrigin = url.scheme == endpoint.scheme && url.host == endpoint.host && url.port == endpoint.port
         var request = executor.makeRequest(operation)

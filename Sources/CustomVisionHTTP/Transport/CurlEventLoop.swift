@@ -67,9 +67,7 @@ final class CurlEventLoop: @unchecked Sendable {
             }
             for (easy, transfer) in active where transfer.isCancelled || stopping {
                 active[easy] = nil
-                curl_multi_remove_handle(multi, easy)
-                transfer.complete(code: CURLE_ABORTED_BY_CALLBACK)
-                recycle(easy)
+                finish(transfer, easy, CURLE_ABORTED_BY_CALLBACK)
             }
             if stopping { break }
 
@@ -80,15 +78,23 @@ final class CurlEventLoop: @unchecked Sendable {
                 guard cv_msg_is_done(message) != 0, let easy = message.pointee.easy_handle else { continue }
                 let code = cv_msg_result(message)
                 guard let transfer = active.removeValue(forKey: easy) else { continue }
-                curl_multi_remove_handle(multi, easy)
-                transfer.complete(code: code)
-                recycle(easy)
+                finish(transfer, easy, code)
             }
             curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, nil)
         }
         for easy in idleHandles { curl_easy_cleanup(easy) }
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
+    }
+
+    /// Detaches a transfer's handle and completes it. The transfer (which owns the header list and MIME data the
+    /// handle points at) outlives the handle's reset, as curl requires.
+    private func finish(_ transfer: CurlTransfer, _ easy: UnsafeMutableRawPointer, _ code: CURLcode) {
+        withExtendedLifetime(transfer) {
+            curl_multi_remove_handle(multi, easy)
+            transfer.complete(code: code)
+            recycle(easy)
+        }
     }
 
     /// Keeps a few easy handles for reuse: a reset handle keeps its caches, and the connections live in the

@@ -79,6 +79,7 @@ final class CurlTransfer: @unchecked Sendable {
         if let caBundlePath = configuration.caBundlePath {
             try check(cv_easy_setopt_string(easy, CURLOPT_CAINFO, caBundlePath))
         }
+        if let proxy = configuration.proxy { try check(cv_easy_setopt_string(easy, CURLOPT_PROXY, proxy)) }
         try check(cv_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
         try check(cv_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
         try errorBuffer.withUnsafeMutableBufferPointer {
@@ -130,7 +131,9 @@ final class CurlTransfer: @unchecked Sendable {
                 try check(curl_mime_name(handle, part.name))
                 if !part.data.isEmpty {  // an empty part needs no data call
                     try part.data.withUnsafeBytes { buffer in
-                        try check(curl_mime_data(handle, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count))
+                        try check(
+                            curl_mime_data(
+                                handle, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count))
                     }
                 }
                 if let filename = part.filename { try check(curl_mime_filename(handle, filename)) }

@@ -23,6 +23,9 @@ public final class CurlTransport: HTTPTransport {
         public var verifyTLS: Bool = true
         /// A CA bundle to verify against instead of the system's.
         public var caBundlePath: String?
+        /// An explicit proxy URL (`http://host:port`). `nil` leaves curl's default: the `https_proxy`,
+        /// `http_proxy`, `all_proxy` and `no_proxy` environment variables.
+        public var proxy: String?
         /// Most connections kept open to one host.
         public var maxConnectionsPerHost: Int = 8
         /// The `User-Agent` header.

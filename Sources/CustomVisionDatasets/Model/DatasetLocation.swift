@@ -1,7 +1,7 @@
 import Foundation
 
 /// A place in a dataset's files: a file, and optionally a line (text formats) or a JSON path (COCO).
-public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct DatasetLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The file, as a path relative to the dataset root when inside it, else absolute.
     public var file: String
     /// 1-based line number, for line-oriented files (CSV, YOLO labels, XML).

@@ -1,29 +1,31 @@
-import CVTestSupport
 import Foundation
 
-/// One operation of a swagger file, read by the tests (independently of the client code).
-struct SpecOperation {
-    var id: String
-    var method: String
-    var pathTemplate: String
-    var queryParameters: [String: Bool]  // name → required
-    var bodySchema: [String: Any]?
-    var bodyRequired = false
-    var takesFile = false
-    var successStatus: Int
-    var responseSchema: [String: Any]?
+/// One operation of a swagger file, read by the tests independently of the client code.
+public struct SpecOperation {
+    public var id: String
+    public var method: String
+    public var pathTemplate: String
+    public var queryParameters: [String: Bool]  // name → required
+    public var bodySchema: [String: Any]?
+    public var bodyParameterName: String?
+    public var bodyRequired = false
+    public var takesFile = false
+    public var successStatus: Int
+    public var responseSchema: [String: Any]?
+    /// Every response of the operation by status (`default` included).
+    public var responses: [String: Any] = [:]
 }
 
 /// A swagger document: its operations and definitions.
-struct SpecDocument: @unchecked Sendable {  // immutable after loading
-    var basePath: String
-    var operations: [SpecOperation]
-    var definitions: [String: Any]
+public struct SpecDocument: @unchecked Sendable {  // immutable after loading
+    public var basePath: String
+    public var operations: [SpecOperation]
+    public var definitions: [String: Any]
 
-    static let training = load("CustomVision-Training-v3.3.json")
-    static let prediction = load("CustomVision-Prediction-v3.0.json")
+    public static let training = load("CustomVision-Training-v3.3.json")
+    public static let prediction = load("CustomVision-Prediction-v3.0.json")
 
-    static func load(_ name: String) -> SpecDocument {
+    public static func load(_ name: String) -> SpecDocument {
         let url = FixturePaths.fixture("spec/\(name)")
         let data = try! Data(contentsOf: url)  // the fixture is part of the repository
         let root = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
@@ -38,7 +40,8 @@ struct SpecDocument: @unchecked Sendable {  // immutable after loading
                 var operation = SpecOperation(
                     id: op["operationId"] as! String, method: method.uppercased(), pathTemplate: path,
                     queryParameters: [:], successStatus: success[0],
-                    responseSchema: (responses[String(success[0])] as? [String: Any])?["schema"] as? [String: Any])
+                    responseSchema: (responses[String(success[0])] as? [String: Any])?["schema"] as? [String: Any],
+                    responses: responses)
                 for var parameter in common + (op["parameters"] as? [[String: Any]] ?? []) {
                     if let ref = parameter["$ref"] as? String {
                         parameter = shared[String(ref.split(separator: "/").last!)] as! [String: Any]
@@ -48,6 +51,7 @@ struct SpecDocument: @unchecked Sendable {  // immutable after loading
                     case "query": operation.queryParameters[parameter["name"] as! String] = required
                     case "body":
                         operation.bodySchema = parameter["schema"] as? [String: Any]
+                        operation.bodyParameterName = parameter["name"] as? String
                         operation.bodyRequired = required
                     case "formData": operation.takesFile = true
                     default: break
@@ -63,7 +67,7 @@ struct SpecDocument: @unchecked Sendable {  // immutable after loading
 
     /// The operation whose method and path template match a request path (below the base path); literal
     /// segments win over parameters, as in the service's routing.
-    func match(method: String, path: String) -> SpecOperation? {
+    public func match(method: String, path: String) -> SpecOperation? {
         let segments = path.split(separator: "/").map(String.init)
         let candidates = operations.filter { operation in
             let template = operation.pathTemplate.split(separator: "/").map(String.init)
@@ -78,13 +82,13 @@ struct SpecDocument: @unchecked Sendable {  // immutable after loading
     }
 
     /// Resolves a `$ref` schema.
-    func resolve(_ schema: [String: Any]) -> [String: Any] {
+    public func resolve(_ schema: [String: Any]) -> [String: Any] {
         guard let ref = schema["$ref"] as? String else { return schema }
         return definitions[String(ref.split(separator: "/").last!)] as! [String: Any]
     }
 
     /// A JSON value conforming to `schema`, with every property filled in.
-    func sample(_ schema: [String: Any], depth: Int = 0) -> Any {
+    public func sample(_ schema: [String: Any], depth: Int = 0) -> Any {
         let schema = resolve(schema)
         if let values = schema["enum"] as? [Any], let first = values.first { return first }
         switch schema["type"] as? String {
@@ -113,7 +117,7 @@ struct SpecDocument: @unchecked Sendable {  // immutable after loading
     }
 
     /// The property names a body schema allows, or `nil` when it allows any (a free-form object).
-    func propertyNames(_ schema: [String: Any]) -> Set<String>? {
+    public func propertyNames(_ schema: [String: Any]) -> Set<String>? {
         let resolved = resolve(schema)
         guard let properties = resolved["properties"] as? [String: Any] else { return nil }
         return Set(properties.keys)
