@@ -49,13 +49,15 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
             try authorize(request, keys: ["training-key"], expected: configuration.trainingKey)
         case "prediction":
             guard Self.predictionVersions.contains(version) else { throw Self.unknownVersion(version) }
-            try authorize(request, keys: ["prediction-key", "ocp-apim-subscription-key"],
+            try authorize(
+                request, keys: ["prediction-key", "ocp-apim-subscription-key"],
                 expected: configuration.predictionKey)
         default:
             throw APIError.notFound(.notFound, "Resource not found.")
         }
         if let retry = limiter.acquire() {
-            var error = APIError(.tooManyRequests, CustomVisionErrorCode("TooManyRequests"),
+            var error = APIError(
+                .tooManyRequests, CustomVisionErrorCode("TooManyRequests"),
                 "Rate limit of the \(configuration.tier.name) tier exceeded; retry after \(retry) second(s).")
             error.headers = [.retryAfter: "\(retry)"]
             throw error

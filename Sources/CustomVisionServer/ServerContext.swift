@@ -10,6 +10,7 @@ struct ServerContext: Sendable {
     let signer: URLSigner
     let fetcher: URLFetcher
     let models: ModelCache
+    let renditions = Renditions()
 
     init(configuration: ServerConfiguration) throws {
         self.configuration = configuration

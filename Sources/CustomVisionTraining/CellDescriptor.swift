@@ -1,9 +1,9 @@
-/// Dense features for detection: the image is resampled to 128×128 and cut into a 16×16 grid of cells. Each cell
+/// Dense features for detection: the image is resampled to 192×192 and cut into a 24×24 grid of 8-pixel cells. Each cell
 /// gets its own texture/intensity features, their averages over 3×3 and 7×7 cell neighbourhoods (context), a few
 /// whole-image features, and its position.
 enum CellDescriptor {
-    static let side = 128
-    static let grid = 16
+    static let side = 192
+    static let grid = 24
     static let localCount = 3 * TextureMaps.rotationLabels + TextureMaps.orientationBins + 1 + 7
     static let globalCount = 2 * TextureMaps.rotationLabels + TextureMaps.orientationBins + 1 + 2
     /// Features per cell.

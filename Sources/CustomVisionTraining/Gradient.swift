@@ -53,6 +53,11 @@ struct Gradient {
                 switch data.targets {
                 case .classes(let classes):
                     total -= logf(max(p[classes[r]], 1e-7))
+                case .values(let values):
+                    for k in 0..<data.outputs {
+                        let e = p[k] - values[r * data.outputs + k]
+                        total += 0.5 * e * e
+                    }
                 case .labels(let labels):
                     for k in 0..<data.outputs {
                         let t = labels[r * data.outputs + k]
@@ -90,8 +95,8 @@ struct Gradient {
                                     let c = classes[r]
                                     dz[c] -= 1
                                     for k in 0..<kN { dz[k] *= weights[c] }
-                                case .labels(let labels):
-                                    for k in 0..<kN { dz[k] -= labels[r * kN + k] }
+                                case .labels(let targets), .values(let targets):
+                                    for k in 0..<kN { dz[k] -= targets[r * kN + k] }
                                 }
                                 for k in 0..<kN {
                                     gb2[k] += dz[k]

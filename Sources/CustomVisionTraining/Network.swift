@@ -7,6 +7,8 @@ struct Network: Codable, Sendable, Equatable {
         case softmax
         /// Independent outputs.
         case sigmoid
+        /// Raw values (regression).
+        case linear
     }
 
     var inputs: Int
@@ -59,6 +61,8 @@ struct Network: Codable, Sendable, Equatable {
 
     static func activate(_ z: [Float], head: Head) -> [Float] {
         switch head {
+        case .linear:
+            return z
         case .sigmoid:
             return z.map { 1 / (1 + expf(-$0)) }
         case .softmax:

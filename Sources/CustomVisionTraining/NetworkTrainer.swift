@@ -8,6 +8,8 @@ struct LabeledMatrix: Sendable {
         case classes([Int])
         /// `outputs` 0/1 values per row (sigmoids).
         case labels([Float])
+        /// `outputs` real values per row (linear outputs, squared loss).
+        case values([Float])
     }
 
     var columns: Int
@@ -41,8 +43,11 @@ struct NetworkTrainer {
         let k = data.outputs
         var rng = SeededRandomGenerator(seed: seed ^ 0x5EED)
         let (mean, scale) = Self.standardization(data, rows: rows)
-        let head: Network.Head
-        if case .classes = data.targets { head = .softmax } else { head = .sigmoid }
+        let head: Network.Head = switch data.targets {
+        case .classes: .softmax
+        case .labels: .sigmoid
+        case .values: .linear
+        }
         let limit1 = (6 / Float(d)).squareRoot()
         let limit2 = (6 / Float(hidden + k)).squareRoot()
         var net = Network(

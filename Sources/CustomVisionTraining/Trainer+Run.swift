@@ -32,7 +32,7 @@ public enum Trainer {
         let advanced = deadline != nil
         if advanced { trainer.epochs *= 4 }
 
-        func fit(_ samples: [Int], from: Double, to: Double, until: ContinuousClock.Instant?) throws -> Network {
+        func fit(_ samples: [Int], from: Double, to: Double, until: ContinuousClock.Instant?) throws -> TrainedModel {
             var t = trainer
             t.deadline = until
             var fitSamples = samples
@@ -41,14 +41,15 @@ public enum Trainer {
                 let inner = data.holdOut(fraction: 0.1, seed: request.seed &+ 1, among: samples)
                 (fitSamples, validation) = (inner.train, data.rows(of: inner.test, augmented: false))
             }
-            return try t.train(data.matrix, rows: data.rows(of: fitSamples, augmented: true), validation: validation) {
+            let network = try t.train(data.matrix, rows: data.rows(of: fitSamples, augmented: true),
+                                      validation: validation) {
                 progress(TrainingProgress(fraction: from + (to - from) * $0, message: "training"))
             }
+            return TrainedModel(kind: request.kind, tags: request.tags, network: network)
         }
 
         let halfway = deadline.map { start + (($0 - start) / 2) }
-        let evaluated = TrainedModel(kind: request.kind, tags: request.tags,
-                                     network: try fit(split.train, from: 0.3, to: 0.6, until: halfway))
+        let evaluated = try fit(split.train, from: 0.3, to: 0.6, until: halfway)
         let evaluation = split.test.map { i in
             EvaluatedImage(id: request.samples[i].id, fold: 0, truth: data.truth(of: i),
                            predictions: evaluated.predict(features: data.features(of: i)).map {
@@ -56,8 +57,7 @@ public enum Trainer {
                            })
         }
         try Task.checkCancellation()
-        let model = TrainedModel(kind: request.kind, tags: request.tags,
-                                 network: try fit(Array(request.samples.indices), from: 0.6, to: 1, until: deadline))
+        let model = try fit(Array(request.samples.indices), from: 0.6, to: 1, until: deadline)
         progress(TrainingProgress(fraction: 1, message: "trained"))
         return TrainingResult(model: model, evaluation: evaluation)
     }

@@ -62,6 +62,11 @@ public struct TrainingResult: Sendable {
     /// Predictions on images the evaluated model did not train on (a stratified held-out split, fold 0).
     public var evaluation: [EvaluatedImage]
 
+    public init(model: TrainedModel, evaluation: [EvaluatedImage]) {
+        self.model = model
+        self.evaluation = evaluation
+    }
+
     /// The evaluation's metrics at probability 0.5 (and IoU 0.5 for detection).
     public var performance: PerformanceReport { PerformanceEvaluator().evaluate(evaluation, tags: model.tags) }
 }

@@ -69,20 +69,24 @@ struct TrainingData {
         }
     }
 
-    /// The tag of each grid cell: the smallest region containing the cell's centre, else `background`.
-    static func cellLabels(_ regions: [LabeledBox], flip: Int, background: Int) -> [Int] {
+    /// The region of each grid cell: the smallest region containing the cell's centre, if any (after the
+    /// variant's mirroring).
+    static func cellRegions(_ regions: [LabeledBox], flip: Int) -> [LabeledBox?] {
         let g = CellDescriptor.grid
-        let boxes = regions.map { r -> (Int, BoundingBox) in
-            var b = r.box
-            if flip == 1 { b.left = 1 - b.left - b.width }
-            return (r.tag, b)
-        }.sorted { $0.1.area < $1.1.area }
+        let boxes = regions.map { r -> LabeledBox in
+            var b = r
+            if flip == 1 { b.box.left = 1 - r.box.left - r.box.width }
+            return b
+        }.sorted { $0.box.area < $1.box.area }
         return (0..<(g * g)).map { c in
             let x = (Double(c % g) + 0.5) / Double(g)
             let y = (Double(c / g) + 0.5) / Double(g)
-            return boxes.first { $0.1.left <= x && x <= $0.1.right && $0.1.top <= y && y <= $0.1.bottom }?.0
-                ?? background
+            return boxes.first { $0.box.left <= x && x <= $0.box.right && $0.box.top <= y && y <= $0.box.bottom }
         }
+    }
+
+    static func cellLabels(_ regions: [LabeledBox], flip: Int, background: Int) -> [Int] {
+        cellRegions(regions, flip: flip).map { $0?.tag ?? background }
     }
 
     /// Matrix rows of samples: every variant when `augmented`, else the originals only.

@@ -69,7 +69,8 @@ struct CVServer: AsyncParsableCommand {
             predictionKey: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], allowLocalURLs: allowLocalUrls,
             faults: faults > 0
                 ? FaultConfiguration(
-                    rate: faults, kinds: faultKinds.split(separator: ",").compactMap {
+                    rate: faults,
+                    kinds: faultKinds.split(separator: ",").compactMap {
                         FaultConfiguration.Kind(rawValue: String($0))
                     }, seed: faultSeed) : nil,
             tier: ServiceTier.named(tier) ?? .s0, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
@@ -87,4 +88,3 @@ struct CVServer: AsyncParsableCommand {
         try await app.runService()
     }
 }
-

@@ -59,14 +59,17 @@ func unzipStored(_ bytes: [UInt8]) -> [String: [UInt8]] {
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, data) in entries where name.hasPrefix("data/") {
             let url = dir.appendingPathComponent(String(name.dropFirst(5)))
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(data).write(to: url)
         }
         var configuration = testConfiguration(directory: dir)
         configuration.predictionOnly = true
         try await withServer(configuration) { cv in
-            let result = try cv.decode(ImagePrediction.self, try await cv.prediction(
-                .post, "\(projectId)/classify/iterations/model/image/nostore", body: reds(1, offset: 90)[0]))
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.prediction(
+                    .post, "\(projectId)/classify/iterations/model/image/nostore", body: reds(1, offset: 90)[0]))
             #expect(result.predictions?.first?.tagName == "red")
             #expect(try await cv.training(.get, "domains").status == .notFound)
         }
@@ -76,14 +79,20 @@ func unzipStored(_ bytes: [UInt8]) -> [String: [UInt8]] {
         try await withServer { cv in
             let (project, _, _) = try await redBlueProject(cv, name: "source")
             _ = try await trainAndWait(cv, project.id)
-            let exported = try cv.decode(ProjectExport.self, try await cv.training(.get, "projects/\(project.id)/export"))
+            let exported = try cv.decode(
+                ProjectExport.self, try await cv.training(.get, "projects/\(project.id)/export"))
             #expect(exported.imageCount == 12 && exported.tagCount == 2 && exported.iterationCount == 1)
             let token = try #require(exported.token?.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
-            let imported = try cv.decode(Project.self, try await cv.training(
-                .post, "projects/import?token=\(token)&name=copy"))
+            let imported = try cv.decode(
+                Project.self,
+                try await cv.training(
+                    .post, "projects/import?token=\(token)&name=copy"))
             #expect(imported.name == "copy" && imported.id != project.id)
-            #expect(try cv.decode(Int.self, try await cv.training(.get, "projects/\(imported.id)/images/tagged/count")) == 12)
-            let iterations = try cv.decode([Iteration].self, try await cv.training(.get, "projects/\(imported.id)/iterations"))
+            #expect(
+                try cv.decode(Int.self, try await cv.training(.get, "projects/\(imported.id)/images/tagged/count"))
+                    == 12)
+            let iterations = try cv.decode(
+                [Iteration].self, try await cv.training(.get, "projects/\(imported.id)/iterations"))
             #expect(iterations.first?.status == .completed)
             let bad = try await cv.training(.post, "projects/import?token=bm9wZQ%3D%3D")
             #expect(try cv.error(bad, status: .badRequest).code == .badRequestInvalidImportToken)

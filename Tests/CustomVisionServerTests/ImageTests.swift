@@ -4,6 +4,7 @@ import CustomVisionServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import ImagePrep
 import NIOCore
 import Testing
 
@@ -15,19 +16,24 @@ import Testing
             let boundary = "XyZ123"
             var body: [UInt8] = []
             for (i, png) in reds(2).enumerated() {
-                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"imageData\"; filename=\"\(i).png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                let disposition = "Content-Disposition: form-data; name=\"imageData\"; filename=\"\(i).png\""
+                body += Array("--\(boundary)\r\n\(disposition)\r\nContent-Type: image/png\r\n\r\n".utf8)
                 body += png + Array("\r\n".utf8)
             }
             body += Array("--\(boundary)--\r\n".utf8)
-            let multipart = try cv.decode(ImageCreateSummary.self, try await cv.training(
-                .post, "projects/\(project.id)/images?tagIds=\(tag.id)", body: body,
-                contentType: "multipart/form-data; boundary=\(boundary)"))
+            let multipart = try cv.decode(
+                ImageCreateSummary.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images?tagIds=\(tag.id)", body: body,
+                    contentType: "multipart/form-data; boundary=\(boundary)"))
             #expect(multipart.isBatchSuccessful == true)
             #expect(multipart.images?.count == 2)
             #expect(multipart.images?.first?.image?.tags?.first?.tagId == tag.id)
             #expect(multipart.images?.first?.image?.width == 64)
-            let raw = try cv.decode(ImageCreateSummary.self, try await cv.training(
-                .post, "projects/\(project.id)/images", body: blues(1)[0], contentType: "application/octet-stream"))
+            let raw = try cv.decode(
+                ImageCreateSummary.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images", body: blues(1)[0], contentType: "application/octet-stream"))
             #expect(raw.images?.first?.status == .ok)
             let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
             #expect(count == 3)
@@ -42,7 +48,8 @@ import Testing
             let first = reds(1)[0]
             _ = try await cv.upload(project.id, [first])
             let big = [UInt8](repeating: 0x42, count: 6 * 1024 * 1024 + 1)
-            let tooManyRegions = (0..<65).map { _ in Region(tagId: tag.id, left: 0.1, top: 0.1, width: 0.2, height: 0.2) }
+            let tooManyRegions = (0..<65).map { _ in Region(tagId: tag.id, left: 0.1, top: 0.1, width: 0.2, height: 0.2)
+            }
             let entries = [
                 ImageFileCreateEntry(name: "dup", contents: Data(first)),
                 ImageFileCreateEntry(name: "text", contents: Data("not an image".utf8)),
@@ -52,17 +59,39 @@ import Testing
                 ImageFileCreateEntry(name: "tiny", contents: Data(TestPNG.solid(10, 10, rgb: (1, 2, 3)))),
                 ImageFileCreateEntry(name: "ok", contents: Data(blues(1, offset: 9)[0])),
             ]
-            let summary = try cv.decode(ImageCreateSummary.self, try await cv.training(
-                .post, "projects/\(project.id)/images/files", json: ImageFileCreateBatch(images: entries)),
+            let summary = try cv.decode(
+                ImageCreateSummary.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/files", json: ImageFileCreateBatch(images: entries)),
                 status: .multiStatus)
             #expect(summary.isBatchSuccessful == false)
-            #expect(summary.images?.map(\.status) == [
-                .okDuplicate, .errorImageFormat, .errorImageSize, .errorNegativeAndRegularTagOnSameImage,
-                .errorRegionLimitExceed, .errorImageSize, .ok,
-            ])
+            #expect(
+                summary.images?.map(\.status) == [
+                    .okDuplicate, .errorImageFormat, .errorImageSize, .errorNegativeAndRegularTagOnSameImage,
+                    .errorRegionLimitExceed, .errorImageSize, .ok,
+                ])
             #expect(summary.images?.map(\.sourceUrl) == entries.map(\.name))
             let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
             #expect(count == 2)
+        }
+    }
+
+    @Test func refusesMoreThanTwentyTagsOnAnImage() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            var tags: [UUID] = []
+            for i in 0..<21 { tags.append(try await cv.createTag(project.id, "t\(i)").id) }
+            let entry = ImageFileCreateEntry(name: "many", contents: Data(reds(1)[0]), tagIds: tags)
+            let summary = try cv.decode(
+                ImageCreateSummary.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/files", json: ImageFileCreateBatch(images: [entry])),
+                status: .multiStatus)
+            #expect(summary.images?.first?.status == .errorTagLimitExceed)
+            let batch = try await cv.training(
+                .post, "projects/\(project.id)/images?tagIds=\(tags.map(\.uuidString).joined(separator: ","))",
+                body: reds(1)[0], contentType: "application/octet-stream")
+            #expect(try cv.error(batch, status: .badRequest).code == .badRequestExceededBatchSize)
         }
     }
 
@@ -103,7 +132,8 @@ import Testing
             #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/untagged/count")) == 2)
             #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/count?taggingStatus=Tagged")) == 3)
             #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/tagged/count?tagIds=\(red.id)")) == 3)
-            let page = try cv.decode([Image].self, try await cv.training(.get, "\(p)/tagged?take=2&skip=1&orderBy=Oldest"))
+            let page = try cv.decode(
+                [Image].self, try await cv.training(.get, "\(p)/tagged?take=2&skip=1&orderBy=Oldest"))
             #expect(page.count == 2)
             let untagged = try cv.decode([Image].self, try await cv.training(.get, "\(p)/untagged"))
             #expect(untagged.count == 2 && untagged.allSatisfy { $0.tags?.isEmpty == true })
@@ -112,8 +142,10 @@ import Testing
             let tooMany = try await cv.training(.get, "\(p)/tagged?take=257")
             _ = try cv.error(tooMany, status: .badRequest)
             let ids = tagged.images!.compactMap(\.image?.id)
-            let byIds = try cv.decode([Image].self, try await cv.training(
-                .get, "\(p)/id?imageIds=\(ids.map(\.uuidString).joined(separator: ","))"))
+            let byIds = try cv.decode(
+                [Image].self,
+                try await cv.training(
+                    .get, "\(p)/id?imageIds=\(ids.map(\.uuidString).joined(separator: ","))"))
             #expect(Set(byIds.map(\.id)) == Set(ids))
         }
     }
@@ -122,13 +154,17 @@ import Testing
         try await withServer { cv in
             let project = try await cv.createProject()
             let ids = try await cv.upload(project.id, reds(2)).images!.compactMap(\.image?.id)
-            let summary = try cv.decode(ImageMetadataUpdateSummary.self, try await cv.training(
-                .post, "projects/\(project.id)/images/metadata?imageIds=\(ids[0]),\(UUID())",
-                json: ["site": "north"]), status: .multiStatus)
+            let summary = try cv.decode(
+                ImageMetadataUpdateSummary.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/metadata?imageIds=\(ids[0]),\(UUID())",
+                    json: ["site": "north"]), status: .multiStatus)
             #expect(summary.images?.map(\.status) == [.ok, .errorImageNotFound])
             let filter = "site%20eq%20%27north%27"
-            let filtered = try cv.decode([Image].self, try await cv.training(
-                .get, "projects/\(project.id)/images?$filter=\(filter)"))
+            let filtered = try cv.decode(
+                [Image].self,
+                try await cv.training(
+                    .get, "projects/\(project.id)/images?$filter=\(filter)"))
             #expect(filtered.map(\.id) == [ids[0]])
             #expect(filtered.first?.metadata == ["site": "north"])
         }
@@ -144,10 +180,28 @@ import Testing
             let ok = try await cv.client.execute(uri: path, method: .get)
             #expect(ok.status == .ok)
             #expect(Array(ok.body.readableBytesView) == png)
-            let tampered = try await cv.client.execute(uri: path.replacingOccurrences(of: "sig=", with: "sig=0"), method: .get)
+            let tampered = try await cv.client.execute(
+                uri: path.replacingOccurrences(of: "sig=", with: "sig=0"), method: .get)
             #expect(tampered.status == .forbidden)
             let unsigned = try await cv.client.execute(uri: uri.path, method: .get)
             #expect(unsigned.status == .forbidden)
+        }
+    }
+
+    @Test func servesResizedAndThumbnailRenditions() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let png = TestPNG.solid(600, 400, rgb: (10, 200, 10))
+            let image = try #require(try await cv.upload(project.id, [png]).images?.first?.image)
+            #expect(image.width == 600 && image.height == 400)
+            let uri = try #require(image.thumbnailUri.flatMap(URL.init(string:)))
+            let thumb = try await cv.client.execute(uri: uri.path + "?" + (uri.query ?? ""), method: .get)
+            #expect(thumb.status == .ok)
+            let header = try ImageHeader.read(Array(thumb.body.readableBytesView))
+            #expect(header.format == .jpeg && header.width == 256 && header.height == 171)
+            let resized = try #require(image.resizedImageUri.flatMap(URL.init(string:)))
+            let small = try await cv.client.execute(uri: resized.path + "?" + (resized.query ?? ""), method: .get)
+            #expect(Array(small.body.readableBytesView) == png)  // already within 1024
         }
     }
 
@@ -155,10 +209,12 @@ import Testing
         try await withServer { cv in
             let project = try await cv.createProject()
             let ids = try await cv.upload(project.id, reds(3)).images!.compactMap(\.image?.id)
-            #expect(try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(ids[0])").status == .noContent)
+            #expect(
+                try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(ids[0])").status == .noContent)
             #expect(try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count")) == 2)
             let tooMany = (0..<257).map { _ in UUID().uuidString }.joined(separator: ",")
-            _ = try cv.error(try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(tooMany)"),
+            _ = try cv.error(
+                try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(tooMany)"),
                 status: .badRequest)
             #expect(try await cv.training(.delete, "projects/\(project.id)/images?allImages=true").status == .accepted)
             #expect(try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count")) == 0)

@@ -17,7 +17,8 @@ struct MeanColorBackend: ModelBackend {
             let scores = means.map { m in exp(-zip(m, c).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() / 20) }
             let total = max(scores.reduce(0, +), 1e-12)
             return scores.enumerated().map {
-                ModelPrediction(tag: $0.offset, probability: $0.element / total,
+                ModelPrediction(
+                    tag: $0.offset, probability: $0.element / total,
                     box: detection ? BoundingBox(left: 0.1, top: 0.1, width: 0.8, height: 0.8) : nil)
             }
         }
@@ -42,7 +43,8 @@ struct MeanColorBackend: ModelBackend {
             let predictions = fit(rest).predict(sample.image).map {
                 ScoredLabel(tag: request.tags[$0.tag], probability: $0.probability, box: $0.box)
             }
-            let truth = detection
+            let truth =
+                detection
                 ? sample.regions.map { TruthLabel(tag: request.tags[$0.tag], box: $0.box) }
                 : sample.tags.map { TruthLabel(tag: request.tags[$0]) }
             evaluation.append(EvaluatedImage(id: sample.id, truth: truth, predictions: predictions))

@@ -13,13 +13,19 @@ import Testing
             let iteration = try await trainAndWait(cv, project.id)
             let route = "\(project.id)/classify/iterations/prod/image"
             // Not published yet.
-            let early = try await cv.prediction(.post, route, body: reds(1, offset: 40)[0], contentType: "application/octet-stream")
+            let early = try await cv.prediction(
+                .post, route, body: reds(1, offset: 40)[0], contentType: "application/octet-stream")
             #expect(try cv.error(early, status: .notFound).code == .notFoundIteration)
-            let published = try cv.decode(Bool.self, try await cv.training(
-                .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=prod&predictionId=res"))
+            let published = try cv.decode(
+                Bool.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=prod&predictionId=res"
+                ))
             #expect(published)
-            let result = try cv.decode(ImagePrediction.self, try await cv.prediction(
-                .post, route, body: reds(1, offset: 40)[0], contentType: "application/octet-stream"))
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.prediction(
+                    .post, route, body: reds(1, offset: 40)[0], contentType: "application/octet-stream"))
             #expect(result.predictions?.first?.tagId == red.id)
             #expect(result.iteration == iteration.id)
             let v31 = try await cv.prediction(
@@ -32,19 +38,26 @@ import Testing
             let bad = try await cv.prediction(.post, route, body: Array("nope".utf8))
             #expect(try cv.error(bad, status: .badRequest).code == .badRequestImageFormat)
 
-            let query = try cv.decode(PredictionQueryResult.self, try await cv.training(
-                .post, "projects/\(project.id)/predictions/query", json: PredictionQueryToken(iterationId: iteration.id)))
+            let query = try cv.decode(
+                PredictionQueryResult.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/predictions/query",
+                    json: PredictionQueryToken(iterationId: iteration.id)))
             #expect(query.results?.count == 1)  // the nostore prediction is not kept
             let stored = try #require(query.results?.first)
             #expect(stored.id == result.id && stored.originalImageUri != nil)
-            #expect(try await cv.training(.delete, "projects/\(project.id)/predictions?ids=\(stored.id)").status
-                == .noContent)
-            let empty = try cv.decode(PredictionQueryResult.self, try await cv.training(
-                .post, "projects/\(project.id)/predictions/query", json: PredictionQueryToken()))
+            #expect(
+                try await cv.training(.delete, "projects/\(project.id)/predictions?ids=\(stored.id)").status
+                    == .noContent)
+            let empty = try cv.decode(
+                PredictionQueryResult.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/predictions/query", json: PredictionQueryToken()))
             #expect(empty.results?.isEmpty == true)
 
-            #expect(try await cv.training(.delete, "projects/\(project.id)/iterations/\(iteration.id)/publish").status
-                == .noContent)
+            #expect(
+                try await cv.training(.delete, "projects/\(project.id)/iterations/\(iteration.id)/publish").status
+                    == .noContent)
             let after = try await cv.prediction(.post, route, body: reds(1)[0])
             _ = try cv.error(after, status: .notFound)
         }
@@ -54,12 +67,16 @@ import Testing
         try await withServer { cv in
             let (project, _, blue) = try await redBlueProject(cv)
             let iteration = try await trainAndWait(cv, project.id)
-            let result = try cv.decode(ImagePrediction.self, try await cv.training(
-                .post, "projects/\(project.id)/quicktest/image?iterationId=\(iteration.id)&store=false",
-                body: blues(1, offset: 50)[0], contentType: "application/octet-stream"))
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/quicktest/image?iterationId=\(iteration.id)&store=false",
+                    body: blues(1, offset: 50)[0], contentType: "application/octet-stream"))
             #expect(result.predictions?.first?.tagId == blue.id)
-            let stored = try cv.decode(PredictionQueryResult.self, try await cv.training(
-                .post, "projects/\(project.id)/predictions/query", json: PredictionQueryToken()))
+            let stored = try cv.decode(
+                PredictionQueryResult.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/predictions/query", json: PredictionQueryToken()))
             #expect(stored.results?.isEmpty == true)
             let refused = try await cv.training(
                 .post, "projects/\(project.id)/quicktest/url", json: ImageUrl(url: "http://127.0.0.1:1/x.png"))
@@ -76,17 +93,25 @@ import Testing
             _ = try await cv.upload(project.id, images, regions: images.map { _ in [box] })
             let iteration = try await trainAndWait(cv, project.id)
             #expect(iteration.status == .completed)
-            let performance = try cv.decode(IterationPerformance.self, try await cv.training(
-                .get, "projects/\(project.id)/iterations/\(iteration.id)/performance?overlapThreshold=0.5"))
+            let performance = try cv.decode(
+                IterationPerformance.self,
+                try await cv.training(
+                    .get, "projects/\(project.id)/iterations/\(iteration.id)/performance?overlapThreshold=0.5"))
             #expect(performance.recall == 1)
-            _ = try cv.decode(Bool.self, try await cv.training(
-                .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=d&predictionId=r"))
-            let result = try cv.decode(ImagePrediction.self, try await cv.prediction(
-                .post, "\(project.id)/detect/iterations/d/image/nostore", body: reds(1, offset: 60)[0]))
+            _ = try cv.decode(
+                Bool.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=d&predictionId=r"))
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.prediction(
+                    .post, "\(project.id)/detect/iterations/d/image/nostore", body: reds(1, offset: 60)[0]))
             #expect(result.predictions?.first?.boundingBox != nil)
             let untagged = try #require(try await cv.upload(project.id, blues(1)).images?.first?.image)
-            let proposals = try cv.decode(ImageRegionProposal.self, try await cv.training(
-                .post, "projects/\(project.id)/images/\(untagged.id)/regionproposals"))
+            let proposals = try cv.decode(
+                ImageRegionProposal.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/\(untagged.id)/regionproposals"))
             #expect(proposals.proposals?.isEmpty == false)
         }
     }
@@ -97,18 +122,25 @@ import Testing
             let iteration = try await trainAndWait(cv, project.id)
             let untagged = try await cv.upload(project.id, reds(2, offset: 70) + blues(1, offset: 70))
             let ids = untagged.images!.compactMap(\.image?.id)
-            let suggestions = try cv.decode([SuggestedTagAndRegion].self, try await cv.training(
-                .post, "projects/\(project.id)/tagsandregions/suggestions?iterationId=\(iteration.id)&imageIds="
-                    + ids.map(\.uuidString).joined(separator: ",")))
+            let suggestions = try cv.decode(
+                [SuggestedTagAndRegion].self,
+                try await cv.training(
+                    .post,
+                    "projects/\(project.id)/tagsandregions/suggestions?iterationId=\(iteration.id)&imageIds="
+                        + ids.map(\.uuidString).joined(separator: ",")))
             #expect(suggestions.count == 3)
             #expect(suggestions.first?.predictions?.first?.tagId == red.id)
-            let query = try cv.decode(SuggestedTagAndRegionQuery.self, try await cv.training(
-                .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
-                json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
+            let query = try cv.decode(
+                SuggestedTagAndRegionQuery.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
+                    json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
             #expect(query.results?.count == 2)
-            let counts = try cv.decode([String: Int].self, try await cv.training(
-                .post, "projects/\(project.id)/images/suggested/count?iterationId=\(iteration.id)",
-                json: TagFilter(tagIds: [red.id], threshold: 0.6)))
+            let counts = try cv.decode(
+                [String: Int].self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/suggested/count?iterationId=\(iteration.id)",
+                    json: TagFilter(tagIds: [red.id], threshold: 0.6)))
             #expect(counts[red.id.uuidString] == 2)
         }
     }

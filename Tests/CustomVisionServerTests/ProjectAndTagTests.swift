@@ -12,7 +12,8 @@ import Testing
             let domains = try cv.decode([Domain].self, try await cv.training(.get, "domains"))
             #expect(domains.filter { $0.type == .objectDetection }.count == 6)
             #expect(domains.filter { $0.exportable == true }.count == 6)
-            let general = try cv.decode(Domain.self,
+            let general = try cv.decode(
+                Domain.self,
                 try await cv.training(.get, "domains/da2e3a8a-40a5-4171-82f4-58522f70fbc1"))
             #expect(general.name == "General" && general.type == .objectDetection)
             let missing = try await cv.training(.get, "domains/\(UUID())")
@@ -27,8 +28,10 @@ import Testing
             #expect(project.settings.domainId == UUID(uuidString: "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31"))
             let listed = try cv.decode([Project].self, try await cv.training(.get, "projects"))
             #expect(listed.map(\.id) == [project.id])
-            let updated = try cv.decode(Project.self, try await cv.training(
-                .patch, "projects/\(project.id)", json: ["name": "birds2", "description": "d"]))
+            let updated = try cv.decode(
+                Project.self,
+                try await cv.training(
+                    .patch, "projects/\(project.id)", json: ["name": "birds2", "description": "d"]))
             #expect(updated.name == "birds2" && updated.description == "d")
             let fetched = try cv.decode(Project.self, try await cv.training(.get, "projects/\(project.id)"))
             #expect(fetched.name == "birds2")
@@ -70,13 +73,17 @@ import Testing
             #expect(try cv.error(duplicate, status: .badRequest).code == .badRequestTagNameNotUnique)
             let secondNegative = try await cv.training(.post, "projects/\(project.id)/tags?name=n2&type=Negative")
             #expect(try cv.error(secondNegative, status: .badRequest).code == .badRequestMultipleNegativeTag)
-            let renamed = try cv.decode(CustomVisionCore.Tag.self, try await cv.training(
-                .patch, "projects/\(project.id)/tags/\(cat.id)", json: ["name": "kitty"]))
+            let renamed = try cv.decode(
+                CustomVisionCore.Tag.self,
+                try await cv.training(
+                    .patch, "projects/\(project.id)/tags/\(cat.id)", json: ["name": "kitty"]))
             #expect(renamed.name == "kitty")
-            let got = try cv.decode(CustomVisionCore.Tag.self,
+            let got = try cv.decode(
+                CustomVisionCore.Tag.self,
                 try await cv.training(.get, "projects/\(project.id)/tags/\(cat.id)"))
             #expect(got.name == "kitty" && got.imageCount == 0)
-            let all = try cv.decode([CustomVisionCore.Tag].self, try await cv.training(.get, "projects/\(project.id)/tags"))
+            let all = try cv.decode(
+                [CustomVisionCore.Tag].self, try await cv.training(.get, "projects/\(project.id)/tags"))
             #expect(all.count == 2)
             #expect(try await cv.training(.delete, "projects/\(project.id)/tags/\(cat.id)").status == .noContent)
             let gone = try await cv.training(.get, "projects/\(project.id)/tags/\(cat.id)")

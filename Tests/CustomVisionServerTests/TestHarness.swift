@@ -106,8 +106,12 @@ struct CV: Sendable {
     }
 
     func createTag(_ project: UUID, _ name: String, type: String? = nil) async throws -> CustomVisionCore.Tag {
-        try decode(CustomVisionCore.Tag.self, try await training(.post, "projects/\(project)/tags?name=\(name)"
-            + (type.map { "&type=\($0)" } ?? "")))
+        try decode(
+            CustomVisionCore.Tag.self,
+            try await training(
+                .post,
+                "projects/\(project)/tags?name=\(name)"
+                    + (type.map { "&type=\($0)" } ?? "")))
     }
 
     /// Uploads images through CreateImagesFromFiles; returns the summary.
@@ -118,7 +122,8 @@ struct CV: Sendable {
         let entries = images.enumerated().map { i, bytes in
             ImageFileCreateEntry(name: "img\(i).png", contents: Data(bytes), tagIds: tags, regions: regions?[i])
         }
-        return try decode(ImageCreateSummary.self,
+        return try decode(
+            ImageCreateSummary.self,
             try await training(.post, "projects/\(project)/images/files", json: ImageFileCreateBatch(images: entries)),
             status: status)
     }

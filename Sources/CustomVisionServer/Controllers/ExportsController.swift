@@ -42,11 +42,12 @@ struct ExportsController: Sendable {
         group.get("projects/:projectId/iterations/:iterationId/export") { request, context in
             let project = try context.parameters.id("projectId")
             let id = try context.parameters.id("iterationId")
-            return JSONBody.response(try server.store.read { data in
-                _ = try data.iteration(id, in: project)
-                return data.exports.values.filter { $0.iterationId == id }.sorted { $0.created < $1.created }
-                    .map { render($0, base: request.baseURL) }
-            })
+            return JSONBody.response(
+                try server.store.read { data in
+                    _ = try data.iteration(id, in: project)
+                    return data.exports.values.filter { $0.iterationId == id }.sorted { $0.created < $1.created }
+                        .map { render($0, base: request.baseURL) }
+                })
         }
         group.get("projects/:projectId/artifacts") { request, context in
             let project = try context.parameters.id("projectId")
@@ -56,7 +57,8 @@ struct ExportsController: Sendable {
             guard BlobStore.isDigest(path), let bytes = server.store.blobs.get(path),
                 server.store.read({ $0.exports.values.contains { $0.projectId == project && $0.blob == path } })
             else { throw APIError.notFound(.notFound, "Artifact not found.") }
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream"],
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }

@@ -18,10 +18,11 @@ struct ImageFilesController: Sendable {
             guard let bytes = server.store.blobs.get(digest) else {
                 throw APIError.notFound(.notFoundImage, "Image not found.")
             }
-            let type = kind == "export" ? "application/zip" : bytes.first == 0x89 ? "image/png" : "image/jpeg"
+            let served = server.renditions.bytes(kind: kind, digest: digest, original: bytes)
+            let type = kind == "export" ? "application/zip" : served.first == 0x89 ? "image/png" : "image/jpeg"
             return Response(
                 status: .ok, headers: [.contentType: type],
-                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                body: .init(byteBuffer: ByteBuffer(bytes: served)))
         }
     }
 }

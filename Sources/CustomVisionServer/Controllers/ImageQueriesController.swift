@@ -13,11 +13,12 @@ struct ImageQueriesController: Sendable {
     func register(_ group: RouterGroup<BasicRequestContext>) {
         group.get("projects/:projectId/images") { request, context in
             let query = Query(request)
-            let tagging: Tagging = switch query.string("taggingStatus")?.lowercased() {
-            case "tagged": .tagged
-            case "untagged": .untagged
-            default: .any
-            }
+            let tagging: Tagging =
+                switch query.string("taggingStatus")?.lowercased() {
+                case "tagged": .tagged
+                case "untagged": .untagged
+                default: .any
+                }
             return try list(request, context, tagging: tagging, tagIds: try query.uuids("tagIds"))
         }
         group.get("projects/:projectId/images/tagged") { request, context in
@@ -28,11 +29,12 @@ struct ImageQueriesController: Sendable {
         }
         group.get("projects/:projectId/images/count") { request, context in
             let query = Query(request)
-            let tagging: Tagging = switch query.string("taggingStatus")?.lowercased() {
-            case "tagged": .tagged
-            case "untagged": .untagged
-            default: .any
-            }
+            let tagging: Tagging =
+                switch query.string("taggingStatus")?.lowercased() {
+                case "tagged": .tagged
+                case "untagged": .untagged
+                default: .any
+                }
             return try count(context, tagging: tagging, tagIds: try query.uuids("tagIds"), query: query)
         }
         group.get("projects/:projectId/images/tagged/count") { request, context in
@@ -49,12 +51,13 @@ struct ImageQueriesController: Sendable {
                 throw APIError.badRequest("At most 256 ids.", code: .badRequestExceededBatchSize)
             }
             let view = ImageView(signer: server.signer, base: request.baseURL)
-            return JSONBody.response(try server.store.read { data in
-                _ = try data.project(project)
-                return ids.compactMap { data.images[$0] }.filter { $0.projectId == project }.map {
-                    view.image($0, data)
-                }
-            })
+            return JSONBody.response(
+                try server.store.read { data in
+                    _ = try data.project(project)
+                    return ids.compactMap { data.images[$0] }.filter { $0.projectId == project }.map {
+                        view.image($0, data)
+                    }
+                })
         }
     }
 
@@ -67,11 +70,12 @@ struct ImageQueriesController: Sendable {
         let oldest = query.string("orderBy")?.lowercased() == "oldest"
         let filter = try MetadataFilter(query.string("$filter"))
         let view = ImageView(signer: server.signer, base: request.baseURL)
-        return JSONBody.response(try server.store.read { data in
-            try matching(data, project, tagging, tagIds, filter, query)
-                .sorted { oldest ? $0.created < $1.created : $0.created > $1.created }
-                .dropFirst(skip).prefix(take).map { view.image($0, data) }
-        })
+        return JSONBody.response(
+            try server.store.read { data in
+                try matching(data, project, tagging, tagIds, filter, query)
+                    .sorted { oldest ? $0.created < $1.created : $0.created > $1.created }
+                    .dropFirst(skip).prefix(take).map { view.image($0, data) }
+            })
     }
 
     private func count(_ context: BasicRequestContext, tagging: Tagging, tagIds: [UUID], query: Query) throws
@@ -79,9 +83,10 @@ struct ImageQueriesController: Sendable {
     {
         let project = try context.parameters.id("projectId")
         let filter = try MetadataFilter(query.string("$filter"))
-        return JSONBody.response(try server.store.read { data in
-            try matching(data, project, tagging, tagIds, filter, query).count
-        })
+        return JSONBody.response(
+            try server.store.read { data in
+                try matching(data, project, tagging, tagIds, filter, query).count
+            })
     }
 
     private func matching(

@@ -36,7 +36,8 @@ struct ImagesController: Sendable {
             try ImageIngest.checkBatch(count: entries.count, tagIds: batch.tagIds ?? [])
             var candidates: [ImageCandidate] = []
             for entry in entries {
-                var candidate = ImageCandidate(sourceUrl: entry.url, tagIds: entry.tagIds ?? [],
+                var candidate = ImageCandidate(
+                    sourceUrl: entry.url, tagIds: entry.tagIds ?? [],
                     regions: entry.regions ?? [])
                 do {
                     candidate.bytes = try await server.fetcher.fetch(
@@ -131,7 +132,8 @@ struct ImagesController: Sendable {
             }
         }
         let ok = entries.allSatisfy { $0.status == .ok }
-        return JSONBody.response(ImageMetadataUpdateSummary(isBatchSuccessful: ok, images: entries),
+        return JSONBody.response(
+            ImageMetadataUpdateSummary(isBatchSuccessful: ok, images: entries),
             status: ok ? .ok : .multiStatus)
     }
 }

@@ -14,16 +14,19 @@ struct IterationsController: Sendable {
             var request = request
             let project = try context.parameters.id("projectId")
             let body = try await request.bytes(limit: 1 << 20)
-            let parameters = body.isEmpty ? nil
+            let parameters =
+                body.isEmpty
+                ? nil
                 : try? CustomVisionJSON.makeDecoder().decode(TrainingParameters.self, from: Data(body))
             return JSONBody.response(try train(project, Query(request), parameters))
         }
         group.get("projects/:projectId/iterations") { _, context in
             let project = try context.parameters.id("projectId")
-            return JSONBody.response(try server.store.read { data in
-                _ = try data.project(project)
-                return data.iterations(of: project).map(\.iteration)
-            })
+            return JSONBody.response(
+                try server.store.read { data in
+                    _ = try data.project(project)
+                    return data.iterations(of: project).map(\.iteration)
+                })
         }
         group.get("projects/:projectId/iterations/:iterationId") { _, context in
             let (project, id) = try ids(context)
@@ -33,18 +36,19 @@ struct IterationsController: Sendable {
             var request = request
             let (project, id) = try ids(context)
             let update = try await request.json(IterationUpdate.self)
-            return JSONBody.response(try server.store.write { data in
-                var record = try data.iteration(id, in: project)
-                if let name = update.name {
-                    guard !name.isEmpty, name.count <= 256 else {
-                        throw APIError.badRequest("Invalid iteration name.", code: .badRequestIterationName)
+            return JSONBody.response(
+                try server.store.write { data in
+                    var record = try data.iteration(id, in: project)
+                    if let name = update.name {
+                        guard !name.isEmpty, name.count <= 256 else {
+                            throw APIError.badRequest("Invalid iteration name.", code: .badRequestIterationName)
+                        }
+                        record.iteration.name = name
                     }
-                    record.iteration.name = name
-                }
-                record.iteration.lastModified = Date()
-                data.put(record)
-                return record.iteration
-            })
+                    record.iteration.lastModified = Date()
+                    data.put(record)
+                    return record.iteration
+                })
         }
         group.delete("projects/:projectId/iterations/:iterationId") { _, context in
             let (project, id) = try ids(context)
@@ -143,9 +147,10 @@ struct IterationsController: Sendable {
                 domainId: p.settings.domainId, classificationType: p.settings.classificationType,
                 trainingType: type, reservedBudgetInHours: type == .advanced ? budget : 0,
                 trainingTimeInMinutes: 0)
-            data.put(IterationRecord(
-                iteration: iteration, tagIds: plan.tagIds, tagNames: plan.tagNames, evaluation: [],
-                fingerprint: plan.fingerprint))
+            data.put(
+                IterationRecord(
+                    iteration: iteration, tagIds: plan.tagIds, tagNames: plan.tagNames, evaluation: [],
+                    fingerprint: plan.fingerprint))
             return (iteration, plan)
         }
         let mode: TrainingMode = type == .advanced ? .advanced(budget: .seconds(budget * 3600)) : .regular

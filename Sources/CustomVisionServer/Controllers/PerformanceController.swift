@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// GetIterationPerformance, GetImagePerformances, GetImagePerformanceCount: from the trainer's held-out evaluation
-/// only, never from training images.
+/// only, never from training images, scored by CustomVisionCore's ``PerformanceEvaluator`` (threshold defaults to
+/// 0.5 and overlapThreshold to 0.3, the portal's defaults).
 struct PerformanceController: Sendable {
     let server: ServerContext
 
@@ -15,11 +16,11 @@ struct PerformanceController: Sendable {
             guard (0...1).contains(threshold), (0...1).contains(overlap) else {
                 throw APIError.badRequest("Thresholds must be between 0 and 1.")
             }
-            let (record, detection) = try completed(context)
-            let calculator = PerformanceCalculator(
-                threshold: threshold, overlapThreshold: overlap, detection: detection)
-            let tags = Array(zip(record.tagIds, record.tagNames))
-            return JSONBody.response(calculator.performance(tags: tags, images: record.evaluation))
+            let (record, _) = try completed(context)
+            let evaluator = PerformanceEvaluator(probabilityThreshold: threshold, overlapThreshold: overlap)
+            let names = Dictionary(uniqueKeysWithValues: zip(record.tagIds.map(\.uuidString), record.tagNames))
+            let report = evaluator.evaluate(record.evaluation, tags: record.tagIds.map(\.uuidString))
+            return JSONBody.response(report.iterationPerformance(tagName: { names[$0] }))
         }
         group.get("projects/:projectId/iterations/:iterationId/performance/images") { request, context in
             let query = Query(request)
@@ -29,21 +30,22 @@ struct PerformanceController: Sendable {
             let view = ImageView(signer: server.signer, base: request.baseURL)
             let (record, _) = try completed(context)
             let names = Dictionary(uniqueKeysWithValues: zip(record.tagIds.map(\.uuidString), record.tagNames))
-            return JSONBody.response(server.store.read { data in
-                items.sorted { oldest ? $0.1.created < $1.1.created : $0.1.created > $1.1.created }
-                    .dropFirst(skip).prefix(take).map { evaluated, image in
-                        let rendered = view.image(image, data)
-                        return ImagePerformance(
-                            predictions: evaluated.predictions.sorted { $0.probability > $1.probability }.map {
-                                Prediction(
-                                    probability: $0.probability, tagId: UUID(uuidString: $0.tag),
-                                    tagName: names[$0.tag], boundingBox: $0.box)
-                            },
-                            id: image.id, created: image.created, width: image.width, height: image.height,
-                            imageUri: rendered.originalImageUri, thumbnailUri: rendered.thumbnailUri,
-                            tags: rendered.tags, regions: rendered.regions)
-                    }
-            })
+            return JSONBody.response(
+                server.store.read { data in
+                    items.sorted { oldest ? $0.1.created < $1.1.created : $0.1.created > $1.1.created }
+                        .dropFirst(skip).prefix(take).map { evaluated, image in
+                            let rendered = view.image(image, data)
+                            return ImagePerformance(
+                                predictions: evaluated.predictions.sorted { $0.probability > $1.probability }.map {
+                                    Prediction(
+                                        probability: $0.probability, tagId: UUID(uuidString: $0.tag),
+                                        tagName: names[$0.tag], boundingBox: $0.box)
+                                },
+                                id: image.id, created: image.created, width: image.width, height: image.height,
+                                imageUri: rendered.originalImageUri, thumbnailUri: rendered.thumbnailUri,
+                                tags: rendered.tags, regions: rendered.regions)
+                        }
+                })
         }
         group.get("projects/:projectId/iterations/:iterationId/performance/images/count") { request, context in
             JSONBody.response(try evaluated(context, Query(request)).count)

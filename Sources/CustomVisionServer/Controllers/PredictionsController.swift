@@ -13,7 +13,8 @@ struct PredictionsController: Sendable {
         for kind in ["classify", "detect"] {
             for store in [true, false] {
                 let suffix = store ? "" : "/nostore"
-                router.post("prediction/:projectId/\(kind)/iterations/:publishedName/image\(suffix)") { request, context in
+                router.post("prediction/:projectId/\(kind)/iterations/:publishedName/image\(suffix)") {
+                    request, context in
                     var request = request
                     let record = try published(context, detect: kind == "detect")
                     let limit = ServiceLimits.maxPredictionImageBytes
@@ -21,7 +22,8 @@ struct PredictionsController: Sendable {
                     let result = try predictor.predict(parts.first ?? [], record: record, limit: limit, store: store)
                     return JSONBody.response(result)
                 }
-                router.post("prediction/:projectId/\(kind)/iterations/:publishedName/url\(suffix)") { request, context in
+                router.post("prediction/:projectId/\(kind)/iterations/:publishedName/url\(suffix)") {
+                    request, context in
                     var request = request
                     let record = try published(context, detect: kind == "detect")
                     let url = try await request.json(ImageUrl.self).url
@@ -37,9 +39,10 @@ struct PredictionsController: Sendable {
             let query = Query(request)
             let record = try quickTestIteration(context, query)
             let parts = try await request.imageParts(limit: ServiceLimits.maxTrainingImageBytes + 65_536)
-            return JSONBody.response(try predictor.predict(
-                parts.first ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
-                store: try query.bool("store") ?? true))
+            return JSONBody.response(
+                try predictor.predict(
+                    parts.first ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
+                    store: try query.bool("store") ?? true))
         }
         router.post("training/projects/:projectId/quicktest/url") { request, context in
             var request = request
@@ -47,9 +50,10 @@ struct PredictionsController: Sendable {
             let record = try quickTestIteration(context, query)
             let url = try await request.json(ImageUrl.self).url
             let bytes = try await fetch(url, limit: ServiceLimits.maxTrainingImageBytes)
-            return JSONBody.response(try predictor.predict(
-                bytes, record: record, limit: ServiceLimits.maxTrainingImageBytes,
-                store: try query.bool("store") ?? true))
+            return JSONBody.response(
+                try predictor.predict(
+                    bytes, record: record, limit: ServiceLimits.maxTrainingImageBytes,
+                    store: try query.bool("store") ?? true))
         }
         PredictionQueries(server: server).register(router)
     }
@@ -85,7 +89,8 @@ struct PredictionsController: Sendable {
         let id = try query.uuid("iterationId")
         return try server.store.read { data in
             _ = try data.project(project)
-            let record = try id.map { try data.iteration($0, in: project) }
+            let record =
+                try id.map { try data.iteration($0, in: project) }
                 ?? data.iterations(of: project).last { $0.iteration.status == .completed }
             guard let record, record.iteration.status == .completed else {
                 throw APIError.badRequest("No trained iteration.", code: .badRequestIterationIsNotTrained)

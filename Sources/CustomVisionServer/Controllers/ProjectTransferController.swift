@@ -105,7 +105,11 @@ struct ProjectTransferController: Sendable {
                 image.id = imageMap[image.id]!
                 image.projectId = imported.id
                 image.tags = image.tags.map { TagAssignment(tagId: tagMap[$0.tagId] ?? $0.tagId, created: $0.created) }
-                image.regions = image.regions.map { var r = $0; r.tagId = tagMap[r.tagId] ?? r.tagId; return r }
+                image.regions = image.regions.map {
+                    var r = $0
+                    r.tagId = tagMap[r.tagId] ?? r.tagId
+                    return r
+                }
                 data.put(image)
             }
             for var it in bundle.iterations {
@@ -117,8 +121,16 @@ struct ProjectTransferController: Sendable {
                 it.evaluation = it.evaluation.map { e in
                     var e = e
                     e.id = UUID(uuidString: e.id).flatMap { imageMap[$0] }?.uuidString ?? e.id
-                    e.truth = e.truth.map { var t = $0; t.tag = remapTag(t.tag); return t }
-                    e.predictions = e.predictions.map { var p = $0; p.tag = remapTag(p.tag); return p }
+                    e.truth = e.truth.map {
+                        var t = $0
+                        t.tag = remapTag(t.tag)
+                        return t
+                    }
+                    e.predictions = e.predictions.map {
+                        var p = $0
+                        p.tag = remapTag(p.tag)
+                        return p
+                    }
                     return e
                 }
                 data.put(it)

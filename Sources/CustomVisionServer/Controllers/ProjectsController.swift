@@ -16,7 +16,8 @@ struct ProjectsController: Sendable {
             return JSONBody.response(domain)
         }
         group.get("projects") { _, _ in
-            JSONBody.response(server.store.read { $0.projects.values.sorted { ($0.created ?? .now) < ($1.created ?? .now) } })
+            JSONBody.response(
+                server.store.read { $0.projects.values.sorted { ($0.created ?? .now) < ($1.created ?? .now) } })
         }
         group.post("projects") { request, _ in try create(request) }
         group.get("projects/:projectId") { _, context in
@@ -65,9 +66,9 @@ struct ProjectsController: Sendable {
             created: now, lastModified: now, drModeEnabled: false, status: .succeeded)
         try server.store.write { data in
             guard data.projects.count < server.configuration.tier.maxProjects else {
+                let tier = server.configuration.tier
                 throw APIError.badRequest(
-                    "The \(server.configuration.tier.name) tier allows \(server.configuration.tier.maxProjects) projects.",
-                    code: .badRequestExceedProjectLimit)
+                    "The \(tier.name) tier allows \(tier.maxProjects) projects.", code: .badRequestExceedProjectLimit)
             }
             guard !data.projects.values.contains(where: { $0.name == name }) else {
                 throw APIError.badRequest("A project named '\(name)' exists.", code: .badRequestProjectNameNotUnique)
@@ -80,7 +81,9 @@ struct ProjectsController: Sendable {
     private func apply(_ update: ProjectUpdate, to id: UUID, in data: inout StoreData) throws -> Project {
         var project = try data.project(id)
         if let name = update.name {
-            guard !name.isEmpty else { throw APIError.badRequest("Project name is empty.", code: .badRequestProjectName) }
+            guard !name.isEmpty else {
+                throw APIError.badRequest("Project name is empty.", code: .badRequestProjectName)
+            }
             project.name = name
         }
         if let description = update.description { project.description = description }
@@ -119,7 +122,8 @@ extension Parameters {
     /// The path parameter `name` as a UUID; a malformed id is a 400 as the service answers it.
     func id(_ name: String) throws -> UUID {
         guard let text = get(name), let id = UUID(uuidString: text) else {
-            throw APIError.badRequest("The id '\(get(name)?.prefix(64) ?? "")' is not valid.", code: .badRequestInvalidIds)
+            throw APIError.badRequest(
+                "The id '\(get(name)?.prefix(64) ?? "")' is not valid.", code: .badRequestInvalidIds)
         }
         return id
     }

@@ -27,7 +27,8 @@ struct RegionsController: Sendable {
             }
             try server.store.write { data in
                 _ = try data.project(project)
-                for var image in data.images(of: project) where image.regions.contains(where: { ids.contains($0.regionId) }) {
+                for var image in data.images(of: project)
+                where image.regions.contains(where: { ids.contains($0.regionId) }) {
                     image.regions.removeAll { ids.contains($0.regionId) }
                     data.put(image)
                 }

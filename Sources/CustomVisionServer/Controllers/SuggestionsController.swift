@@ -68,8 +68,10 @@ struct SuggestionsController: Sendable {
             let filter = try await request.json(TagFilter.self)
             var counts: [String: Int] = [:]
             for tag in filter.tagIds ?? [] {
-                counts[tag.uuidString] = try suggested(project, iteration, tagIds: [tag],
-                    threshold: filter.threshold ?? 0).count
+                counts[tag.uuidString] = try suggested(
+                    project, iteration, tagIds: [tag],
+                    threshold: filter.threshold ?? 0
+                ).count
             }
             return JSONBody.response(counts)
         }
@@ -84,9 +86,10 @@ struct SuggestionsController: Sendable {
                 return image
             }
             let latest = server.store.read { $0.iterations(of: project).last { $0.iteration.status == .completed } }
-            let proposals = try latest.map { try predictions(image, $0) }?.compactMap { p in
-                p.box.map { RegionProposal(confidence: p.probability, boundingBox: $0) }
-            } ?? []
+            let proposals =
+                try latest.map { try predictions(image, $0) }?.compactMap { p in
+                    p.box.map { RegionProposal(confidence: p.probability, boundingBox: $0) }
+                } ?? []
             return JSONBody.response(ImageRegionProposal(projectId: project, imageId: imageId, proposals: proposals))
         }
     }
@@ -111,16 +114,22 @@ struct SuggestionsController: Sendable {
         return try server.models.model(digest).predict(rgb)
     }
 
-    private func suggestion(_ image: ImageRecord, _ iteration: IterationRecord) throws -> (SuggestedTagAndRegion, [ModelPrediction]) {
+    private func suggestion(_ image: ImageRecord, _ iteration: IterationRecord) throws -> (
+        SuggestedTagAndRegion, [ModelPrediction]
+    ) {
         let raw = try predictions(image, iteration)
         let predictions = raw.compactMap { p -> Prediction? in
             guard iteration.tagIds.indices.contains(p.tag) else { return nil }
-            return Prediction(probability: p.probability, tagId: iteration.tagIds[p.tag],
+            return Prediction(
+                probability: p.probability, tagId: iteration.tagIds[p.tag],
                 tagName: iteration.tagNames[p.tag], boundingBox: p.box, tagType: .regular)
         }.sorted { ($0.probability ?? 0) > ($1.probability ?? 0) }
         let top = predictions.first?.probability ?? 0
-        return (SuggestedTagAndRegion(id: image.id, project: image.projectId, iteration: iteration.iteration.id,
-            created: Date(), predictions: predictions, predictionUncertainty: 1 - top), raw)
+        return (
+            SuggestedTagAndRegion(
+                id: image.id, project: image.projectId, iteration: iteration.iteration.id,
+                created: Date(), predictions: predictions, predictionUncertainty: 1 - top), raw
+        )
     }
 
     /// Untagged images whose suggestions include one of `tagIds` at or above `threshold`.

@@ -13,17 +13,18 @@ struct TagsController: Sendable {
         group.get("projects/:projectId/tags") { request, context in
             let project = try context.parameters.id("projectId")
             let iteration = try Query(request).uuid("iterationId")
-            return JSONBody.response(try server.store.read { data in
-                _ = try data.project(project)
-                if let iteration {
-                    let record = try data.iteration(iteration, in: project)
-                    return record.tagIds.enumerated().map { i, id in
-                        data.tags[id].map { withCount($0.tag, data) }
-                            ?? Tag(id: id, name: record.tagNames[i], type: .regular, imageCount: 0)
+            return JSONBody.response(
+                try server.store.read { data in
+                    _ = try data.project(project)
+                    if let iteration {
+                        let record = try data.iteration(iteration, in: project)
+                        return record.tagIds.enumerated().map { i, id in
+                            data.tags[id].map { withCount($0.tag, data) }
+                                ?? Tag(id: id, name: record.tagNames[i], type: .regular, imageCount: 0)
+                        }
                     }
-                }
-                return data.tags(of: project).map { withCount($0.tag, data) }
-            })
+                    return data.tags(of: project).map { withCount($0.tag, data) }
+                })
         }
         group.post("projects/:projectId/tags") { request, context in
             let project = try context.parameters.id("projectId")
@@ -33,7 +34,8 @@ struct TagsController: Sendable {
             guard TagType.allKnown.contains(type) else {
                 throw APIError.badRequest("Unknown tag type.", code: .badRequestTagType)
             }
-            let tag = Tag(id: UUID(), name: name, description: query.string("description") ?? "", type: type,
+            let tag = Tag(
+                id: UUID(), name: name, description: query.string("description") ?? "", type: type,
                 imageCount: 0)
             try server.store.write { data in
                 _ = try data.project(project)
@@ -45,26 +47,28 @@ struct TagsController: Sendable {
         group.get("projects/:projectId/tags/:tagId") { _, context in
             let project = try context.parameters.id("projectId")
             let id = try context.parameters.id("tagId")
-            return JSONBody.response(try server.store.read { data in
-                _ = try data.project(project)
-                return withCount(try data.tag(id, in: project).tag, data)
-            })
+            return JSONBody.response(
+                try server.store.read { data in
+                    _ = try data.project(project)
+                    return withCount(try data.tag(id, in: project).tag, data)
+                })
         }
         group.patch("projects/:projectId/tags/:tagId") { request, context in
             var request = request
             let project = try context.parameters.id("projectId")
             let id = try context.parameters.id("tagId")
             let update = try await request.json(TagUpdate.self)
-            return JSONBody.response(try server.store.write { data in
-                _ = try data.project(project)
-                var record = try data.tag(id, in: project)
-                if let name = update.name { record.tag.name = name }
-                if let d = update.description { record.tag.description = d }
-                if let t = update.type { record.tag.type = t }
-                try validate(record.tag, project: project, data: data)
-                data.put(record)
-                return withCount(record.tag, data)
-            })
+            return JSONBody.response(
+                try server.store.write { data in
+                    _ = try data.project(project)
+                    var record = try data.tag(id, in: project)
+                    if let name = update.name { record.tag.name = name }
+                    if let d = update.description { record.tag.description = d }
+                    if let t = update.type { record.tag.type = t }
+                    try validate(record.tag, project: project, data: data)
+                    data.put(record)
+                    return withCount(record.tag, data)
+                })
         }
         group.delete("projects/:projectId/tags/:tagId") { _, context in
             let project = try context.parameters.id("projectId")

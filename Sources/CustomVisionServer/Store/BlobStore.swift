@@ -3,10 +3,10 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 
 #endif
 

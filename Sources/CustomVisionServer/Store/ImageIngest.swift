@@ -114,7 +114,9 @@ struct ImageIngest: Sendable {
         guard c.regions.count <= ServiceLimits.regionsPerBatch else { return .errorRegionLimitExceed }
         let negative = tagIds.contains { known[$0] == .negative }
         if negative, tagIds.count > 1 { return .errorNegativeAndRegularTagOnSameImage }
-        for r in c.regions where !(r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+        for r in c.regions
+        where
+            !(r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
             && r.left + r.width <= 1.0001 && r.top + r.height <= 1.0001)
         {
             return .errorRegionLimitExceed

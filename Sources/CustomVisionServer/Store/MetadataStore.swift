@@ -33,7 +33,8 @@ struct MetadataStore: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var config = Configuration()
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            writer = try DatabaseQueue(path: directory.appendingPathComponent("metadata.sqlite").path,
+            writer = try DatabaseQueue(
+                path: directory.appendingPathComponent("metadata.sqlite").path,
                 configuration: config)
         } else {
             writer = try DatabaseQueue()

@@ -25,7 +25,8 @@ struct MetadataFilter: Sendable {
                         "Unsupported $filter clause '\(clause.prefix(64))'.",
                         code: .badRequestPredictionInvalidQueryParameters)
                 }
-                return Clause(key: String(parts[0]), equal: parts[1].lowercased() == "eq",
+                return Clause(
+                    key: String(parts[0]), equal: parts[1].lowercased() == "eq",
                     value: String(parts[2].dropFirst().dropLast()))
             }
         }

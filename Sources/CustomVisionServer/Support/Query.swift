@@ -37,7 +37,8 @@ struct Query: Sendable {
     func uuid(_ name: String) throws -> UUID? {
         guard let v = string(name) else { return nil }
         guard let id = UUID(uuidString: v) else {
-            throw APIError.badRequest("The value '\(v.prefix(64))' is not valid for \(name).", code: .badRequestInvalidIds)
+            throw APIError.badRequest(
+                "The value '\(v.prefix(64))' is not valid for \(name).", code: .badRequestInvalidIds)
         }
         return id
     }

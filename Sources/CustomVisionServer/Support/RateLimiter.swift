@@ -20,7 +20,8 @@ final class RateLimiter: Sendable {
     func acquire() -> Int? {
         bucket.withLock { b in
             let now = ContinuousClock.Instant.now
-            let elapsed = Double((now - b.last).components.attoseconds) / 1e18 + Double((now - b.last).components.seconds)
+            let elapsed =
+                Double((now - b.last).components.attoseconds) / 1e18 + Double((now - b.last).components.seconds)
             b.tokens = min(rate, b.tokens + elapsed * rate)
             b.last = now
             if b.tokens >= 1 {

@@ -2,11 +2,11 @@ import CustomVisionCore
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 
 #endif
 
@@ -43,9 +43,13 @@ struct URLFetcher: Sendable {
         defer { session.finishTasksAndInvalidate() }
         let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { cont in
             session.dataTask(with: request) { data, response, error in
-                if let error { cont.resume(throwing: Failure(description: "fetch failed: \(error.localizedDescription)")) }
-                else if let response { cont.resume(returning: (data ?? Data(), response)) }
-                else { cont.resume(throwing: Failure(description: "no response")) }
+                if let error {
+                    cont.resume(throwing: Failure(description: "fetch failed: \(error.localizedDescription)"))
+                } else if let response {
+                    cont.resume(returning: (data ?? Data(), response))
+                } else {
+                    cont.resume(throwing: Failure(description: "no response"))
+                }
             }.resume()
         }
         guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {

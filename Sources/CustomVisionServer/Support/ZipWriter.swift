@@ -18,7 +18,8 @@ struct ZipWriter: Sendable {
         central += [0x50, 0x4b, 0x01, 0x02]
         central += le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21)
         central += le32(crc) + le32(UInt32(data.count)) + le32(UInt32(data.count))
-        central += le16(UInt16(nameBytes.count)) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0o644 << 16) + le32(offset)
+        central +=
+            le16(UInt16(nameBytes.count)) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0o644 << 16) + le32(offset)
         central += nameBytes
         count += 1
     }

@@ -34,7 +34,8 @@ struct Predictor: Sendable {
         if store {
             let blob = try server.store.blobs.put(bytes)
             let stored = PredictionRecord(
-                id: result.id, projectId: projectId, iterationId: record.iteration.id, created: result.created ?? Date(),
+                id: result.id, projectId: projectId, iterationId: record.iteration.id,
+                created: result.created ?? Date(),
                 blob: blob, width: image.width, height: image.height, predictions: predictions)
             try server.store.write { data in
                 guard data.projects[projectId] != nil else { return }

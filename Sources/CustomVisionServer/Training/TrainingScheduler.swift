@@ -21,24 +21,31 @@ struct TrainingScheduler: Sendable {
     static func plan(project: Project, data: StoreData, selected: [UUID]?) throws -> Plan {
         let domain = project.settings.domainId.flatMap(Domains.domain)
         let detection = domain?.type == .objectDetection
-        let kind: ModelKind = detection ? .detection
+        let kind: ModelKind =
+            detection
+            ? .detection
             : project.settings.classificationType == .multilabel ? .multilabel : .multiclass
         var tags = data.tags(of: project.id).map(\.tag).filter { $0.type != .negative }
         if let selected, !selected.isEmpty { tags = tags.filter { selected.contains($0.id) } }
         let negative = data.tags(of: project.id).first { $0.tag.type == .negative }?.tag.id
         let tagSet = Set(tags.map(\.id))
         let images = data.images(of: project.id).filter { image in
-            detection ? image.regions.contains { tagSet.contains($0.tagId) }
+            detection
+                ? image.regions.contains { tagSet.contains($0.tagId) }
                 : !image.allTagIds.isDisjoint(with: tagSet) || (negative.map(image.allTagIds.contains) ?? false)
         }.sorted { $0.id.uuidString < $1.id.uuidString }
         let minimum = detection ? ServiceLimits.minImagesPerTagDetection : ServiceLimits.minImagesPerTagClassification
-        let code: CustomVisionErrorCode = detection ? .badRequestDetectionTrainingValidationFailed
-            : kind == .multilabel ? .badRequestMultiLabelClassificationTrainingValidationFailed
-            : .badRequestMultiClassClassificationTrainingValidationFailed
+        let code: CustomVisionErrorCode =
+            detection
+            ? .badRequestDetectionTrainingValidationFailed
+            : kind == .multilabel
+                ? .badRequestMultiLabelClassificationTrainingValidationFailed
+                : .badRequestMultiClassClassificationTrainingValidationFailed
         let used = tags.filter { tag in images.contains { $0.allTagIds.contains(tag.id) } }
         guard used.count >= (detection ? 1 : 2) else {
             throw APIError.badRequest(
-                detection ? "Object detection needs at least one tag with images."
+                detection
+                    ? "Object detection needs at least one tag with images."
                     : "Classification needs at least two tags with images.", code: code)
         }
         for tag in used {
@@ -55,7 +62,8 @@ struct TrainingScheduler: Sendable {
             let boxes = image.regions.map { "\($0.tagId)\($0.left),\($0.top),\($0.width),\($0.height)" }.sorted()
             hasher.update(Array("\(image.id)|\(labels)|\(boxes.joined(separator: ";"))\n".utf8))
         }
-        return Plan(kind: kind, tagIds: used.map(\.id), tagNames: used.map(\.name), images: images,
+        return Plan(
+            kind: kind, tagIds: used.map(\.id), tagNames: used.map(\.name), images: images,
             fingerprint: hasher.finalize().hexString)
     }
 

@@ -1,0 +1,45 @@
+import CVTestSupport
+import CustomVisionCore
+import CustomVisionServer
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct FaultAndTierTests {
+    @Test func injectsThrottlingWithRetryAfter() async throws {
+        let faults = FaultConfiguration(rate: 1, kinds: [.throttle], seed: 7)
+        try await withServer(testConfiguration(faults: faults)) { cv in
+            let response = try await cv.training(.get, "domains")
+            #expect(response.status == .tooManyRequests)
+            #expect(response.headers[.retryAfter] == "1")
+        }
+    }
+
+    @Test func faultDrawsAreSeeded() async throws {
+        func statuses(seed: UInt64) async throws -> [Int] {
+            let faults = FaultConfiguration(rate: 0.5, kinds: [.serverError, .unavailable], seed: seed)
+            return try await withServerResult(testConfiguration(faults: faults)) { cv in
+                var out: [Int] = []
+                for _ in 0..<20 { out.append(try await cv.training(.get, "domains").status.code) }
+                return out
+            }
+        }
+        let a = try await statuses(seed: 42)
+        let b = try await statuses(seed: 42)
+        #expect(a == b)
+        #expect(a.contains(200) && a.contains { $0 == 500 || $0 == 503 })
+    }
+
+    @Test func freeTierThrottlesAtTwoTransactionsPerSecond() async throws {
+        try await withServer(testConfiguration(tier: .f0)) { cv in
+            var codes: [Int] = []
+            // 20 requests would need ~9 s to stay under 2 per second; they take far less.
+            for _ in 0..<20 { codes.append(try await cv.training(.get, "domains").status.code) }
+            #expect(codes.prefix(2) == [200, 200])
+            #expect(codes.contains(429))
+            let throttled = try await cv.training(.get, "domains")
+            if throttled.status == .tooManyRequests { #expect(throttled.headers[.retryAfter] != nil) }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import CVTestSupport
+import CustomVisionCore
+import CustomVisionServer
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct PersistenceTests {
+    @Test func keepsEverythingAcrossARestart() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (projectId, imageIds, iterationId) = try await withServerResult(testConfiguration(directory: dir)) { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            _ = try cv.decode(
+                Bool.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/iterations/\(iteration.id)/publish?publishName=p&predictionId=r"))
+            let images = try cv.decode(
+                [Image].self, try await cv.training(.get, "projects/\(project.id)/images/tagged"))
+            return (project.id, images.map(\.id), iteration.id)
+        }
+        try await withServer(testConfiguration(directory: dir)) { cv in
+            let project = try cv.decode(Project.self, try await cv.training(.get, "projects/\(projectId)"))
+            #expect(project.name == "rb")
+            let images = try cv.decode([Image].self, try await cv.training(.get, "projects/\(projectId)/images/tagged"))
+            #expect(Set(images.map(\.id)) == Set(imageIds))
+            let iteration = try cv.decode(
+                Iteration.self,
+                try await cv.training(.get, "projects/\(projectId)/iterations/\(iterationId)"))
+            #expect(iteration.status == .completed && iteration.publishName == "p")
+            // The model is loaded from its file after the restart.
+            let result = try cv.decode(
+                ImagePrediction.self,
+                try await cv.prediction(
+                    .post, "\(projectId)/classify/iterations/p/image", body: blues(1, offset: 30)[0]))
+            #expect(result.predictions?.first?.tagName == "blue")
+            let uri = try #require(images.first?.originalImageUri.flatMap(URL.init(string:)))
+            let bytes = try await cv.client.execute(uri: uri.path + "?" + (uri.query ?? ""), method: .get)
+            #expect(bytes.status == .ok && bytes.body.readableBytes > 0)
+        }
+    }
+
+    @Test func startupCheckRemovesOrphanBlobsAndRowsWithoutBytes() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let projectId = try await withServerResult(testConfiguration(directory: dir)) { cv in
+            let project = try await cv.createProject()
+            _ = try await cv.upload(project.id, reds(2))
+            return project.id
+        }
+        // Simulate a crash between blob and row (an orphan blob) and a lost blob (a row without bytes).
+        let blobs = dir.appendingPathComponent("blobs")
+        let fm = FileManager.default
+        let stored = try fm.contentsOfDirectory(atPath: blobs.path).flatMap { sub in
+            try fm.contentsOfDirectory(atPath: blobs.appendingPathComponent(sub).path).map { "\(sub)/\($0)" }
+        }
+        #expect(stored.count == 2)
+        try fm.removeItem(at: blobs.appendingPathComponent(stored[0]))
+        let orphan = String(repeating: "ab", count: 32)
+        try fm.createDirectory(at: blobs.appendingPathComponent("ab"), withIntermediateDirectories: true)
+        try Data([1, 2, 3]).write(to: blobs.appendingPathComponent("ab/\(orphan)"))
+        try Data([9]).write(to: dir.appendingPathComponent("tmp/half-written"))
+        try await withServer(testConfiguration(directory: dir)) { cv in
+            let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(projectId)/images/count"))
+            #expect(count == 1)
+        }
+        #expect(!fm.fileExists(atPath: blobs.appendingPathComponent("ab/\(orphan)").path))
+        #expect(try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
+    }
+}
