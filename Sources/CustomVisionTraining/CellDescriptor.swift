@@ -1,4 +1,5 @@
-/// Dense features for detection: the image is resampled to 192×192 and cut into a 24×24 grid of 8-pixel cells. Each cell
+/// Dense features for detection: the image is resampled to 192×192 and cut into a 24×24 grid of 8-pixel cells.
+/// Each cell
 /// gets its own texture/intensity features, their averages over 3×3 and 7×7 cell neighbourhoods (context), a few
 /// whole-image features, and its position.
 enum CellDescriptor {
@@ -7,18 +8,19 @@ enum CellDescriptor {
     static let localCount = 3 * TextureMaps.rotationLabels + TextureMaps.orientationBins + 1 + 7
     static let globalCount = 2 * TextureMaps.rotationLabels + TextureMaps.orientationBins + 1 + 2
     /// Features per cell.
-    static let count = 3 * localCount + globalCount + 3
+    static let count = (1 + contextRadii.count) * localCount + globalCount + 3
+    /// Radii (in cells) of the neighbourhoods whose mean features give each cell its context.
+    static let contextRadii = [1, 3]
 
     /// `grid * grid` rows of `count` features, cell-major (row by row).
     static func features(_ planes: Planes) -> [Float] {
         let local = localFeatures(planes)
         let global = globalFeatures(planes)
-        let near = boxAverage(local, radius: 1)
-        let far = boxAverage(local, radius: 3)
+        let context = contextRadii.map { boxAverage(local, radius: $0) }
         var out = [Float](repeating: 0, count: grid * grid * count)
         for c in 0..<(grid * grid) {
             var o = c * count
-            for source in [local, near, far] {
+            for source in [local] + context {
                 for k in 0..<localCount {
                     out[o] = source[c * localCount + k]
                     o += 1

@@ -49,7 +49,8 @@ struct Gradient {
         var total: Float = 0
         data.values.withUnsafeBufferPointer { v in
             for r in rows {
-                let p = net.probabilities(UnsafeBufferPointer(rebasing: v[(r * data.columns)..<((r + 1) * data.columns)]))
+                let row = v[(r * data.columns)..<((r + 1) * data.columns)]
+                let p = net.probabilities(UnsafeBufferPointer(rebasing: row))
                 switch data.targets {
                 case .classes(let classes):
                     total -= logf(max(p[classes[r]], 1e-7))

@@ -76,6 +76,7 @@ struct TrainingData {
         let boxes = regions.map { r -> LabeledBox in
             var b = r
             if flip == 1 { b.box.left = 1 - r.box.left - r.box.width }
+            if flip == 2 { b.box.top = 1 - r.box.top - r.box.height }
             return b
         }.sorted { $0.box.area < $1.box.area }
         return (0..<(g * g)).map { c in

@@ -9,6 +9,9 @@ import ImagePrep
 /// - cls: all 1800 images labelled by file-name class, stratified 80/20 split; top-1 on the 20%.
 /// - det3: inclusion, patches, scratches; 400 training images drawn with the seed, mAP on the other images.
 /// - det6: all six classes, 400 training images likewise.
+///
+/// Environment: `CVBENCH_MODEL=path` saves the detection model there, or loads it instead of training when the file
+/// exists (to try decoder changes); `CVBENCH_DUMP=path` writes the detection evaluation as JSON.
 enum TrainBench {
     static let classes = ["crazing", "inclusion", "patches", "pitted_surface", "rolled-in_scale", "scratches"]
 
@@ -72,12 +75,16 @@ enum TrainBench {
         }
         let request = TrainingRequest(
             kind: .multiclass, tags: classes,
-            samples: train.map { TrainingSample(id: $0.name, image: $0.image, tags: [classes.firstIndex(of: $0.fileClass)!]) },
+            samples: train.map {
+                TrainingSample(id: $0.name, image: $0.image, tags: [classes.firstIndex(of: $0.fileClass)!])
+            },
             seed: seed)
         let (result, seconds) = try await timed { try await Trainer.train(request) }
         let (evaluated, ms) = predict(result.model, test) { item, predictions in
             EvaluatedImage(id: item.name, truth: [TruthLabel(tag: item.fileClass)],
-                           predictions: predictions.map { ScoredLabel(tag: classes[$0.tag], probability: $0.probability) })
+                           predictions: predictions.map {
+                               ScoredLabel(tag: classes[$0.tag], probability: $0.probability)
+                           })
         }
         let report = PerformanceEvaluator().evaluate(evaluated, tags: classes)
         print(String(format: "classification 6 classes: train %d, test %d images; top-1 %.2f%%, top-5 %.2f%%, "
@@ -120,7 +127,11 @@ enum TrainBench {
                            })
         }
         let report = PerformanceEvaluator().evaluate(evaluated, tags: tags)
-        let perTag = report.perTag.map { String(format: "%@ %.3f", $0.tag, $0.averagePrecision) }.joined(separator: ", ")
+        if let dump = ProcessInfo.processInfo.environment["CVBENCH_DUMP"] {
+            try JSONEncoder().encode(evaluated).write(to: URL(fileURLWithPath: dump))
+        }
+        let perTag = report.perTag.map { String(format: "%@ %.3f", $0.tag, $0.averagePrecision) }
+            .joined(separator: ", ")
         print(String(format: "detection %d classes: train %d, test %d images; mAP@50 %.2f%%, mAP@30 %.2f%%, "
             + "mAP@75 %.2f%%, precision %.3f, recall %.3f @0.5; internal hold-out mAP@50 %.2f%%",
             tags.count, train.count, test.count, 100 * (report.meanAveragePrecisionAt50 ?? 0),

@@ -60,7 +60,8 @@ enum Synthetic {
         let samples = (0..<(3 * perClass)).map { i in
             TrainingSample(id: "img\(i)", image: texture(i % 3, seed: seed &* 1000 &+ UInt64(i)), tags: [i % 3])
         }
-        return TrainingRequest(kind: .multiclass, tags: ["horizontal", "vertical", "warm"], samples: samples, seed: seed)
+        return TrainingRequest(kind: .multiclass, tags: ["horizontal", "vertical", "warm"], samples: samples,
+                               seed: seed)
     }
 
     static func detectionRequest(images: Int, seed: UInt64 = 3) -> TrainingRequest {

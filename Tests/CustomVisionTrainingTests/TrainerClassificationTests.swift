@@ -43,6 +43,15 @@ struct TrainerClassificationTests {
         #expect(correct >= 15, "exact tag sets \(correct)/18")
     }
 
+    @Test func advancedTrainingLearnsWithinItsBudget() async throws {
+        var request = Synthetic.classificationRequest(perClass: 10, seed: 5)
+        request.mode = .advanced(budget: .seconds(20))
+        let start = ContinuousClock.now
+        let result = try await Trainer.train(request)
+        #expect(ContinuousClock.now - start < .seconds(30))
+        #expect((result.performance.top1Accuracy ?? 0) >= 0.8)
+    }
+
     @Test func sameSeedGivesSameModel() async throws {
         let request = Synthetic.classificationRequest(perClass: 6, seed: 4)
         let a = try await Trainer.train(request)

@@ -10,7 +10,8 @@ struct TrainingValidationTests {
     }
 
     @Test func rejectsImagesOfASingleTag() async throws {
-        let request = TrainingRequest(kind: .multiclass, tags: ["a", "b"], samples: (0..<10).map { sample($0, tags: [0]) })
+        let samples = (0..<10).map { sample($0, tags: [0]) }
+        let request = TrainingRequest(kind: .multiclass, tags: ["a", "b"], samples: samples)
         let error = try await #require(throws: TrainingError.self) { try await Trainer.train(request) }
         #expect(error.code == .badRequestMultiClassClassificationTrainingValidationFailed)
     }

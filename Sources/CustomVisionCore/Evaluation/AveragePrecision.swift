@@ -40,7 +40,9 @@ public enum AveragePrecision {
     /// Sorts scored hits by descending score, ties kept in their given order (a stable sort).
     public static func rank(_ scored: [(score: Double, hit: Bool)]) -> [Bool] {
         scored.enumerated()
-            .sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
+            .sorted { a, b in
+                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+            }
             .map(\.element.hit)
     }
 }

@@ -30,7 +30,9 @@ public struct PerformanceEvaluator: Sendable {
     ///   - tags: The tags to report, in order; by default every tag seen, truth first, in order of appearance.
     /// - Returns: The report; tags without ground truth are listed but left out of the mean AP.
     public func evaluate(_ images: [EvaluatedImage], tags: [String]? = nil) -> PerformanceReport {
-        let isDetection = images.contains { $0.truth.contains { $0.box != nil } || $0.predictions.contains { $0.box != nil } }
+        let isDetection = images.contains { image in
+            image.truth.contains { $0.box != nil } || image.predictions.contains { $0.box != nil }
+        }
         let tagList = tags ?? Self.tagsInOrder(images)
         let full = counts(images, tags: tagList, detection: isDetection)
         let folds = Set(images.map(\.fold)).sorted()
@@ -87,7 +89,8 @@ public struct PerformanceEvaluator: Sendable {
         for image in images {
             if detection {
                 let truths = image.truth.filter { $0.tag == tag }.compactMap(\.box)
-                let preds = image.predictions.filter { $0.tag == tag }.compactMap { p in p.box.map { (p.probability, $0) } }
+                let preds = image.predictions.filter { $0.tag == tag }
+                    .compactMap { p in p.box.map { (p.probability, $0) } }
                 positives += truths.count
                 let hits = DetectionMatcher.match(predictions: preds, truths: truths, overlap: overlap)
                 scored += zip(preds, hits).map { ($0.0, $1) }
