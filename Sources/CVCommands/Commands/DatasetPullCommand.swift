@@ -42,7 +42,7 @@ struct DatasetPullCommand: CVCommand {
             let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
             dataset.images.append(DatasetImage(
                 path: file, width: image.width ?? 0, height: image.height ?? 0, tags: tags, regions: regions,
-                source: SourceLocation(file: "project \(project.uuidString.lowercased())")))
+                source: DatasetLocation(file: "project \(project.uuidString.lowercased())")))
             progress.update(done: dataset.images.count, total: total)
         }
         progress.finish()
