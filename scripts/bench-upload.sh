@@ -37,6 +37,7 @@ trap 'stop_server; rm -rf "$WORK"' EXIT INT TERM
 # start_server NAME: a fresh cvserver with its own data dir; exports the VISION_* variables.
 start_server() {
     stop_server
+    : >"$WORK/$1.out"
     "$BIN/cvserver" --data-dir "$WORK/$1" --host 127.0.0.1 --port 0 >"$WORK/$1.out" 2>"$WORK/$1.log" &
     SERVER_PID=$!
     for _ in $(seq 1 300); do [[ $(wc -l <"$WORK/$1.out") -ge 3 ]] && break; sleep 0.1; done
