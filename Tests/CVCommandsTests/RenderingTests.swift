@@ -49,4 +49,14 @@ struct RenderingTests {
         let done = ProgressReporter.line(done: 200, total: 200, elapsed: 125, label: "images", barWidth: 0)
         #expect(done == "200/200 images  1.6/s  2m05s")
     }
+
+    @Test func plotsCurvesInTheirColoursInsideTheAxes() {
+        let curve = PRPlot.Series(name: "crazing", points: [PRPlot.PRPoint(recall: 0.5, precision: 0.5),
+                                                              PRPlot.PRPoint(recall: 1, precision: 0)])
+        let image = PRPlot().render([curve])
+        #expect(image.width == 480 && image.height == 480)
+        #expect(pixel(image, 240, 240) == [230, 25, 75])  // the point (0.5, 0.5) in the first colour
+        #expect(pixel(image, 40, 300) == [0, 0, 0])  // the precision axis
+        #expect(pixel(image, 100, 100) == [255, 255, 255])  // empty plot area
+    }
 }

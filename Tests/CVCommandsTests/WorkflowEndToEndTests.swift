@@ -29,14 +29,17 @@ struct WorkflowEndToEndTests {
         #expect(iteration["status"] as? String == "Completed")
         let iterationId = try #require(iteration["id"] as? String)
 
+        let plot = env.directory.appendingPathComponent("pr.png")
         let (perf, perfValue) = try await env.json(
-            ["performance", "--project", project, "--threshold", "0.25", "--overlap", "0.3", "--sweep"])
+            ["performance", "--project", project, "--threshold", "0.25", "--overlap", "0.3", "--sweep", "--plot",
+             plot.path])
         #expect(perf.status == 0, "\(perf.stderr)")
         let report = try object(perfValue)
         let performance = try object(try #require(report["performance"]))
         #expect((performance["perTagPerformance"] as? [Any])?.count == 3)
         #expect((report["sweep"] as? [Any])?.count == 19)
         #expect(report["bestF1"] != nil)
+        #expect(try Data(contentsOf: plot).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         let gate = try await env.cvctl(["performance", "--project", project, "--min-map", "1.0"])
         #expect(gate.status == 4)
         #expect(gate.stderr.contains("quality gate"))

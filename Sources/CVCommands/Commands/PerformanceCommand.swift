@@ -2,6 +2,7 @@ import ArgumentParser
 import CustomVisionCore
 import CustomVisionHTTP
 import Foundation
+import ImagePrep
 
 /// `cvctl performance --project ID [--iteration ID] [--threshold 0.25] [--overlap 0.3] [--sweep] [gates]`.
 public struct PerformanceCommand: CVCommand {
@@ -9,13 +10,13 @@ public struct PerformanceCommand: CVCommand {
         commandName: "performance",
         abstract: "Per-tag precision, recall and AP of an iteration, and its mAP; optional quality gates.",
         discussion: """
-            --sweep also evaluates thresholds 0.05…0.95 and marks the threshold with the best F1. \
-            --min-map/--min-precision/--min-recall (0…1) make the command exit 4 below the gate, for CI. \
-            (--plot is not implemented yet.)
+            --sweep also evaluates thresholds 0.05…0.95 and marks the threshold with the best F1; --plot FILE \
+            (implies --sweep) draws the per-tag and overall precision/recall curves of the sweep into a PNG. \
+            --min-map/--min-precision/--min-recall (0…1) make the command exit 4 below the gate, for CI.
 
             Examples:
               cvctl performance --project 0f6c… --threshold 0.25 --overlap 0.3
-              cvctl performance --project 0f6c… --sweep
+              cvctl performance --project 0f6c… --sweep --plot pr.png
               cvctl performance --project 0f6c… --min-map 0.5 --min-recall 0.6 --output json
             """)
 
@@ -25,6 +26,7 @@ public struct PerformanceCommand: CVCommand {
     @Option(help: "Probability threshold for precision and recall.") var threshold = 0.25
     @Option(help: "IoU overlap threshold (object detection).") var overlap = 0.3
     @Flag(help: "Evaluate thresholds 0.05…0.95 and show the best F1.") var sweep = false
+    @Option(help: "Write the sweep's precision/recall curves to this PNG (implies --sweep).") var plot: String?
     @Option(help: "Fail (exit 4) when mAP is below this.") var minMap: Double?
     @Option(help: "Fail (exit 4) when precision is below this.") var minPrecision: Double?
     @Option(help: "Fail (exit 4) when recall is below this.") var minRecall: Double?
@@ -64,8 +66,9 @@ public struct PerformanceCommand: CVCommand {
             projectId: project, iterationId: target.id, threshold: threshold, overlapThreshold: overlap)
         var report = Report(iterationId: target.id, threshold: threshold, overlap: overlap,
                             performance: performance, gateFailures: [])
-        if sweep {
+        if sweep || plot != nil {
             var points: [SweepPoint] = []
+            var curves: [String: [PRPlot.PRPoint]] = [:]
             for step in 1...19 {
                 let t = Double(step) * 0.05
                 let p = try await client.getIterationPerformance(
@@ -74,6 +77,19 @@ public struct PerformanceCommand: CVCommand {
                 let recall = p.recall ?? 0
                 let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
                 points.append(SweepPoint(threshold: t, precision: precision, recall: recall, f1: f1))
+                curves["(all)", default: []].append(PRPlot.PRPoint(recall: recall, precision: precision))
+                for tag in p.perTagPerformance ?? [] {
+                    curves[tag.name ?? tag.id.uuidString, default: []].append(
+                        PRPlot.PRPoint(recall: tag.recall ?? 0, precision: tag.precision ?? 0))
+                }
+            }
+            if let plot {
+                let series = curves.keys.sorted().map { PRPlot.Series(name: $0, points: curves[$0] ?? []) }
+                let png = try ImageEncoder.png(PRPlot().render(series))
+                guard FileManager.default.createFile(atPath: plot, contents: Data(png)) else {
+                    throw CLIError.data("cannot write \(plot)")
+                }
+                context.console.info("wrote \(plot)")
             }
             report.sweep = points
             report.bestF1 = points.max { $0.f1 < $1.f1 }

@@ -56,7 +56,7 @@ public struct BoxDrawer: Sendable {
 
     private func clamp(_ v: Int, _ upper: Int) -> Int { min(max(v, 0), max(upper, 0)) }
 
-    private func fill(_ image: inout RGBImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int,
+    func fill(_ image: inout RGBImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int,
                       _ color: (UInt8, UInt8, UInt8)) {
         let xa = max(0, x0), xb = min(image.width - 1, x1), ya = max(0, y0), yb = min(image.height - 1, y1)
         guard xa <= xb, ya <= yb else { return }
@@ -72,7 +72,7 @@ public struct BoxDrawer: Sendable {
     }
 
     /// A caption: a bar in `color` with black text, clipped to the image.
-    private func text(_ image: inout RGBImage, _ string: String, x: Int, y: Int, scale: Int,
+    func text(_ image: inout RGBImage, _ string: String, x: Int, y: Int, scale: Int,
                       color: (UInt8, UInt8, UInt8)) {
         let characters = Array(string)
         let width = (characters.count * (BitmapFont.width + 1) + 1) * scale
