@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `cvctl`: Azure Custom Vision (and cvserver) from the command line.
 public struct CVCtl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -51,6 +55,16 @@ public struct CVCtl: AsyncParsableCommand {
 
     /// Runs `cvctl` with `arguments` (without the program name) and exits.
     public static func main(_ arguments: [String]) async {
+        #if canImport(Glibc)
+        // Request bodies are 1–12 MB and short-lived. glibc's dynamic mmap threshold would move them into the heap
+        // arenas, which keep freed memory: a fixed threshold maps them and gives them back (10,000-image upload:
+        // peak RSS 75 → 61 MB).
+        // mallopt(M_MMAP_THRESHOLD = -3, …): <malloc.h> is not in Glibc's module map, so look it up.
+        if let symbol = dlsym(nil, "mallopt") {
+            typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+            _ = unsafeBitCast(symbol, to: MallOpt.self)(-3, 256 * 1024)
+        }
+        #endif
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
