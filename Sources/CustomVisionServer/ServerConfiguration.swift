@@ -91,11 +91,16 @@ public struct ServiceTier: Sendable, Hashable {
     public static let s0 = ServiceTier(
         name: "S0", maxProjects: 100, maxImagesPerProject: 100_000, transactionsPerSecond: 10)
 
-    /// The tier named `name` (case-insensitive), or `nil`.
+    /// No quotas and no rate limit (fast local test suites).
+    public static let unlimited = ServiceTier(
+        name: "none", maxProjects: .max, maxImagesPerProject: .max, transactionsPerSecond: .infinity)
+
+    /// The tier named `name` (case-insensitive: `F0`, `S0`, `none`), or `nil`.
     public static func named(_ name: String) -> ServiceTier? {
         switch name.uppercased() {
         case "F0": .f0
         case "S0": .s0
+        case "NONE": .unlimited
         default: nil
         }
     }

@@ -13,7 +13,7 @@ struct CVServer: AsyncParsableCommand {
         commandName: "cvserver",
         abstract: "A self-hosted, wire-compatible Custom Vision server (Training v3.3, Prediction v3.0).")
 
-    @Option(help: "Directory for metadata.sqlite and image blobs (default: ./cvserver-data).")
+    @Option(help: "Directory for metadata.sqlite, keys.json and image blobs.")
     var dataDir: String = "cvserver-data"
 
     @Option(help: "Address to bind.")
@@ -25,10 +25,10 @@ struct CVServer: AsyncParsableCommand {
     @Flag(help: "Keep everything in memory; nothing is written to disk.")
     var inMemory = false
 
-    @Option(help: "Training key (env CVSERVER_TRAINING_KEY); generated when absent.")
+    @Option(help: "Training key (env CVSERVER_TRAINING_KEY); else kept in DATA_DIR/keys.json or generated.")
     var trainingKey: String?
 
-    @Option(help: "Prediction key (env CVSERVER_PREDICTION_KEY); generated when absent.")
+    @Option(help: "Prediction key (env CVSERVER_PREDICTION_KEY); else kept in DATA_DIR/keys.json or generated.")
     var predictionKey: String?
 
     @Flag(help: "Let URL imports and /url predictions reach loopback and private addresses.")
@@ -40,20 +40,20 @@ struct CVServer: AsyncParsableCommand {
     @Option(help: "Fraction of requests (0...1) that fail with an injected fault.")
     var faults: Double = 0
 
-    @Option(help: "Comma-separated fault kinds: 429,500,503,reset,slow (default: all).")
+    @Option(help: "Comma-separated fault kinds among 429,500,503,reset,slow.")
     var faultKinds: String = "429,500,503,reset,slow"
 
     @Option(help: "Seed of the fault draws.")
     var faultSeed: UInt64 = 0
 
-    @Option(help: "Pricing tier whose quotas apply: F0 or S0.")
+    @Option(help: "Pricing tier whose quotas apply: F0, S0 (10 requests/s) or none.")
     var tier: String = "S0"
 
     @Option(help: "Largest request body in bytes.")
     var maxBodySize: Int = 128 * 1024 * 1024
 
     func validate() throws {
-        guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0 or S0.") }
+        guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0, S0 or none.") }
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         for kind in faultKinds.split(separator: ",") where FaultConfiguration.Kind(rawValue: String(kind)) == nil {
@@ -63,10 +63,13 @@ struct CVServer: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        let directory = inMemory ? nil : URL(fileURLWithPath: dataDir)
+        let (trainingKey, predictionKey) = try KeyFile.resolve(
+            training: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
+            prediction: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], dataDirectory: directory)
         let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: inMemory ? nil : URL(fileURLWithPath: dataDir),
-            inMemory: inMemory, trainingKey: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
-            predictionKey: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], allowLocalURLs: allowLocalUrls,
+            host: host, port: port, dataDirectory: directory, inMemory: inMemory, trainingKey: trainingKey,
+            predictionKey: predictionKey, allowLocalURLs: allowLocalUrls,
             faults: faults > 0
                 ? FaultConfiguration(
                     rate: faults,

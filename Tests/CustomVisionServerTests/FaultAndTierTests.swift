@@ -42,4 +42,13 @@ import Testing
             if throttled.status == .tooManyRequests { #expect(throttled.headers[.retryAfter] != nil) }
         }
     }
+
+    @Test func noTierMeansNoThrottling() async throws {
+        #expect(ServiceTier.named("none") == .unlimited)
+        try await withServer(testConfiguration(tier: .unlimited)) { cv in
+            var codes: Set<Int> = []
+            for _ in 0..<30 { codes.insert(try await cv.training(.get, "domains").status.code) }
+            #expect(codes == [200])
+        }
+    }
 }

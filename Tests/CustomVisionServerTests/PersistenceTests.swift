@@ -1,6 +1,7 @@
 import CVTestSupport
 import CustomVisionCore
 import CustomVisionServer
+import CustomVisionTraining
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -43,6 +44,26 @@ import Testing
         }
     }
 
+    @Test func marksTrainingInterruptedByARestartAsFailed() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (projectId, iterationId) = try await withServerResult(
+            testConfiguration(directory: dir, backend: SlowBackend())
+        ) { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            let started = try cv.decode(Iteration.self, try await cv.training(.post, "projects/\(project.id)/train"))
+            return (project.id, started.id)
+        }
+        try await withServer(testConfiguration(directory: dir)) { cv in
+            let iteration = try cv.decode(Iteration.self,
+                try await cv.training(.get, "projects/\(projectId)/iterations/\(iterationId)"))
+            #expect(iteration.status == .failed)
+            // The project can train again.
+            let again = try await trainAndWait(cv, projectId)
+            #expect(again.status == .completed)
+        }
+    }
+
     @Test func startupCheckRemovesOrphanBlobsAndRowsWithoutBytes() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -70,4 +91,13 @@ import Testing
         #expect(!fm.fileExists(atPath: blobs.appendingPathComponent("ab/\(orphan)").path))
         #expect(try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
     }
+}
+
+/// A trainer that outlives the test's first server (it gives up after a while).
+struct SlowBackend: ModelBackend {
+    func train(_ request: TrainingRequest) async throws -> TrainedArtifact {
+        try await Task.sleep(for: .seconds(30))
+        throw TrainingError(code: .badRequestNotSupported, message: "slow")
+    }
+    func load(_ data: Data) throws -> any ServedModel { throw TrainingError(code: .badRequestNotSupported, message: "") }
 }

@@ -3,6 +3,7 @@ import CustomVisionCore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite struct RoutingTests {
@@ -64,6 +65,17 @@ import Testing
                 contentType: "application/octet-stream", header: "Ocp-Apim-Subscription-Key")
             // Authorized: the project does not exist, so 404 rather than 401.
             #expect(try cv.error(response, status: .notFound).code == .notFoundProject)
+        }
+    }
+
+    @Test func sendsIdsInLowerCaseAsTheServiceDoes() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject("Case")
+            let response = try await cv.training(.get, "projects/\(project.id)")
+            let text = String(buffer: response.body)
+            #expect(text.contains("\"id\":\"\(project.id.uuidString.lowercased())\""))
+            #expect(!text.contains(project.id.uuidString))
+            #expect(text.contains("\"name\":\"Case\""))
         }
     }
 

@@ -45,6 +45,7 @@ struct PredictionQueries: Sendable {
         let matching = data.predictions.values.filter { p in
             guard p.projectId == project else { return false }
             if let it = token.iterationId, p.iterationId != it { return false }
+            if let application = token.application, p.application != application { return false }
             if let start = token.startTime, p.created < start { return false }
             if let end = token.endTime, p.created > end { return false }
             return tags.allSatisfy { tag in

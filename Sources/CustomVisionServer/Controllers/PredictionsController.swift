@@ -19,7 +19,9 @@ struct PredictionsController: Sendable {
                     let record = try published(context, detect: kind == "detect")
                     let limit = ServiceLimits.maxPredictionImageBytes
                     let parts = try await request.imageParts(limit: limit + 65_536)
-                    let result = try predictor.predict(parts.first ?? [], record: record, limit: limit, store: store)
+                    let result = try predictor.predict(
+                        parts.first ?? [], record: record, limit: limit, store: store,
+                        application: Query(request).string("application"))
                     return JSONBody.response(result)
                 }
                 router.post("prediction/:projectId/\(kind)/iterations/:publishedName/url\(suffix)") {
@@ -29,7 +31,8 @@ struct PredictionsController: Sendable {
                     let url = try await request.json(ImageUrl.self).url
                     let bytes = try await fetch(url, limit: ServiceLimits.maxPredictionImageBytes)
                     let result = try predictor.predict(
-                        bytes, record: record, limit: ServiceLimits.maxPredictionImageBytes, store: store)
+                        bytes, record: record, limit: ServiceLimits.maxPredictionImageBytes, store: store,
+                        application: Query(request).string("application"))
                     return JSONBody.response(result)
                 }
             }

@@ -68,7 +68,7 @@ struct SuggestionsController: Sendable {
             let filter = try await request.json(TagFilter.self)
             var counts: [String: Int] = [:]
             for tag in filter.tagIds ?? [] {
-                counts[tag.uuidString] = try suggested(
+                counts[tag.uuidString.lowercased()] = try suggested(
                     project, iteration, tagIds: [tag],
                     threshold: filter.threshold ?? 0
                 ).count

@@ -31,10 +31,10 @@ final class BlobStore: Sendable {
         }
     }
 
-    /// Stores `bytes` durably and returns their digest.
+    /// Stores `bytes` durably and returns their digest (`digest` when the caller already computed it).
     @discardableResult
-    func put(_ bytes: [UInt8]) throws -> String {
-        let digest = SHA256.hex(bytes)
+    func put(_ bytes: [UInt8], digest known: String? = nil) throws -> String {
+        let digest = known ?? SHA256.hex(bytes)
         guard let root else {
             memory.withLock { $0[digest] = bytes }
             return digest

@@ -66,7 +66,9 @@ struct ImageIngest: Sendable {
             prepared.append((candidate, status, size.0, size.1, digest))
         }
         // Durable bytes first; rows afterwards in one transaction.
-        for entry in prepared where entry.1 == .ok { try server.store.blobs.put(entry.0.bytes ?? []) }
+        for entry in prepared where entry.1 == .ok {
+            try server.store.blobs.put(entry.0.bytes ?? [], digest: entry.digest)
+        }
         let results = try server.store.write { data -> [ImageCreateResult] in
             var byDigest: [String: UUID] = [:]
             for image in data.images(of: project) { byDigest[image.blob] = image.id }

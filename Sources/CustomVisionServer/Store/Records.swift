@@ -73,6 +73,8 @@ struct PredictionRecord: Codable, Sendable {
     var width: Int
     var height: Int
     var predictions: [Prediction]
+    /// The `application` query parameter of the prediction call.
+    var application: String? = nil
 }
 
 /// An export of an iteration.

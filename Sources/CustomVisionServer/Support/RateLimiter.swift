@@ -18,7 +18,8 @@ final class RateLimiter: Sendable {
 
     /// `nil` when the request may proceed, else the seconds to wait.
     func acquire() -> Int? {
-        bucket.withLock { b in
+        guard rate.isFinite else { return nil }
+        return bucket.withLock { b in
             let now = ContinuousClock.Instant.now
             let elapsed =
                 Double((now - b.last).components.attoseconds) / 1e18 + Double((now - b.last).components.seconds)

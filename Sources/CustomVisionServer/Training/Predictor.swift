@@ -9,7 +9,9 @@ struct Predictor: Sendable {
     let server: ServerContext
 
     /// Predicts `bytes` with `record`'s model; stores the prediction unless `store` is false.
-    func predict(_ bytes: [UInt8], record: IterationRecord, limit: Int, store: Bool) throws -> ImagePrediction {
+    func predict(
+        _ bytes: [UInt8], record: IterationRecord, limit: Int, store: Bool, application: String? = nil
+    ) throws -> ImagePrediction {
         guard !bytes.isEmpty else {
             throw APIError.badRequest("The request has no image.", code: .badRequestImageStream)
         }
@@ -36,7 +38,8 @@ struct Predictor: Sendable {
             let stored = PredictionRecord(
                 id: result.id, projectId: projectId, iterationId: record.iteration.id,
                 created: result.created ?? Date(),
-                blob: blob, width: image.width, height: image.height, predictions: predictions)
+                blob: blob, width: image.width, height: image.height, predictions: predictions,
+                application: application)
             try server.store.write { data in
                 guard data.projects[projectId] != nil else { return }
                 data.put(stored)
