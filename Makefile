@@ -1,8 +1,10 @@
 # swift-custom-vision — `make demo` and `make test` do all the set-up on a fresh Debian/Ubuntu machine.
 SWIFT ?= swift
 CONFIG ?= debug
+# Optimize the trainer even in debug builds (see Package.swift).
+export CV_OPTIMIZE_TRAINER ?= 1
 
-.PHONY: all deps build release test demo bench clean models
+.PHONY: all deps build release test demo bench sdk-compat clean models
 
 all: build
 
@@ -23,6 +25,10 @@ demo: deps
 
 bench: deps
 	./scripts/bench.sh
+
+# Drives Microsoft's Python SDK (in a private virtualenv) through the whole workflow against a local cvserver.
+sdk-compat: deps
+	./scripts/sdk-compat.sh
 
 # Regenerates Sources/CustomVisionCore/Models from Fixtures/spec.
 models:

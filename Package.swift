@@ -1,4 +1,5 @@
 // swift-tools-version: 6.2
+import Foundation
 import PackageDescription
 
 // Shared settings (hummingbird's Package.swift does the same). InternalImportsByDefault is left off: Foundation
@@ -7,6 +8,12 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+// The trainer's numeric loops run ~10x slower unoptimized. `make` sets CV_OPTIMIZE_TRAINER=1 so that debug builds
+// (tests, demo, a debug cvserver) optimize that one module. It is opt-in because SwiftPM refuses unsafe flags in a
+// package used as a versioned dependency: apps that depend on this package get a clean manifest.
+let optimizeTrainer = ProcessInfo.processInfo.environment["CV_OPTIMIZE_TRAINER"] == "1"
+let trainerSettings = swiftSettings + (optimizeTrainer ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : [])
 
 let package = Package(
     name: "swift-custom-vision",
@@ -61,9 +68,7 @@ let package = Package(
         .target(
             name: "CustomVisionTraining",
             dependencies: ["CustomVisionCore", "ImagePrep"],
-            // The trainer's numeric loops are ~10x slower unoptimized; optimize them in debug builds too so tests
-            // and a debug cvserver train in seconds.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            swiftSettings: trainerSettings
         ),
         .target(
             name: "CustomVisionServer",

@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     public var allowLocalURLs: Bool
     /// Injected failures for client testing; `nil` for none.
     public var faults: FaultConfiguration?
-    /// The pricing tier whose quotas are enforced.
+    /// The pricing tier whose quotas are enforced; unlimited by default (F0 and S0 are opt-in emulations).
     public var tier: ServiceTier
     /// The largest request body read, in bytes; larger bodies get 413 before they are read in full.
     public var maxBodySize: Int
@@ -40,7 +40,7 @@ public struct ServerConfiguration: Sendable {
         predictionKey: String? = nil,
         allowLocalURLs: Bool = false,
         faults: FaultConfiguration? = nil,
-        tier: ServiceTier = .s0,
+        tier: ServiceTier = .unlimited,
         maxBodySize: Int = 128 * 1024 * 1024,
         predictionOnly: Bool = false,
         modelBackend: any ModelBackend = TrainerBackend()

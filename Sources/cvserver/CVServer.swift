@@ -46,8 +46,8 @@ struct CVServer: AsyncParsableCommand {
     @Option(help: "Seed of the fault draws.")
     var faultSeed: UInt64 = 0
 
-    @Option(help: "Pricing tier whose quotas apply: F0, S0 (10 requests/s) or none.")
-    var tier: String = "S0"
+    @Option(help: "Emulate a pricing tier's quotas: F0 (2 projects, 2 requests/s), S0 (10 requests/s) or none.")
+    var tier: String = "none"
 
     @Option(help: "Largest request body in bytes.")
     var maxBodySize: Int = 128 * 1024 * 1024
@@ -76,7 +76,7 @@ struct CVServer: AsyncParsableCommand {
                     kinds: faultKinds.split(separator: ",").compactMap {
                         FaultConfiguration.Kind(rawValue: String($0))
                     }, seed: faultSeed) : nil,
-            tier: ServiceTier.named(tier) ?? .s0, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
+            tier: ServiceTier.named(tier) ?? .unlimited, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
         let host = self.host
         let app = try buildApplication(configuration: configuration) { port in
             // Written unbuffered in one call: clients parse these lines as soon as they appear.

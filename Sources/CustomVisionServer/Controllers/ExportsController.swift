@@ -21,6 +21,11 @@ struct ExportsController: Sendable {
             guard record.iteration.status == .completed else {
                 throw APIError.badRequest("The iteration is not trained.", code: .badRequestIterationIsNotTrained)
             }
+            // As the service: only iterations of compact (exportable) domains export, whatever the platform.
+            guard record.iteration.exportable == true else {
+                throw APIError.badRequest("The project's domain is not compact, so its iterations cannot be exported.",
+                    code: .badRequestProjectUnsupportedExportPlatform)
+            }
             guard platform.rawValue.lowercased() == ExportPlatform.dockerFile.rawValue.lowercased() else {
                 throw APIError.badRequest(
                     "This server exports DockerFile only, not \(platform.rawValue.prefix(32)).",

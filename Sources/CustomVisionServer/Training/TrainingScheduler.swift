@@ -26,6 +26,7 @@ struct TrainingScheduler: Sendable {
             ? .detection
             : project.settings.classificationType == .multilabel ? .multilabel : .multiclass
         var tags = data.tags(of: project.id).map(\.tag).filter { $0.type != .negative }
+            .sorted { ($0.name, $0.id.uuidString) < ($1.name, $1.id.uuidString) }
         if let selected, !selected.isEmpty { tags = tags.filter { selected.contains($0.id) } }
         let negative = data.tags(of: project.id).first { $0.tag.type == .negative }?.tag.id
         let tagSet = Set(tags.map(\.id))
@@ -33,7 +34,10 @@ struct TrainingScheduler: Sendable {
             detection
                 ? image.regions.contains { tagSet.contains($0.tagId) }
                 : !image.allTagIds.isDisjoint(with: tagSet) || (negative.map(image.allTagIds.contains) ?? false)
-        }.sorted { $0.id.uuidString < $1.id.uuidString }
+        }
+        // Content order, not id order: ids are random, so the same data set uploaded twice must give the same
+        // split and the same model (the trainer is deterministic for a given sample order and seed).
+        .sorted { ($0.blob, $0.id.uuidString) < ($1.blob, $1.id.uuidString) }
         let minimum = detection ? ServiceLimits.minImagesPerTagDetection : ServiceLimits.minImagesPerTagClassification
         let code: CustomVisionErrorCode =
             detection

@@ -1,0 +1,102 @@
+import CVTestSupport
+import CustomVisionHTTP
+import CustomVisionServer
+import Foundation
+import Testing
+
+// README-EXAMPLE-BEGIN
+/// Trains a "scratch" detector on labelled images, publishes it and detects scratches in a new image.
+/// - Parameter examples: encoded images, each with the normalized box of its scratch (15 or more).
+func detectScratches(
+    endpoint: URL, trainingKey: String, predictionKey: String, predictionResourceID: String,
+    examples: [(image: Data, box: BoundingBox)], newImage: Data
+) async throws -> [Prediction] {
+    let trainer = TrainingClient(endpoint: endpoint, key: trainingKey)
+    let predictor = PredictionClient(endpoint: endpoint, key: predictionKey)
+
+    let domain = try await trainer.getDomains().first { $0.type == .objectDetection && $0.exportable == true }
+    let project = try await trainer.createProject(name: "steel", domainId: domain?.id)
+    let scratch = try await trainer.createTag(projectId: project.id, name: "scratch")
+
+    // At most 64 images per batch: the service's limit.
+    for start in stride(from: 0, to: examples.count, by: 64) {
+        let entries = examples[start..<min(start + 64, examples.count)].enumerated().map { offset, example in
+            ImageFileCreateEntry(
+                name: "example-\(start + offset).jpg", contents: example.image,
+                regions: [Region(tagId: scratch.id, box: example.box)])
+        }
+        let batch = ImageFileCreateBatch(images: entries)
+        let summary = try await trainer.createImagesFromFiles(projectId: project.id, batch: batch)
+        // OKDuplicate means the same bytes are already there: done, too.
+        let failed = summary.images?.filter { $0.status != .ok && $0.status != .okDuplicate } ?? []
+        guard failed.isEmpty else {
+            throw CustomVisionError(code: .badRequestImageBatch, message: "\(failed.count) images failed")
+        }
+    }
+
+    let started = try await trainer.trainProject(projectId: project.id)
+    let iteration = try await trainer.waitForIteration(projectId: project.id, iterationId: started.id)
+    guard iteration.status == .completed else {
+        throw CustomVisionError(code: .badRequestTrainingValidationFailed, message: "training failed")
+    }
+    try await trainer.publishIteration(
+        projectId: project.id, iterationId: iteration.id, publishName: "scratches-v1",
+        predictionId: predictionResourceID)
+
+    let result = try await predictor.detectImage(
+        projectId: project.id, publishedName: "scratches-v1", imageData: newImage)
+    return (result.predictions ?? []).filter { ($0.probability ?? 0) >= 0.5 }
+}
+// README-EXAMPLE-END
+
+struct ReadmeExampleTests {
+    /// The README's library example is this file's code, word for word.
+    @Test func readmeShowsTheCompiledExample() throws {
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        let readme = try String(contentsOf: FixturePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(source.range(of: "// README-EXAMPLE-BEGIN\n"))
+        let end = try #require(source.range(of: "// README-EXAMPLE-END"))
+        let example = String(source[start.upperBound..<end.lowerBound])
+        #expect(readme.contains(example), "README.md must show the example in ReadmeExampleTests.swift unchanged")
+    }
+
+    /// The example runs against a real cvserver on loopback with the real trainer.
+    @Test func readmeExampleTrainsAndDetects() async throws {
+        let dir = FixturePaths.fixture("neu-det-mini/train")
+        var examples: [(image: Data, box: BoundingBox)] = []
+        for index in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18] {
+            let name = "scratches_\(index)"
+            let xmlURL = dir.appendingPathComponent("ANNOTATIONS/\(name).xml")
+            guard let xml = try? String(contentsOf: xmlURL, encoding: .utf8),
+                let image = try? Data(contentsOf: dir.appendingPathComponent("IMAGES/\(name).jpg")),
+                let box = firstBox(inVOC: xml)
+            else { continue }
+            examples.append((image, box))
+        }
+        try #require(examples.count >= 15)
+        let server = try await RunningServer.start(
+            ServerConfiguration(
+                port: 0, inMemory: true, trainingKey: "readme-training", predictionKey: "readme-prediction"))
+        defer { Task { await server.stop() } }
+        let newImage = try Data(contentsOf: FixturePaths.fixture("neu-det-mini/heldout/IMAGES/scratches_26.jpg"))
+        let predictions = try await detectScratches(
+            endpoint: try #require(URL(string: server.endpoint)), trainingKey: "readme-training",
+            predictionKey: "readme-prediction", predictionResourceID: "/subscriptions/x/resourceGroups/y",
+            examples: examples, newImage: newImage)
+        #expect(!predictions.isEmpty, "a held-out scratches image gets at least one confident scratch")
+        #expect(predictions.allSatisfy { $0.tagName == "scratch" && $0.boundingBox != nil })
+    }
+
+    private func firstBox(inVOC xml: String) -> BoundingBox? {
+        func value(_ tag: String) -> Double? {
+            guard let open = xml.range(of: "<\(tag)>"),
+                let close = xml.range(of: "</\(tag)>", range: open.upperBound..<xml.endIndex)
+            else { return nil }
+            return Double(xml[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+        }
+        guard let w = value("width"), let h = value("height"), let x0 = value("xmin"), let y0 = value("ymin"),
+            let x1 = value("xmax"), let y1 = value("ymax")
+        else { return nil }
+        return BoundingBox(left: x0 / w, top: y0 / h, width: (x1 - x0) / w, height: (y1 - y0) / h)
+    }
+}
