@@ -79,4 +79,16 @@ struct UploadEngineTests {
         #expect(second.summary.failed == 0)
         #expect(store.state.withLock { $0.images.count } == 100)
     }
+
+    @Test func pacerSpacesRequestStarts() async throws {
+        let pacer = RequestPacer(perSecond: 100)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<11 { try await pacer.wait() }
+        #expect(clock.now - start >= .milliseconds(95))
+        let unpaced = RequestPacer(perSecond: 0)
+        let again = clock.now
+        for _ in 0..<100 { try await unpaced.wait() }
+        #expect(clock.now - again < .milliseconds(50))
+    }
 }

@@ -15,7 +15,8 @@ struct WorkflowEndToEndTests {
         let server = try await ServerProcess()
         let env = try CLITestEnvironment(server: server)
         defer { env.remove() }
-        let project = try await env.createProject("neu-det-mini")
+        // A compact domain: only those export.
+        let project = try await env.createProject("neu-det-mini", domain: "General (compact)")
         let train = Self.mini.appendingPathComponent("train").path
         let heldout = Self.mini.appendingPathComponent("heldout").path
 

@@ -61,9 +61,11 @@ public struct ProjectCommand: AsyncParsableCommand {
             let domains = try await client.getDomains()
             let chosen: Domain?
             if let domain {
-                chosen = domains.first {
+                // Names repeat across types ("General (compact)"): match the project type's domains first.
+                let matches = domains.filter {
                     $0.id.uuidString.lowercased() == domain.lowercased() || $0.name?.lowercased() == domain.lowercased()
                 }
+                chosen = matches.first { $0.type == domainType } ?? matches.first
                 guard chosen != nil else { throw CLIError.usage("no domain '\(domain)'; see `cvctl domain list`") }
             } else {
                 let ofType = domains.filter { $0.type == domainType }

@@ -44,6 +44,7 @@ public struct UploadCommand: CVCommand {
     @Option(help: "stretch | fit (keep the aspect ratio, pad).") var mode: PrepMode = .stretch
     @Option(help: "JPEG quality of prepared images.") var quality = 90
     @Option(help: "Requests in flight.") var concurrency = 4
+    @Option(help: "At most this many upload requests per second (the S0 tier's 10; 0: no pacing).") var rate = 10.0
     @Option(help: "Journal file (default under ~/.cache/cvctl).") var journal: String?
     @Option(help: "Write a JSON report of the summary and every failed item to FILE.") var report: String?
     @Flag(help: "Refuse to upload (exit 65) when `cvctl dataset verify` would report errors.") var strict = false
@@ -85,11 +86,15 @@ public struct UploadCommand: CVCommand {
             isRetryable: { ServiceErrorInfo($0)?.isRetryable ?? false },
             describe: { ExitStatus.message(for: $0) })
         let projectId = project
+        let pacer = RequestPacer(perSecond: rate)
         let progress = ProgressReporter(console: console, label: "images")
         let result = try await engine.run(
             items: PreparedItems(images: data.images, preparation: preparation), total: data.images.count,
             journal: journalFile,
-            send: { items in try await Self.send(items, projectId: projectId, tagIds: tagIds, client: client) },
+            send: { items in
+                try await pacer.wait()
+                return try await Self.send(items, projectId: projectId, tagIds: tagIds, client: client)
+            },
             progress: { s in
                 progress.update(done: s.processed, total: s.total, note: s.failed > 0 ? "\(s.failed) failed" : "")
             })

@@ -37,8 +37,9 @@ struct CLITestEnvironment {
     }
 
     /// Creates a detection project and returns its id.
-    func createProject(_ name: String = "steel") async throws -> String {
-        let (output, value) = try await json(["project", "create", name, "--type", "detection"])
+    func createProject(_ name: String = "steel", domain: String? = nil) async throws -> String {
+        let (output, value) = try await json(
+            ["project", "create", name, "--type", "detection"] + (domain.map { ["--domain", $0] } ?? []))
         guard output.status == 0, let id = (value as? [String: Any])?["id"] as? String else {
             throw ServerProcessError(message: "project create failed: \(output.stderr)")
         }
