@@ -10,7 +10,8 @@ public struct EvaluateCommand: CVCommand {
         commandName: "evaluate",
         abstract: "Predict a local labelled dataset with a published iteration and print precision, recall, AP, mAP.",
         discussion: """
-            Predictions are not stored (nostore). The same gates as `performance` apply (exit 4 below a gate).
+            Predictions are not stored (nostore); images are prepared as `cvctl upload` prepared them (see \
+            `cvctl predict --help`). The same gates as `performance` apply (exit 4 below a gate).
 
             Examples:
               cvctl evaluate Fixtures/neu-det-mini/heldout --project 0f6c… --name steel-v1
@@ -26,6 +27,7 @@ public struct EvaluateCommand: CVCommand {
     @Option(help: "IoU overlap threshold (detection).") var overlap = 0.3
     @Option(help: "detection | classification (default: from the dataset).") var type: PredictionKind?
     @Option(help: "Requests in flight.") var concurrency = 4
+    @OptionGroup(title: "Preparation") var prep: PredictionPrep
     @Option(help: "Fail (exit 4) when mAP is below this.") var minMap: Double?
     @Option(help: "Fail (exit 4) when precision is below this.") var minPrecision: Double?
     @Option(help: "Fail (exit 4) when recall is below this.") var minRecall: Double?
@@ -38,11 +40,12 @@ public struct EvaluateCommand: CVCommand {
         let kind = type ?? (data.hasRegions ? .detection : .classification)
         let inputs = data.images.map { PredictionInput(path: $0.path.path, isURL: false) }
         let progress = ProgressReporter(console: context.console, label: "images")
-        let (project, name) = (project, name)
+        let (project, name, preparer) = (project, name, prep.preparer)
         let answers = try await PredictionInputs.map(inputs, concurrency: concurrency, progress: progress) { input in
             do {
                 return Result<ImagePrediction, CLIError>.success(try await PredictCommand.predict(
-                    input, kind: kind, client: client, project: project, name: name, noStore: true))
+                    input, kind: kind, client: client, project: project, name: name, noStore: true,
+                    preparer: preparer))
             } catch {
                 return .failure(CLIError.api("\(input.path): \(ExitStatus.message(for: error))"))
             }

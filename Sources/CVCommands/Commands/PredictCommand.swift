@@ -26,6 +26,10 @@ public struct PredictCommand: CVCommand {
             available, else --type. Folders are predicted with several requests in flight. --draw OUT writes each \
             image with its boxes, tags and probabilities drawn on it. Exits 5 when some inputs failed.
 
+            Files are prepared as `cvctl upload` prepares training images (default 256×256 stretch JPEG), so the \
+            model sees what it was trained on; boxes are normalized, so they are drawn on the original image. Use \
+            --no-prep (and the same --size/--mode as the upload) to change that.
+
             Examples:
               cvctl predict --project 0f6c… --name steel-v1 image.jpg
               cvctl predict --project 0f6c… --name steel-v1 held-out/ --threshold 0.3 --draw out/
@@ -41,6 +45,7 @@ public struct PredictCommand: CVCommand {
     @Flag(help: "Do not store the predictions on the service.") var noStore = false
     @Option(help: "Write annotated images into this folder.") var draw: String?
     @Option(help: "Requests in flight for folders.") var concurrency = 4
+    @OptionGroup(title: "Preparation") var prep: PredictionPrep
 
     public init() {}
 
@@ -55,11 +60,12 @@ public struct PredictCommand: CVCommand {
         let files = try PredictionInputs.expand(inputs)
         let progress = ProgressReporter(console: context.console, label: "images")
         let (project, name, noStore, threshold, draw) = (project, name, noStore, threshold, draw)
+        let preparer = prep.preparer
         if let draw { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
         let results = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) { input in
             do {
                 let answer = try await Self.predict(input, kind: kind, client: client, project: project, name: name,
-                                                    noStore: noStore)
+                                                    noStore: noStore, preparer: preparer)
                 let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
                 if let draw, !input.isURL { try PredictionDrawing.write(input.path, kept, into: draw) }
                 return PredictionResult(input: input.path, predictions: kept)
@@ -84,7 +90,7 @@ public struct PredictCommand: CVCommand {
     }
 
     static func predict(_ input: PredictionInput, kind: PredictionKind, client: PredictionClient, project: UUID,
-                        name: String, noStore: Bool) async throws -> ImagePrediction {
+                        name: String, noStore: Bool, preparer: ImagePreparer?) async throws -> ImagePrediction {
         let (c, p, n) = (client, project, name)
         if input.isURL {
             let url = ImageUrl(url: input.path)
@@ -98,9 +104,10 @@ public struct PredictCommand: CVCommand {
                 return try await c.classifyImageUrlWithNoStore(projectId: p, publishedName: n, imageUrl: url)
             }
         }
-        guard let data = FileManager.default.contents(atPath: input.path) else {
+        guard var data = FileManager.default.contents(atPath: input.path) else {
             throw CLIError.data("cannot read \(input.path)")
         }
+        if let preparer { data = Data(try preparer.prepare([UInt8](data), name: input.path).bytes) }
         switch (kind, noStore) {
         case (.detection, false): return try await c.detectImage(projectId: p, publishedName: n, imageData: data)
         case (.detection, true):
@@ -109,5 +116,20 @@ public struct PredictCommand: CVCommand {
         case (.classification, true):
             return try await c.classifyImageWithNoStore(projectId: p, publishedName: n, imageData: data)
         }
+    }
+}
+
+/// `--no-prep`, `--size`, `--mode` of the prediction commands: prepare images as the upload did.
+struct PredictionPrep: ParsableArguments {
+    @Flag(help: "Send the image files unchanged.") var noPrep = false
+    @Option(help: "Prepared image side in pixels (as uploaded).") var size = 256
+    @Option(help: "stretch | fit (as uploaded).") var mode: PrepMode = .stretch
+
+    /// The preparer, or `nil` with `--no-prep`.
+    var preparer: ImagePreparer? {
+        guard !noPrep else { return nil }
+        let resize: ResizeMode = mode == .stretch
+            ? .stretch(width: size, height: size) : .fit(width: size, height: size)
+        return ImagePreparer(options: PrepOptions(mode: resize, limits: .prediction))
     }
 }
