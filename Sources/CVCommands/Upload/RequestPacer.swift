@@ -1,22 +1,29 @@
-/// Spaces requests to at most `perSecond` starts per second (Azure S0 allows 10 transactions per second), so
-/// parallel batches do not earn 429 answers whose Retry-After pauses cost more than the pacing.
+/// A token bucket on the client side: bursts of up to `perSecond` requests, then `perSecond` starts per second
+/// (Azure S0 allows 10 transactions per second), so parallel batches do not earn 429 answers whose Retry-After
+/// pauses cost more than the pacing.
 public actor RequestPacer {
-    private let interval: Duration
-    private var next: ContinuousClock.Instant
+    private let rate: Double
+    private var tokens: Double
+    private var last: ContinuousClock.Instant
     private let clock = ContinuousClock()
 
-    /// - Parameter perSecond: starts per second; 0 or less disables pacing.
+    /// - Parameter perSecond: sustained starts per second, and the burst size; 0 or less disables pacing.
     public init(perSecond: Double) {
-        interval = perSecond > 0 ? .milliseconds(Int(1000 / perSecond)) : .zero
-        next = clock.now
+        rate = perSecond
+        tokens = max(perSecond, 0)
+        last = clock.now
     }
 
-    /// Waits for the next free slot.
+    /// Waits until a request may start.
     public func wait() async throws {
-        guard interval > .zero else { return }
+        guard rate > 0 else { return }
         let now = clock.now
-        let slot = max(now, next)
-        next = slot + interval
-        if slot > now { try await Task.sleep(until: slot, clock: clock) }
+        tokens = min(rate, tokens + (now - last).seconds * rate)
+        last = now
+        tokens -= 1
+        if tokens < 0 {
+            // Reserve the slot now, sleep until it comes; later callers queue behind it.
+            try await Task.sleep(for: .milliseconds(Int((-tokens / rate * 1000).rounded(.up))))
+        }
     }
 }
