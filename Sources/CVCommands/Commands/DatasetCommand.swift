@@ -1,0 +1,208 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionDatasets
+import Foundation
+import ImagePrep
+
+extension DatasetVerifier.ProjectType: ExpressibleByArgument {}
+
+/// `cvctl dataset verify|convert|prepare|split|pull`: local dataset tools.
+public struct DatasetCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Verify, convert, prepare and split local datasets; pull a project's images into one.",
+        discussion: """
+            Formats: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (read; all but folders \
+            are written).
+
+            Examples:
+              cvctl dataset verify Fixtures/neu-det-mini/train
+              cvctl dataset convert Fixtures/neu-det-mini/train --to coco --out /tmp/neu-coco
+              cvctl dataset prepare Fixtures/neu-det-mini/train --out /tmp/neu-256 --size 256
+              cvctl dataset split NEU-DET --test 0.2 --seed 7 --out /tmp/neu-split
+              cvctl dataset pull --project 0f6c… --to yolo --out /tmp/pulled
+            """,
+        subcommands: [Verify.self, Convert.self, Prepare.self, Split.self, DatasetPullCommand.self])
+
+    public init() {}
+
+    /// The dataset argument and `--format`, shared by the local subcommands.
+    struct Input: ParsableArguments {
+        @Argument(help: "The dataset folder or annotation file.") var dataset: String
+        @Option(help: "Input format (default: detected).") var format: DatasetFormat?
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a dataset against the service's limits; exit 65 when it has errors.",
+            discussion: """
+                Reports unreadable or duplicate images, boxes outside the image, tags below the service's \
+                minimum images per tag, and more.
+
+                Examples:
+                  cvctl dataset verify Fixtures/neu-det-mini/train
+                  cvctl dataset verify coco.json --format coco --type detection --output json
+                """)
+        @OptionGroup var input: Input
+        @Option(help: "classification | detection (default: detection when the dataset has boxes).")
+        var type: DatasetVerifier.ProjectType?
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            let console = Console(format: output.output, quiet: output.quiet)
+            let (dataset, findings) = try DatasetLoading.read(input.dataset, format: input.format,
+                                                              console: Console(format: .table, quiet: true))
+            let report = DatasetVerifier.verify(dataset, projectType: type ?? (dataset.hasRegions ? .detection
+                : .classification), readFindings: findings)
+            switch console.format {
+            case .json: try console.json(report)
+            case .table: console.data(report.renderTable())
+            }
+            if report.hasErrors { throw CLIError.data("\(report.summary.errorCount) errors in \(input.dataset)") }
+        }
+    }
+
+    struct Convert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a dataset in another format.",
+            discussion: """
+                Examples:
+                  cvctl dataset convert Fixtures/neu-det-mini/train --to yolo --out /tmp/neu-yolo
+                  cvctl dataset convert instances.json --format coco --to voc --out /tmp/voc --link-images
+                """)
+        @OptionGroup var input: Input
+        @Option(help: "Output format: \(DatasetFormat.writable.map(\.rawValue).joined(separator: ", ")).")
+        var to: DatasetFormat
+        @Option(help: "Output folder.") var out: String
+        @Flag(help: "Link images instead of copying them.") var linkImages = false
+        @Flag(help: "Replace existing files.") var overwrite = false
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            let console = Console(format: output.output, quiet: output.quiet)
+            let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
+            try DatasetCommand.write(dataset, format: to, out: out, console: console,
+                                     options: .init(images: linkImages ? .link : .copy, overwrite: overwrite))
+        }
+    }
+
+    struct Prepare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write prepared images (resized, upright, RGB JPEG) and their moved boxes to a folder.",
+            discussion: """
+                The same preparation `cvctl upload` does, written to disk for inspection or other tools.
+
+                Examples:
+                  cvctl dataset prepare Fixtures/neu-det-mini/train --out /tmp/neu-256
+                  cvctl dataset prepare photos/ --format folders --to csv --size 512 --mode fit --out /tmp/p
+                """)
+        @OptionGroup var input: Input
+        @Option(help: "Output format (default: voc, or csv for datasets without boxes).") var to: DatasetFormat?
+        @Option(help: "Output folder.") var out: String
+        @Option(help: "Prepared image side in pixels.") var size = 256
+        @Option(help: "stretch | fit.") var mode: PrepMode = .stretch
+        @Option(help: "JPEG quality.") var quality = 90
+        @Flag(help: "Replace existing files.") var overwrite = false
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            let console = Console(format: output.output, quiet: output.quiet)
+            let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
+            let staging = URL(fileURLWithPath: out).appendingPathComponent(".cvctl-prepared-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: staging) }
+            let resize: ResizeMode = mode == .stretch ? .stretch(width: size, height: size)
+                : .fit(width: size, height: size)
+            let preparer = ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality)))
+            var prepared = Dataset(root: staging, images: [], tags: dataset.tags)
+            var failures = 0
+            let progress = ProgressReporter(console: console, label: "images")
+            for (index, image) in dataset.images.enumerated() {
+                let name = DatasetLoading.relativeName(image, root: dataset.root)
+                do {
+                    guard let data = FileManager.default.contents(atPath: image.path.path) else {
+                        throw CLIError.data("cannot read \(image.path.path)")
+                    }
+                    let result = try preparer.prepare([UInt8](data), name: name, boxes: image.regions.map(\.box))
+                    let target = staging.appendingPathComponent((name as NSString).deletingPathExtension + ".jpg")
+                    try FileManager.default.createDirectory(
+                        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(result.bytes).write(to: target)
+                    var copy = image
+                    copy.path = target
+                    copy.width = result.width
+                    copy.height = result.height
+                    copy.regions = zip(result.boxes, result.boxIndices).map { box, i in
+                        var region = image.regions[i]
+                        region.box = box
+                        return region
+                    }
+                    prepared.images.append(copy)
+                } catch {
+                    failures += 1
+                    console.error("\(name): \(error)")
+                }
+                progress.update(done: index + 1, total: dataset.images.count)
+            }
+            progress.finish()
+            try DatasetCommand.write(prepared, format: to ?? (dataset.hasRegions ? .voc : .csv), out: out,
+                                     console: console, options: .init(images: .copy, overwrite: overwrite))
+            if failures > 0 { throw CLIError.partial("\(failures) images could not be prepared") }
+        }
+    }
+
+    struct Split: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Split a dataset into OUT/train and OUT/test, stratified by tag, reproducibly.",
+            discussion: "Example:\n  cvctl dataset split NEU-DET --test 0.2 --seed 7 --out /tmp/neu-split --to voc")
+        @OptionGroup var input: Input
+        @Option(help: "Share of each tag's images in the test set.") var test = 0.2
+        @Option(help: "Random seed.") var seed: UInt64 = 0
+        @Option(help: "Output format (default: voc, or csv for datasets without boxes).") var to: DatasetFormat?
+        @Option(help: "Output folder.") var out: String
+        @Flag(help: "Replace existing files.") var overwrite = false
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func validate() throws {
+            if !(0...1).contains(test) { throw ValidationError("--test must be between 0 and 1") }
+        }
+
+        func run() async throws {
+            let console = Console(format: output.output, quiet: output.quiet)
+            let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
+            let (train, testSet) = DatasetSplitter.split(dataset, testFraction: test, seed: seed)
+            let format = to ?? (dataset.hasRegions ? .voc : .csv)
+            let base = URL(fileURLWithPath: out)
+            let options = DatasetWriter.Options(images: .copy, overwrite: overwrite)
+            try DatasetCommand.write(train, format: format, out: base.appendingPathComponent("train").path,
+                                     console: console, options: options)
+            try DatasetCommand.write(testSet, format: format, out: base.appendingPathComponent("test").path,
+                                     console: console, options: options)
+        }
+    }
+
+    /// Writes `dataset` and prints a one-line summary (or a JSON document).
+    static func write(_ dataset: Dataset, format: DatasetFormat, out: String, console: Console,
+                      options: DatasetWriter.Options) throws {
+        let findings: [Finding]
+        do {
+            findings = try DatasetWriter.write(dataset, format: format, to: URL(fileURLWithPath: out), options: options)
+        } catch let error as DatasetError {
+            throw CLIError.data("cannot write \(out): \(error.description)")
+        }
+        for finding in findings { console.info("\(finding)") }
+        let summary = WriteSummary(folder: out, format: format.rawValue, images: dataset.images.count,
+                                   regions: dataset.regionCount, tags: dataset.allTags.count)
+        try console.emit(summary) { s in
+            TextTable(headers: ["FOLDER", "FORMAT", "IMAGES", "REGIONS", "TAGS"],
+                      rows: [[s.folder, s.format, "\(s.images)", "\(s.regions)", "\(s.tags)"]])
+        }
+    }
+
+    struct WriteSummary: Codable {
+        var folder: String
+        var format: String
+        var images: Int
+        var regions: Int
+        var tags: Int
+    }
+}

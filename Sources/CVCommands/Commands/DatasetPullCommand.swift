@@ -1,0 +1,53 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionDatasets
+import CustomVisionHTTP
+import Foundation
+
+/// `cvctl dataset pull --project ID --to FORMAT --out DIR`: a project's images and labels as a local dataset.
+struct DatasetPullCommand: CVCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Download a project's tagged images with their tags and regions into a local dataset.",
+        discussion: """
+            Examples:
+              cvctl dataset pull --project 0f6c… --out /tmp/pulled
+              cvctl dataset pull --project 0f6c… --to coco --out /tmp/pulled-coco --iteration 7a8b…
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The project id.") var project: UUID
+    @Option(help: "Images as of this iteration (default: the workspace).") var iteration: UUID?
+    @Option(help: "Output format: \(DatasetFormat.writable.map(\.rawValue).joined(separator: ", ")).")
+    var to: DatasetFormat = .voc
+    @Option(help: "Output folder.") var out: String
+    @Flag(help: "Replace existing files.") var overwrite = false
+
+    func run(_ context: CommandContext) async throws {
+        let client = try context.training()
+        let staging = URL(fileURLWithPath: out).appendingPathComponent(".cvctl-pull-\(getpid())")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: .tagged)
+        let progress = ProgressReporter(console: context.console, label: "images")
+        var dataset = Dataset(root: staging)
+        for try await image in client.images(projectId: project, iterationId: iteration, taggingStatus: .tagged) {
+            guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
+            let file = staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
+            try await ImageCommand.fetch(uri, to: file, projectId: project, client: client)
+            let regions = (image.regions ?? []).map {
+                DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString,
+                              box: BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height))
+            }
+            let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
+            dataset.images.append(DatasetImage(
+                path: file, width: image.width ?? 0, height: image.height ?? 0, tags: tags, regions: regions,
+                source: DatasetLocation(file: "project \(project.uuidString.lowercased())")))
+            progress.update(done: dataset.images.count, total: total)
+        }
+        progress.finish()
+        dataset.tags = dataset.allTags
+        try DatasetCommand.write(dataset, format: to, out: out, console: context.console,
+                                 options: .init(images: .copy, overwrite: overwrite))
+    }
+}

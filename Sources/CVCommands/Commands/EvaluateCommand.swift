@@ -1,0 +1,93 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionDatasets
+import CustomVisionHTTP
+import Foundation
+
+/// `cvctl evaluate DATASET --project ID --name NAME`: the published model on a local labelled test set.
+public struct EvaluateCommand: CVCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Predict a local labelled dataset with a published iteration and print precision, recall, AP, mAP.",
+        discussion: """
+            Predictions are not stored (nostore); images are prepared as `cvctl upload` prepared them (see \
+            `cvctl predict --help`). The same gates as `performance` apply (exit 4 below a gate).
+
+            Examples:
+              cvctl evaluate Fixtures/neu-det-mini/heldout --project 0f6c… --name steel-v1
+              cvctl evaluate test/ --project 0f6c… --name steel-v1 --threshold 0.25 --overlap 0.5 --min-map 0.4
+            """)
+
+    @OptionGroup public var global: GlobalOptions
+    @Argument(help: "The labelled dataset.") var dataset: String
+    @Option(help: "Dataset format (default: detected).") var format: DatasetFormat?
+    @Option(help: "The project id.") var project: UUID
+    @Option(help: "The published name.") var name: String
+    @Option(help: "Probability threshold.") var threshold = 0.25
+    @Option(help: "IoU overlap threshold (detection).") var overlap = 0.3
+    @Option(help: "detection | classification (default: from the dataset).") var type: PredictionKind?
+    @Option(help: "Requests in flight.") var concurrency = 4
+    @OptionGroup(title: "Preparation") var prep: PredictionPrep
+    @Option(help: "Fail (exit 4) when mAP is below this.") var minMap: Double?
+    @Option(help: "Fail (exit 4) when precision is below this.") var minPrecision: Double?
+    @Option(help: "Fail (exit 4) when recall is below this.") var minRecall: Double?
+
+    public init() {}
+
+    public func run(_ context: CommandContext) async throws {
+        let (data, _) = try DatasetLoading.read(dataset, format: format, console: context.console)
+        let client = try context.prediction()
+        let kind = type ?? (data.hasRegions ? .detection : .classification)
+        let inputs = data.images.map { PredictionInput(path: $0.path.path, isURL: false) }
+        let progress = ProgressReporter(console: context.console, label: "images")
+        let (project, name, preparer) = (project, name, prep.preparer)
+        let answers = try await PredictionInputs.map(inputs, concurrency: concurrency, progress: progress) { input in
+            do {
+                return Result<ImagePrediction, CLIError>.success(try await PredictCommand.predict(
+                    input, kind: kind, client: client, project: project, name: name, noStore: true,
+                    preparer: preparer))
+            } catch {
+                return .failure(CLIError.api("\(input.path): \(ExitStatus.message(for: error))"))
+            }
+        }
+        progress.finish()
+        var evaluated: [EvaluatedImage] = []
+        for (image, answer) in zip(data.images, answers) {
+            let predictions = try answer.get().predictions ?? []
+            let truth = kind == .detection
+                ? image.regions.map { TruthLabel(tag: $0.tag, box: $0.box) }
+                : image.tags.map { TruthLabel(tag: $0) }
+            evaluated.append(EvaluatedImage(
+                id: image.path.path, truth: truth,
+                predictions: predictions.map {
+                    ScoredLabel(tag: $0.tagName ?? "", probability: $0.probability ?? 0,
+                                box: kind == .detection ? $0.boundingBox : nil)
+                }))
+        }
+        let report = PerformanceEvaluator(probabilityThreshold: threshold, overlapThreshold: overlap)
+            .evaluate(evaluated, tags: data.allTags)
+        try context.console.emit(report) { Self.table($0) }
+        var failures: [String] = []
+        for (label, gate, value) in [("mAP", minMap, report.averagePrecision),
+                                     ("precision", minPrecision, report.precision),
+                                     ("recall", minRecall, report.recall)] {
+            if let gate, value < gate { failures.append("\(label) \(Format.number(value)) < \(Format.number(gate))") }
+        }
+        if !failures.isEmpty { throw CLIError.failed("quality gate failed: " + failures.joined(separator: "; ")) }
+    }
+
+    static func table(_ report: PerformanceReport) -> TextTable {
+        var table = TextTable(headers: ["TAG", "TRUTH", "PREDICTED", "PRECISION", "RECALL", "AP"])
+        for tag in report.perTag {
+            table.append([tag.tag, "\(tag.truthCount)", "\(tag.predictedCount)", Format.percent(tag.precision),
+                          Format.percent(tag.recall), Format.percent(tag.averagePrecision)])
+        }
+        table.append(["(all) mAP", "", "", Format.percent(report.precision), Format.percent(report.recall),
+                      Format.percent(report.averagePrecision)])
+        if let at50 = report.meanAveragePrecisionAt50 {
+            table.append(["mAP@50 / @75", "", "", "", "", Format.percent(at50) + " / "
+                + Format.percent(report.meanAveragePrecisionAt75)])
+        }
+        return table
+    }
+}

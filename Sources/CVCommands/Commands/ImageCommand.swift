@@ -1,0 +1,145 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionHTTP
+import Foundation
+
+/// Which images `image list|count` selects.
+public enum TaggingFilter: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case all, tagged, untagged
+
+    var status: TaggingStatus {
+        switch self {
+        case .all: .all
+        case .tagged: .tagged
+        case .untagged: .untagged
+        }
+    }
+}
+
+/// `cvctl image list|count|delete|download`.
+public struct ImageCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "image",
+        abstract: "List, count, delete and download a project's images.",
+        discussion: """
+            Examples:
+              cvctl image count --project 0f6c…
+              cvctl image list --project 0f6c… --untagged --output json
+              cvctl image download --project 0f6c… --to images/
+              cvctl image delete --project 0f6c… --all
+            """,
+        subcommands: [List.self, Count.self, Delete.self, Download.self])
+
+    public init() {}
+
+    struct Filter: ParsableArguments {
+        @Option(help: "The project id.") var project: UUID
+        @Option(help: "all | tagged | untagged.") var tagging: TaggingFilter = .all
+        @Option(help: "Images of this iteration (default: the workspace).") var iteration: UUID?
+        @Option(parsing: .upToNextOption, help: "Only images with these tag ids (up to 20).") var tags: [UUID] = []
+    }
+
+    struct List: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List images with their tags and regions.",
+            discussion: "Example:\n  cvctl image list --project 0f6c… --tagging untagged --limit 20")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filter: Filter
+        @Option(help: "At most this many images (0: all).") var limit = 0
+
+        func run(_ context: CommandContext) async throws {
+            var images: [Image] = []
+            let sequence = try context.training().images(
+                projectId: filter.project, iterationId: filter.iteration,
+                tagIds: filter.tags.isEmpty ? nil : filter.tags,
+                taggingStatus: filter.tagging.status)
+            for try await image in sequence {
+                images.append(image)
+                if limit > 0, images.count >= limit { break }
+            }
+            try context.console.emit(images) { images in
+                TextTable(headers: ["ID", "SIZE", "TAGS", "REGIONS", "CREATED"], rows: images.map {
+                    [$0.id.uuidString.lowercased(), "\($0.width ?? 0)x\($0.height ?? 0)",
+                     Set(($0.tags ?? []).compactMap(\.tagName) + ($0.regions ?? []).compactMap(\.tagName)).sorted()
+                        .joined(separator: ","),
+                     "\($0.regions?.count ?? 0)", Format.date($0.created)]
+                })
+            }
+        }
+    }
+
+    struct Count: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count images; prints the number.",
+            discussion: "Example:\n  cvctl image count --project 0f6c… --tagging tagged")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filter: Filter
+
+        func run(_ context: CommandContext) async throws {
+            let count = try await context.training().getImageCount(
+                projectId: filter.project, iterationId: filter.iteration, taggingStatus: filter.tagging.status,
+                tagIds: filter.tags.isEmpty ? nil : filter.tags)
+            switch context.console.format {
+            case .json: try context.console.json(["count": count])
+            case .table: context.console.data("\(count)")
+            }
+        }
+    }
+
+    struct Delete: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete images by id, or all of them.",
+            discussion: "Examples:\n  cvctl image delete --project 0f6c… 1b2c… 3d4e…\n"
+                + "  cvctl image delete --project 0f6c… --all")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The project id.") var project: UUID
+        @Flag(help: "Delete every image of the project.") var all = false
+        @Argument(help: "Image ids.") var ids: [UUID] = []
+
+        func validate() throws {
+            if all == !ids.isEmpty { throw ValidationError("give image ids or --all (not both)") }
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let client = try context.training()
+            if all {
+                try await client.deleteImages(projectId: project, allImages: true, allIterations: true)
+            } else {
+                for start in stride(from: 0, to: ids.count, by: ServiceLimits.idsPerDelete) {
+                    let chunk = Array(ids[start..<min(ids.count, start + ServiceLimits.idsPerDelete)])
+                    try await client.deleteImages(projectId: project, imageIds: chunk)
+                }
+            }
+            context.console.info(all ? "deleted every image" : "deleted \(ids.count) images")
+        }
+    }
+
+    struct Download: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download images (original size) into a folder, named by image id.",
+            discussion: "Example:\n  cvctl image download --project 0f6c… --to images/ --tagging tagged")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filter: Filter
+        @Option(help: "The folder to write into.") var to: String
+
+        func run(_ context: CommandContext) async throws {
+            let client = try context.training()
+            let folder = URL(fileURLWithPath: to)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var count = 0
+            for try await image in client.images(projectId: filter.project, iterationId: filter.iteration,
+                                                 taggingStatus: filter.tagging.status) {
+                guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
+                let file = folder.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
+                try await ImageCommand.fetch(uri, to: file, projectId: filter.project, client: client)
+                count += 1
+            }
+            context.console.info("downloaded \(count) images to \(folder.path)")
+        }
+    }
+
+    /// Downloads an image URI the service handed out (signed; the key is sent only to the service's own origin).
+    static func fetch(_ uri: String, to file: URL, projectId: UUID, client: TrainingClient) async throws {
+        try await client.downloadExport(Export(status: .done, downloadUri: uri), projectId: projectId, to: file)
+    }
+}

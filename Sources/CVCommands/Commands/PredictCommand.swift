@@ -1,0 +1,135 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionHTTP
+import Foundation
+import ImagePrep
+
+/// Whether predictions classify or detect.
+public enum PredictionKind: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case detection, classification
+}
+
+/// The predictions for one input.
+struct PredictionResult: Codable, Sendable {
+    var input: String
+    var predictions: [Prediction]
+    var error: String?
+}
+
+/// `cvctl predict FILE|DIR|URL --project ID --name NAME`.
+public struct PredictCommand: CVCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Classify or detect images (a file, every image in a folder, or a URL) with a published iteration.",
+        discussion: """
+            The kind (classify or detect) follows the project's domain when the training endpoint and key are \
+            available, else --type. Folders are predicted with several requests in flight. --draw OUT writes each \
+            image with its boxes, tags and probabilities drawn on it. Exits 5 when some inputs failed.
+
+            Files are prepared as `cvctl upload` prepares training images (default 256×256 stretch JPEG), so the \
+            model sees what it was trained on; boxes are normalized, so they are drawn on the original image. Use \
+            --no-prep (and the same --size/--mode as the upload) to change that.
+
+            Examples:
+              cvctl predict --project 0f6c… --name steel-v1 image.jpg
+              cvctl predict --project 0f6c… --name steel-v1 held-out/ --threshold 0.3 --draw out/
+              cvctl predict --project 0f6c… --name flowers --type classification https://example.com/rose.jpg
+            """)
+
+    @OptionGroup public var global: GlobalOptions
+    @Argument(help: "Image files, folders or http(s) URLs.") var inputs: [String]
+    @Option(help: "The project id.") var project: UUID
+    @Option(help: "The published name.") var name: String
+    @Option(help: "Show predictions at or above this probability.") var threshold = 0.5
+    @Option(help: "detection | classification (default: from the project's domain).") var type: PredictionKind?
+    @Flag(help: "Do not store the predictions on the service.") var noStore = false
+    @Option(help: "Write annotated images into this folder.") var draw: String?
+    @Option(help: "Requests in flight for folders.") var concurrency = 4
+    @OptionGroup(title: "Preparation") var prep: PredictionPrep
+
+    public init() {}
+
+    public func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one image, folder or URL") }
+        if !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+    }
+
+    public func run(_ context: CommandContext) async throws {
+        let client = try context.prediction()
+        let kind = try await resolveKind(context)
+        let files = try PredictionInputs.expand(inputs)
+        let progress = ProgressReporter(console: context.console, label: "images")
+        let (project, name, noStore, threshold, draw) = (project, name, noStore, threshold, draw)
+        let preparer = prep.preparer
+        if let draw { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
+        let results = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) { input in
+            do {
+                let answer = try await Self.predict(input, kind: kind, client: client, project: project, name: name,
+                                                    noStore: noStore, preparer: preparer)
+                let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
+                if let draw, !input.isURL { try PredictionDrawing.write(input.path, kept, into: draw) }
+                return PredictionResult(input: input.path, predictions: kept)
+            } catch {
+                return PredictionResult(input: input.path, predictions: [], error: ExitStatus.message(for: error))
+            }
+        }
+        progress.finish()
+        try context.console.emit(results) { PredictionInputs.table($0) }
+        let failed = results.filter { $0.error != nil }
+        for failure in failed { context.console.error("\(failure.input): \(failure.error ?? "")") }
+        if !failed.isEmpty { throw CLIError.partial("\(failed.count) of \(results.count) predictions failed") }
+    }
+
+    private func resolveKind(_ context: CommandContext) async throws -> PredictionKind {
+        if let type { return type }
+        guard let training = try? context.training() else { return .detection }
+        let details = try await training.getProject(projectId: project)
+        guard let domainId = details.settings.domainId else { return .detection }
+        let domain = try await training.getDomain(domainId: domainId)
+        return domain.type == .classification ? .classification : .detection
+    }
+
+    static func predict(_ input: PredictionInput, kind: PredictionKind, client: PredictionClient, project: UUID,
+                        name: String, noStore: Bool, preparer: ImagePreparer?) async throws -> ImagePrediction {
+        let (c, p, n) = (client, project, name)
+        if input.isURL {
+            let url = ImageUrl(url: input.path)
+            switch (kind, noStore) {
+            case (.detection, false): return try await c.detectImageUrl(projectId: p, publishedName: n, imageUrl: url)
+            case (.detection, true):
+                return try await c.detectImageUrlWithNoStore(projectId: p, publishedName: n, imageUrl: url)
+            case (.classification, false):
+                return try await c.classifyImageUrl(projectId: p, publishedName: n, imageUrl: url)
+            case (.classification, true):
+                return try await c.classifyImageUrlWithNoStore(projectId: p, publishedName: n, imageUrl: url)
+            }
+        }
+        guard var data = FileManager.default.contents(atPath: input.path) else {
+            throw CLIError.data("cannot read \(input.path)")
+        }
+        if let preparer { data = Data(try preparer.prepare([UInt8](data), name: input.path).bytes) }
+        switch (kind, noStore) {
+        case (.detection, false): return try await c.detectImage(projectId: p, publishedName: n, imageData: data)
+        case (.detection, true):
+            return try await c.detectImageWithNoStore(projectId: p, publishedName: n, imageData: data)
+        case (.classification, false): return try await c.classifyImage(projectId: p, publishedName: n, imageData: data)
+        case (.classification, true):
+            return try await c.classifyImageWithNoStore(projectId: p, publishedName: n, imageData: data)
+        }
+    }
+}
+
+/// `--no-prep`, `--size`, `--mode` of the prediction commands: prepare images as the upload did.
+struct PredictionPrep: ParsableArguments {
+    @Flag(help: "Send the image files unchanged.") var noPrep = false
+    @Option(help: "Prepared image side in pixels (as uploaded).") var size = 256
+    @Option(help: "stretch | fit (as uploaded).") var mode: PrepMode = .stretch
+
+    /// The preparer, or `nil` with `--no-prep`.
+    var preparer: ImagePreparer? {
+        guard !noPrep else { return nil }
+        let resize: ResizeMode = mode == .stretch
+            ? .stretch(width: size, height: size) : .fit(width: size, height: size)
+        return ImagePreparer(options: PrepOptions(mode: resize, limits: .prediction))
+    }
+}

@@ -1,0 +1,112 @@
+import CustomVisionCore
+import Foundation
+import ImagePrep
+
+/// One input of `predict`/`evaluate`: a local file or a URL.
+struct PredictionInput: Sendable, Hashable {
+    var path: String
+    var isURL: Bool
+}
+
+/// Expanding inputs, running predictions with bounded concurrency, and showing the results.
+enum PredictionInputs {
+    static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "gif"]
+
+    /// Files stay, folders become their images (sorted, recursively), http(s) URLs stay.
+    /// - Throws: ``CLIError/data(_:)`` for a path that does not exist.
+    static func expand(_ inputs: [String]) throws -> [PredictionInput] {
+        var result: [PredictionInput] = []
+        for input in inputs {
+            if input.hasPrefix("http://") || input.hasPrefix("https://") {
+                result.append(PredictionInput(path: input, isURL: true))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+                throw CLIError.data("\(input) does not exist")
+            }
+            if isDirectory.boolValue {
+                let enumerator = FileManager.default.enumerator(atPath: input)
+                var files: [String] = []
+                while let next = enumerator?.nextObject() as? String {
+                    if imageExtensions.contains((next as NSString).pathExtension.lowercased()) {
+                        files.append((input as NSString).appendingPathComponent(next))
+                    }
+                }
+                result += files.sorted().map { PredictionInput(path: $0, isURL: false) }
+            } else {
+                result.append(PredictionInput(path: input, isURL: false))
+            }
+        }
+        return result
+    }
+
+    /// Runs `body` over `inputs` with at most `concurrency` in flight; results keep the input order.
+    static func map<T: Sendable>(_ inputs: [PredictionInput], concurrency: Int, progress: ProgressReporter,
+                                 _ body: @escaping @Sendable (PredictionInput) async -> T) async throws -> [T] {
+        var results = [T?](repeating: nil, count: inputs.count)
+        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            var next = 0
+            var done = 0
+            while next < min(max(1, concurrency), inputs.count) {
+                let index = next
+                group.addTask { (index, await body(inputs[index])) }
+                next += 1
+            }
+            while let (index, value) = try await group.next() {
+                results[index] = value
+                done += 1
+                progress.update(done: done, total: inputs.count)
+                if next < inputs.count {
+                    let index = next
+                    group.addTask { (index, await body(inputs[index])) }
+                    next += 1
+                }
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    static func table(_ results: [PredictionResult]) -> TextTable {
+        var table = TextTable(headers: ["INPUT", "TAG", "PROBABILITY", "BOX (left,top,width,height)"])
+        for result in results {
+            if let error = result.error { table.append([result.input, "error", "-", error]) }
+            if result.predictions.isEmpty, result.error == nil { table.append([result.input, "-", "-", "-"]) }
+            for p in result.predictions {
+                let box = p.boundingBox.map {
+                    [Format.number($0.left), Format.number($0.top), Format.number($0.width), Format.number($0.height)]
+                        .joined(separator: ",")
+                } ?? "-"
+                table.append([result.input, p.tagName ?? "-", Format.percent(p.probability), box])
+            }
+        }
+        return table
+    }
+}
+
+/// Writes annotated copies of predicted images.
+enum PredictionDrawing {
+    /// Decodes `path`, draws `predictions` on it and writes `folder/<name>.jpg`.
+    static func write(_ path: String, _ predictions: [Prediction], into folder: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
+        let image = try ImageDecoder.decode([UInt8](data))
+        let labels = predictions.map {
+            BoxDrawer.Label(box: $0.boundingBox,
+                            text: "\($0.tagName ?? "?") \(Int((($0.probability ?? 0) * 100).rounded()))%")
+        }
+        let drawn = BoxDrawer().draw(labels, on: image) { label in
+            label.text.split(separator: " ").first.map { abs(String($0).hashValueStable) } ?? 0
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".jpg"
+        let output = (folder as NSString).appendingPathComponent(name)
+        let bytes = try ImageEncoder.jpeg(drawn, quality: 90)
+        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
+            throw CLIError.data("cannot write \(output)")
+        }
+    }
+}
+
+extension String {
+    /// A hash that is the same in every run (Swift's `hashValue` is seeded per process).
+    var hashValueStable: Int { utf8.reduce(5381) { ($0 &* 33) &+ Int($1) } & 0x7FFF_FFFF }
+}

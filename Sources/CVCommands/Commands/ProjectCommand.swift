@@ -1,0 +1,170 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionHTTP
+import Foundation
+
+/// The kind of project `project create` makes.
+public enum ProjectType: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case detection, classification
+}
+
+/// `cvctl project create|list|show|update|delete`.
+public struct ProjectCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "project",
+        abstract: "Create, list, show, update and delete projects.",
+        discussion: """
+            Examples:
+              cvctl project create steel --type detection
+              cvctl project create flowers --type classification --multilabel --domain "General (compact)"
+              cvctl project list --output json
+              cvctl project show 0f6c…
+              cvctl project delete 0f6c…
+            """,
+        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self])
+
+    public init() {}
+
+    static func table(_ projects: [Project]) -> TextTable {
+        TextTable(headers: ["ID", "NAME", "TYPE", "DOMAIN", "CREATED"], rows: projects.map {
+            [$0.id.uuidString.lowercased(), $0.name, $0.settings.classificationType?.rawValue ?? "-",
+             $0.settings.domainId?.uuidString.lowercased() ?? "-", Format.date($0.created)]
+        })
+    }
+
+    /// `cvctl project create NAME --type detection|classification`.
+    struct Create: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a project; prints it.",
+            discussion: """
+                The domain defaults to the service's General domain of the type (for detection: the first \
+                ObjectDetection domain named General). --domain takes a domain name or id (see `cvctl domain list`).
+
+                Examples:
+                  cvctl project create steel --type detection
+                  cvctl project create parts --type classification --multilabel --output json
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The project name.") var name: String
+        @Option(help: "detection | classification.") var type: ProjectType = .detection
+        @Option(help: "Domain name or id (default: General of the type).") var domain: String?
+        @Flag(help: "Multilabel classification (default multiclass).") var multilabel = false
+        @Option(help: "A description.") var description: String?
+
+        func validate() throws {
+            if multilabel, type == .detection { throw ValidationError("--multilabel applies to classification only") }
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let client = try context.training()
+            let domainType: DomainType = type == .detection ? .objectDetection : .classification
+            let domains = try await client.getDomains()
+            let chosen: Domain?
+            if let domain {
+                // Names repeat across types ("General (compact)"): match the project type's domains first.
+                let matches = domains.filter {
+                    $0.id.uuidString.lowercased() == domain.lowercased() || $0.name?.lowercased() == domain.lowercased()
+                }
+                chosen = matches.first { $0.type == domainType } ?? matches.first
+                guard chosen != nil else { throw CLIError.usage("no domain '\(domain)'; see `cvctl domain list`") }
+            } else {
+                let ofType = domains.filter { $0.type == domainType }
+                chosen = ofType.first { $0.name == "General" } ?? ofType.first
+            }
+            let project = try await client.createProject(
+                name: name, description: description, domainId: chosen?.id,
+                classificationType: type == .classification ? (multilabel ? .multilabel : .multiclass) : nil)
+            try context.console.emit(project) { ProjectCommand.table([$0]) }
+        }
+    }
+
+    /// `cvctl project list`.
+    struct List: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List projects.", discussion: "Example:\n  cvctl project list --output json")
+        @OptionGroup var global: GlobalOptions
+
+        func run(_ context: CommandContext) async throws {
+            let projects = try await context.training().getProjects()
+            try context.console.emit(projects) { ProjectCommand.table($0) }
+        }
+    }
+
+    /// `cvctl project show ID`.
+    struct Show: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a project with its tags and image counts.",
+            discussion: "Example:\n  cvctl project show 0f6c2d1e-…")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The project id.") var project: UUID
+
+        struct Details: Codable {
+            var project: Project
+            var tags: [CustomVisionCore.Tag]
+            var imageCount: Int
+            var untaggedImageCount: Int
+            var iterationCount: Int
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let client = try context.training()
+            async let details = client.getProject(projectId: project)
+            async let tags = client.getTags(projectId: project)
+            async let count = client.getImageCount(projectId: project)
+            async let untagged = client.getUntaggedImageCount(projectId: project)
+            async let iterations = client.getIterations(projectId: project)
+            let value = try await Details(project: details, tags: tags, imageCount: count,
+                                          untaggedImageCount: untagged, iterationCount: iterations.count)
+            try context.console.emit(value) { d in
+                var table = TextTable(headers: ["FIELD", "VALUE"])
+                table.append(["id", d.project.id.uuidString.lowercased()])
+                table.append(["name", d.project.name])
+                table.append(["description", d.project.description ?? "-"])
+                table.append(["type", d.project.settings.classificationType?.rawValue ?? "ObjectDetection"])
+                table.append(["domain", d.project.settings.domainId?.uuidString.lowercased() ?? "-"])
+                table.append(["images", "\(d.imageCount)"])
+                table.append(["untagged images", "\(d.untaggedImageCount)"])
+                table.append(["iterations", "\(d.iterationCount)"])
+                table.append(["tags", d.tags.map { "\($0.name) (\($0.imageCount ?? 0))" }.joined(separator: ", ")])
+                return table
+            }
+        }
+    }
+
+    /// `cvctl project update ID [--name] [--description]`.
+    struct Update: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rename a project or change its description.",
+            discussion: "Example:\n  cvctl project update 0f6c… --name steel-v2 --description \"NEU-DET, 6 classes\"")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The project id.") var project: UUID
+        @Option(help: "New name.") var name: String?
+        @Option(help: "New description.") var description: String?
+
+        func validate() throws {
+            if name == nil, description == nil { throw ValidationError("give --name and/or --description") }
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let client = try context.training()
+            var value = try await client.getProject(projectId: project)
+            if let name { value.name = name }
+            if let description { value.description = description }
+            let updated = try await client.updateProject(projectId: project, updatedProject: value)
+            try context.console.emit(updated) { ProjectCommand.table([$0]) }
+        }
+    }
+
+    /// `cvctl project delete ID`.
+    struct Delete: CVCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a project.", discussion: "Example:\n  cvctl project delete 0f6c…")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The project id.") var project: UUID
+
+        func run(_ context: CommandContext) async throws {
+            try await context.training().deleteProject(projectId: project)
+            context.console.info("deleted project \(project.uuidString.lowercased())")
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import ArgumentParser
+import CustomVisionCore
+import CustomVisionDatasets
+import CustomVisionHTTP
+import Foundation
+import ImagePrep
+
+/// How `upload --mode` fits images to `--size`.
+public enum PrepMode: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case stretch, fit
+}
+
+/// `cvctl upload DATASET --project ID`: the batch uploader.
+public struct UploadCommand: CVCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "upload",
+        abstract: "Upload a labelled dataset (VOC, COCO, YOLO, CSV, folders, manifest) to a project.",
+        discussion: """
+            Reads and checks the dataset, prepares each image (default: 256×256 stretch, RGB JPEG; --no-prep \
+            uploads the files as they are), creates missing tags, and uploads in batches within the service \
+            limits (64 images and 20 tags per request, 64 regions per image, 12 MB of images per request), \
+            several requests in flight, retrying throttled or dropped requests. OK and OKDuplicate both count \
+            as done.
+
+            A journal (content hash → image id, default ~/.cache/cvctl/journal-PROJECT-….jsonl) makes a re-run \
+            skip what is already uploaded, so an interrupted upload resumes without duplicates.
+
+            Prints a summary; --report FILE writes every failed item with its reason as JSON. Exits 5 when any \
+            item failed, 65 when the dataset cannot be read.
+
+            Examples:
+              cvctl upload Fixtures/neu-det-mini/train --project 0f6c…
+              cvctl upload coco/annotations/instances.json --format coco --project 0f6c… --size 512 --mode fit
+              cvctl upload photos/ --format folders --project 0f6c… --no-prep --report failed.json
+            """)
+
+    @OptionGroup public var global: GlobalOptions
+    @Argument(help: "The dataset folder or annotation file.") var dataset: String
+    @Option(help: "The project id.") var project: UUID
+    @Option(help: "Dataset format (default: detected): voc, coco, coco-normalized, yolo, csv, folders, manifest.")
+    var format: DatasetFormat?
+    @Flag(help: "Upload the image files unchanged.") var noPrep = false
+    @Option(help: "Prepared image side in pixels.") var size = 256
+    @Option(help: "stretch | fit (keep the aspect ratio, pad).") var mode: PrepMode = .stretch
+    @Option(help: "JPEG quality of prepared images.") var quality = 90
+    @Option(help: "Requests in flight.") var concurrency = 4
+    @Option(help: "At most this many upload requests per second (the S0 tier's 10; 0: no pacing).") var rate = 10.0
+    @Option(help: "Journal file (default under ~/.cache/cvctl).") var journal: String?
+    @Option(help: "Write a JSON report of the summary and every failed item to FILE.") var report: String?
+    @Flag(help: "Refuse to upload (exit 65) when `cvctl dataset verify` would report errors.") var strict = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard (16...4096).contains(size) else { throw ValidationError("--size must be 16…4096") }
+        guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be 1…32") }
+        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1…100") }
+    }
+
+    public func run(_ context: CommandContext) async throws {
+        let console = context.console
+        let (data, findings) = try DatasetLoading.read(dataset, format: format, console: console)
+        let verification = DatasetVerifier.verify(
+            data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
+            options: .init(checkFiles: false, checkDuplicates: false))
+        if verification.hasErrors {
+            let message = "\(verification.summary.errorCount) errors in \(dataset) (see `cvctl dataset verify`)"
+            if strict { throw CLIError.data(message) }
+            console.info("warning: " + message + "; uploading the rest")
+        }
+        let client = try context.training()
+        let tagIds = try await Self.ensureTags(data.allTags, project: project, client: client, console: console)
+        let journalURL = journal.map { URL(fileURLWithPath: $0) }
+            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.uuidString)
+        let journalFile = try UploadJournal(url: journalURL)
+        let resumed = await journalFile.count
+        if resumed > 0 { console.info("journal \(journalURL.path): \(resumed) items already uploaded") }
+
+        let resize: ResizeMode = mode == .stretch
+            ? .stretch(width: size, height: size) : .fit(width: size, height: size)
+        let preparation = ItemPreparation(
+            preparer: noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality))),
+            root: data.root, journaled: await journalFile.hashes)
+        let engine = UploadEngine(
+            concurrency: concurrency,
+            isRetryable: { ServiceErrorInfo($0)?.isRetryable ?? false },
+            describe: { ExitStatus.message(for: $0) })
+        let projectId = project
+        let pacer = RequestPacer(perSecond: rate)
+        let progress = ProgressReporter(console: console, label: "images")
+        let result = try await engine.run(
+            items: PreparedItems(images: data.images, preparation: preparation), total: data.images.count,
+            journal: journalFile,
+            send: { items in
+                try await pacer.wait()
+                return try await Self.send(items, projectId: projectId, tagIds: tagIds, client: client)
+            },
+            progress: { s in
+                progress.update(done: s.processed, total: s.total, note: s.failed > 0 ? "\(s.failed) failed" : "")
+            })
+        progress.finish()
+        if let report {
+            let data = try Console.encoder.encode(result)
+            guard FileManager.default.createFile(atPath: report, contents: data) else {
+                throw CLIError.data("cannot write report \(report)")
+            }
+        }
+        try console.emit(result) { Self.table($0) }
+        if result.summary.failed > 0 {
+            throw CLIError.partial("\(result.summary.failed) of \(result.summary.total) images failed"
+                + (report == nil ? " (use --report FILE for the list)" : "; see \(report!)"))
+        }
+    }
+
+    static func table(_ report: UploadReport) -> TextTable {
+        let s = report.summary
+        var table = TextTable(headers: ["IMAGES", "COUNT"])
+        table.append(["total", "\(s.total)"])
+        table.append(["uploaded", "\(s.uploaded)"])
+        table.append(["already there (OKDuplicate)", "\(s.duplicates)"])
+        table.append(["skipped (journal)", "\(s.skipped)"])
+        table.append(["failed", "\(s.failed)"])
+        table.append(["requests", "\(s.requests)"])
+        table.append(["seconds", Format.number(s.seconds, digits: 1)])
+        table.append(["images/s", Format.number(s.seconds > 0 ? Double(s.processed) / s.seconds : 0, digits: 1)])
+        for failure in report.failures.prefix(10) { table.append(["failed: \(failure.name)", failure.status]) }
+        return table
+    }
+
+    /// The project's tag ids by name, creating the missing ones. Throttled or failed calls are retried; a tag
+    /// whose creation failed after reaching the service is found by the next listing instead of created twice.
+    static func ensureTags(_ names: [String], project: UUID, client: TrainingClient, console: Console)
+        async throws -> [String: UUID]
+    {
+        var ids: [String: UUID] = [:]
+        for attempt in 1...8 {
+            do {
+                for tag in try await client.getTags(projectId: project) { ids[tag.name] = tag.id }
+                for name in names where ids[name] == nil {
+                    ids[name] = try await client.createTag(projectId: project, name: name).id
+                    console.info("created tag \(name)")
+                }
+                return ids
+            } catch {
+                guard attempt < 8, ServiceErrorInfo(error)?.isRetryable == true else { throw error }
+                try await Task.sleep(for: .milliseconds(200 << min(attempt, 5)))
+            }
+        }
+        return ids
+    }
+
+    /// One CreateImagesFromFiles request; maps the answer to an outcome per item.
+    static func send(_ items: [UploadItem], projectId: UUID, tagIds: [String: UUID], client: TrainingClient)
+        async throws -> [UploadOutcome]
+    {
+        let entries = items.map { item in
+            ImageFileCreateEntry(
+                name: item.name, contents: Data(item.bytes),
+                tagIds: item.tags.isEmpty ? nil : item.tags.compactMap { tagIds[$0] },
+                regions: item.regions.isEmpty ? nil : item.regions.compactMap { region in
+                    tagIds[region.tag].map { Region(tagId: $0, left: region.box.left, top: region.box.top,
+                                                    width: region.box.width, height: region.box.height) }
+                })
+        }
+        let summary = try await client.createImagesFromFiles(
+            projectId: projectId, batch: ImageFileCreateBatch(images: entries))
+        let results = summary.images ?? []
+        var byName: [String: ImageCreateResult] = [:]
+        for result in results {
+            let name = (result.sourceUrl ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            byName[name] = result
+        }
+        return items.enumerated().map { index, item in
+            let result = byName[item.name] ?? (results.count == items.count ? results[index] : nil)
+            guard let result, let status = result.status else { return .retry(status: "Missing") }
+            switch status {
+            case .ok, .okDuplicate:
+                return .uploaded(imageId: result.image?.id.uuidString.lowercased() ?? "", duplicate: status != .ok)
+            case .errorStorage, .errorUnknown:
+                return .retry(status: status.rawValue)
+            default:
+                return .failed(status: status.rawValue, reason: "the service answered \(status.rawValue)")
+            }
+        }
+    }
+}

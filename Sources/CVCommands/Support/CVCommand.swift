@@ -1,0 +1,60 @@
+import ArgumentParser
+import CustomVisionHTTP
+import Foundation
+import Logging
+
+/// What a command runs with: resolved connection settings, the console, and client factories.
+public struct CommandContext: Sendable {
+    /// Endpoints and keys.
+    public let settings: ConnectionSettings
+    /// stdout/stderr.
+    public let console: Console
+    /// Request logging (debug with `--verbose`, keys redacted; silent otherwise).
+    public let logger: Logger
+
+    /// Builds the context from the global options.
+    public init(global: GlobalOptions) throws {
+        settings = try ConnectionSettings.resolve(global.connection)
+        console = Console(format: global.output.output, quiet: global.output.quiet)
+        if global.output.verbose {
+            let redactor = Redactor(secrets: settings.secrets)
+            var logger = Logger(label: "cvctl") { _ in RedactingLogHandler(redactor: redactor) }
+            logger.logLevel = .debug
+            self.logger = logger
+        } else {
+            logger = .customVisionSilent
+        }
+    }
+
+    /// A Training API client, or a usage error when the endpoint or key is missing.
+    public func training() throws -> TrainingClient {
+        let (endpoint, key) = try settings.training()
+        return TrainingClient(endpoint: endpoint, key: key, logger: logger)
+    }
+
+    /// A Prediction API client, or a usage error when the endpoint or key is missing.
+    public func prediction() throws -> PredictionClient {
+        let (endpoint, key) = try settings.prediction()
+        return PredictionClient(endpoint: endpoint, key: key, logger: logger)
+    }
+}
+
+/// A command that talks to the service: `run()` builds the context once, then calls ``run(_:)``
+/// (SwiftPM's `AsyncSwiftCommand` shape). Errors are mapped to exit codes by ``CVCtl/main(_:)``.
+public protocol CVCommand: AsyncParsableCommand {
+    /// The shared options.
+    var global: GlobalOptions { get }
+    /// The command's work.
+    func run(_ context: CommandContext) async throws
+}
+
+extension CVCommand {
+    public func run() async throws {
+        let context = try CommandContext(global: global)
+        try await run(context)
+    }
+}
+
+extension UUID: @retroactive ExpressibleByArgument {
+    public init?(argument: String) { self.init(uuidString: argument) }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import CustomVisionDatasets
+import Foundation
+
+extension DatasetFormat: ExpressibleByArgument {}
+
+/// Reads datasets for commands, reporting findings on stderr and failures as exit 65.
+enum DatasetLoading {
+    /// Reads the dataset at `path`; prints a count of findings and the first few.
+    /// - Throws: ``CLIError/data(_:)`` when it cannot be read or holds no image.
+    static func read(_ path: String, format: DatasetFormat?, console: Console) throws -> (Dataset, [Finding]) {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CLIError.data("dataset \(path) does not exist")
+        }
+        let dataset: Dataset
+        let findings: [Finding]
+        do {
+            (dataset, findings) = try DatasetReader.read(at: url, format: format)
+        } catch let error as DatasetError {
+            throw CLIError.data("cannot read dataset \(path): \(error.description)")
+        } catch {
+            throw CLIError.data("cannot read dataset \(path): \(error)")
+        }
+        report(findings, console: console)
+        guard !dataset.images.isEmpty else {
+            throw CLIError.data("dataset \(path) holds no usable image"
+                + (findings.isEmpty ? "" : " (\(findings.count) findings; first: \(findings[0]))"))
+        }
+        return (dataset, findings)
+    }
+
+    /// Prints `findings` to stderr: a count, then up to five.
+    static func report(_ findings: [Finding], console: Console) {
+        guard !findings.isEmpty else { return }
+        let errors = findings.filter { $0.severity == .error }.count
+        console.info("dataset: \(errors) errors, \(findings.count - errors) warnings")
+        for finding in findings.sorted(by: { $0.severity < $1.severity }).prefix(5) { console.info("  \(finding)") }
+        if findings.count > 5 { console.info("  … \(findings.count - 5) more (see `cvctl dataset verify`)") }
+    }
+
+    /// `image`'s path relative to the dataset root (its entry name).
+    static func relativeName(_ image: DatasetImage, root: URL) -> String {
+        let rootPath = root.standardizedFileURL.path
+        let path = image.path.standardizedFileURL.path
+        if path.hasPrefix(rootPath + "/") { return String(path.dropFirst(rootPath.count + 1)) }
+        return image.path.lastPathComponent
+    }
+}

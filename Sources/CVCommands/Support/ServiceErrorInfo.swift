@@ -1,0 +1,30 @@
+import CustomVisionHTTP
+import Foundation
+
+/// What `cvctl` needs from an error the HTTP layer threw: its HTTP status (nil for transport errors) and a message.
+public struct ServiceErrorInfo: Sendable, Hashable {
+    /// The HTTP status, or `nil` when no response came back.
+    public var status: Int?
+    /// A one-line message without keys.
+    public var message: String
+
+    /// Recognizes errors of the HTTP layer; `nil` for anything else.
+    public init?(_ error: any Error) {
+        guard let error = error as? CustomVisionClientError else { return nil }
+        self.status = error.status
+        self.message = error.description
+        if error.kind == .invalidRequest { self.status = 400 }
+    }
+
+    /// 2 for 4xx, 3 for 5xx or no response.
+    public var exitCode: Int32 {
+        guard let status else { return ExitStatus.transport }
+        return (400..<500).contains(status) ? ExitStatus.api : ExitStatus.transport
+    }
+
+    /// Whether retrying may succeed: no response, 408, 429 or 5xx.
+    public var isRetryable: Bool {
+        guard let status else { return true }
+        return status == 408 || status == 429 || status >= 500
+    }
+}

@@ -1,0 +1,41 @@
+import CustomVisionCore
+import CustomVisionDatasets
+import Foundation
+import ImagePrep
+
+/// Turns a dataset image into an ``UploadItem``: reads the file and, unless disabled, prepares it with ImagePrep.
+struct ItemPreparation: Sendable {
+    /// The preparer, or `nil` for `--no-prep` (bytes uploaded as they are).
+    var preparer: ImagePreparer?
+    /// The dataset root, for entry names.
+    var root: URL
+    /// Hashes already uploaded (from the journal): those items are skipped before preparation.
+    var journaled: Set<String> = []
+
+    /// The preparation settings, part of each item's journal key.
+    var settings: String { preparer.map { "\($0.options)" } ?? "none" }
+
+    func item(for image: DatasetImage) -> UploadElement {
+        let name = DatasetLoading.relativeName(image, root: root)
+        guard let data = FileManager.default.contents(atPath: image.path.path) else {
+            return .failed(UploadFailure(name: name, status: "ReadFailed", reason: "cannot read \(image.path.path)"))
+        }
+        let bytes = [UInt8](data)
+        let sourceRegions = image.regions.map { UploadRegion(tag: $0.tag, box: $0.box) }
+        let hash = UploadItem.key(source: bytes, settings: settings, tags: image.tags, regions: sourceRegions)
+        if journaled.contains(hash) { return .skipped(name: name) }
+        guard let preparer else {
+            return .item(UploadItem(name: name, bytes: bytes, tags: image.tags, regions: sourceRegions, hash: hash))
+        }
+        do {
+            let prepared = try preparer.prepare(bytes, name: name, boxes: image.regions.map(\.box))
+            var regions: [UploadRegion] = []
+            for (box, index) in zip(prepared.boxes, prepared.boxIndices) {
+                regions.append(UploadRegion(tag: image.regions[index].tag, box: box))
+            }
+            return .item(UploadItem(name: name, bytes: prepared.bytes, tags: image.tags, regions: regions, hash: hash))
+        } catch {
+            return .failed(UploadFailure(name: name, status: "PrepareFailed", reason: "\(error)"))
+        }
+    }
+}

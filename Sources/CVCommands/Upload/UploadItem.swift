@@ -1,0 +1,79 @@
+import CustomVisionCore
+
+/// A labelled box of an upload item, by tag name.
+public struct UploadRegion: Hashable, Sendable, Codable {
+    /// The tag's name.
+    public var tag: String
+    /// The normalized box.
+    public var box: BoundingBox
+
+    public init(tag: String, box: BoundingBox) {
+        self.tag = tag
+        self.box = box
+    }
+}
+
+/// One image ready to upload: its final bytes, its tags and regions by name, and its journal hash.
+public struct UploadItem: Hashable, Sendable {
+    /// The item's path in the dataset (also the entry name sent to the service).
+    public var name: String
+    /// The bytes to upload (prepared, or the original file with `--no-prep`).
+    public var bytes: [UInt8]
+    /// Image-level tags (classification).
+    public var tags: [String]
+    /// Regions (object detection).
+    public var regions: [UploadRegion]
+    /// The journal key: by default SHA-256 over bytes, tags and regions (see ``key(source:settings:tags:regions:)``).
+    public var hash: String
+
+    /// Creates an item; `hash` defaults to the key of its own bytes and labels.
+    public init(name: String, bytes: [UInt8], tags: [String], regions: [UploadRegion], hash: String? = nil) {
+        self.name = name
+        self.bytes = bytes
+        self.tags = tags
+        self.regions = regions
+        self.hash = hash ?? Self.key(source: bytes, settings: "", tags: tags, regions: regions)
+    }
+
+    /// SHA-256 over source bytes, the preparation settings and the labels: the same dataset item prepared the same
+    /// way has the same key, so a re-run can skip it before preparing it.
+    public static func key(source: [UInt8], settings: String, tags: [String], regions: [UploadRegion]) -> String {
+        var hasher = SHA256()
+        hasher.update(source)
+        hasher.update(Array("|s:\(settings)".utf8))
+        for tag in tags.sorted() { hasher.update(Array("|t:\(tag)".utf8)) }
+        for r in regions {
+            hasher.update(Array("|r:\(r.tag):\(r.box.left),\(r.box.top),\(r.box.width),\(r.box.height)".utf8))
+        }
+        return hasher.finalizeHex()
+    }
+
+    /// Every tag name the item uses, image tags and region tags, without repeats.
+    public var allTags: Set<String> { Set(tags).union(regions.map(\.tag)) }
+}
+
+/// An element of the stream the upload engine consumes.
+public enum UploadElement: Sendable {
+    /// An item to upload.
+    case item(UploadItem)
+    /// An item that could not be read or prepared.
+    case failed(UploadFailure)
+    /// An item the journal says is already uploaded.
+    case skipped(name: String)
+}
+
+/// Why an item was not uploaded.
+public struct UploadFailure: Hashable, Sendable, Codable {
+    /// The item's path in the dataset.
+    public var name: String
+    /// The service status (e.g. `ErrorImageFormat`) or a local reason code (e.g. `PrepareFailed`).
+    public var status: String
+    /// A sentence explaining it.
+    public var reason: String
+
+    public init(name: String, status: String, reason: String) {
+        self.name = name
+        self.status = status
+        self.reason = reason
+    }
+}

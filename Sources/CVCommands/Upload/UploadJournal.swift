@@ -1,0 +1,90 @@
+import Foundation
+
+/// One line of the upload journal: an item's content hash and the image id the service gave it.
+public struct JournalEntry: Codable, Hashable, Sendable {
+    /// SHA-256 of the uploaded (prepared) bytes, tags and regions.
+    public var hash: String
+    /// The image id on the service.
+    public var imageId: String
+    /// The item's path in the dataset, for people reading the file.
+    public var name: String
+
+    public init(hash: String, imageId: String, name: String) {
+        self.hash = hash
+        self.imageId = imageId
+        self.name = name
+    }
+}
+
+/// An append-only JSON-lines file of what is already uploaded to one project.
+///
+/// Each accepted batch is appended and flushed before the next is counted, so a re-run after a crash or Ctrl-C skips
+/// everything journaled; anything uploaded but not journaled comes back as `OKDuplicate` and is journaled then.
+public actor UploadJournal {
+    /// The journal file.
+    public nonisolated let url: URL
+    private var known: [String: String]
+    private let handle: FileHandle
+
+    /// Opens (creating if needed) the journal at `url` and reads what it holds. A torn last line is ignored.
+    /// - Throws: ``CLIError`` when the file cannot be created or opened.
+    public init(url: URL) throws {
+        self.url = url
+        let fm = FileManager.default
+        try? fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var known: [String: String] = [:]
+        if let data = fm.contents(atPath: url.path) {
+            let decoder = JSONDecoder()
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                if let entry = try? decoder.decode(JournalEntry.self, from: Data(line)) {
+                    known[entry.hash] = entry.imageId
+                }
+            }
+        } else if !fm.createFile(atPath: url.path, contents: nil) {
+            throw CLIError.data("cannot create upload journal \(url.path)")
+        }
+        guard let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw CLIError.data("cannot open upload journal \(url.path)")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+        self.known = known
+    }
+
+    /// The number of journaled items.
+    public var count: Int { known.count }
+
+    /// Every journaled hash.
+    public var hashes: Set<String> { Set(known.keys) }
+
+    /// The image id journaled for `hash`, if any.
+    public func imageId(for hash: String) -> String? { known[hash] }
+
+    /// Appends entries and flushes them to disk.
+    public func append(_ entries: [JournalEntry]) throws {
+        guard !entries.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for entry in entries where known[entry.hash] == nil {
+            data.append(try encoder.encode(entry))
+            data.append(UInt8(ascii: "\n"))
+            known[entry.hash] = entry.imageId
+        }
+        handle.write(data)
+        try handle.synchronize()
+    }
+
+    /// The default journal location: `$XDG_CACHE_HOME/cvctl` or `~/.cache/cvctl`, one file per dataset and project.
+    public static func defaultURL(dataset: URL, project: String,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let base: URL
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            base = URL(fileURLWithPath: xdg)
+        } else {
+            base = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache")
+        }
+        let datasetKey = SHA256.hex(Array(dataset.standardizedFileURL.path.utf8)).prefix(12)
+        return base.appendingPathComponent("cvctl/journal-\(project.lowercased())-\(datasetKey).jsonl")
+    }
+}

@@ -1,1 +1,0 @@
-print("cvctl: not yet implemented")

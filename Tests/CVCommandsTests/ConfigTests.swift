@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import CVCommands
+
+struct ConfigTests {
+    private func tempURL() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-config-\(UUID())/config.json")
+    }
+
+    @Test func savesWithMode0600AndReadsBack() throws {
+        let url = tempURL()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        var profile = ConfigProfile()
+        profile["training-endpoint"] = "http://127.0.0.1:1"
+        profile["training-key"] = "secret-key-1"
+        try ConfigFile(currentProfile: "local", profiles: ["local": profile]).save(to: url)
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let loaded = try ConfigFile.load(from: url)
+        #expect(loaded.profile(named: nil)?.trainingKey == "secret-key-1")
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsTheProfile() throws {
+        let url = tempURL()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        var profile = ConfigProfile()
+        profile.trainingEndpoint = "http://127.0.0.1:3"
+        profile.trainingKey = "profile-key"
+        profile.predictionResourceId = "resource"
+        try ConfigFile(currentProfile: "p", profiles: ["p": profile]).save(to: url)
+        let options = try ConnectionOptions.parse(["--training-key", "flag-key"])
+        let env = ["VISION_TRAINING_ENDPOINT": "http://127.0.0.1:2", "VISION_TRAINING_KEY": "env-key"]
+        let settings = try ConnectionSettings.resolve(options, environment: env, configURL: url)
+        #expect(settings.trainingKey == "flag-key")
+        #expect(settings.trainingEndpoint == "http://127.0.0.1:2")
+        #expect(settings.predictionResourceId == "resource")
+        #expect(settings.predictionEndpoint == "http://127.0.0.1:2")
+        #expect(!settings.description.contains("flag-key"))
+        #expect(throws: CLIError.self) {
+            try ConnectionSettings.resolve(try ConnectionOptions.parse(["--profile", "nope"]), environment: [:],
+                                           configURL: url)
+        }
+    }
+
+    @Test func missingKeyIsAUsageErrorNamingTheVariable() throws {
+        let settings = ConnectionSettings(trainingEndpoint: "http://127.0.0.1:9")
+        let error = #expect(throws: CLIError.self) { try settings.training() }
+        #expect(error?.exitCode == 64)
+        #expect(error?.message.contains("VISION_TRAINING_KEY") == true)
+    }
+
+    @Test func redactorMasksEverySecret() {
+        let redactor = Redactor(secrets: ["abcd1234", "zzzz9999"])
+        #expect(redactor.redact("Training-Key: abcd1234, p=zzzz9999") == "Training-Key: ***, p=***")
+    }
+}

@@ -1,0 +1,65 @@
+import CVTestSupport
+import Foundation
+import Testing
+
+/// Keys, endpoints and exit codes of the built `cvctl` against a real `cvserver`.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct ConnectionEndToEndTests {
+    @Test func aWrongKeyExits2AndIsNeverPrinted() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let badKey = "wrong-key-0123456789"
+        let output = try await env.cvctl(["project", "list", "--training-key", badKey, "--verbose"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("401"))
+        #expect(!output.stderr.contains(badKey) && !output.stdout.contains(badKey))
+    }
+
+    @Test func verboseLogsRequestsWithoutKeys() async throws {
+        let server = try await ServerProcess()
+        let env = try CLITestEnvironment(server: server)
+        defer { env.remove() }
+        let output = try await env.cvctl(["project", "create", "p", "--verbose"])
+        #expect(output.status == 0)
+        #expect(output.stderr.contains("CreateProject") || output.stderr.contains("/projects"))
+        #expect(!output.stderr.contains(server.trainingKey) && !output.stdout.contains(server.trainingKey))
+    }
+
+    @Test func aMissingEndpointIsAUsageError() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let output = try await env.cvctl(["project", "list"])
+        #expect(output.status == 64)
+        #expect(output.stderr.contains("VISION_TRAINING_ENDPOINT"))
+    }
+
+    @Test func anUnreachableServerExits3() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let output = try await env.cvctl(["project", "list"], environment: [
+            "VISION_TRAINING_ENDPOINT": "http://127.0.0.1:9", "VISION_TRAINING_KEY": "k",
+        ])
+        #expect(output.status == 3)
+    }
+
+    @Test func configProfilesAreWritten0600AndKeysNeverShown() async throws {
+        let server = try await ServerProcess()
+        let env = try CLITestEnvironment(server: nil)
+        defer {
+            env.remove()
+            server.stop()
+        }
+        #expect(try await env.cvctl(["config", "set", "training-endpoint", server.endpoint]).status == 0)
+        let set = try await env.cvctl(["config", "set", "training-key", "-"], stdin: Data(server.trainingKey.utf8))
+        #expect(set.status == 0)
+        #expect(!set.stderr.contains(server.trainingKey))
+        let path = env.directory.appendingPathComponent("config.json").path
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        let show = try await env.cvctl(["config", "show"])
+        #expect(show.stdout.contains(server.endpoint) && !show.stdout.contains(server.trainingKey))
+        let list = try await env.cvctl(["project", "list", "--output", "json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.hasPrefix("["))
+    }
+}

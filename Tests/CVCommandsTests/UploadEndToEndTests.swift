@@ -1,0 +1,98 @@
+import CVTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `cvctl` against a real `cvserver` process on 127.0.0.1.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct UploadEndToEndTests {
+    @Test(.enabled(if: FixturePaths.neuDET != nil))
+    func uploadsADatasetAndARerunSkipsEverything() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let dataset = try env.neuDETSubset(perClass: 10)
+        let first = try await env.cvctl(["upload", dataset.path, "--project", project])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("uploaded"))
+        #expect(try await env.imageCount(project) == 30)
+        let (second, value) = try await env.json(["upload", dataset.path, "--project", project])
+        #expect(second.status == 0)
+        let summary = try #require((value as? [String: Any])?["summary"] as? [String: Any])
+        #expect(summary["skipped"] as? Int == 30)
+        #expect(summary["uploaded"] as? Int == 0)
+        #expect(try await env.imageCount(project) == 30)
+        let tags = try await env.cvctl(["tag", "list", "--project", project])
+        #expect(tags.stdout.contains("crazing") && tags.stdout.contains("inclusion") && tags.stdout.contains("patches"))
+    }
+
+    @Test(.enabled(if: FixturePaths.neuDET != nil))
+    func aKilledUploadResumesToExactlyNImages() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let dataset = try env.neuDETSubset(perClass: 60)
+        let journal = env.directory.appendingPathComponent("journal.jsonl")
+        let process = try ProcessRunner.start(
+            ProcessRunner.executable("cvctl"),
+            ["upload", dataset.path, "--project", project, "--journal", journal.path, "--concurrency", "1"],
+            environment: env.environment, stdout: Pipe(), stderr: Pipe())
+        var journaled = 0
+        for _ in 0..<600 where journaled == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            journaled = (try? String(contentsOf: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(journaled > 0 && journaled < 180, "killed after \(journaled) journaled images")
+        let resumed = try await env.cvctl(["upload", dataset.path, "--project", project, "--journal", journal.path])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try await env.imageCount(project) == 180)
+    }
+
+    @Test(.enabled(if: FixturePaths.neuDET != nil))
+    func injectedFaultsLoseAndDuplicateNothing() async throws {
+        let server = try await ServerProcess(arguments: ["--faults", "0.3", "--fault-kinds", "429,500,503,reset",
+                                                         "--fault-seed", "11"])
+        let env = try CLITestEnvironment(server: server)
+        defer { env.remove() }
+        let faultless = try CLITestEnvironment(server: nil)
+        defer { faultless.remove() }
+        var project = ""
+        for _ in 0..<10 where project.isEmpty { project = (try? await env.createProject()) ?? "" }
+        try #require(!project.isEmpty)
+        let dataset = try env.neuDETSubset(perClass: 30)
+        let upload = try await env.cvctl(["upload", dataset.path, "--project", project, "--report",
+                                          env.directory.appendingPathComponent("report.json").path])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        var count = -1
+        for _ in 0..<10 where count < 0 { count = try await env.imageCount(project) }
+        #expect(count == 90)
+    }
+
+    @Test func aMissingDatasetExits65() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let output = try await env.cvctl(["upload", "/nonexistent/dataset", "--project", UUID().uuidString],
+                                         environment: ["VISION_TRAINING_ENDPOINT": "http://127.0.0.1:9",
+                                                       "VISION_TRAINING_KEY": "k"])
+        #expect(output.status == 65)
+        #expect(output.stderr.contains("/nonexistent/dataset"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test(.enabled(if: FixturePaths.neuDET != nil))
+    func aMalformedAnnotationIsReportedAndTheRestUploads() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let dataset = try env.neuDETSubset(perClass: 3)
+        try Data("<annotation><object>".utf8).write(to: dataset.appendingPathComponent("ANNOTATIONS/crazing_1.xml"))
+        let output = try await env.cvctl(["upload", dataset.path, "--project", project])
+        #expect(output.status == 65 || output.status == 0, "\(output.status) \(output.stderr)")
+        #expect(output.stderr.contains("crazing_1.xml"))
+    }
+}

@@ -1,0 +1,96 @@
+import CustomVisionCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CVCommands
+
+/// A store standing in for the service inside the process: it dedupes by content, drops every third request, and
+/// answers `ErrorStorage` for some items, so the engine's retry and journal logic runs on real batches.
+private final class FlakyStore: Sendable {
+    struct State {
+        var images: [String: String] = [:]
+        var requests = 0
+        var largestBatch = 0
+        var storageErrors: Set<String> = []
+    }
+    let state = Mutex(State())
+    struct Dropped: Error {}
+
+    func send(_ batch: [UploadItem]) throws -> [UploadOutcome] {
+        try state.withLock { s in
+            s.requests += 1
+            s.largestBatch = max(s.largestBatch, batch.count)
+            if s.requests % 3 == 0 { throw Dropped() }
+            return batch.enumerated().map { index, item in
+                if item.name.hasPrefix("bad") { return .failed(status: "ErrorImageFormat", reason: "not an image") }
+                if (s.requests + index) % 7 == 0, s.storageErrors.insert(item.hash).inserted {
+                    return .retry(status: "ErrorStorage")
+                }
+                if let id = s.images[item.hash] { return .uploaded(imageId: id, duplicate: true) }
+                let id = UUID().uuidString
+                s.images[item.hash] = id
+                return .uploaded(imageId: id, duplicate: false)
+            }
+        }
+    }
+}
+
+struct UploadEngineTests {
+    private func items(_ n: Int, bad: Int = 0) -> [UploadElement] {
+        (0..<n).map { i in
+            .item(UploadItem(name: (i < bad ? "bad" : "img") + "\(i).jpg", bytes: Array("image \(i)".utf8),
+                                tags: ["t\(i % 3)"], regions: []))
+        }
+    }
+
+    private func engine() -> UploadEngine {
+        UploadEngine(concurrency: 3, retryDelay: .milliseconds(1),
+                     isRetryable: { $0 is FlakyStore.Dropped }, describe: { "\($0)" })
+    }
+
+    @Test func uploadsEverythingOnceDespiteDroppedRequestsAndStorageErrors() async throws {
+        let store = FlakyStore()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-engine-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try UploadJournal(url: dir.appendingPathComponent("j.jsonl"))
+        let report = try await engine().run(items: items(300, bad: 2), total: 300, journal: journal,
+                                            send: { try store.send($0) }, progress: { _ in })
+        #expect(report.summary.uploaded == 298)
+        #expect(report.summary.failed == 2)
+        #expect(report.failures.allSatisfy { $0.status == "ErrorImageFormat" })
+        #expect(store.state.withLock { $0.images.count } == 298)
+        #expect(store.state.withLock { $0.largestBatch } <= 64)
+        #expect(await journal.count == 298)
+        #expect(store.state.withLock { $0.storageErrors.count } > 0)
+    }
+
+    @Test func aSecondRunSkipsWhatTheJournalHolds() async throws {
+        let store = FlakyStore()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-engine-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("j.jsonl")
+        _ = try await engine().run(items: items(100).prefix(40), total: 40, journal: try UploadJournal(url: url),
+                                   send: { try store.send($0) }, progress: { _ in })
+        let second = try await engine().run(items: items(100), total: 100, journal: try UploadJournal(url: url),
+                                            send: { try store.send($0) }, progress: { _ in })
+        #expect(second.summary.skipped == 40)
+        #expect(second.summary.uploaded == 60)
+        #expect(second.summary.failed == 0)
+        #expect(store.state.withLock { $0.images.count } == 100)
+    }
+
+    @Test func pacerSpacesRequestStarts() async throws {
+        let pacer = RequestPacer(perSecond: 100)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<100 { try await pacer.wait() }  // the burst
+        #expect(clock.now - start < .milliseconds(50))
+        for _ in 0..<10 { try await pacer.wait() }  // then 100 per second
+        #expect(clock.now - start >= .milliseconds(90))
+        let unpaced = RequestPacer(perSecond: 0)
+        let again = clock.now
+        for _ in 0..<100 { try await unpaced.wait() }
+        #expect(clock.now - again < .milliseconds(50))
+    }
+}

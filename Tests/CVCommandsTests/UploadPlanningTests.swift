@@ -1,0 +1,77 @@
+import CustomVisionCore
+import Foundation
+import Testing
+
+@testable import CVCommands
+
+struct UploadPlanningTests {
+    private func item(_ i: Int, tags: [String] = ["a"], regions: Int = 0, bytes: Int = 10) -> UploadItem {
+        let box = BoundingBox(left: 0.1, top: 0.1, width: 0.2, height: 0.2)
+        return UploadItem(name: "img\(i).jpg", bytes: [UInt8](repeating: UInt8(i % 256), count: bytes) + [UInt8(i >> 8)],
+                          tags: tags, regions: (0..<regions).map { _ in UploadRegion(tag: tags[0], box: box) })
+    }
+
+    @Test func sha256MatchesKnownVectors() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func plannerClosesBatchesAtSixtyFourImages() {
+        var planner = BatchPlanner()
+        var batches: [[UploadItem]] = []
+        for i in 0..<150 { if let b = planner.add(item(i)) { batches.append(b) } }
+        if let b = planner.flush() { batches.append(b) }
+        #expect(batches.map(\.count) == [64, 64, 22])
+    }
+
+    @Test func plannerKeepsTwentyTagsAndARegionCapPerBatch() {
+        var planner = BatchPlanner(limits: BatchLimits(images: 64, tags: 20, regions: 64, regionsPerRequest: 64,
+                                                       bytes: 12 << 20, imageBytes: 6 << 20))
+        var batches: [[UploadItem]] = []
+        for i in 0..<30 { if let b = planner.add(item(i, tags: ["t\(i)"], regions: 5)) { batches.append(b) } }
+        if let b = planner.flush() { batches.append(b) }
+        for batch in batches {
+            #expect(Set(batch.flatMap(\.allTags)).count <= 20)
+            #expect(batch.map(\.regions.count).reduce(0, +) <= 64)
+        }
+        #expect(batches.map(\.count).reduce(0, +) == 30)
+        #expect(batches.map(\.count) == [12, 12, 6])
+    }
+
+    @Test func plannerRespectsTheByteLimit() {
+        var planner = BatchPlanner(limits: BatchLimits(images: 64, tags: 20, regions: 64, bytes: 1000, imageBytes: 600))
+        var sizes: [Int] = []
+        for i in 0..<5 { if let b = planner.add(item(i, bytes: 400)) { sizes.append(b.count) } }
+        if let b = planner.flush() { sizes.append(b.count) }
+        #expect(sizes == [2, 2, 1])
+        #expect(planner.limits.rejection(of: item(9, bytes: 700))?.status == "ErrorImageSize")
+        #expect(planner.limits.rejection(of: item(9, regions: 65))?.status == "ErrorRegionLimitExceed")
+    }
+
+    @Test func journalPersistsAcrossReopeningAndIgnoresATornLine() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-journal-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("j.jsonl")
+        let journal = try UploadJournal(url: url)
+        try await journal.append([JournalEntry(hash: "h1", imageId: "i1", name: "a.jpg"),
+                                  JournalEntry(hash: "h2", imageId: "i2", name: "b.jpg")])
+        let handle = try #require(FileHandle(forWritingAtPath: url.path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"hash\":\"h3\",\"ima".utf8))
+        try handle.close()
+        let reopened = try UploadJournal(url: url)
+        #expect(await reopened.count == 2)
+        #expect(await reopened.imageId(for: "h2") == "i2")
+        #expect(await reopened.imageId(for: "h3") == nil)
+    }
+
+    @Test func itemHashDependsOnBytesTagsAndRegions() {
+        let a = item(1, tags: ["x"])
+        #expect(a.hash == item(1, tags: ["x"]).hash)
+        #expect(a.hash != item(1, tags: ["y"]).hash)
+        #expect(a.hash != item(1, tags: ["x"], regions: 1).hash)
+        #expect(a.hash != item(2, tags: ["x"]).hash)
+    }
+}

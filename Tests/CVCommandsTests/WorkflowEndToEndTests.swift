@@ -1,0 +1,125 @@
+import CVTestSupport
+import Foundation
+import Testing
+
+/// The whole workflow of the README with the built `cvctl` against a real `cvserver` that really trains.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct WorkflowEndToEndTests {
+    static let mini = FixturePaths.fixture("neu-det-mini")
+    static let miniPresent = FileManager.default.fileExists(atPath: mini.appendingPathComponent("train").path)
+
+    private func object(_ value: Any) throws -> [String: Any] { try #require(value as? [String: Any]) }
+
+    @Test(.enabled(if: miniPresent))
+    func uploadTrainEvaluatePublishPredictAndExport() async throws {
+        let server = try await ServerProcess()
+        let env = try CLITestEnvironment(server: server)
+        defer { env.remove() }
+        // A compact domain: only those export.
+        let project = try await env.createProject("neu-det-mini", domain: "General (compact)")
+        let train = Self.mini.appendingPathComponent("train").path
+        let heldout = Self.mini.appendingPathComponent("heldout").path
+
+        let upload = try await env.cvctl(["upload", train, "--project", project])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        #expect(try await env.imageCount(project) == 74)  // patches_101 and patches_105 are the same image
+
+        let (trained, iterationValue) = try await env.json(["train", "--project", project, "--wait"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let iteration = try object(iterationValue)
+        #expect(iteration["status"] as? String == "Completed")
+        let iterationId = try #require(iteration["id"] as? String)
+
+        let plot = env.directory.appendingPathComponent("pr.png")
+        let (perf, perfValue) = try await env.json(
+            ["performance", "--project", project, "--threshold", "0.25", "--overlap", "0.3", "--sweep", "--plot",
+             plot.path])
+        #expect(perf.status == 0, "\(perf.stderr)")
+        let report = try object(perfValue)
+        let performance = try object(try #require(report["performance"]))
+        #expect((performance["perTagPerformance"] as? [Any])?.count == 3)
+        #expect((report["sweep"] as? [Any])?.count == 19)
+        #expect(report["bestF1"] != nil)
+        #expect(try Data(contentsOf: plot).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        let gate = try await env.cvctl(["performance", "--project", project, "--min-map", "1.0"])
+        #expect(gate.status == 4)
+        #expect(gate.stderr.contains("quality gate"))
+
+        let publish = try await env.cvctl(["publish", "--project", project, "--name", "mini"])
+        #expect(publish.status == 0, "\(publish.stderr)")
+
+        let drawn = env.directory.appendingPathComponent("drawn")
+        let (predict, predictions) = try await env.json(
+            ["predict", heldout + "/IMAGES", "--project", project, "--name", "mini", "--threshold", "0.3",
+             "--draw", drawn.path])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect((predictions as? [Any])?.count == 9)
+        let files = try FileManager.default.contentsOfDirectory(atPath: drawn.path)
+        #expect(files.count == 9)
+        let first = try Data(contentsOf: drawn.appendingPathComponent(try #require(files.sorted().first)))
+        #expect(first.prefix(2) == Data([0xFF, 0xD8]))
+
+        let (evaluate, evaluation) = try await env.json(
+            ["evaluate", heldout, "--project", project, "--name", "mini", "--threshold", "0.25"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        #expect(try object(evaluation)["imageCount"] as? Int == 9)
+
+        let image = heldout + "/IMAGES/patches_26.jpg"
+        let quick = try await env.cvctl(["quick-test", image, "--project", project, "--no-store"])
+        #expect(quick.status == 0, "\(quick.stderr)")
+        #expect(quick.stdout.contains("patches_26.jpg"))
+
+        let rename = try await env.cvctl(["iteration", "rename", iterationId, "--project", project, "--name", "v1"])
+        #expect(rename.status == 0 && rename.stdout.contains("v1"), "\(rename.stderr)")
+
+        let model = env.directory.appendingPathComponent("model.zip")
+        let exportArguments = ["export", "--project", project, "--platform", "DockerFile", "--flavor", "Linux",
+                               "--download", model.path]
+        let export = try await env.cvctl(exportArguments)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(((try? FileManager.default.attributesOfItem(atPath: model.path)[.size]) as? Int ?? 0) > 0)
+        let again = try await env.cvctl(exportArguments + ["--output", "json"])
+        #expect(again.stdout.contains("\"reused\" : true"), "\(again.stderr)")
+
+        let unpublish = try await env.cvctl(["unpublish", "--project", project, "--name", "mini"])
+        #expect(unpublish.status == 0, "\(unpublish.stderr)")
+        let gone = try await env.cvctl(["predict", image, "--project", project, "--name", "mini"])
+        #expect(gone.status == 5)
+    }
+
+    @Test(.enabled(if: miniPresent))
+    func localDatasetCommandsAndPull() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let train = Self.mini.appendingPathComponent("train").path
+        let verify = try await env.cvctl(["dataset", "verify", train, "--output", "json"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("duplicateImage"))
+
+        let coco = env.directory.appendingPathComponent("coco").path
+        #expect(try await env.cvctl(["dataset", "convert", train, "--to", "coco", "--out", coco]).status == 0)
+        let prepared = env.directory.appendingPathComponent("prepared").path
+        let prepare = try await env.cvctl(["dataset", "prepare", coco, "--out", prepared, "--size", "128"])
+        #expect(prepare.status == 0, "\(prepare.stderr)")
+        let split = env.directory.appendingPathComponent("split").path
+        let splitRun = try await env.cvctl(["dataset", "split", prepared, "--test", "0.2", "--seed", "3",
+                                            "--out", split, "--to", "yolo", "--output", "json"])
+        #expect(splitRun.status == 0, "\(splitRun.stderr)")
+        let (trainCount, testCount) = try await (verifyCount(env, split + "/train"), verifyCount(env, split + "/test"))
+        #expect(trainCount + testCount == 75)
+        #expect(testCount >= 12 && testCount <= 18)
+
+        let project = try await env.createProject()
+        #expect(try await env.cvctl(["upload", split + "/test", "--project", project, "--no-prep"]).status == 0)
+        let pulled = env.directory.appendingPathComponent("pulled").path
+        let pull = try await env.cvctl(["dataset", "pull", "--project", project, "--out", pulled])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        #expect(try await verifyCount(env, pulled) == testCount)
+    }
+
+    private func verifyCount(_ env: CLITestEnvironment, _ path: String) async throws -> Int {
+        let (_, value) = try await env.json(["dataset", "verify", path])
+        let summary = try #require((value as? [String: Any])?["summary"] as? [String: Any])
+        return try #require(summary["imageCount"] as? Int)
+    }
+}

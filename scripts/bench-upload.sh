@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Upload and prediction benchmark: cvctl against the official Python SDK (azure-cognitiveservices-vision-customvision
+# 3.1.1, in a venv) on the same cvserver, in one run.
+#   1. upload all of NEU-DET (1800 images, 4189 boxes): cvctl (prepared 256×256, and --no-prep) vs the SDK's
+#      64-image create_images_from_files loop (original files);
+#   2. predict a 500-image folder: cvctl predict vs the SDK's detect_image_with_no_store loop;
+#   3. peak memory (max RSS) of cvctl uploading a 10,000-image dataset.
+# Needs ../shared/datasets/NEU-DET (or NEU_DET=path); skips when absent. CONFIG=debug uses debug binaries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONFIG="${CONFIG:-release}"
+NEU="${NEU_DET:-../shared/datasets/NEU-DET}"
+BIG="${BIG_UPLOAD:-10000}"
+if [[ ! -d "$NEU/ANNOTATIONS" ]]; then echo "bench-upload: skipped, NEU-DET not found at $NEU"; exit 0; fi
+NEU="$(cd "$NEU" && pwd)"
+
+swift build -c "$CONFIG" --product cvserver >/dev/null
+swift build -c "$CONFIG" --product cvctl >/dev/null
+BIN="$(swift build -c "$CONFIG" --show-bin-path)"
+
+VENV="${BENCH_VENV:-.build/bench-venv}"
+if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c "import azure.cognitiveservices.vision.customvision" 2>/dev/null
+then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet "azure-cognitiveservices-vision-customvision==3.1.1"
+fi
+PY="$VENV/bin/python"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cvctl-bench.XXXXXX")"
+SERVER_PID=""
+stop_server() {
+    if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    SERVER_PID=""
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT INT TERM
+
+# start_server NAME: a fresh cvserver with its own data dir; exports the VISION_* variables.
+start_server() {
+    stop_server
+    : >"$WORK/$1.out"
+    "$BIN/cvserver" --data-dir "$WORK/$1" --host 127.0.0.1 --port 0 >"$WORK/$1.out" 2>"$WORK/$1.log" &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do [[ $(wc -l <"$WORK/$1.out") -ge 3 ]] && break; sleep 0.1; done
+    export VISION_TRAINING_ENDPOINT="$(sed -n 's/^cvserver listening on //p' "$WORK/$1.out")"
+    export VISION_PREDICTION_ENDPOINT="$VISION_TRAINING_ENDPOINT"
+    export VISION_TRAINING_KEY="$(sed -n 's/^training-key: //p' "$WORK/$1.out")"
+    export VISION_PREDICTION_KEY="$(sed -n 's/^prediction-key: //p' "$WORK/$1.out")"
+    export VISION_PREDICTION_RESOURCE_ID="/subscriptions/bench/providers/Microsoft.CognitiveServices/accounts/cv"
+}
+export CVCTL_CONFIG="$WORK/config.json" XDG_CACHE_HOME="$WORK/cache"
+cvctl() { "$BIN/cvctl" "$@"; }
+project() { cvctl project create "$1" --type detection --output json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+now() { date +%s.%N; }
+elapsed() { "$PY" -c "print(round($2 - $1, 3))"; }
+ratio() { "$PY" -c "print(round($1 / $2, 2))"; }
+
+ROUNDS="${ROUNDS:-3}"
+min() { "$PY" -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+echo "== upload NEU-DET ($(ls "$NEU/IMAGES" | wc -l) images), each on a fresh server; best of $ROUNDS rounds"
+T_PREP=(); T_RAW=(); T_SDK=()
+for ((round = 1; round <= ROUNDS; round++)); do
+    start_server "up-prep-$round"
+    P="$(project prep)"; t0=$(now); cvctl upload "$NEU" --project "$P" --quiet >/dev/null
+    T_PREP+=("$(elapsed "$t0" "$(now)")")
+    start_server "up-raw-$round"
+    P="$(project raw)"; t0=$(now); cvctl upload "$NEU" --project "$P" --no-prep --quiet >/dev/null
+    T_RAW+=("$(elapsed "$t0" "$(now)")")
+    start_server "up-sdk-$round"
+    P="$(project sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
+    T_SDK+=("$(echo "$sdk_up" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')")
+    echo "  round $round: cvctl prep ${T_PREP[-1]} s, cvctl --no-prep ${T_RAW[-1]} s, SDK ${T_SDK[-1]} s ($sdk_up)"
+done
+t_prep="$(min "${T_PREP[@]}")"; t_raw="$(min "${T_RAW[@]}")"; t_sdk="$(min "${T_SDK[@]}")"
+echo "cvctl upload (prep 256x256):  ${t_prep} s"
+echo "cvctl upload --no-prep:       ${t_raw} s"
+echo "SDK 64-image batches:         ${t_sdk} s"
+echo "speed-up vs SDK: $(ratio "$t_sdk" "$t_raw")x (--no-prep, same bytes), $(ratio "$t_sdk" "$t_prep")x (prepared)"
+
+echo "== predict 500 images (model trained on Fixtures/neu-det-mini)"
+start_server predict
+P="$(project predict)"
+cvctl upload Fixtures/neu-det-mini/train --project "$P" --quiet >/dev/null
+cvctl train --project "$P" --wait --quiet >/dev/null
+cvctl publish --project "$P" --name bench --quiet >/dev/null
+mkdir -p "$WORK/predict500"
+ls "$NEU/IMAGES" | sort | head -500 | while read -r f; do ln -s "$NEU/IMAGES/$f" "$WORK/predict500/$f"; done
+t0=$(now); cvctl predict "$WORK/predict500" --project "$P" --name bench --no-store --quiet --output json >/dev/null
+t_pred=$(elapsed "$t0" "$(now)")
+sdk_pred="$("$PY" scripts/bench_upload_sdk.py predict "$P" bench "$WORK/predict500")"
+t_sdk_pred="$(echo "$sdk_pred" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')"
+echo "cvctl predict (4 in flight):  ${t_pred} s"
+echo "SDK loop:                     ${t_sdk_pred} s   ($sdk_pred)"
+echo "speed-up vs SDK: $(ratio "$t_sdk_pred" "$t_pred")x"
+
+echo "== peak memory of a $BIG-image upload (NEU-DET images copied under new names)"
+BIGSET="$WORK/big"
+mkdir -p "$BIGSET/ANNOTATIONS" "$BIGSET/IMAGES"
+mapfile -t STEMS < <(ls "$NEU/ANNOTATIONS" | sed 's/\.xml$//' | sort)
+for ((i = 0; i < BIG; i++)); do
+    stem="${STEMS[$((i % ${#STEMS[@]}))]}"
+    cp "$NEU/IMAGES/$stem.jpg" "$BIGSET/IMAGES/img_$i.jpg"
+    sed "s#<filename>[^<]*</filename>#<filename>img_$i.jpg</filename>#" "$NEU/ANNOTATIONS/$stem.xml" \
+        >"$BIGSET/ANNOTATIONS/img_$i.xml"
+done
+start_server big
+P="$(project big)"
+t0=$(now)
+/usr/bin/time -v "$BIN/cvctl" upload "$BIGSET" --project "$P" --quiet --output json >"$WORK/big.json" 2>"$WORK/big.time" || true
+t_big=$(elapsed "$t0" "$(now)")
+rss_kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/big.time")"
+echo "cvctl upload of $BIG images: ${t_big} s, peak RSS $((rss_kb / 1024)) MB"
+"$PY" -c "import json; s=json.load(open('$WORK/big.json'))['summary']; print('  summary:', s)"
