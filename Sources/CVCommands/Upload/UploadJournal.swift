@@ -1,3 +1,4 @@
+import CustomVisionCore
 import Foundation
 
 /// One line of the upload journal: an item's content hash and the image id the service gave it.
