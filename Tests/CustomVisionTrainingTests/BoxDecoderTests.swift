@@ -1,0 +1,42 @@
+import CustomVisionCore
+import Testing
+@testable import CustomVisionTraining
+
+struct BoxDecoderTests {
+    /// Two vertical stripes (columns 4–6 and 14–16) joined by a weak one-row bridge: one connected component.
+    static func bridgedStripes(grid: Int) -> (map: [Float], component: [Int]) {
+        var map = [Float](repeating: 0, count: grid * grid)
+        for y in 2...20 {
+            for x in Array(4...6) + Array(14...16) { map[y * grid + x] = 0.9 }
+        }
+        for x in 7...13 { map[10 * grid + x] = 0.3 }
+        return (map, map.indices.filter { map[$0] > 0 })
+    }
+
+    @Test func splitCutsABridgedBlobIntoItsStripes() throws {
+        let grid = 24
+        let (map, component) = Self.bridgedStripes(grid: grid)
+        #expect(BoxDecoder.components(map, grid: grid, threshold: 0.2).count == 1)
+        let parts = BoxDecoder.split(component, map: map, grid: grid, fractions: BoxDecoder.splitFractions)
+        let boxes = parts.map { BoxDecoder.candidate($0, map: map, grid: grid, tag: 0, weight: 1).box! }
+        let left = BoundingBox(left: 4 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
+        let right = BoundingBox(left: 14 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
+        #expect(boxes.contains { $0.iou(left) > 0.9 })
+        #expect(boxes.contains { $0.iou(right) > 0.9 })
+        // The rows are uniform, so no horizontal cut is made.
+        #expect(parts.allSatisfy { part in part.contains { $0 / grid == 2 } })
+    }
+
+    @Test func decoderFindsBothStripesOfABridgedBlob() throws {
+        let grid = 24
+        let (map, _) = Self.bridgedStripes(grid: grid)
+        // One class: probabilities and background per cell.
+        let probabilities = map.flatMap { [$0, 1 - $0] }
+        let predictions = BoxDecoder.decode(probabilities, grid: grid, classes: 1)
+        let left = BoundingBox(left: 4 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
+        let right = BoundingBox(left: 14 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
+        #expect(predictions.contains { ($0.box?.iou(left) ?? 0) > 0.6 })
+        #expect(predictions.contains { ($0.box?.iou(right) ?? 0) > 0.6 })
+        #expect(predictions == predictions.sorted { $0.probability > $1.probability })
+    }
+}
