@@ -52,15 +52,33 @@ public enum Trainer {
         }
 
         let halfway = deadline.map { start + (($0 - start) / 2) }
-        let evaluated = try fit(split.train, from: 0.3, to: 0.6, until: halfway)
-        let evaluation = split.test.map { i in
-            EvaluatedImage(id: request.samples[i].id, fold: 0, truth: data.truth(of: i),
-                           predictions: evaluated.predict(features: data.features(of: i)).map {
-                               ScoredLabel(tag: request.tags[$0.tag], probability: $0.probability, box: $0.box)
-                           })
+        var evaluated = try fit(split.train, from: 0.3, to: 0.6, until: halfway)
+        // Detection's second stage learns from the held-out images' candidates. The evaluation is cross-fitted: each
+        // half of the held-out images is scored by a rescorer trained on the other half.
+        var rescorers: [Int: Network?] = [:]
+        var rescorer: Network?
+        if request.kind == .detection {
+            let examples = split.test.map {
+                BoxRescorer.Example(probabilities: evaluated.cellProbabilities(features: data.features(of: $0)),
+                                    truth: request.samples[$0].regions)
+            }
+            let k = request.tags.count
+            for half in 0..<2 {
+                let other = examples.indices.filter { $0 % 2 != half }.map { examples[$0] }
+                rescorers[half] = try BoxRescorer.train(other, classes: k, seed: request.seed &+ UInt64(half))
+            }
+            rescorer = try BoxRescorer.train(examples, classes: k, seed: request.seed)
+        }
+        let evaluation = split.test.enumerated().map { position, i in
+            if request.kind == .detection { evaluated.rescorer = rescorers[position % 2] ?? nil }
+            return EvaluatedImage(id: request.samples[i].id, fold: 0, truth: data.truth(of: i),
+                                  predictions: evaluated.predict(features: data.features(of: i)).map {
+                                      ScoredLabel(tag: request.tags[$0.tag], probability: $0.probability, box: $0.box)
+                                  })
         }
         try Task.checkCancellation()
-        let model = try fit(Array(request.samples.indices), from: 0.6, to: 1, until: deadline)
+        var model = try fit(Array(request.samples.indices), from: 0.6, to: 1, until: deadline)
+        model.rescorer = rescorer
         progress(TrainingProgress(fraction: 1, message: "trained"))
         return TrainingResult(model: model, evaluation: evaluation)
     }

@@ -18,7 +18,8 @@ struct BoxDecoderTests {
         let (map, component) = Self.bridgedStripes(grid: grid)
         #expect(BoxDecoder.components(map, grid: grid, threshold: 0.2).count == 1)
         let parts = BoxDecoder.split(component, map: map, grid: grid, fractions: BoxDecoder.splitFractions)
-        let boxes = parts.map { BoxDecoder.candidate($0, map: map, grid: grid, tag: 0, weight: 1).box! }
+        let context = BoxDecoder.MapContext(map: map, grid: grid, tag: 0, classes: 1, peak: 0.9)
+        let boxes = parts.compactMap { BoxDecoder.candidate($0, context, threshold: 0.2, weight: 1).prediction.box }
         let left = BoundingBox(left: 4 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
         let right = BoundingBox(left: 14 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
         #expect(boxes.contains { $0.iou(left) > 0.9 })
@@ -38,5 +39,28 @@ struct BoxDecoderTests {
         #expect(predictions.contains { ($0.box?.iou(left) ?? 0) > 0.6 })
         #expect(predictions.contains { ($0.box?.iou(right) ?? 0) > 0.6 })
         #expect(predictions == predictions.sorted { $0.probability > $1.probability })
+    }
+}
+
+struct BoxRescorerTests {
+    @Test func rescorerRanksBoxesMatchingTheTruthAboveTheRest() throws {
+        let grid = 24
+        let (map, _) = BoxDecoderTests.bridgedStripes(grid: grid)
+        let probabilities = map.flatMap { [$0, 1 - $0] }
+        // Only the left stripe is a true object: the right one and merged boxes should rank lower.
+        let left = BoundingBox(left: 4 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
+        let example = BoxRescorer.Example(probabilities: probabilities, truth: [LabeledBox(tag: 0, box: left)])
+        let rescorer = try #require(try BoxRescorer.train(Array(repeating: example, count: 64), classes: 1, seed: 1))
+        let candidates = BoxDecoder.candidates(probabilities, grid: grid, classes: 1)[0]
+        let scored = candidates.map { c in
+            (hit: (c.prediction.box?.iou(left) ?? 0) >= 0.5,
+             p: c.features.withUnsafeBufferPointer { rescorer.probabilities($0)[0] })
+        }
+        let hits: [Float] = scored.filter(\.hit).map(\.p)
+        let misses: [Float] = scored.filter { !$0.hit }.map(\.p)
+        #expect(!hits.isEmpty && !misses.isEmpty)
+        let hitMean = hits.reduce(0, +) / Float(max(hits.count, 1))
+        let missMean = misses.reduce(0, +) / Float(max(misses.count, 1))
+        #expect(hitMean > missMean + 0.2, "hits \(hitMean), misses \(missMean)")
     }
 }
