@@ -27,7 +27,8 @@ extension TrainedModel {
 
     /// The versioned file form of the model.
     public func serialized() throws -> Data {
-        let payload = Payload(kind: kind, tags: tags, network: network, rescorer: rescorer, features: Self.featureLayout(kind))
+        let payload = Payload(kind: kind, tags: tags, network: network, rescorer: rescorer,
+                              features: Self.featureLayout(kind))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var data = Data(Self.magic)

@@ -53,25 +53,36 @@ public enum Trainer {
 
         let halfway = deadline.map { start + (($0 - start) / 2) }
         var evaluated = try fit(split.train, from: 0.3, to: 0.6, until: halfway)
-        // Detection's second stage learns from the held-out images' candidates. The evaluation is cross-fitted: each
-        // half of the held-out images is scored by a rescorer trained on the other half.
-        var rescorers: [Int: Network?] = [:]
+        // Detection's second stage learns from candidates on images the cell classifier did not train on: the held-out
+        // images (for the evaluated model) and, with extra fold models, the rest of the training images. The
+        // evaluation's rescorer never sees the held-out images' boxes.
+        var evaluationRescorer: Network?
         var rescorer: Network?
         if request.kind == .detection {
-            let examples = split.test.map {
-                BoxRescorer.Example(probabilities: evaluated.cellProbabilities(features: data.features(of: $0)),
-                                    truth: request.samples[$0].regions)
-            }
             let k = request.tags.count
-            for half in 0..<2 {
-                let other = examples.indices.filter { $0 % 2 != half }.map { examples[$0] }
-                rescorers[half] = try BoxRescorer.train(other, classes: k, seed: request.seed &+ UInt64(half))
+            func examples(_ model: TrainedModel, _ samples: [Int]) -> [BoxRescorer.Example] {
+                samples.map {
+                    BoxRescorer.Example(probabilities: model.cellProbabilities(features: data.features(of: $0)),
+                                        truth: request.samples[$0].regions)
+                }
             }
-            rescorer = try BoxRescorer.train(examples, classes: k, seed: request.seed)
+            let heldOut = examples(evaluated, split.test)
+            var others: [BoxRescorer.Example] = []
+            let folds = BoxRescorer.folds(split.train, count: BoxRescorer.extraFolds, seed: request.seed)
+            for (n, fold) in folds.enumerated() {
+                try Task.checkCancellation()
+                let inFold = Set(fold)
+                let fraction = 0.3 + 0.3 * Double(n + 1) / Double(folds.count + 1)
+                let foldModel = try fit(request.samples.indices.filter { !inFold.contains($0) },
+                                        from: fraction, to: fraction, until: halfway)
+                others += examples(foldModel, fold)
+            }
+            evaluationRescorer = try BoxRescorer.train(others, classes: k, seed: request.seed &+ 1)
+            rescorer = try BoxRescorer.train(heldOut + others, classes: k, seed: request.seed)
         }
-        let evaluation = split.test.enumerated().map { position, i in
-            if request.kind == .detection { evaluated.rescorer = rescorers[position % 2] ?? nil }
-            return EvaluatedImage(id: request.samples[i].id, fold: 0, truth: data.truth(of: i),
+        evaluated.rescorer = evaluationRescorer
+        let evaluation = split.test.map { i in
+            EvaluatedImage(id: request.samples[i].id, fold: 0, truth: data.truth(of: i),
                                   predictions: evaluated.predict(features: data.features(of: i)).map {
                                       ScoredLabel(tag: request.tags[$0.tag], probability: $0.probability, box: $0.box)
                                   })
