@@ -64,7 +64,8 @@ enum BoxDecoder {
         return out.sorted { $0.probability > $1.probability }
     }
 
-    /// Every class's candidates before suppression: the components above each threshold and their parts.
+    /// Every class's candidates before suppression: the components above each threshold, their parts, and the union
+    /// of all of them (validation 320/80 mAP@50 61.5% → 63.5% with the union).
     static func candidates(_ probabilities: [Float], grid cells: Int, classes: Int) -> [[Candidate]] {
         let stride = classes + 1
         let grid = cells * upsample
@@ -73,7 +74,12 @@ enum BoxDecoder {
             let context = MapContext(map: map, grid: grid, tag: c, classes: classes, peak: map.max() ?? 0)
             var result: [Candidate] = []
             for t in thresholds where t <= context.peak {
-                for component in components(map, grid: grid, threshold: t) {
+                let found = components(map, grid: grid, threshold: t)
+                // The union of all components: NEU-DET boxes often enclose several nearby defects.
+                if found.count >= 2 {
+                    result.append(candidate(Array(found.joined()), context, threshold: t, weight: splitWeight))
+                }
+                for component in found {
                     result.append(candidate(component, context, threshold: t, weight: 1))
                     for part in split(component, map: map, grid: grid, fractions: splitFractions) {
                         result.append(candidate(part, context, threshold: t, weight: splitWeight))

@@ -64,3 +64,21 @@ struct BoxRescorerTests {
         #expect(hitMean > missMean + 0.2, "hits \(hitMean), misses \(missMean)")
     }
 }
+
+struct BoxDecoderUnionTests {
+    @Test func candidatesIncludeTheUnionOfSeparateBlobs() {
+        let grid = 24
+        var map = [Float](repeating: 0, count: grid * grid)
+        for y in 4...8 {
+            for x in 3...6 { map[y * grid + x] = 0.8 }
+        }
+        for y in 14...19 {
+            for x in 15...18 { map[y * grid + x] = 0.8 }
+        }
+        let probabilities = map.flatMap { [$0, 1 - $0] }
+        let both = BoundingBox(left: 3 / 24, top: 4 / 24, width: 16 / 24, height: 16 / 24)
+        let boxes = BoxDecoder.candidates(probabilities, grid: grid, classes: 1)[0].compactMap(\.prediction.box)
+        #expect(boxes.contains { $0.iou(both) > 0.8 })
+        #expect(boxes.contains { $0.iou(BoundingBox(left: 3 / 24, top: 4 / 24, width: 4 / 24, height: 5 / 24)) > 0.6 })
+    }
+}
