@@ -4,14 +4,17 @@ import Foundation
 /// The model file: the magic bytes `CVTM`, a little-endian UInt32 format version, then a JSON payload (weights are
 /// little-endian Float32 in base64, so a reloaded model predicts exactly as the saved one).
 extension TrainedModel {
-    /// The version this build writes and reads.
-    public static let fileVersion: UInt32 = 1
+    /// The version this build writes (version 2 added the detector's box rescorer); it also reads version 1.
+    public static let fileVersion: UInt32 = 2
+    static let readableVersions: ClosedRange<UInt32> = 1...2
     static let magic: [UInt8] = Array("CVTM".utf8)
 
     struct Payload: Codable {
         var kind: ModelKind
         var tags: [String]
         var network: Network
+        /// Detection's box rescorer (absent in version 1).
+        var rescorer: Network?
         /// The feature extractor's layout, checked on load.
         var features: String
     }
@@ -24,7 +27,8 @@ extension TrainedModel {
 
     /// The versioned file form of the model.
     public func serialized() throws -> Data {
-        let payload = Payload(kind: kind, tags: tags, network: network, features: Self.featureLayout(kind))
+        let payload = Payload(kind: kind, tags: tags, network: network, rescorer: rescorer,
+                              features: Self.featureLayout(kind))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var data = Data(Self.magic)
@@ -43,9 +47,9 @@ extension TrainedModel {
             throw TrainingError(code: .badRequestNotSupported, message: "model file: not a CVTM model")
         }
         let version = UInt32(bytes[4]) | UInt32(bytes[5]) << 8 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 24
-        guard version == Self.fileVersion else {
+        guard Self.readableVersions.contains(version) else {
             throw TrainingError(code: .badRequestNotSupported,
-                                message: "model file: version \(version), this build reads \(Self.fileVersion)")
+                                message: "model file: version \(version), this build reads \(Self.readableVersions)")
         }
         let payload: Payload
         do {
@@ -56,10 +60,13 @@ extension TrainedModel {
         let extra = payload.kind == .multiclass ? 1 : 0
         let outputs = payload.kind == .detection ? payload.tags.count + 1 : payload.tags.count
         guard payload.features == Self.featureLayout(payload.kind),
-              payload.network.outputs == outputs || payload.network.outputs == outputs + extra
+              payload.network.outputs == outputs || payload.network.outputs == outputs + extra,
+              payload.rescorer.map({
+                  $0.outputs == 1 && $0.inputs == BoxDecoder.featureCount(classes: payload.tags.count)
+              }) ?? true
         else {
             throw TrainingError(code: .badRequestNotSupported, message: "model file: layout does not match the tags")
         }
-        self.init(kind: payload.kind, tags: payload.tags, network: payload.network)
+        self.init(kind: payload.kind, tags: payload.tags, network: payload.network, rescorer: payload.rescorer)
     }
 }

@@ -9,11 +9,14 @@ public struct TrainedModel: Sendable {
     /// Tag keys, as in the request.
     public var tags: [String]
     var network: Network
+    /// Detection: the second stage re-scoring candidate boxes (``BoxRescorer``); nil in version-1 model files.
+    var rescorer: Network?
 
-    init(kind: ModelKind, tags: [String], network: Network) {
+    init(kind: ModelKind, tags: [String], network: Network, rescorer: Network? = nil) {
         self.kind = kind
         self.tags = tags
         self.network = network
+        self.rescorer = rescorer
     }
 
     /// Predictions for one image of any size, most probable first. Classification models return every tag with
@@ -31,16 +34,24 @@ public struct TrainedModel: Sendable {
                 return tags.indices.map { ModelPrediction(tag: $0, probability: Double(p[$0])) }
                     .sorted { $0.probability > $1.probability }
             case .detection:
-                let cells = CellDescriptor.grid * CellDescriptor.grid
-                var probabilities: [Float] = []
-                probabilities.reserveCapacity(cells * network.outputs)
-                for c in 0..<cells {
-                    let row = UnsafeBufferPointer(rebasing: f[(c * network.inputs)..<((c + 1) * network.inputs)])
-                    probabilities += network.probabilities(row)
-                }
-                return BoxDecoder.decode(probabilities, grid: CellDescriptor.grid, classes: tags.count)
+                return BoxDecoder.decode(cellProbabilities(features: features), grid: CellDescriptor.grid,
+                                         classes: tags.count, rescorer: rescorer)
             }
         }
+    }
+
+    /// Detection: `grid * grid` rows of `tags + 1` cell probabilities (the last is background).
+    func cellProbabilities(features: [Float]) -> [Float] {
+        let cells = CellDescriptor.grid * CellDescriptor.grid
+        var probabilities: [Float] = []
+        probabilities.reserveCapacity(cells * network.outputs)
+        features.withUnsafeBufferPointer { f in
+            for c in 0..<cells {
+                let row = UnsafeBufferPointer(rebasing: f[(c * network.inputs)..<((c + 1) * network.inputs)])
+                probabilities += network.probabilities(row)
+            }
+        }
+        return probabilities
     }
 }
 

@@ -9,6 +9,7 @@ import ImagePrep
 /// - cls: all 1800 images labelled by file-name class, stratified 80/20 split; top-1 on the 20%.
 /// - det3: inclusion, patches, scratches; 400 training images drawn with the seed, mAP on the other images.
 /// - det6: all six classes, 400 training images likewise.
+/// - `--validate`: detection on a 320/80 split of the 400 training images only (for tuning).
 ///
 /// Environment: `CVBENCH_MODEL=path` saves the detection model there, or loads it instead of training when the file
 /// exists (to try decoder changes); `CVBENCH_DUMP=path` writes the detection evaluation as JSON.
@@ -19,11 +20,13 @@ enum TrainBench {
         var data = URL(fileURLWithPath: "../shared/datasets/NEU-DET")
         var seed: UInt64 = 42
         var which = "all"
+        var validation = false
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--data": data = URL(fileURLWithPath: args[i + 1]); i += 1
             case "--seed": seed = UInt64(args[i + 1]) ?? 42; i += 1
+            case "--validate": validation = true
             default: which = args[i]
             }
             i += 1
@@ -32,9 +35,11 @@ enum TrainBench {
         print("loaded \(all.count) NEU-DET images from \(data.path)")
         if which == "cls" || which == "all" { try await classification(all, seed: seed) }
         if which == "det3" || which == "all" {
-            try await detection(all, classes: ["inclusion", "patches", "scratches"], seed: seed)
+            try await detection(all, classes: ["inclusion", "patches", "scratches"], seed: seed, validation: validation)
         }
-        if which == "det6" || which == "all" { try await detection(all, classes: classes, seed: seed) }
+        if which == "det6" || which == "all" {
+            try await detection(all, classes: classes, seed: seed, validation: validation)
+        }
     }
 
     struct Item {
@@ -95,12 +100,16 @@ enum TrainBench {
                      seconds, peakRSSMiB(), ms))
     }
 
-    static func detection(_ all: [Item], classes tags: [String], seed: UInt64) async throws {
+    /// With `validation`, only the 400 training images are used: the model trains on the first 320 and is evaluated on
+    /// the other 80 (for choosing decoder settings without touching the held-out images).
+    static func detection(_ all: [Item], classes tags: [String], seed: UInt64, validation: Bool) async throws {
         var pool = all.filter { tags.contains($0.fileClass) }
         var rng = SeededRandomGenerator(seed: seed)
         for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.nextIndex(i + 1)) }
-        let train = Array(pool.prefix(400))
-        let test = Array(pool.dropFirst(400))
+        if validation { pool = Array(pool.prefix(400)) }
+        let trainCount = validation ? 320 : 400
+        let train = Array(pool.prefix(trainCount))
+        let test = Array(pool.dropFirst(trainCount))
         func labels(_ item: Item) -> [(Int, BoundingBox)] {
             item.objects.compactMap { o in tags.firstIndex(of: o.name).map { ($0, o.box) } }
         }
