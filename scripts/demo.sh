@@ -50,7 +50,9 @@ echo "==> cvctl dataset verify $DATA/train"
 cvctl dataset verify "$DATA/train" || true
 
 echo "==> cvctl project create neu-det-mini --type detection"
-PROJECT="$(cvctl project create neu-det-mini --type detection --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+# The project's id, from its JSON (no jq or python needed on a fresh machine).
+PROJECT="$(cvctl project create neu-det-mini --type detection --domain "General (compact)" --output json \
+    | grep -o '"id" *: *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')"
 echo "    project $PROJECT"
 
 echo "==> cvctl upload $DATA/train --project $PROJECT   (256×256 stretch JPEG)"

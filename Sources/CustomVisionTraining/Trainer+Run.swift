@@ -16,6 +16,17 @@ public enum Trainer {
         _ request: TrainingRequest,
         progress: @Sendable (TrainingProgress) -> Void = { _ in }
     ) async throws -> TrainingResult {
+        // Training computes for seconds to minutes without suspending: keep it off Swift's cooperative pool, whose
+        // few threads a server needs for its requests.
+        try await withTaskExecutorPreference(TrainingExecutor.shared) {
+            try await run(request, progress: progress)
+        }
+    }
+
+    private static func run(
+        _ request: TrainingRequest,
+        progress: @Sendable (TrainingProgress) -> Void
+    ) async throws -> TrainingResult {
         try TrainingValidation.validate(request)
         let start = ContinuousClock.now
         var deadline: ContinuousClock.Instant?
