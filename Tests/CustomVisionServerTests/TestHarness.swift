@@ -129,12 +129,15 @@ struct CV: Sendable {
     }
 
     /// Polls GetIteration until it leaves Training.
+    /// Polls until the iteration leaves Training; generous, since the whole suite shares the machine's cores.
     func waitForIteration(_ project: UUID, _ iteration: UUID) async throws -> Iteration {
-        for _ in 0..<200 {
+        let deadline = ContinuousClock.now + .seconds(180)
+        while ContinuousClock.now < deadline {
             let it = try decode(Iteration.self, try await training(.get, "projects/\(project)/iterations/\(iteration)"))
             if it.status != .training { return it }
             try await Task.sleep(for: .milliseconds(25))
         }
+        Issue.record("iteration \(iteration) still training after 180 s")
         throw CancellationError()
     }
 }
