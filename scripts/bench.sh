@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench-out
+# The baselines run in private virtualenvs (Pillow, simplejpeg, OpenCV, Microsoft's SDK); /usr/bin/time reads peak RSS.
+need=()
+python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+fi
 suites=${BENCH:-"prep train upload"}
 swift build -c release --product cvbench
 swift build -c release --product cvserver --product cvctl 2>/dev/null || { swift build -c release --product cvserver; swift build -c release --product cvctl; }
