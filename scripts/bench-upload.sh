@@ -49,6 +49,8 @@ start_server() {
 }
 export CVCTL_CONFIG="$WORK/config.json" XDG_CACHE_HOME="$WORK/cache"
 cvctl() { "$BIN/cvctl" "$@"; }
+# cvserver runs without quotas here (its default), so cvctl's S0 pacing (--rate 10) is turned off, as the SDK
+# side paces nothing either.
 project() { cvctl project create "$1" --type detection --output json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 now() { date +%s.%N; }
 elapsed() { "$PY" -c "print(round($2 - $1, 3))"; }
@@ -60,10 +62,10 @@ echo "== upload NEU-DET ($(ls "$NEU/IMAGES" | wc -l) images), each on a fresh se
 T_PREP=(); T_RAW=(); T_SDK=()
 for ((round = 1; round <= ROUNDS; round++)); do
     start_server "up-prep-$round"
-    P="$(project prep)"; t0=$(now); cvctl upload "$NEU" --project "$P" --quiet >/dev/null
+    P="$(project prep)"; t0=$(now); cvctl upload "$NEU" --project "$P" --rate 0 --quiet >/dev/null
     T_PREP+=("$(elapsed "$t0" "$(now)")")
     start_server "up-raw-$round"
-    P="$(project raw)"; t0=$(now); cvctl upload "$NEU" --project "$P" --no-prep --quiet >/dev/null
+    P="$(project raw)"; t0=$(now); cvctl upload "$NEU" --project "$P" --no-prep --rate 0 --quiet >/dev/null
     T_RAW+=("$(elapsed "$t0" "$(now)")")
     start_server "up-sdk-$round"
     P="$(project sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
@@ -105,7 +107,7 @@ done
 start_server big
 P="$(project big)"
 t0=$(now)
-/usr/bin/time -v "$BIN/cvctl" upload "$BIGSET" --project "$P" --quiet --output json >"$WORK/big.json" 2>"$WORK/big.time" || true
+/usr/bin/time -v "$BIN/cvctl" upload "$BIGSET" --project "$P" --rate 0 --quiet --output json >"$WORK/big.json" 2>"$WORK/big.time" || true
 t_big=$(elapsed "$t0" "$(now)")
 rss_kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/big.time")"
 echo "cvctl upload of $BIG images: ${t_big} s, peak RSS $((rss_kb / 1024)) MB"
