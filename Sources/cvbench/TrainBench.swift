@@ -1,4 +1,5 @@
 import CustomVisionCore
+import CustomVisionDatasets
 import CustomVisionTraining
 import Foundation
 import ImagePrep
@@ -49,16 +50,15 @@ enum TrainBench {
         var objects: [(name: String, box: BoundingBox)]
     }
 
+    /// Reads NEU-DET with the datasets module's VOC reader, in file-name order (the seeded splits depend on it).
     static func loadNEU(_ root: URL) throws -> [Item] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("IMAGES").path)
-            .filter { $0.hasSuffix(".jpg") }.sorted()
-        return try names.map { name in
-            let stem = String(name.dropLast(4))
-            let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("IMAGES/\(name)")))
-            let xml = try String(contentsOf: root.appendingPathComponent("ANNOTATIONS/\(stem).xml"), encoding: .utf8)
-            let image = try ImageDecoder.decode(bytes)
+        let (dataset, _) = try DatasetReader.read(at: root, format: .voc)
+        return try dataset.images.sorted { $0.path.lastPathComponent < $1.path.lastPathComponent }.map { entry in
+            let stem = entry.path.deletingPathExtension().lastPathComponent
+            let image = try ImageDecoder.decode([UInt8](Data(contentsOf: entry.path)))
             let fileClass = classes.first { stem.hasPrefix($0 + "_") } ?? "?"
-            return Item(name: stem, fileClass: fileClass, image: image, objects: VOCReader.objects(xml))
+            return Item(
+                name: stem, fileClass: fileClass, image: image, objects: entry.regions.map { ($0.tag, $0.box) })
         }
     }
 
@@ -171,27 +171,5 @@ enum TrainBench {
             return make(item, predictions)
         }
         return (evaluated, total / Double(max(items.count, 1)))
-    }
-}
-
-/// A tiny Pascal VOC reader for the benchmark: `<object><name>` and `<bndbox>` corners, normalized by `<size>`.
-enum VOCReader {
-    static func objects(_ xml: String) -> [(name: String, box: BoundingBox)] {
-        let width = Double(value("width", in: xml) ?? "") ?? 200
-        let height = Double(value("height", in: xml) ?? "") ?? 200
-        return xml.components(separatedBy: "<object>").dropFirst().compactMap { chunk in
-            guard let name = value("name", in: chunk),
-                  let x0 = Double(value("xmin", in: chunk) ?? ""), let y0 = Double(value("ymin", in: chunk) ?? ""),
-                  let x1 = Double(value("xmax", in: chunk) ?? ""), let y1 = Double(value("ymax", in: chunk) ?? "")
-            else { return nil }
-            return (name, BoundingBox(left: x0 / width, top: y0 / height,
-                                      width: (x1 - x0) / width, height: (y1 - y0) / height))
-        }
-    }
-
-    static func value(_ tag: String, in text: String) -> String? {
-        guard let open = text.range(of: "<\(tag)>"),
-              let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) else { return nil }
-        return text[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
