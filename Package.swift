@@ -137,7 +137,8 @@ let package = Package(
         .testTarget(
             name: "CustomVisionServerTests",
             dependencies: [
-                "CustomVisionServer", "CustomVisionHTTP", "CVTestSupport", "CustomVisionTraining", "ImagePrep",
+                "CustomVisionServer", "CustomVisionHTTP", "CustomVisionDatasets", "CustomVisionTraining", "ImagePrep",
+                "CVTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import CVTestSupport
+import CustomVisionDatasets
 import CustomVisionHTTP
 import CustomVisionServer
 import Foundation
@@ -62,17 +63,12 @@ struct ReadmeExampleTests {
 
     /// The example runs against a real cvserver on loopback with the real trainer.
     @Test func readmeExampleTrainsAndDetects() async throws {
-        let dir = FixturePaths.fixture("neu-det-mini/train")
-        var examples: [(image: Data, box: BoundingBox)] = []
-        for index in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18] {
-            let name = "scratches_\(index)"
-            let xmlURL = dir.appendingPathComponent("ANNOTATIONS/\(name).xml")
-            guard let xml = try? String(contentsOf: xmlURL, encoding: .utf8),
-                let image = try? Data(contentsOf: dir.appendingPathComponent("IMAGES/\(name).jpg")),
-                let box = firstBox(inVOC: xml)
-            else { continue }
-            examples.append((image, box))
-        }
+        let (dataset, _) = try DatasetReader.read(at: FixturePaths.fixture("neu-det-mini/train"), format: .voc)
+        let names = Set((1...18).map { "scratches_\($0).jpg" })
+        let examples: [(image: Data, box: BoundingBox)] = try dataset.images
+            .filter { names.contains($0.path.lastPathComponent) }
+            .sorted { $0.path.lastPathComponent < $1.path.lastPathComponent }
+            .compactMap { entry in try entry.regions.first.map { (try Data(contentsOf: entry.path), $0.box) } }
         try #require(examples.count >= 15)
         let server = try await RunningServer.start(
             ServerConfiguration(
@@ -85,18 +81,5 @@ struct ReadmeExampleTests {
             examples: examples, newImage: newImage)
         #expect(!predictions.isEmpty, "a held-out scratches image gets at least one confident scratch")
         #expect(predictions.allSatisfy { $0.tagName == "scratch" && $0.boundingBox != nil })
-    }
-
-    private func firstBox(inVOC xml: String) -> BoundingBox? {
-        func value(_ tag: String) -> Double? {
-            guard let open = xml.range(of: "<\(tag)>"),
-                let close = xml.range(of: "</\(tag)>", range: open.upperBound..<xml.endIndex)
-            else { return nil }
-            return Double(xml[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
-        }
-        guard let w = value("width"), let h = value("height"), let x0 = value("xmin"), let y0 = value("ymin"),
-            let x1 = value("xmax"), let y1 = value("ymax")
-        else { return nil }
-        return BoundingBox(left: x0 / w, top: y0 / h, width: (x1 - x0) / w, height: (y1 - y0) / h)
     }
 }
