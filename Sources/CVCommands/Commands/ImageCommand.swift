@@ -140,6 +140,6 @@ public struct ImageCommand: AsyncParsableCommand {
 
     /// Downloads an image URI the service handed out (signed; the key is sent only to the service's own origin).
     static func fetch(_ uri: String, to file: URL, projectId: UUID, client: TrainingClient) async throws {
-        try await client.downloadExport(Export(status: .done, downloadUri: uri), projectId: projectId, to: file)
+        try await client.downloadImage(uri, projectId: projectId, to: file)
     }
 }
