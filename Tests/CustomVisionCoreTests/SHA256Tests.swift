@@ -39,4 +39,24 @@ struct SHA256Tests {
         hasher.update(Data("c".utf8))
         #expect(hasher.finalizeHex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    @Test func splittingTheInputAnywhereGivesTheSameDigest() {
+        let message = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }
+        let whole = SHA256.hex(message)
+        for first in 0...message.count {
+            for second in [first, min(first + 1, message.count), min(first + 63, message.count)] {
+                var hasher = SHA256()
+                hasher.update(message[..<first])
+                hasher.update(message[first..<second])
+                hasher.update(message[second...])
+                #expect(hasher.finalizeHex() == whole, "split at \(first), \(second)")
+            }
+        }
+        // Lengths around the padding boundary (55, 56, 63, 64, 119, 120) against a slice-free one-shot.
+        for length in [55, 56, 63, 64, 119, 120] {
+            var bytewise = SHA256()
+            for byte in message[..<length] { bytewise.update([byte]) }
+            #expect(bytewise.finalizeHex() == SHA256.hex(Array(message[..<length])))
+        }
+    }
 }
