@@ -22,12 +22,14 @@ extension TrainingClient {
 
     /// CreateImagesFromFiles: uploads up to 64 images as base64 JSON entries, each with its own tags and regions.
     public func createImagesFromFiles(projectId: UUID, batch: ImageFileCreateBatch) async throws -> ImageCreateSummary {
-        try await createImages("CreateImagesFromFiles", projectId, "files", count: batch.images?.count, batch)
+        try await createImages("CreateImagesFromFiles", projectId, "files", count: batch.images?.count,
+            body: .bytes(try ImageBatchJSON.encode(batch), contentType: "application/json"))
     }
 
     /// CreateImagesFromUrls: adds up to 64 images the service downloads itself.
     public func createImagesFromUrls(projectId: UUID, batch: ImageUrlCreateBatch) async throws -> ImageCreateSummary {
-        try await createImages("CreateImagesFromUrls", projectId, "urls", count: batch.images?.count, batch)
+        try await createImages("CreateImagesFromUrls", projectId, "urls", count: batch.images?.count,
+            body: try RequestExecutor.jsonBody(batch))
     }
 
     /// CreateImagesFromPredictions: adds images the project already predicted on (by prediction id).
@@ -35,16 +37,17 @@ extension TrainingClient {
         projectId: UUID, batch: ImageIdCreateBatch
     ) async throws -> ImageCreateSummary {
         try await createImages(
-            "CreateImagesFromPredictions", projectId, "predictions", count: batch.images?.count, batch)
+            "CreateImagesFromPredictions", projectId, "predictions", count: batch.images?.count,
+            body: try RequestExecutor.jsonBody(batch))
     }
 
     /// The JSON image-create batches: at most 64 images, safe to retry (duplicates answer `OKDuplicate`).
     private func createImages(
-        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, _ batch: some Encodable
+        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, body: HTTPRequestBody
     ) async throws -> ImageCreateSummary {
         var operation = Operation(id, .post, Self.project(projectId) + "/images/" + suffix, safety: .idempotent)
         try operation.require((count ?? 0) <= ServiceLimits.imagesPerBatch, "at most 64 images per batch")
-        operation.body = try RequestExecutor.jsonBody(batch)
+        operation.body = body
         return try await executor.json(operation)
     }
 
