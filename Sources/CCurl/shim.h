@@ -10,6 +10,8 @@ static inline CURLcode cv_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) {
 static inline CURLcode cv_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode cv_easy_setopt_mime(CURL *h, curl_mime *v) { return curl_easy_setopt(h, CURLOPT_MIMEPOST, v); }
 typedef size_t (*cv_data_callback)(char *, size_t, size_t, void *);
+typedef int (*cv_seek_callback)(void *, curl_off_t, int);
+static inline CURLcode cv_easy_setopt_seek_callback(CURL *h, cv_seek_callback v) { return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, v); }
 typedef int (*cv_xferinfo_callback)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 static inline CURLcode cv_easy_setopt_data_callback(CURL *h, CURLoption o, cv_data_callback v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode cv_easy_setopt_xferinfo(CURL *h, cv_xferinfo_callback v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }

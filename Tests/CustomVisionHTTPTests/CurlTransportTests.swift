@@ -1,5 +1,5 @@
 import CVTestSupport
-import CustomVisionHTTP
+@testable import CustomVisionHTTP
 import Foundation
 import Testing
 
@@ -201,6 +201,31 @@ import Testing
         let destination = directory.appendingPathComponent("artifact.bin")
         await #expect(throws: CurlError.self) { try await transport().send(get(server, download: destination)) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func aBodyIsSentAgainWholeWhenAReusedConnectionTurnsOutDead() async throws {
+        // Request 2 arrives on the kept-alive connection, which the server then closes without answering: curl
+        // retries on a fresh connection and must rewind the body it streams from our buffer.
+        let calls = Locked(0)
+        let server = try LoopbackHTTPServer { _ in
+            let call = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return call == 2 ? .closeWithoutResponse : .response(status: 200)
+        }
+        defer { server.stop() }
+        let transport = transport()
+        let body = Self.pattern(megabytes: 3)
+        for _ in 0..<2 {
+            let response = try await transport.send(
+                HTTPRequest(method: .post, url: server.baseURL, body: .bytes(body, contentType: "application/json")))
+            #expect(response.status == 200)
+        }
+        let requests = server.requests
+        #expect(requests.count == 3)
+        #expect(requests.allSatisfy { $0.body == body })
+        #expect(requests.map(\.connectionID) == [1, 1, 2])
     }
 
     @Test func bodiesAndMethodsGoOutAsGiven() async throws {

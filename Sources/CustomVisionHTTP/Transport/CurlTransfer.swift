@@ -27,6 +27,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     private var responseHeaders = HTTPHeaders()
     private var responseBody = Data()
+    private var bodyOffset = 0
     private var file: Int32 = -1
     private var partialPath: String?
     private var decidedDestination = false
@@ -118,11 +119,16 @@ final class CurlTransfer: @unchecked Sendable {
             default: break
             }
         case .bytes(let data, _):
+            // curl reads the body from `request` through the read callback (and rewinds it through the seek
+            // callback when it must resend on a fresh connection) instead of keeping its own copy: a 64-image
+            // upload body is 1–12 MB, and several are in flight.
+            let context = Unmanaged.passUnretained(self).toOpaque()
+            try check(cv_easy_setopt_long(easy, CURLOPT_POST, 1))
             try check(cv_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(data.count)))
-            try data.withUnsafeBytes { buffer in
-                let base = buffer.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
-                try check(cv_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base)))
-            }
+            try check(cv_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, curlReadCallback))
+            try check(cv_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
+            try check(cv_easy_setopt_seek_callback(easy, curlSeekCallback))
+            try check(cv_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, context))
         case .multipart(let parts):
             guard let mime = curl_mime_init(easy) else { throw CurlError(CURLE_OUT_OF_MEMORY) }
             self.mime = mime
@@ -163,6 +169,26 @@ final class CurlTransfer: @unchecked Sendable {
             responseHeaders.add(name, value)
         }
         return bytes.count
+    }
+
+    /// Copies the next part of the request body into curl's buffer; 0 at the end.
+    fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard case .bytes(let data, _) = request.body, bodyOffset < data.count else { return 0 }
+        let count = min(buffer.count, data.count - bodyOffset)
+        data.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + bodyOffset, byteCount: count)
+        }
+        bodyOffset += count
+        return count
+    }
+
+    /// Moves the body's read position (curl rewinds to 0 before resending a request on a new connection).
+    fileprivate func seekBody(to offset: Int, whence: Int32) -> Int32 {
+        guard case .bytes(let data, _) = request.body, whence == SEEK_SET, (0...data.count).contains(offset) else {
+            return Int32(CURL_SEEKFUNC_CANTSEEK)
+        }
+        bodyOffset = offset
+        return Int32(CURL_SEEKFUNC_OK)
     }
 
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
@@ -263,6 +289,14 @@ private func transfer(_ pointer: UnsafeMutableRawPointer?) -> CurlTransfer {
 
 private let curlWriteCallback: cv_data_callback = { data, size, count, context in
     transfer(context).receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+private let curlReadCallback: cv_data_callback = { buffer, size, count, context in
+    transfer(context).sendBody(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let curlSeekCallback: cv_seek_callback = { context, offset, whence in
+    transfer(context).seekBody(to: Int(offset), whence: whence)
 }
 
 private let curlHeaderCallback: cv_data_callback = { data, size, count, context in
