@@ -155,7 +155,7 @@ public struct UploadCommand: CVCommand {
     {
         let entries = items.map { item in
             ImageFileCreateEntry(
-                name: item.name, contents: Data(item.bytes),
+                name: item.name, contents: item.bytes,
                 tagIds: item.tags.isEmpty ? nil : item.tags.compactMap { tagIds[$0] },
                 regions: item.regions.isEmpty ? nil : item.regions.compactMap { region in
                     tagIds[region.tag].map { Region(tagId: $0, left: region.box.left, top: region.box.top,

@@ -20,15 +20,14 @@ struct ItemPreparation: Sendable {
         guard let data = FileManager.default.contents(atPath: image.path.path) else {
             return .failed(UploadFailure(name: name, status: "ReadFailed", reason: "cannot read \(image.path.path)"))
         }
-        let bytes = [UInt8](data)
         let sourceRegions = image.regions.map { UploadRegion(tag: $0.tag, box: $0.box) }
-        let hash = UploadItem.key(source: bytes, settings: settings, tags: image.tags, regions: sourceRegions)
+        let hash = UploadItem.key(source: data, settings: settings, tags: image.tags, regions: sourceRegions)
         if journaled.contains(hash) { return .skipped(name: name) }
         guard let preparer else {
-            return .item(UploadItem(name: name, bytes: bytes, tags: image.tags, regions: sourceRegions, hash: hash))
+            return .item(UploadItem(name: name, bytes: data, tags: image.tags, regions: sourceRegions, hash: hash))
         }
         do {
-            let prepared = try preparer.prepare(bytes, name: name, boxes: image.regions.map(\.box))
+            let prepared = try preparer.prepare([UInt8](data), name: name, boxes: image.regions.map(\.box))
             var regions: [UploadRegion] = []
             for (box, index) in zip(prepared.boxes, prepared.boxIndices) {
                 regions.append(UploadRegion(tag: image.regions[index].tag, box: box))

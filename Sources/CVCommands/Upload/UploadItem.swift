@@ -1,4 +1,5 @@
 import CustomVisionCore
+import Foundation
 
 /// A labelled box of an upload item, by tag name.
 public struct UploadRegion: Hashable, Sendable, Codable {
@@ -17,8 +18,9 @@ public struct UploadRegion: Hashable, Sendable, Codable {
 public struct UploadItem: Hashable, Sendable {
     /// The item's path in the dataset (also the entry name sent to the service).
     public var name: String
-    /// The bytes to upload (prepared, or the original file with `--no-prep`).
-    public var bytes: [UInt8]
+    /// The bytes to upload (prepared, or the original file with `--no-prep`). `Data`, so that the request entry
+    /// shares them instead of copying them while the batch is in flight.
+    public var bytes: Data
     /// Image-level tags (classification).
     public var tags: [String]
     /// Regions (object detection).
@@ -27,7 +29,7 @@ public struct UploadItem: Hashable, Sendable {
     public var hash: String
 
     /// Creates an item; `hash` defaults to the key of its own bytes and labels.
-    public init(name: String, bytes: [UInt8], tags: [String], regions: [UploadRegion], hash: String? = nil) {
+    public init(name: String, bytes: Data, tags: [String], regions: [UploadRegion], hash: String? = nil) {
         self.name = name
         self.bytes = bytes
         self.tags = tags
@@ -35,9 +37,14 @@ public struct UploadItem: Hashable, Sendable {
         self.hash = hash ?? Self.key(source: bytes, settings: "", tags: tags, regions: regions)
     }
 
+    /// Creates an item from a byte array.
+    public init(name: String, bytes: [UInt8], tags: [String], regions: [UploadRegion], hash: String? = nil) {
+        self.init(name: name, bytes: Data(bytes), tags: tags, regions: regions, hash: hash)
+    }
+
     /// SHA-256 over source bytes, the preparation settings and the labels: the same dataset item prepared the same
     /// way has the same key, so a re-run can skip it before preparing it.
-    public static func key(source: [UInt8], settings: String, tags: [String], regions: [UploadRegion]) -> String {
+    public static func key(source: some Collection<UInt8>, settings: String, tags: [String], regions: [UploadRegion]) -> String {
         var hasher = SHA256()
         hasher.update(source)
         hasher.update(Array("|s:\(settings)".utf8))
