@@ -88,21 +88,32 @@ enum PredictionInputs {
 enum PredictionDrawing {
     /// Decodes `path`, draws `predictions` on it and writes `folder/<name>.jpg`.
     static func write(_ path: String, _ predictions: [Prediction], into folder: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
-        let image = try ImageDecoder.decode([UInt8](data))
-        let labels = predictions.map {
-            BoxDrawer.Label(box: $0.boundingBox,
-                            text: "\($0.tagName ?? "?") \(Int((($0.probability ?? 0) * 100).rounded()))%")
-        }
-        let drawn = BoxDrawer().draw(labels, on: image) { label in
-            label.text.split(separator: " ").first.map { abs(String($0).hashValueStable) } ?? 0
-        }
+        let drawn = try render(path, predictions)
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".jpg"
         let output = (folder as NSString).appendingPathComponent(name)
         let bytes = try ImageEncoder.jpeg(drawn, quality: 90)
         guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
             throw CLIError.data("cannot write \(output)")
         }
+    }
+}
+
+extension PredictionDrawing {
+    /// The file at `path` decoded upright (as predictions are normalized to it) with `predictions` drawn on it;
+    /// each tag keeps one colour.
+    static func render(_ path: String, _ predictions: [Prediction]) throws -> RGBImage {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
+        let image = try ImageDecoder.decode([UInt8](data))
+        let labels = predictions.map {
+            BoxDrawer.Label(box: $0.boundingBox,
+                            text: "\($0.tagName ?? "?") \(Int((($0.probability ?? 0) * 100).rounded()))%")
+        }
+        return BoxDrawer().draw(labels, on: image) { label in colorIndex(label.text) }
+    }
+
+    /// The palette index of a caption: by its tag name, the same in every run.
+    static func colorIndex(_ caption: String) -> Int {
+        caption.split(separator: " ").first.map { abs(String($0).hashValueStable) } ?? 0
     }
 }
 
