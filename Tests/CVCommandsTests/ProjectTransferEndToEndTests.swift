@@ -58,6 +58,15 @@ struct ProjectTransferEndToEndTests {
         let upload = try await source.cvctl(["upload", try miniSubset(source, perClass: 3), "--project", project])
         #expect(upload.status == 0, "\(upload.stderr)")
 
+        // --tags takes names (or ids), comma-separated, as README and train do.
+        for (tags, expected) in [("inclusion", "3"), ("inclusion,patches", "6")] {
+            let count = try await source.cvctl(["image", "count", "--project", project, "--tags", tags])
+            #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(count.stderr)")
+        }
+        let listed = try await source.json(["image", "list", "--project", project, "--tags", "patches"])
+        #expect((listed.1 as? [Any])?.count == 3)
+        #expect(try await source.cvctl(["image", "count", "--project", project, "--tags", "nope"]).status == 64)
+
         let exported = try await json(source, ["project", "export", "--project", project])
         let (images, tags, regions, iterations) = (counts(exported)[0], counts(exported)[1], counts(exported)[2],
                                                    counts(exported)[3])
@@ -97,8 +106,36 @@ struct ProjectTransferEndToEndTests {
         #expect(missing.stderr.contains("nowhere") && !missing.stderr.contains(server.trainingKey))
     }
 
+    /// Runs the commands that print ids on a trained project, as tables and as JSON, and expects every UUID
+    /// lowercase (and at least one in each JSON document, so the scan is not vacuous).
+    private func expectLowercaseUUIDsEverywhere(_ env: CLITestEnvironment, project: String, iteration: String)
+        async throws
+    {
+        let image = Self.mini.appendingPathComponent("heldout/IMAGES/patches_26.jpg").path
+        let publish = try await env.cvctl(["publish", "--project", project, "--name", "scan", "--output", "json"])
+        #expect(publish.status == 0, "\(publish.stderr)")
+        let commands: [[String]] = [
+            ["project", "list"], ["project", "show", project], ["domain", "list"], ["tag", "list", "--project", project],
+            ["image", "list", "--project", project, "--limit", "5"], ["iteration", "list", "--project", project],
+            ["iteration", "show", iteration, "--project", project], ["performance", "--project", project],
+            ["predict", image, "--project", project, "--name", "scan"],
+            ["quick-test", image, "--project", project, "--no-store"], ["suggest", "--project", project],
+        ]
+        for arguments in commands {
+            for format in ["table", "json"] {
+                let output = try await env.cvctl(arguments + ["--output", format])
+                #expect(output.status == 0, "\(arguments): \(output.stderr)")
+                #expect(UUIDScan.uppercase(in: output.stdout).isEmpty, "\(arguments) \(format): uppercase UUIDs")
+                if format == "json" {
+                    #expect(!UUIDScan.uuids(in: output.stdout).isEmpty, "\(arguments) prints no id")
+                }
+            }
+        }
+        #expect(UUIDScan.uppercase(in: publish.stdout).isEmpty)
+    }
+
     @Test(.enabled(if: miniPresent))
-    func suggestRanksUntaggedImagesOfATrainedProjectByUncertainty() async throws {
+    func trainedProjectSuggestsByUncertaintyAndPrintsLowercaseUUIDs() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
         let project = try await env.createProject("suggest")
@@ -143,5 +180,8 @@ struct ProjectTransferEndToEndTests {
         #expect(badIteration.status == 2, "\(badIteration.stderr)")
         let usage = try await env.cvctl(["suggest", "--project", "not-a-uuid"])
         #expect(usage.status == 64)
+
+        try await expectLowercaseUUIDsEverywhere(
+            env, project: project, iteration: try #require(trained["id"] as? String))
     }
 }
