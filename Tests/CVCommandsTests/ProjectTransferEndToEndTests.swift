@@ -173,6 +173,25 @@ struct ProjectTransferEndToEndTests {
         let limited = try await env.json(["suggest", "--project", project, "--threshold", "0", "--limit", "3"])
         let top = try #require(limited.1 as? [[String: Any]])
         #expect(top.map { $0["id"] as? String } == results.prefix(3).map { $0["id"] as? String })
+        let ids = results.prefix(2).compactMap { $0["id"] as? String }
+        let (byId, byIdValue) = try await env.json(
+            ["suggest", "--project", project, "--image", ids[0], "--image", ids[1]])
+        #expect(byId.status == 0, "\(byId.stderr)")
+        let suggested = try #require(byIdValue as? [[String: Any]])
+        #expect(Set(suggested.compactMap { $0["id"] as? String }) == Set(ids))
+        #expect(suggested.allSatisfy { !(($0["predictions"] as? [Any]) ?? []).isEmpty })
+
+        let (byTag, byTagValue) = try await env.json(
+            ["suggest", "--project", project, "--threshold", "0.2", "--tags", "scratches"])
+        #expect(byTag.status == 0, "\(byTag.stderr)")
+        let scratches = try #require(byTagValue as? [[String: Any]])
+        #expect(!scratches.isEmpty && scratches.count < 9, "\(scratches.count) images")
+        #expect(scratches.allSatisfy { result in
+            ((result["predictions"] as? [[String: Any]]) ?? []).contains {
+                $0["tagName"] as? String == "scratches" && ($0["probability"] as? Double ?? 0) >= 0.2
+            }
+        })
+
         let table = try await env.cvctl(["suggest", "--project", project])
         #expect(table.status == 0 && table.stdout.contains("UNCERTAINTY"))
         #expect(UUIDScan.uppercase(in: table.stdout).isEmpty)
