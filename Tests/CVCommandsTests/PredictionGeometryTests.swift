@@ -93,6 +93,17 @@ struct PredictionGeometryTests {
         #expect(written.width == 96 && written.height == 64)
     }
 
+    @Test func drawingsOfSameNamedFilesDoNotOverwriteEachOther() {
+        let inputs = ["held/a/x.jpg", "held/b/x.jpg", "./held/y.png", "held/z.jpg", "held/z.png"].map {
+            PredictionInput(path: $0, isURL: false)
+        } + [PredictionInput(path: "https://example.com/w.jpg", isURL: true)]
+        let names = PredictionDrawing.outputNames(inputs)
+        #expect(names == [
+            "held/a/x.jpg": "held_a_x.jpg", "held/b/x.jpg": "held_b_x.jpg", "./held/y.png": "y.jpg",
+            "held/z.jpg": "held_z.jpg.jpg", "held/z.png": "held_z.png.jpg",
+        ])
+    }
+
     @Test func unpreparedFilesKeepTheServiceBoxes() throws {
         let file = FixturePaths.fixture("images/generated/orientation_6.jpg").path
         let (sent, geometry) = try PredictCommand.send(file, preparer: nil)

@@ -62,13 +62,20 @@ public struct PredictCommand: CVCommand {
         let progress = ProgressReporter(console: context.console, label: "images")
         let (project, name, noStore, threshold, draw) = (project, name, noStore, threshold, draw)
         let preparer = prep.preparer
-        if let draw { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
+        let drawingNames = PredictionDrawing.outputNames(files)
+        if let draw {
+            try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
+            let urls = files.filter(\.isURL).count
+            if urls > 0 { context.console.info("--draw: \(urls) URL inputs are predicted but not drawn") }
+        }
         let results = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) { input in
             do {
                 let answer = try await Self.predict(input, kind: kind, client: client, project: project, name: name,
                                                     noStore: noStore, preparer: preparer)
                 let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
-                if let draw, !input.isURL { try PredictionDrawing.write(input.path, kept, into: draw) }
+                if let draw, !input.isURL {
+                    try PredictionDrawing.write(input.path, kept, into: draw, name: drawingNames[input.path])
+                }
                 return PredictionResult(input: input.path, predictions: kept)
             } catch {
                 return PredictionResult(input: input.path, predictions: [], error: ExitStatus.message(for: error))
