@@ -101,6 +101,15 @@ struct ProjectTransferEndToEndTests {
         let copiedId = try #require(copiedProject["id"] as? String)
         #expect((copied["export"] as? [String: Any])?["token"] == nil, "copy does not print the token")
         #expect(try await target.imageCount(copiedId) == 9)
+        // Commands that return no model still print one JSON document.
+        let cleared = try await json(target, ["image", "delete", "--project", copiedId, "--all"])
+        #expect(cleared["action"] as? String == "deleted" && cleared["kind"] as? String == "images")
+        #expect(try await target.imageCount(copiedId) == 0)
+        let deleted = try await json(target, ["project", "delete", copiedId])
+        #expect(deleted["action"] as? String == "deleted" && deleted["id"] as? String == copiedId)
+        let gone = try await target.cvctl(["project", "delete", copiedId])
+        #expect(gone.status == 2, "\(gone.stderr)")
+
         let missing = try await source.cvctl(["project", "copy", "--project", project, "--to-profile", "nowhere"])
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("nowhere") && !missing.stderr.contains(server.trainingKey))

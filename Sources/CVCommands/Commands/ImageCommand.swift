@@ -118,7 +118,8 @@ public struct ImageCommand: AsyncParsableCommand {
                     try await client.deleteImages(projectId: project, imageIds: chunk)
                 }
             }
-            context.console.info(all ? "deleted every image" : "deleted \(ids.count) images")
+            try context.console.report(Outcome("deleted", "images", count: all ? nil : ids.count),
+                                       all ? "deleted every image" : "deleted \(ids.count) images")
         }
     }
 
@@ -143,7 +144,8 @@ public struct ImageCommand: AsyncParsableCommand {
                 try await ImageCommand.fetch(uri, to: file, projectId: filter.project, client: client)
                 count += 1
             }
-            context.console.info("downloaded \(count) images to \(folder.path)")
+            try context.console.report(Outcome("downloaded", "images", count: count, path: folder.path),
+                                       "downloaded \(count) images to \(folder.path)")
         }
     }
 

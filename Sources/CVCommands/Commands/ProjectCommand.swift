@@ -169,7 +169,8 @@ public struct ProjectCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteProject(projectId: project)
-            context.console.info("deleted project \(project.uuidString.lowercased())")
+            try context.console.report(
+                Outcome("deleted", "project", id: project), "deleted project \(project.uuidString.lowercased())")
         }
     }
 }
