@@ -20,8 +20,9 @@ struct Outcome: Codable, Sendable, Hashable {
 }
 
 extension Console {
-    /// Reports `outcome`: `message` on stderr (unless quiet) for tables, the outcome as JSON on stdout for JSON.
-    func report(_ outcome: Outcome, _ message: String) throws {
+    /// Reports `outcome` (an ``Outcome`` or a small document): `message` on stderr (unless quiet) for tables, the
+    /// outcome as JSON on stdout for JSON.
+    func report(_ outcome: some Encodable, _ message: String) throws {
         switch format {
         case .json: try json(outcome)
         case .table: info(message)
