@@ -74,4 +74,12 @@ struct HelpExamplesTests {
         }
         #expect(count > 50)
     }
+
+    @Test func everyLeafCommandHasAnExampleOfItself() {
+        let all = Self.commands(CVCtl.trainingCommands + CVCtl.predictionCommands + CVCtl.localCommands)
+        for (path, command) in all where command.configuration.subcommands.isEmpty {
+            let examples = Self.examples(command.configuration.discussion)
+            #expect(examples.contains { $0.starts(with: path) }, "cvctl \(path.joined(separator: " ")) has no example")
+        }
+    }
 }
