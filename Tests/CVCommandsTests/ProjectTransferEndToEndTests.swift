@@ -86,6 +86,10 @@ struct ProjectTransferEndToEndTests {
         #expect(try await tagNames(target, copy) == tagNames(source, project))
         _ = try await json(target, ["project", "show", copy])
 
+        let piped = try await target.cvctl(["project", "import", "-", "--name", "transfer-stdin", "--output", "json"],
+                                           stdin: Data((token + "\n").utf8))
+        #expect(piped.status == 0 && piped.stdout.contains("transfer-stdin"), "\(piped.stderr)")
+
         let taken = try await target.cvctl(["project", "import", token, "--name", "transfer-copy"])
         #expect(taken.status == 2, "a taken name is refused by the service: \(taken.stderr)")
         let bad = try await target.cvctl(["project", "import", "not-a-token"])

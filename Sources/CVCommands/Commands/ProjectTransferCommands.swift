@@ -48,9 +48,10 @@ extension ProjectCommand {
                 Examples:
                   cvctl project import "$TOKEN" --name steel-copy
                   cvctl project import "$TOKEN" --profile azure --output json
+                  cvctl project export --project 0f6c… -o json | jq -r .token | cvctl project import - --profile b
                 """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The token printed by `cvctl project export`.") var token: String
+        @Argument(help: "The token printed by `cvctl project export`, or - to read it from stdin.") var token: String
         @Option(help: "The new project's name (default: the exported project's name).") var name: String?
 
         func validate() throws {
@@ -58,6 +59,9 @@ extension ProjectCommand {
         }
 
         func run(_ context: CommandContext) async throws {
+            var token = token
+            if token == "-" { token = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces) }
+            guard !token.isEmpty else { throw CLIError.usage("the token read from stdin is empty") }
             let project = try await context.training().importProject(token: token, name: name)
             try context.console.emit(project) { ProjectCommand.table([$0]) }
         }
