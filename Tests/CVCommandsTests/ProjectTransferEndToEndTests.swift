@@ -122,6 +122,28 @@ struct ProjectTransferEndToEndTests {
         #expect(missing.stderr.contains("nowhere") && !missing.stderr.contains(server.trainingKey))
     }
 
+    /// Exports a trained project, imports it on a second server, and predicts there with the imported iteration.
+    private func expectTrainedProjectMoves(_ env: CLITestEnvironment, project: String) async throws {
+        let target = try CLITestEnvironment(server: try await ServerProcess(arguments: ["--allow-local-urls"]))
+        defer { target.remove() }
+        let exported = try await json(env, ["project", "export", "--project", project])
+        #expect(exported["iterationCount"] as? Int == 1)
+        let token = try #require(exported["token"] as? String)
+        let imported = try await json(target, ["project", "import", token])
+        let copy = try #require(imported["id"] as? String)
+        let (listing, iterations) = try await target.json(["iteration", "list", "--project", copy])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        #expect((iterations as? [[String: Any]])?.map { $0["status"] as? String } == ["Completed"])
+        let publish = try await target.cvctl(["publish", "--project", copy, "--name", "moved"])
+        #expect(publish.status == 0, "\(publish.stderr)")
+        let image = Self.mini.appendingPathComponent("heldout/IMAGES/scratches_26.jpg").path
+        let (predict, predictions) = try await target.json(
+            ["predict", image, "--project", copy, "--name", "moved", "--threshold", "0.1"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let boxes = ((predictions as? [[String: Any]])?.first?["predictions"] as? [Any]) ?? []
+        #expect(!boxes.isEmpty, "the imported model predicts")
+    }
+
     /// Runs the commands that print ids on a trained project, as tables and as JSON, and expects every UUID
     /// lowercase (and at least one in each JSON document, so the scan is not vacuous).
     private func expectLowercaseUUIDsEverywhere(_ env: CLITestEnvironment, project: String, iteration: String)
@@ -151,7 +173,7 @@ struct ProjectTransferEndToEndTests {
     }
 
     @Test(.enabled(if: miniPresent))
-    func trainedProjectSuggestsByUncertaintyAndPrintsLowercaseUUIDs() async throws {
+    func trainedProjectSuggestsMovesWithItsModelAndPrintsLowercaseUUIDs() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
         let project = try await env.createProject("suggest")
@@ -216,6 +238,7 @@ struct ProjectTransferEndToEndTests {
         let usage = try await env.cvctl(["suggest", "--project", "not-a-uuid"])
         #expect(usage.status == 64)
 
+        try await expectTrainedProjectMoves(env, project: project)
         try await expectLowercaseUUIDsEverywhere(
             env, project: project, iteration: try #require(trained["id"] as? String))
     }
