@@ -23,7 +23,8 @@ struct HelpExamplesTests {
     }
 
     /// The `cvctl …` lines of a help discussion, as arguments, with the `0f6c…`-style id placeholders replaced by
-    /// real UUIDs (also the `ID` placeholder) and shell quoting removed. Lines using command substitution or pipes are left out.
+    /// real UUIDs (also the `ID` placeholder) and shell quoting removed. Lines using command substitution or pipes
+    /// are left out.
     static func examples(_ discussion: String) -> [[String]] {
         discussion.split(separator: "\n").compactMap { line -> [String]? in
             let text = line.trimmingCharacters(in: .whitespaces)
