@@ -39,6 +39,7 @@ public struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Profile to change (default: the current profile, else 'default').") var profile: String?
         @Argument(help: "The setting.") var key: String
         @Argument(help: "The value, or - to read it from stdin.") var value: String
+        @OptionGroup(title: "Output") var output: OutputOptions
 
         func validate() throws {
             guard ConfigProfile.keys.contains(key) else {
@@ -60,7 +61,9 @@ public struct ConfigCommand: AsyncParsableCommand {
             if file.currentProfile == nil { file.currentProfile = name }
             try file.save(to: url)
             let shown = ConfigProfile.isSecret(key) ? Redactor.mask(newValue) : newValue
-            FileHandle.standardError.write(Data("set \(key) = \(shown) in profile '\(name)' (\(url.path))\n".utf8))
+            try Console(format: output.output, quiet: output.quiet).report(
+                ["action": "set", "profile": name, "key": key, "value": shown, "file": url.path],
+                "set \(key) = \(shown) in profile '\(name)' (\(url.path))")
         }
     }
 
@@ -71,6 +74,7 @@ public struct ConfigCommand: AsyncParsableCommand {
             discussion: "Example:\n  cvctl config unset prediction-key --profile azure")
         @Option(help: "Profile to change (default: the current profile).") var profile: String?
         @Argument(help: "The setting.") var key: String
+        @OptionGroup(title: "Output") var output: OutputOptions
 
         func run() async throws {
             let url = ConfigCommand.url()
@@ -80,6 +84,9 @@ public struct ConfigCommand: AsyncParsableCommand {
             entry[key] = nil
             file.profiles[name] = entry
             try file.save(to: url)
+            try Console(format: output.output, quiet: output.quiet).report(
+                ["action": "unset", "profile": name, "key": key, "file": url.path],
+                "unset \(key) in profile '\(name)' (\(url.path))")
         }
     }
 
@@ -114,6 +121,7 @@ public struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a profile the current one.", discussion: "Example:\n  cvctl config use azure")
         @Argument(help: "The profile.") var name: String
+        @OptionGroup(title: "Output") var output: OutputOptions
 
         func run() async throws {
             let url = ConfigCommand.url()
@@ -121,6 +129,8 @@ public struct ConfigCommand: AsyncParsableCommand {
             guard file.profiles[name] != nil else { throw CLIError.usage("no profile '\(name)' in \(url.path)") }
             file.currentProfile = name
             try file.save(to: url)
+            try Console(format: output.output, quiet: output.quiet).report(
+                ["action": "use", "profile": name, "file": url.path], "using profile '\(name)' (\(url.path))")
         }
     }
 

@@ -36,7 +36,7 @@ struct DatasetPullCommand: CVCommand {
             let file = staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
             try await ImageCommand.fetch(uri, to: file, projectId: project, client: client)
             let regions = (image.regions ?? []).map {
-                DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString,
+                DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString.lowercased(),
                               box: BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height))
             }
             let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []

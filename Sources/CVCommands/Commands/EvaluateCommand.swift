@@ -3,6 +3,7 @@ import CustomVisionCore
 import CustomVisionDatasets
 import CustomVisionHTTP
 import Foundation
+import ImagePrep
 
 /// `cvctl evaluate DATASET --project ID --name NAME`: the published model on a local labelled test set.
 public struct EvaluateCommand: CVCommand {
@@ -54,8 +55,10 @@ public struct EvaluateCommand: CVCommand {
         var evaluated: [EvaluatedImage] = []
         for (image, answer) in zip(data.images, answers) {
             let predictions = try answer.get().predictions ?? []
+            // Predicted boxes are on the upright file; the dataset's are on the stored pixels.
+            let orientation = kind == .detection ? Self.orientation(of: image.path) : .up
             let truth = kind == .detection
-                ? image.regions.map { TruthLabel(tag: $0.tag, box: $0.box) }
+                ? image.regions.map { TruthLabel(tag: $0.tag, box: orientation.transform($0.box)) }
                 : image.tags.map { TruthLabel(tag: $0) }
             evaluated.append(EvaluatedImage(
                 id: image.path.path, truth: truth,
@@ -74,6 +77,12 @@ public struct EvaluateCommand: CVCommand {
             if let gate, value < gate { failures.append("\(label) \(Format.number(value)) < \(Format.number(gate))") }
         }
         if !failures.isEmpty { throw CLIError.failed("quality gate failed: " + failures.joined(separator: "; ")) }
+    }
+
+    /// The EXIF orientation of the image file at `url` (`.up` when it has none or cannot be read).
+    static func orientation(of url: URL) -> ImageOrientation {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return .up }
+        return (try? ImageHeader.read([UInt8](data)))?.orientation ?? .up
     }
 
     static func table(_ report: PerformanceReport) -> TextTable {

@@ -24,7 +24,8 @@ public struct ImageCommand: AsyncParsableCommand {
         discussion: """
             Examples:
               cvctl image count --project 0f6c…
-              cvctl image list --project 0f6c… --untagged --output json
+              cvctl image list --project 0f6c… --tagging untagged --output json
+              cvctl image count --project 0f6c… --tags crazing,patches
               cvctl image download --project 0f6c… --to images/
               cvctl image delete --project 0f6c… --all
             """,
@@ -36,7 +37,13 @@ public struct ImageCommand: AsyncParsableCommand {
         @Option(help: "The project id.") var project: UUID
         @Option(help: "all | tagged | untagged.") var tagging: TaggingFilter = .all
         @Option(help: "Images of this iteration (default: the workspace).") var iteration: UUID?
-        @Option(parsing: .upToNextOption, help: "Only images with these tag ids (up to 20).") var tags: [UUID] = []
+        @Option(help: "Only images with these tags (names or ids, comma-separated; up to 20).") var tags: String?
+
+        /// The tag ids of `--tags`, or nil for every image.
+        func tagIds(_ client: TrainingClient) async throws -> [UUID]? {
+            guard let tags else { return nil }
+            return try await TagLookup.ids(tags, project: project, client: client)
+        }
     }
 
     struct List: CVCommand {
@@ -49,9 +56,9 @@ public struct ImageCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             var images: [Image] = []
-            let sequence = try context.training().images(
-                projectId: filter.project, iterationId: filter.iteration,
-                tagIds: filter.tags.isEmpty ? nil : filter.tags,
+            let client = try context.training()
+            let sequence = client.images(
+                projectId: filter.project, iterationId: filter.iteration, tagIds: try await filter.tagIds(client),
                 taggingStatus: filter.tagging.status)
             for try await image in sequence {
                 images.append(image)
@@ -76,9 +83,10 @@ public struct ImageCommand: AsyncParsableCommand {
         @OptionGroup var filter: Filter
 
         func run(_ context: CommandContext) async throws {
-            let count = try await context.training().getImageCount(
+            let client = try context.training()
+            let count = try await client.getImageCount(
                 projectId: filter.project, iterationId: filter.iteration, taggingStatus: filter.tagging.status,
-                tagIds: filter.tags.isEmpty ? nil : filter.tags)
+                tagIds: try await filter.tagIds(client))
             switch context.console.format {
             case .json: try context.console.json(["count": count])
             case .table: context.console.data("\(count)")
@@ -110,7 +118,8 @@ public struct ImageCommand: AsyncParsableCommand {
                     try await client.deleteImages(projectId: project, imageIds: chunk)
                 }
             }
-            context.console.info(all ? "deleted every image" : "deleted \(ids.count) images")
+            try context.console.report(Outcome("deleted", "images", count: all ? nil : ids.count),
+                                       all ? "deleted every image" : "deleted \(ids.count) images")
         }
     }
 
@@ -127,14 +136,16 @@ public struct ImageCommand: AsyncParsableCommand {
             let folder = URL(fileURLWithPath: to)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var count = 0
-            for try await image in client.images(projectId: filter.project, iterationId: filter.iteration,
-                                                 taggingStatus: filter.tagging.status) {
+            let images = client.images(projectId: filter.project, iterationId: filter.iteration,
+                                       tagIds: try await filter.tagIds(client), taggingStatus: filter.tagging.status)
+            for try await image in images {
                 guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
                 let file = folder.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
                 try await ImageCommand.fetch(uri, to: file, projectId: filter.project, client: client)
                 count += 1
             }
-            context.console.info("downloaded \(count) images to \(folder.path)")
+            try context.console.report(Outcome("downloaded", "images", count: count, path: folder.path),
+                                       "downloaded \(count) images to \(folder.path)")
         }
     }
 

@@ -80,7 +80,8 @@ public struct IterationCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteIteration(projectId: project, iterationId: iteration)
-            context.console.info("deleted iteration \(iteration.uuidString.lowercased())")
+            let message = "deleted iteration \(iteration.uuidString.lowercased())"
+            try context.console.report(Outcome("deleted", "iteration", id: iteration), message)
         }
     }
 }

@@ -79,7 +79,7 @@ public struct PerformanceCommand: CVCommand {
                 points.append(SweepPoint(threshold: t, precision: precision, recall: recall, f1: f1))
                 curves["(all)", default: []].append(PRPlot.PRPoint(recall: recall, precision: precision))
                 for tag in p.perTagPerformance ?? [] {
-                    curves[tag.name ?? tag.id.uuidString, default: []].append(
+                    curves[tag.name ?? tag.id.uuidString.lowercased(), default: []].append(
                         PRPlot.PRPoint(recall: tag.recall ?? 0, precision: tag.precision ?? 0))
                 }
             }

@@ -26,9 +26,10 @@ public struct PredictCommand: CVCommand {
             available, else --type. Folders are predicted with several requests in flight. --draw OUT writes each \
             image with its boxes, tags and probabilities drawn on it. Exits 5 when some inputs failed.
 
-            Files are prepared as `cvctl upload` prepares training images (default 256×256 stretch JPEG), so the \
-            model sees what it was trained on; boxes are normalized, so they are drawn on the original image. Use \
-            --no-prep (and the same --size/--mode as the upload) to change that.
+            Files are prepared as `cvctl upload` prepares training images (default 256×256 stretch JPEG, turned \
+            upright by their EXIF orientation), so the model sees what it was trained on. Boxes are reported and \
+            drawn normalized to the file as it appears upright, whatever was sent (--mode fit's padding is taken \
+            off). Use --no-prep to send the files unchanged, and the same --size/--mode as the upload.
 
             Examples:
               cvctl predict --project 0f6c… --name steel-v1 image.jpg
@@ -61,13 +62,20 @@ public struct PredictCommand: CVCommand {
         let progress = ProgressReporter(console: context.console, label: "images")
         let (project, name, noStore, threshold, draw) = (project, name, noStore, threshold, draw)
         let preparer = prep.preparer
-        if let draw { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
+        let drawingNames = PredictionDrawing.outputNames(files)
+        if let draw {
+            try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
+            let urls = files.filter(\.isURL).count
+            if urls > 0 { context.console.info("--draw: \(urls) URL inputs are predicted but not drawn") }
+        }
         let results = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) { input in
             do {
                 let answer = try await Self.predict(input, kind: kind, client: client, project: project, name: name,
                                                     noStore: noStore, preparer: preparer)
                 let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
-                if let draw, !input.isURL { try PredictionDrawing.write(input.path, kept, into: draw) }
+                if let draw, !input.isURL {
+                    try PredictionDrawing.write(input.path, kept, into: draw, name: drawingNames[input.path])
+                }
                 return PredictionResult(input: input.path, predictions: kept)
             } catch {
                 return PredictionResult(input: input.path, predictions: [], error: ExitStatus.message(for: error))
@@ -104,18 +112,26 @@ public struct PredictCommand: CVCommand {
                 return try await c.classifyImageUrlWithNoStore(projectId: p, publishedName: n, imageUrl: url)
             }
         }
-        guard var data = FileManager.default.contents(atPath: input.path) else {
-            throw CLIError.data("cannot read \(input.path)")
-        }
-        if let preparer { data = Data(try preparer.prepare([UInt8](data), name: input.path).bytes) }
+        let (data, geometry) = try send(input.path, preparer: preparer)
+        let answer: ImagePrediction
         switch (kind, noStore) {
-        case (.detection, false): return try await c.detectImage(projectId: p, publishedName: n, imageData: data)
+        case (.detection, false): answer = try await c.detectImage(projectId: p, publishedName: n, imageData: data)
         case (.detection, true):
-            return try await c.detectImageWithNoStore(projectId: p, publishedName: n, imageData: data)
-        case (.classification, false): return try await c.classifyImage(projectId: p, publishedName: n, imageData: data)
+            answer = try await c.detectImageWithNoStore(projectId: p, publishedName: n, imageData: data)
+        case (.classification, false):
+            answer = try await c.classifyImage(projectId: p, publishedName: n, imageData: data)
         case (.classification, true):
-            return try await c.classifyImageWithNoStore(projectId: p, publishedName: n, imageData: data)
+            answer = try await c.classifyImageWithNoStore(projectId: p, publishedName: n, imageData: data)
         }
+        return geometry.onFile(answer)
+    }
+
+    /// The bytes to send for the file at `path` (prepared unless `preparer` is nil), and where they sit on the file.
+    static func send(_ path: String, preparer: ImagePreparer?) throws -> (Data, PredictionGeometry) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
+        guard let preparer else { return (data, PredictionGeometry()) }
+        let prepared = try preparer.prepare([UInt8](data), name: path)
+        return (Data(prepared.bytes), PredictionGeometry(prepared: prepared, options: preparer.options))
     }
 }
 

@@ -86,23 +86,63 @@ enum PredictionInputs {
 
 /// Writes annotated copies of predicted images.
 enum PredictionDrawing {
-    /// Decodes `path`, draws `predictions` on it and writes `folder/<name>.jpg`.
-    static func write(_ path: String, _ predictions: [Prediction], into folder: String) throws {
+    /// Decodes `path`, draws `predictions` on it and writes `folder/name` (default: the file's base name, `.jpg`).
+    static func write(_ path: String, _ predictions: [Prediction], into folder: String, name: String? = nil) throws {
+        let drawn = try render(path, predictions)
+        let output = (folder as NSString).appendingPathComponent(name ?? baseName(path) + ".jpg")
+        let bytes = try ImageEncoder.jpeg(drawn, quality: 90)
+        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
+            throw CLIError.data("cannot write \(output)")
+        }
+    }
+}
+
+extension PredictionDrawing {
+    /// The file at `path` decoded upright (as predictions are normalized to it) with `predictions` drawn on it;
+    /// each tag keeps one colour.
+    static func render(_ path: String, _ predictions: [Prediction]) throws -> RGBImage {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
         let image = try ImageDecoder.decode([UInt8](data))
         let labels = predictions.map {
             BoxDrawer.Label(box: $0.boundingBox,
                             text: "\($0.tagName ?? "?") \(Int((($0.probability ?? 0) * 100).rounded()))%")
         }
-        let drawn = BoxDrawer().draw(labels, on: image) { label in
-            label.text.split(separator: " ").first.map { abs(String($0).hashValueStable) } ?? 0
+        return BoxDrawer().draw(labels, on: image) { label in colorIndex(label.text) }
+    }
+
+    /// The name each local input's drawing gets, so no drawing overwrites another: its base name with `.jpg`;
+    /// when base names repeat (folders are read recursively), its path with `/` as `_`; when even those repeat
+    /// (`x.jpg` beside `x.png`), with its extension kept.
+    static func outputNames(_ inputs: [PredictionInput]) -> [String: String] {
+        let paths = Set(inputs.filter { !$0.isURL }.map(\.path))
+        let candidates: [(String) -> String] = [
+            baseName,
+            { flattened(($0 as NSString).deletingPathExtension) },
+            { flattened($0) },
+        ]
+        var names: [String: String] = [:]
+        var pending = paths
+        for (level, candidate) in candidates.enumerated() where !pending.isEmpty {
+            let uses = Dictionary(pending.map { (candidate($0), 1) }, uniquingKeysWith: +)
+            for path in pending where uses[candidate(path)] == 1 || level == candidates.count - 1 {
+                names[path] = candidate(path) + ".jpg"
+                pending.remove(path)
+            }
         }
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".jpg"
-        let output = (folder as NSString).appendingPathComponent(name)
-        let bytes = try ImageEncoder.jpeg(drawn, quality: 90)
-        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
-            throw CLIError.data("cannot write \(output)")
-        }
+        return names
+    }
+
+    private static func flattened(_ path: String) -> String {
+        path.drop { $0 == "/" || $0 == "." }.replacingOccurrences(of: "/", with: "_")
+    }
+
+    private static func baseName(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// The palette index of a caption: by its tag name, the same in every run.
+    static func colorIndex(_ caption: String) -> Int {
+        caption.split(separator: " ").first.map { abs(String($0).hashValueStable) } ?? 0
     }
 }
 

@@ -8,11 +8,11 @@ public enum ProjectType: String, CaseIterable, ExpressibleByArgument, Sendable {
     case detection, classification
 }
 
-/// `cvctl project create|list|show|update|delete`.
+/// `cvctl project create|list|show|update|delete|export|import|copy`.
 public struct ProjectCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "project",
-        abstract: "Create, list, show, update and delete projects.",
+        abstract: "Create, list, show, update, delete, export, import and copy projects.",
         discussion: """
             Examples:
               cvctl project create steel --type detection
@@ -20,8 +20,13 @@ public struct ProjectCommand: AsyncParsableCommand {
               cvctl project list --output json
               cvctl project show 0f6c…
               cvctl project delete 0f6c…
+              cvctl project export --project 0f6c…
+              cvctl project import "$TOKEN" --name steel-copy
+              cvctl project copy --project 0f6c… --to-profile staging
             """,
-        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self])
+        subcommands: [
+            Create.self, List.self, Show.self, Update.self, Delete.self, Export.self, Import.self, Copy.self,
+        ])
 
     public init() {}
 
@@ -164,7 +169,8 @@ public struct ProjectCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteProject(projectId: project)
-            context.console.info("deleted project \(project.uuidString.lowercased())")
+            try context.console.report(
+                Outcome("deleted", "project", id: project), "deleted project \(project.uuidString.lowercased())")
         }
     }
 }

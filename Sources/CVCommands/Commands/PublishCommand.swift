@@ -82,6 +82,7 @@ public struct UnpublishCommand: CVCommand {
         }
         guard let id else { return }
         try await client.unpublishIteration(projectId: project, iterationId: id)
-        context.console.info("unpublished iteration \(id.uuidString.lowercased())")
+        try context.console.report(
+            Outcome("unpublished", "iteration", id: id), "unpublished iteration \(id.uuidString.lowercased())")
     }
 }

@@ -9,6 +9,9 @@ public struct QuickTestCommand: CVCommand {
         commandName: "quick-test",
         abstract: "Test an image (file or URL) against an iteration with the training key, without publishing.",
         discussion: """
+            Files are prepared as `cvctl predict` prepares them (--no-prep sends them unchanged); boxes are \
+            normalized to the file as it appears upright.
+
             Examples:
               cvctl quick-test part.jpg --project 0f6c…
               cvctl quick-test https://example.com/part.jpg --project 0f6c… --iteration 7a8b… --no-store
@@ -20,6 +23,7 @@ public struct QuickTestCommand: CVCommand {
     @Option(help: "The iteration (default: the newest completed).") var iteration: UUID?
     @Option(help: "Show predictions at or above this probability.") var threshold = 0.0
     @Flag(help: "Do not store the image and prediction.") var noStore = false
+    @OptionGroup(title: "Preparation") var prep: PredictionPrep
 
     public init() {}
 
@@ -31,11 +35,9 @@ public struct QuickTestCommand: CVCommand {
             answer = try await client.quickTestImageUrl(
                 projectId: project, imageUrl: ImageUrl(url: input), iterationId: target.id, store: !noStore)
         } else {
-            guard let data = FileManager.default.contents(atPath: input) else {
-                throw CLIError.data("cannot read \(input)")
-            }
-            answer = try await client.quickTestImage(
-                projectId: project, imageData: data, iterationId: target.id, store: !noStore)
+            let (data, geometry) = try PredictCommand.send(input, preparer: prep.preparer)
+            answer = geometry.onFile(try await client.quickTestImage(
+                projectId: project, imageData: data, iterationId: target.id, store: !noStore))
         }
         let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
         let result = PredictionResult(input: input, predictions: kept)

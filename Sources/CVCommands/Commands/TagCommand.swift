@@ -64,7 +64,7 @@ public struct TagCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteTag(projectId: project, tagId: tag)
-            context.console.info("deleted tag \(tag.uuidString.lowercased())")
+            try context.console.report(Outcome("deleted", "tag", id: tag), "deleted tag \(tag.uuidString.lowercased())")
         }
     }
 }

@@ -39,14 +39,7 @@ public struct TrainCommand: CVCommand {
         let client = try context.training()
         var parameters: TrainingParameters?
         if let tags {
-            let all = try await client.getTags(projectId: project)
-            let ids = try tags.split(separator: ",").map { part -> UUID in
-                let key = part.trimmingCharacters(in: .whitespaces)
-                guard let tag = all.first(where: {
-                    $0.name == key || $0.id.uuidString.lowercased() == key.lowercased()
-                }) else { throw CLIError.usage("no tag '\(key)' in the project") }
-                return tag.id
-            }
+            let ids = try await TagLookup.ids(tags, project: project, client: client)
             parameters = TrainingParameters(selectedTags: ids)
         }
         var iteration = try await client.trainProject(

@@ -46,8 +46,14 @@ public struct Console: Sendable {
 
     /// Prints one JSON document on stdout.
     public func json(_ value: some Encodable) throws {
-        let data = try Self.encoder.encode(value)
+        let data = try Self.encode(value)
         Self.write(String(decoding: data, as: UTF8.self) + "\n", to: STDOUT_FILENO)
+    }
+
+    /// `value` as the JSON `cvctl` prints: the shared ``encoder``, with every UUID lowercase as the service
+    /// writes them (Foundation encodes `UUID` in uppercase).
+    public static func encode(_ value: some Encodable) throws -> Data {
+        Data(JSONUUIDCase.lowercased(Array(try encoder.encode(value))))
     }
 
     /// Prints `value` as JSON, or as the table `makeTable` builds, per ``format``.

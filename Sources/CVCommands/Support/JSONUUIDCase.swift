@@ -1,0 +1,42 @@
+/// Lowercases UUIDs in encoded JSON: Foundation's `JSONEncoder` writes `UUID` as `uuidString` (uppercase), while the
+/// service and `cvctl`'s tables write them lowercase.
+enum JSONUUIDCase {
+    /// `json` with every string that is exactly a UUID (`"8-4-4-4-12"` hex digits, keys included) lowercased.
+    /// Anything else, including a UUID inside a longer string, is left as it is.
+    static func lowercased(_ json: [UInt8]) -> [UInt8] {
+        var bytes = json
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var i = 0
+        while i + 37 < bytes.count {
+            if bytes[i] == quote, i == 0 || bytes[i - 1] != backslash, bytes[i + 37] == quote,
+                isUUID(bytes, from: i + 1)
+            {
+                for j in (i + 1)...(i + 36) where bytes[j] >= UInt8(ascii: "A") && bytes[j] <= UInt8(ascii: "F") {
+                    bytes[j] += 32
+                }
+                i += 38
+            } else {
+                i += 1
+            }
+        }
+        return bytes
+    }
+
+    /// Whether the 36 bytes at `start` are hex digits with dashes at 8, 13, 18 and 23.
+    static func isUUID(_ bytes: [UInt8], from start: Int) -> Bool {
+        for k in 0..<36 {
+            let b = bytes[start + k]
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                if b != UInt8(ascii: "-") { return false }
+            } else if !isHexDigit(b) {
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func isHexDigit(_ b: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
+    }
+}

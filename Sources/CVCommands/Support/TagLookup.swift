@@ -1,0 +1,18 @@
+import CustomVisionCore
+import CustomVisionHTTP
+import Foundation
+
+/// Resolves the `--tags a,b` options (tag names or ids, comma-separated) to tag ids.
+enum TagLookup {
+    /// The ids of the comma-separated tag names or ids in `list`.
+    /// - Throws: ``CLIError/usage(_:)`` naming a tag the project does not have.
+    static func ids(_ list: String, project: UUID, client: TrainingClient) async throws -> [UUID] {
+        let all = try await client.getTags(projectId: project)
+        return try list.split(separator: ",").map { part -> UUID in
+            let key = part.trimmingCharacters(in: .whitespaces)
+            guard let tag = all.first(where: { $0.name == key || $0.id.uuidString.lowercased() == key.lowercased() })
+            else { throw CLIError.usage("no tag '\(key)' in project \(project.uuidString.lowercased())") }
+            return tag.id
+        }
+    }
+}
