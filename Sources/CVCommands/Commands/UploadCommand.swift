@@ -71,7 +71,7 @@ public struct UploadCommand: CVCommand {
         let client = try context.training()
         let tagIds = try await Self.ensureTags(data.allTags, project: project, client: client, console: console)
         let journalURL = journal.map { URL(fileURLWithPath: $0) }
-            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.uuidString)
+            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.uuidString.lowercased())
         let journalFile = try UploadJournal(url: journalURL)
         let resumed = await journalFile.count
         if resumed > 0 { console.info("journal \(journalURL.path): \(resumed) items already uploaded") }
@@ -100,7 +100,7 @@ public struct UploadCommand: CVCommand {
             })
         progress.finish()
         if let report {
-            let data = try Console.encoder.encode(result)
+            let data = try Console.encode(result)
             guard FileManager.default.createFile(atPath: report, contents: data) else {
                 throw CLIError.data("cannot write report \(report)")
             }
