@@ -47,8 +47,8 @@ extension ImagePreparer {
         guard layout.contentWidth == layout.canvasWidth, layout.contentHeight == layout.canvasHeight else {
             return nil
         }
-        let planes = try JPEGCodec.decodePlanes(bytes, info: info, width: scaledW, height: scaledH,
-            workspace: workspace)
+        let (planes, _) = try JPEGCodec.decodePlanes(bytes, info: info, width: scaledW, height: scaledH,
+            reduction: denom / num, workspace: workspace)
         let resized = resizePlanes(planes, width: layout.canvasWidth, height: layout.canvasHeight,
             workspace: workspace)
         let encoded = try JPEGCodec.encodePlanes(resized, width: layout.canvasWidth, height: layout.canvasHeight,

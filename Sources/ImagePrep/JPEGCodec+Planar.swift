@@ -12,14 +12,30 @@ extension JPEGCodec {
             && info.subsampling != Int32(TJSAMP_GRAY.rawValue))
     }
 
-    /// Decodes to planes of the DCT-scaled size `width` × `height` (a size `scale` picked) into the workspace's
-    /// buffers: [Y] for grayscale, [Y, Cb, Cr] otherwise, each at its subsampled size. The Y view is exactly
-    /// `width` × `height` (TurboJPEG's padding column/row excluded); chroma views are whole planes.
+    /// Decodes to planes of the DCT-scaled size `width` × `height` (1/`reduction` of the stored size, as `scale`
+    /// picked) into the workspace's buffers: [Y] for grayscale, [Y, Cb, Cr] otherwise, each at its subsampled size.
+    /// The Y view is exactly `width` × `height` (TurboJPEG's padding column/row excluded); chroma views are whole
+    /// planes. At 1/8, baseline files go through `JPEGDCDecoder` (same values) unless `allowDCOnly` is false.
+    /// - Returns: the planes, and whether `JPEGDCDecoder` decoded them.
     static func decodePlanes(
-        _ bytes: UnsafeBufferPointer<UInt8>, info: HeaderInfo, width: Int, height: Int, workspace: PrepWorkspace
-    ) throws -> [PlaneView] {
-        let handle = try workspace.decompressorHandle()
+        _ bytes: UnsafeBufferPointer<UInt8>, info: HeaderInfo, width: Int, height: Int, reduction: Int,
+        allowDCOnly: Bool = true, workspace: PrepWorkspace
+    ) throws -> (planes: [PlaneView], dcOnly: Bool) {
         let components = info.subsampling == Int32(TJSAMP_GRAY.rawValue) ? 1 : 3
+        if reduction == 8, allowDCOnly, let decoded = JPEGDCDecoder.decode(bytes, into: workspace.decoded),
+            decoded.bases.count == components
+        {
+            var views: [PlaneView] = []
+            for i in 0..<components {
+                let w = i == 0 ? width : Int(tjPlaneWidth(Int32(i), Int32(width), info.subsampling))
+                let h = i == 0 ? height : Int(tjPlaneHeight(Int32(i), Int32(height), info.subsampling))
+                guard w > 0, h > 0, w <= decoded.strides[i], h <= decoded.rows[i] else { break }
+                views.append(PlaneView(base: UnsafePointer(decoded.bases[i]), width: w, height: h,
+                    stride: decoded.strides[i]))
+            }
+            if views.count == components { return (views, true) }
+        }
+        let handle = try workspace.decompressorHandle()
         var sizes: [(width: Int, height: Int)] = []
         var bases: [UnsafeMutablePointer<UInt8>] = []
         for i in 0..<components {
@@ -34,10 +50,11 @@ extension JPEGCodec {
         let rc = tjDecompressToYUVPlanes(handle, bytes.baseAddress, UInt(bytes.count), &pointers, Int32(width),
             &strides, Int32(height), TJFLAG_STOPONWARNING)
         guard rc == 0 else { throw dataError(handle, bytes) }
-        return (0..<components).map { i in
+        let views = (0..<components).map { i in
             PlaneView(base: UnsafePointer(bases[i]), width: i == 0 ? width : sizes[i].width,
                 height: i == 0 ? height : sizes[i].height, stride: sizes[i].width)
         }
+        return (views, false)
     }
 
     /// Encodes 4:2:0 planes — Y of `tjPlaneWidth(0, width, TJSAMP_420)` × `tjPlaneHeight(0, …)` (padding
