@@ -3,14 +3,17 @@ extension JPEGDCDecoder {
     static let lookupBits = 9
     /// The skip table's lookup: wide enough that most AC codes fit with their extra bits.
     static let skipBits = 11
+    /// The end-of-block bit of a `skip` or `pair` entry.
+    static let endOfBlockFlag = 1 << 11
 
-    /// One Huffman table, canonical codes as in JPEG Annex C, with two 9-bit lookup tables: `fast` gives code
-    /// length and symbol; `skip` (AC tables) gives, for a code and its extra bits together, the bits to drop and how
-    /// many coefficients that moves on (bits 0–4: total length, 5–9: advance, bit 10: end of block); 0 = look
-    /// further.
+    /// One Huffman table, canonical codes as in JPEG Annex C, with lookup tables: `fast` (9 bits) gives code
+    /// length and symbol; `skip` (11 bits, AC tables) gives, for a code and its extra bits together, the bits to
+    /// drop and how many coefficients that moves on (bits 0–4: total length, 5–10: advance, bit 11: end of block;
+    /// 0 = look further); `pair` is the same for two codes in a row when both fit in the 11 bits.
     struct HuffmanTable {
         var fast = [UInt16](repeating: 0, count: 1 << lookupBits)
         var skip = [UInt16](repeating: 0, count: 1 << skipBits)
+        var pair = [UInt16](repeating: 0, count: 1 << skipBits)
         var maxCode = [Int32](repeating: -1, count: 18)
         var valueOffset = [Int32](repeating: 0, count: 18)
         var values: [UInt8]
@@ -35,6 +38,28 @@ extension JPEGDCDecoder {
                 code <<= 1
             }
             maxCode[17] = Int32.max
+            buildPairs()
+        }
+
+        private mutating func buildPairs() {
+            let mask = (1 << JPEGDCDecoder.skipBits) - 1
+            for e in 0...mask {
+                let first = Int(skip[e])
+                let t1 = first & 31
+                guard first != 0, first & endOfBlockFlag == 0 else {
+                    pair[e] = UInt16(first)
+                    continue
+                }
+                // The second code must lie wholly within the bits known from this index.
+                let second = Int(skip[(e << t1) & mask])
+                let t2 = second & 31
+                guard second != 0, t1 + t2 <= JPEGDCDecoder.skipBits else {
+                    pair[e] = UInt16(first)
+                    continue
+                }
+                let advance = (first >> 5 & 63) + (second >> 5 & 63)
+                pair[e] = UInt16((t1 + t2) | advance << 5 | (second & endOfBlockFlag))
+            }
         }
 
         private static var bits: Int { JPEGDCDecoder.lookupBits }
@@ -51,7 +76,7 @@ extension JPEGDCDecoder {
             let advance = size == 0 ? (run == 15 ? 16 : 0) : run + 1
             let shift = JPEGDCDecoder.skipBits - length
             for entry in (code << shift)..<((code + 1) << shift) {
-                skip[entry] = UInt16(total) | UInt16(advance << 5) | (endOfBlock ? 1 << 10 : 0)
+                skip[entry] = UInt16(total | advance << 5 | (endOfBlock ? endOfBlockFlag : 0))
             }
         }
     }
@@ -171,6 +196,7 @@ extension JPEGDCDecoder {
     struct UnsafeHuffman {
         var fast: UnsafePointer<UInt16>
         var skip: UnsafePointer<UInt16>
+        var pair: UnsafePointer<UInt16>
         var maxCode: UnsafePointer<Int32>
         var valueOffset: UnsafePointer<Int32>
         var values: UnsafePointer<UInt8>
@@ -180,6 +206,7 @@ extension JPEGDCDecoder {
     final class HuffmanStorage {
         private let fast: UnsafeMutablePointer<UInt16>
         private let skip: UnsafeMutablePointer<UInt16>
+        private let pair: UnsafeMutablePointer<UInt16>
         private let maxCode: UnsafeMutablePointer<Int32>
         private let valueOffset: UnsafeMutablePointer<Int32>
         private let values: UnsafeMutablePointer<UInt8>
@@ -187,6 +214,7 @@ extension JPEGDCDecoder {
         init(_ table: HuffmanTable) {
             fast = Self.copy(table.fast)
             skip = Self.copy(table.skip)
+            pair = Self.copy(table.pair)
             maxCode = Self.copy(table.maxCode)
             valueOffset = Self.copy(table.valueOffset)
             values = Self.copy(table.values)
@@ -194,7 +222,8 @@ extension JPEGDCDecoder {
 
         /// The pointers (valid while `self` is alive).
         var table: UnsafeHuffman {
-            UnsafeHuffman(fast: fast, skip: skip, maxCode: maxCode, valueOffset: valueOffset, values: values)
+            UnsafeHuffman(fast: fast, skip: skip, pair: pair, maxCode: maxCode, valueOffset: valueOffset,
+                values: values)
         }
 
         private static func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
@@ -206,6 +235,7 @@ extension JPEGDCDecoder {
         deinit {
             fast.deallocate()
             skip.deallocate()
+            pair.deallocate()
             maxCode.deallocate()
             valueOffset.deallocate()
             values.deallocate()

@@ -101,18 +101,12 @@ extension JPEGDCDecoder {
         var k = 1
         while k < 64 {
             reader.refill()
-            var entry = Int(table.skip[reader.peek(skipBits)])
+            // Two codes at a time while the first cannot end the block by position (advance ≤ 16).
+            let entry = Int((k < 48 ? table.pair : table.skip)[reader.peek(skipBits)])
             if entry != 0 {
-                // At least 32 bits after `refill`, at most 11 a step: two steps before the next check.
                 reader.drop(entry & 31)
-                if entry & (1 << 10) != 0 { return true }
-                k &+= (entry >> 5) & 31
-                guard k < 64 else { return true }
-                entry = Int(table.skip[reader.peek(skipBits)])
-                guard entry != 0 else { continue }
-                reader.drop(entry & 31)
-                if entry & (1 << 10) != 0 { return true }
-                k &+= (entry >> 5) & 31
+                if entry & endOfBlockFlag != 0 { return true }
+                k &+= (entry >> 5) & 63
                 continue
             }
             guard let symbol = reader.symbol(table) else { return false }
