@@ -10,7 +10,7 @@ extension ImagePreparer {
     enum Path: Sendable, Hashable {
         /// Y, Cb, Cr planes (JPEG in, JPEG out).
         case planar
-        /// RGB pixels (PNG in or out, CMYK, EXIF rotation, `fit` padding).
+        /// RGB pixels (PNG in or out, CMYK/YCCK/RGB-coded JPEG, `fit` padding).
         case rgb
     }
 
@@ -21,34 +21,43 @@ extension ImagePreparer {
         var layout: ResizeLayout
     }
 
-    /// Prepares a JPEG (already recognised by its signature) to JPEG through planes, or returns nil when the
-    /// planar path does not apply (CMYK/YCCK/RGB-coded, EXIF orientation to apply, or padding), leaving the RGB
-    /// path to do it. Header checks and errors are the RGB path's.
+    /// Prepares a JPEG (already recognised by its signature) to JPEG through planes, turned upright by the EXIF
+    /// orientation when asked, or returns nil when the planar path does not apply (CMYK/YCCK/RGB-coded, or
+    /// padding), leaving the RGB path to do it. Header checks and errors are the RGB path's.
     func preparePlanar(
         _ bytes: UnsafeBufferPointer<UInt8>, quality: Int, workspace: PrepWorkspace
     ) throws -> PlanarResult? {
         let info = try JPEGCodec.readHeader(try workspace.decompressorHandle(), bytes,
             maxPixels: options.limits.maxPixels)
-        guard JPEGCodec.decodesToPlanes(info), !options.applyOrientation || info.header.orientation == .up else {
-            return nil
-        }
-        var stored = info.header
-        stored.orientation = .up  // pixels and sizes as stored: nothing is turned on this path
-        let (w, h) = (stored.width, stored.height)
+        guard JPEGCodec.decodesToPlanes(info) else { return nil }
+        // As the RGB path: sizes upright when the orientation is applied, the DCT scale from the full-size layout,
+        // the final layout from the scaled size.
+        var oriented = info.header
+        if !options.applyOrientation { oriented.orientation = .up }
+        let (w, h) = oriented.orientedSize
         guard min(w, h) >= options.limits.minSide else {
             throw ImagePrepError(.tooSmall, "\(w)×\(h) has a side under \(options.limits.minSide) pixels")
         }
-        // As the RGB path: the DCT scale from the full-size layout, the final layout from the scaled size.
         let planned = options.mode.layout(sourceWidth: w, sourceHeight: h)
-        let (num, denom) = JPEGCodec.scale(stored,
+        let (num, denom) = JPEGCodec.scale(oriented,
             DecodeOptions(minimumSize: (planned.contentWidth, planned.contentHeight)))
-        let (scaledW, scaledH) = ((w * num + denom - 1) / denom, (h * num + denom - 1) / denom)
-        let layout = options.mode.layout(sourceWidth: scaledW, sourceHeight: scaledH)
+        let scaledW = (oriented.width * num + denom - 1) / denom, scaledH = (oriented.height * num + denom - 1) / denom
+        let upright = oriented.orientation.orientedSize(width: scaledW, height: scaledH)
+        let layout = options.mode.layout(sourceWidth: upright.width, sourceHeight: upright.height)
         guard layout.contentWidth == layout.canvasWidth, layout.contentHeight == layout.canvasHeight else {
             return nil
         }
-        let (planes, _) = try JPEGCodec.decodePlanes(bytes, info: info, width: scaledW, height: scaledH,
+        var (planes, _) = try JPEGCodec.decodePlanes(bytes, info: info, width: scaledW, height: scaledH,
             reduction: denom / num, workspace: workspace)
+        if oriented.orientation != .up {
+            planes = planes.indices.map { i in
+                let (uw, uh) = oriented.orientation.orientedSize(width: planes[i].width, height: planes[i].height)
+                let out = MutablePlaneView(base: workspace.upright[i].bytes(uw &* uh), width: uw, height: uh,
+                    stride: uw)
+                oriented.orientation.apply(planes[i], into: out)
+                return out.readOnly
+            }
+        }
         let resized = resizePlanes(planes, width: layout.canvasWidth, height: layout.canvasHeight,
             workspace: workspace)
         let encoded = try JPEGCodec.encodePlanes(resized, width: layout.canvasWidth, height: layout.canvasHeight,

@@ -21,6 +21,8 @@ final class PrepWorkspace: @unchecked Sendable {
     private var compressor: tjhandle?
     /// The decoded Y, Cb, Cr planes.
     let decoded = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
+    /// The decoded planes turned upright (EXIF orientation).
+    let upright = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
     /// The resized Y, Cb, Cr planes handed to the encoder.
     let resized = [ScratchBuffer(), ScratchBuffer(), ScratchBuffer()]
     /// The encoder's output.
@@ -55,7 +57,7 @@ final class PrepWorkspace: @unchecked Sendable {
     }
 
     private func trim() {
-        for buffer in decoded + resized + [output, resample.wide, resample.accumulator, resample.left, resample.right] {
+        for buffer in decoded + upright + resized + [output, resample.wide, resample.accumulator, resample.left, resample.right] {
             buffer.shrink(toAtMost: Self.retainedBufferLimit)
         }
     }

@@ -94,7 +94,6 @@ struct PlanarPathTests {
             ("images/generated/rgb.png", PrepOptions()),
             ("images/coco/000000037777.jpg", PrepOptions(format: .png)),
             ("images/coco/000000037777.jpg", PrepOptions(mode: .fit(width: 200, height: 200))),
-            ("images/generated/orientation_6.jpg", PrepOptions()),
             ("images/generated/cmyk.jpg", PrepOptions()),
         ]
         for (file, options) in cases {
@@ -107,6 +106,34 @@ struct PlanarPathTests {
         let stored = try ImagePreparer(options: PrepOptions(applyOrientation: false))
             .run(try TestImages.bytes("images/generated/orientation_6.jpg"), allowPlanar: true) { _ in [] }
         #expect(stored.path == .planar)
+    }
+
+    @Test(arguments: 1...8)
+    func exifOrientationTurnsThePlanesAsTheRGBPathTurnsPixels(orientation: Int) throws {
+        // 96×64 upright with a red block at the top left; stored turned so that orientation `n` makes it upright.
+        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation).jpg")
+        let red = BoundingBox(left: 8 / 96.0, top: 6 / 64.0, width: 24 / 96.0, height: 16 / 64.0)
+        let box = try Self.stored(red, under: try #require(ImageOrientation(rawValue: orientation)))
+        for mode in [ResizeMode.stretch(width: 60, height: 40), .maxSide(48)] {
+            let (planar, path, rgb) = try Self.bothPaths(bytes, PrepOptions(mode: mode), boxes: [box])
+            #expect(path == .planar)
+            #expect(planar.width == rgb.width && planar.height == rgb.height)
+            #expect(planar.boxes == rgb.boxes)
+            let a = try ImageDecoder.decode(planar.bytes), b = try ImageDecoder.decode(rgb.bytes)
+            #expect(TestImages.psnr(a, b) >= 30, "\(orientation) \(mode): \(TestImages.psnr(a, b)) dB")
+            let found = try #require(TestImages.extent(a, where: TestImages.isRed))
+            let expected = planar.boxes[0].pixelRect(imageWidth: planar.width, imageHeight: planar.height)
+            #expect(abs(found.x - expected.x) <= 1.5 && abs(found.y - expected.y) <= 1.5, "\(orientation) \(mode)")
+        }
+    }
+
+    /// The box on the stored image that `orientation` maps to `box` (the inverse turn is one of the eight).
+    static func stored(_ box: BoundingBox, under orientation: ImageOrientation) throws -> BoundingBox {
+        let close = { (a: BoundingBox, b: BoundingBox) in
+            [a.left - b.left, a.top - b.top, a.width - b.width, a.height - b.height].allSatisfy { abs($0) < 1e-9 }
+        }
+        let inverse = try #require(ImageOrientation.allCases.first { close(orientation.transform($0.transform(box)), box) })
+        return inverse.transform(box)
     }
 
     @Test func boxesAreThoseOfTheRGBPath() throws {
