@@ -3,6 +3,11 @@ import CustomVisionCore
 /// Decodes, turns upright, resizes and re-encodes an image and moves its boxes along: the preparation the
 /// service's walkthroughs do by hand before uploading (e.g. NEU-DET to 256×256 RGB JPEG).
 ///
+/// JPEG in and JPEG out, the common case, goes through Y, Cb, Cr planes (no colour conversion; chroma resized at
+/// its 4:2:0 size; large photos decoded at 1/8 scale from DC coefficients alone); everything else through RGB
+/// pixels. Both give the same sizes, boxes and errors. TurboJPEG handles and scratch buffers are pooled per
+/// concurrent call (`PrepWorkspace`), so a worker preparing image after image allocates almost nothing.
+///
 /// A value type holding only options: safe to share and call from many threads at once.
 public struct ImagePreparer: Sendable {
     /// The options every call uses.
