@@ -24,6 +24,18 @@ struct MutablePlaneView {
         PlaneView(base: UnsafePointer(base), width: width, height: height, stride: stride, channels: channels)
     }
 
+    /// The `width` × `height` rectangle at (`x`, `y`) of this plane (which must contain it).
+    func region(x: Int, y: Int, width: Int, height: Int) -> MutablePlaneView {
+        precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height)
+        return MutablePlaneView(base: base + y * stride + x * channels, width: width, height: height, stride: stride,
+            channels: channels)
+    }
+
+    /// Sets every byte of the pixels to `value`.
+    func fill(_ value: UInt8) {
+        for y in 0..<height { (base + y &* stride).update(repeating: value, count: width &* channels) }
+    }
+
     /// Copies `source` (same size and channels) row by row.
     func copy(from source: PlaneView) {
         precondition(source.width == width && source.height == height && source.channels == channels)

@@ -93,7 +93,6 @@ struct PlanarPathTests {
         let cases: [(String, PrepOptions)] = [
             ("images/generated/rgb.png", PrepOptions()),
             ("images/coco/000000037777.jpg", PrepOptions(format: .png)),
-            ("images/coco/000000037777.jpg", PrepOptions(mode: .fit(width: 200, height: 200))),
             ("images/generated/cmyk.jpg", PrepOptions()),
         ]
         for (file, options) in cases {
@@ -120,7 +119,8 @@ struct PlanarPathTests {
             #expect(planar.width == rgb.width && planar.height == rgb.height)
             #expect(planar.boxes == rgb.boxes)
             let a = try ImageDecoder.decode(planar.bytes), b = try ImageDecoder.decode(rgb.bytes)
-            #expect(TestImages.psnr(a, b) >= 30, "\(orientation) \(mode): \(TestImages.psnr(a, b)) dB")
+            // Measured: 41.3 dB and up.
+            #expect(TestImages.psnr(a, b) >= 38, "\(orientation) \(mode): \(TestImages.psnr(a, b)) dB")
             let found = try #require(TestImages.extent(a, where: TestImages.isRed))
             let expected = planar.boxes[0].pixelRect(imageWidth: planar.width, imageHeight: planar.height)
             #expect(abs(found.x - expected.x) <= 1.5 && abs(found.y - expected.y) <= 1.5, "\(orientation) \(mode)")
@@ -134,6 +134,35 @@ struct PlanarPathTests {
         }
         let inverse = try #require(ImageOrientation.allCases.first { close(orientation.transform($0.transform(box)), box) })
         return inverse.transform(box)
+    }
+
+    @Test(arguments: [RGBColor.white, .black, RGBColor(red: 30, green: 160, blue: 220)])
+    func fitPadsThePlanesWithTheBackground(background: RGBColor) throws {
+        let red = BoundingBox(left: 8 / 96.0, top: 6 / 64.0, width: 24 / 96.0, height: 16 / 64.0)
+        let files = ["images/generated/orientation_1.jpg", "images/coco/000000037777.jpg", "images/neu/crazing_1.jpg"]
+        for file in files {
+            for mode in [ResizeMode.fit(width: 120, height: 120), .fit(width: 101, height: 37)] {
+                let options = PrepOptions(mode: mode, background: background)
+                let (planar, path, rgb) = try Self.bothPaths(try TestImages.bytes(file), options, boxes: [red])
+                #expect(path == .planar)
+                #expect(planar.width == rgb.width && planar.height == rgb.height && planar.boxes == rgb.boxes)
+                let a = try ImageDecoder.decode(planar.bytes), b = try ImageDecoder.decode(rgb.bytes)
+                // Measured: 31.1 dB and up (the colour fringe where content meets padding differs by a pixel).
+                #expect(TestImages.psnr(a, b) >= 30, "\(file) \(mode): \(TestImages.psnr(a, b)) dB")
+                let layout = mode.layout(sourceWidth: planar.source.width, sourceHeight: planar.source.height)
+                guard layout.contentX > 2 || layout.contentY > 2 else { continue }  // a square fills a square
+                let corner = TestImages.pixel(a, 0, 0)
+                #expect(abs(corner.0 - Int(background.red)) <= 3 && abs(corner.1 - Int(background.green)) <= 3
+                    && abs(corner.2 - Int(background.blue)) <= 3, "\(file) \(mode): \(corner)")
+            }
+        }
+        let bytes = try TestImages.bytes("images/generated/orientation_1.jpg")
+        let prepared = try ImagePreparer(options: PrepOptions(mode: .fit(width: 120, height: 120),
+            background: background)).prepare(bytes, boxes: [red])
+        let found = try #require(TestImages.extent(try ImageDecoder.decode(prepared.bytes), where: TestImages.isRed))
+        let box = prepared.boxes[0].pixelRect(imageWidth: 120, imageHeight: 120)
+        #expect(abs(box.x - found.x) <= 1.5 && abs(box.y - found.y) <= 1.5)
+        #expect(abs(box.maxX - found.maxX) <= 1.5 && abs(box.maxY - found.maxY) <= 1.5)
     }
 
     @Test func boxesAreThoseOfTheRGBPath() throws {
