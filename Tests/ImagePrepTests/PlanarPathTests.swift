@@ -209,6 +209,21 @@ struct PlanarPathTests {
         }
     }
 
+    @Test func pooledHandlesStayUsableAfterErrors() throws {
+        let good = try TestImages.bytes("images/coco/000000037777.jpg")
+        let preparer = ImagePreparer()
+        let expected = try preparer.prepare(good).bytes
+        for bad in ["truncated-scan.jpg", "corrupt-scan.jpg", "truncated-header.jpg"] {
+            let bytes = try TestImages.bytes("bad/\(bad)")
+            #expect(throws: ImagePrepError.self) { try preparer.prepare(bytes) }
+            // The same thread takes the same pooled workspace (and its TurboJPEG handles) next.
+            #expect(try preparer.prepare(good).bytes == expected, "after \(bad)")
+        }
+        let tooLarge = ImagePreparer(options: PrepOptions(limits: PrepLimits(maxOutputBytes: 100)))
+        #expect(throws: ImagePrepError.self) { try tooLarge.prepare(good) }
+        #expect(try preparer.prepare(good).bytes == expected)
+    }
+
     @Test func manyThreadsWithMixedSizesGiveTheBytesOfOneThread() throws {
         // Different sizes in turn through the same pooled workspaces: buffers grow and are reused.
         let jobs = try Self.jpegs.flatMap { file in
