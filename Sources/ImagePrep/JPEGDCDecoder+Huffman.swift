@@ -67,7 +67,9 @@ extension JPEGDCDecoder {
         private mutating func fill(code: Int, length: Int, symbol: UInt8) {
             if length <= Self.bits {
                 let shift = Self.bits - length
-                for entry in (code << shift)..<((code + 1) << shift) { fast[entry] = UInt16(length << 8) | UInt16(symbol) }
+                for entry in (code << shift)..<((code + 1) << shift) {
+                    fast[entry] = UInt16(length << 8) | UInt16(symbol)
+                }
             }
             let run = Int(symbol >> 4), size = Int(symbol & 15)
             let total = length + size

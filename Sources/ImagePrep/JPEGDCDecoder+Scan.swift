@@ -59,8 +59,8 @@ extension JPEGDCDecoder {
                                 case 1: predictions.1 &+= diff; prediction = predictions.1
                                 default: predictions.2 &+= diff; prediction = predictions.2
                                 }
-                                slot.plane[my &* slot.mcuRowStep &+ mx &* slot.mcuColumnStep] = JPEGDCDecoder.sample(prediction,
-                                    quantizer: slot.quantizer)
+                                let sample = JPEGDCDecoder.sample(prediction, quantizer: slot.quantizer)
+                                slot.plane[my &* slot.mcuRowStep &+ mx &* slot.mcuColumnStep] = sample
                             }
                         }
                     }

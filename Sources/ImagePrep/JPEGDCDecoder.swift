@@ -102,7 +102,8 @@ enum JPEGDCDecoder {
                         ac[components[c].acTable] != nil else { return nil }
                 }
                 let f = start + 1 + 2 * n
-                guard data[f] == 0, data[f + 1] == 63, data[f + 2] == 0 else { return nil }  // baseline: 0–63, no Ah/Al
+                // Baseline: coefficients 0–63 in one scan, no successive approximation.
+                guard data[f] == 0, data[f + 1] == 63, data[f + 2] == 0 else { return nil }
                 let frame = Frame(width: width, height: height, components: components, quant: quant,
                     restartInterval: restartInterval)
                 return frame.decodeScan(data, at: end, dc: dc, ac: ac, into: buffers)

@@ -57,7 +57,8 @@ final class PrepWorkspace: @unchecked Sendable {
     }
 
     private func trim() {
-        for buffer in decoded + upright + resized + [output, resample.wide, resample.accumulator, resample.left, resample.right] {
+        let resampler = [resample.wide, resample.accumulator, resample.left, resample.right]
+        for buffer in decoded + upright + resized + resampler + [output] {
             buffer.shrink(toAtMost: Self.retainedBufferLimit)
         }
     }

@@ -132,7 +132,9 @@ struct PlanarPathTests {
         let close = { (a: BoundingBox, b: BoundingBox) in
             [a.left - b.left, a.top - b.top, a.width - b.width, a.height - b.height].allSatisfy { abs($0) < 1e-9 }
         }
-        let inverse = try #require(ImageOrientation.allCases.first { close(orientation.transform($0.transform(box)), box) })
+        let inverse = try #require(ImageOrientation.allCases.first {
+            close(orientation.transform($0.transform(box)), box)
+        })
         return inverse.transform(box)
     }
 
@@ -186,7 +188,9 @@ struct PlanarPathTests {
     func badFilesFailAsOnTheRGBPath(file: String) throws {
         let bytes = try TestImages.bytes("bad/\(file)")
         let preparer = ImagePreparer()
-        let planar = try #require(throws: ImagePrepError.self) { try preparer.run(bytes, allowPlanar: true) { _ in [] } }
+        let planar = try #require(throws: ImagePrepError.self) {
+            try preparer.run(bytes, allowPlanar: true) { _ in [] }
+        }
         let rgb = try #require(throws: ImagePrepError.self) { try preparer.run(bytes, allowPlanar: false) { _ in [] } }
         #expect(planar.code == rgb.code && planar.message == rgb.message)
     }
