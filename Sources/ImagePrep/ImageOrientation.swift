@@ -54,10 +54,23 @@ public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
     func apply(to image: PixelPlanes) -> PixelPlanes {
         if self == .up { return image }
         let channels = image.channels
-        let sw = image.width
-        let sh = image.height
-        let (dw, dh) = orientedSize(width: sw, height: sh)
+        let (dw, dh) = orientedSize(width: image.width, height: image.height)
         var out = [UInt8](repeating: 0, count: dw * dh * channels)
+        image.pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                apply(PlaneView(base: s, width: image.width, height: image.height, stride: image.width * channels,
+                    channels: channels),
+                    into: MutablePlaneView(base: d, width: dw, height: dh, stride: dw * channels, channels: channels))
+            }
+        }
+        return PixelPlanes(width: dw, height: dh, channels: channels, pixels: out)
+    }
+
+    /// Writes the upright `src` into `dst`, whose size must be `orientedSize` of `src`'s.
+    func apply(_ src: PlaneView, into dst: MutablePlaneView) {
+        let (sw, sh, channels) = (src.width, src.height, src.channels)
+        precondition(orientedSize(width: sw, height: sh) == (dst.width, dst.height) && dst.channels == channels)
         // For each destination pixel (x, y) the source pixel is (sx, sy) = (ax + bx*x + cx*y, ay + by*x + cy*y).
         let (ax, bx, cx, ay, by, cy): (Int, Int, Int, Int, Int, Int) = switch self {
         case .up: (0, 1, 0, 0, 0, 1)
@@ -69,22 +82,17 @@ public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
         case .transverse: (sw - 1, 0, -1, sh - 1, -1, 0)
         case .rotate90CCW: (sw - 1, 0, -1, 0, 1, 0)
         }
-        image.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<dh {
-                    var sx = ax + cx * y
-                    var sy = ay + cy * y
-                    var d = y * dw * channels
-                    for _ in 0..<dw {
-                        let s = (sy * sw + sx) * channels
-                        for c in 0..<channels { dst[d + c] = src[s + c] }
-                        d += channels
-                        sx += bx
-                        sy += by
-                    }
-                }
+        for y in 0..<dst.height {
+            var sx = ax + cx * y
+            var sy = ay + cy * y
+            var d = dst.base + y * dst.stride
+            for _ in 0..<dst.width {
+                let s = src.base + sy * src.stride + sx * channels
+                for c in 0..<channels { d[c] = s[c] }
+                d += channels
+                sx += bx
+                sy += by
             }
         }
-        return PixelPlanes(width: dw, height: dh, channels: channels, pixels: out)
     }
 }

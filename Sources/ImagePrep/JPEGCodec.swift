@@ -10,17 +10,9 @@ enum JPEGCodec {
     ) throws -> (PixelPlanes, ImageHeader) {
         guard let handle = tjInitDecompress() else { throw ImagePrepError(.corrupt, "cannot start libjpeg-turbo") }
         defer { tjDestroy(handle) }
-        var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
-        let rc = tjDecompressHeader3(handle, bytes.baseAddress, UInt(bytes.count), &width, &height, &subsamp,
-            &colorspace)
-        guard rc == 0, width > 0, height > 0 else {
-            // ImageHeader.read classifies header failures (truncated vs corrupt) the same way.
-            _ = try ImageHeader.read(Array(bytes))
-            throw ImagePrepError(.corrupt, "JPEG header: \(String(cString: tjGetErrorStr2(handle)))")
-        }
-        let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
-            orientation: ExifReader.jpegOrientation(bytes))
-        guard header.pixelCount <= options.maxPixels else { throw tooManyPixels(header, options) }
+        let info = try readHeader(handle, bytes, maxPixels: options.maxPixels)
+        let (header, width, height, colorspace) = (info.header, Int32(info.header.width), Int32(info.header.height),
+            info.colorspace)
 
         var options = options
         if let target = try plan(header) { options.minimumSize = target }
@@ -43,6 +35,32 @@ enum JPEGCodec {
         return (PixelPlanes(width: outW, height: outH, channels: isCMYK ? 3 : channels, pixels: pixels), header)
     }
 
+    /// What the frame header says: size, EXIF orientation, chroma subsampling (`TJSAMP_*`) and colour space
+    /// (`TJCS_*`).
+    struct HeaderInfo {
+        var header: ImageHeader
+        var subsampling: Int32
+        var colorspace: Int32
+    }
+
+    /// Reads the header with `handle`, refusing images over `maxPixels` before any pixel memory is allocated.
+    static func readHeader(
+        _ handle: tjhandle, _ bytes: UnsafeBufferPointer<UInt8>, maxPixels: Int
+    ) throws -> HeaderInfo {
+        var width: Int32 = 0, height: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
+        let rc = tjDecompressHeader3(handle, bytes.baseAddress, UInt(bytes.count), &width, &height, &subsamp,
+            &colorspace)
+        guard rc == 0, width > 0, height > 0 else {
+            // ImageHeader.read classifies header failures (truncated vs corrupt) the same way.
+            _ = try ImageHeader.read(Array(bytes))
+            throw ImagePrepError(.corrupt, "JPEG header: \(String(cString: tjGetErrorStr2(handle)))")
+        }
+        let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
+            orientation: ExifReader.jpegOrientation(bytes))
+        guard header.pixelCount <= maxPixels else { throw tooManyPixels(header, maxPixels: maxPixels) }
+        return HeaderInfo(header: header, subsampling: subsamp, colorspace: colorspace)
+    }
+
     /// The smallest of 1/8, 1/4, 1/2 (else 1/1) leaving the upright image at least `options.minimumSize`.
     static func scale(_ header: ImageHeader, _ options: DecodeOptions) -> (Int, Int) {
         guard let target = options.minimumSize else { return (1, 1) }
@@ -52,6 +70,15 @@ enum JPEGCodec {
             return (1, denom)
         }
         return (1, 1)
+    }
+
+    static func tooManyPixels(_ header: ImageHeader, _ options: DecodeOptions) -> ImagePrepError {
+        tooManyPixels(header, maxPixels: options.maxPixels)
+    }
+
+    static func tooManyPixels(_ header: ImageHeader, maxPixels: Int) -> ImagePrepError {
+        ImagePrepError(.tooManyPixels, "\(header.format) declares \(header.width)×\(header.height) pixels, "
+            + "over the limit of \(maxPixels)")
     }
 
     /// 8, 4, 2 — those of the power-of-two reductions the library reports in `tjGetScalingFactors` (all of them
@@ -64,12 +91,7 @@ enum JPEGCodec {
         return [8, 4, 2].filter { d in available.contains { $0.0 * d == $0.1 } }
     }()
 
-    static func tooManyPixels(_ header: ImageHeader, _ options: DecodeOptions) -> ImagePrepError {
-        ImagePrepError(.tooManyPixels, "\(header.format) declares \(header.width)×\(header.height) pixels, "
-            + "over the limit of \(options.maxPixels)")
-    }
-
-    private static func dataError(_ handle: tjhandle, _ bytes: UnsafeBufferPointer<UInt8>) -> ImagePrepError {
+    static func dataError(_ handle: tjhandle, _ bytes: UnsafeBufferPointer<UInt8>) -> ImagePrepError {
         let message = String(cString: tjGetErrorStr2(handle))
         let endsWithEOI = bytes.count >= 2 && bytes[bytes.count - 2] == 0xFF && bytes[bytes.count - 1] == 0xD9
         let truncated = message.contains("Premature end") || !endsWithEOI

@@ -34,6 +34,9 @@ extension Resampler {
         /// The same weights in 14-bit fixed point (for the vectorized passes).
         var weights14: [Int16]
         var taps: Int
+        /// For padded 2-tap kernels (enlarging): per output byte, the input byte offset of the left neighbour
+        /// and both weights, for 1 and 3 channels. Empty otherwise.
+        var twoTap1 = TwoTapTable(), twoTap3 = TwoTapTable()
 
         /// Weights that round to zero in fixed point are trimmed from both ends of each window. With `padded`,
         /// every output index gets exactly `taps` taps (window moved inside the input, zero weights filling the
@@ -82,6 +85,10 @@ extension Resampler {
                 count[xx] = Int32(padded ? taps : window.fixed.count)
             }
             weights14 = weights.map { Int16(truncatingIfNeeded: ($0 &+ (1 << 7)) >> 8) }
+            if padded && taps == 2 {
+                twoTap1 = TwoTapTable(start: start, weights14: weights14, channels: 1)
+                twoTap3 = TwoTapTable(start: start, weights14: weights14, channels: 3)
+            }
         }
 
         /// Calls `body` with pointers to the weights, starts and counts (valid only inside `body`).
@@ -96,6 +103,22 @@ extension Resampler {
                     }
                 }
             }
+        }
+    }
+
+    /// The 2-tap pass's per-byte gather offsets and weights.
+    struct TwoTapTable: Sendable {
+        var index: [Int32] = []
+        var k0: [Int16] = []
+        var k1: [Int16] = []
+
+        init() {}
+
+        init(start: [Int32], weights14: [Int16], channels: Int) {
+            let n = start.count * channels
+            index = (0..<n).map { start[$0 / channels] * Int32(channels) + Int32($0 % channels) }
+            k0 = (0..<n).map { weights14[2 * ($0 / channels)] }
+            k1 = (0..<n).map { weights14[2 * ($0 / channels) + 1] }
         }
     }
 }
