@@ -17,7 +17,7 @@ final class ServerStore: Sendable {
     init(directory: URL?) throws {
         blobs = try BlobStore(directory: directory)
         meta = try MetadataStore(directory: directory)
-        var problems: [String] = []
+        var problems = blobs.loadProblems
         var data = StoreData(documents: try meta.loadAll(), problems: &problems)
         Self.repair(&data, blobs: blobs, problems: &problems)
         try meta.apply(data.pending)
@@ -76,5 +76,11 @@ final class ServerStore: Sendable {
         let orphans = blobs.allDigests().filter { !referenced.contains($0) }
         for digest in orphans { blobs.remove(digest) }
         if !orphans.isEmpty { problems.append("removed \(orphans.count) orphan blob(s)") }
+        do {
+            let rewritten = try blobs.compact()
+            if rewritten > 0 { problems.append("compacted \(rewritten) blob pack(s)") }
+        } catch {
+            problems.append("could not compact blob packs: \(error)")
+        }
     }
 }
