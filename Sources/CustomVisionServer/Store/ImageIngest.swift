@@ -85,10 +85,14 @@ struct ImageIngest: Sendable {
     private func validate(_ candidate: ImageCandidate, batchTags: [UUID], known: [UUID: TagType]) -> Checked {
         var entry = Checked(candidate: candidate, status: check(candidate, batchTags: batchTags, known: known))
         guard entry.status == .ok, let bytes = candidate.bytes else { return entry }
-        if let image = try? ImageDecoder.decode(bytes) {
-            (entry.width, entry.height) = (image.width, image.height)
+        // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
+        // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold.
+        if let header = try? ImageHeader.read(bytes),
+            (try? ImageDecoder.decode(bytes, options: DecodeOptions(minimumSize: (1, 1)))) != nil
+        {
+            (entry.width, entry.height) = header.orientedSize
             let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
-            if !sides.contains(image.width) || !sides.contains(image.height) { entry.status = .errorImageSize }
+            if !sides.contains(entry.width) || !sides.contains(entry.height) { entry.status = .errorImageSize }
         } else {
             entry.status = .errorImageFormat
         }
