@@ -4,12 +4,14 @@ import Synchronization
 
 /// The server's storage: metadata in SQLite (mirrored in memory for reads) and blobs on disk.
 ///
-/// Writers run under one lock: a closure mutates a copy of the state, its queued changes commit in one SQLite
+/// Writers run one at a time: a closure mutates a copy of the state, its queued changes commit in one SQLite
 /// transaction, and only then does the copy replace the state; a failed commit changes nothing.
 final class ServerStore: Sendable {
     let blobs: BlobStore
     private let meta: MetadataStore
     private let state: Mutex<StoreData>
+    /// Serializes writers (the state only changes under it).
+    private let writer = Mutex<Void>(())
     /// What the startup check found and repaired.
     let startupReport: [String]
 
@@ -32,15 +34,18 @@ final class ServerStore: Sendable {
     }
 
     /// Mutates the state and commits the queued changes in one transaction.
+    ///
+    /// Writers take turns under their own lock, held across the SQLite commit and its fsync; the state lock is held
+    /// only to take the snapshot and to publish the result, so readers never wait for the disk.
     @discardableResult
     func write<T>(_ body: (inout StoreData) throws -> T) throws -> T {
-        try state.withLock { data in
-            var copy = data
+        try writer.withLock { _ in
+            var copy = state.withLock { $0 }
             copy.pending = []
             let result = try body(&copy)
             try meta.apply(copy.pending)
             copy.pending = []
-            data = copy
+            state.withLock { $0 = copy }
             return result
         }
     }
