@@ -43,6 +43,7 @@ final class BlobStore: Sendable {
         let tmp = directory.appendingPathComponent("tmp")
         try? fm.removeItem(at: tmp)  // half-written files of a crashed run
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        try FileIO.syncDirectory(directory.path)  // the names blobs/, packs/ and tmp/ themselves
         var index = PackIndex()
         var problems: [String] = []
         let packsPath = directory.appendingPathComponent("packs").path
@@ -74,7 +75,10 @@ final class BlobStore: Sendable {
         if contains(digest) { return digest }
         let final = loosePath(digest)
         let dir = final.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if access(dir.path, F_OK) != 0 {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileIO.syncDirectory(dir.deletingLastPathComponent().path)
+        }
         let tmp = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
         try FileIO.writeSynced(bytes, to: tmp.path)
         guard rename(tmp.path, final.path) == 0 else { throw StoreError("rename failed: errno \(errno)") }
