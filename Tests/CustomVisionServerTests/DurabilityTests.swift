@@ -145,11 +145,7 @@ func liveTraining(_ port: Int, _ method: String, _ path: String, body: Data? = n
                     #expect(bytes.status == .ok)
                 }
             }
-            let blobs = dir.appendingPathComponent("blobs")
-            let files = try FileManager.default.contentsOfDirectory(atPath: blobs.path).flatMap {
-                try FileManager.default.contentsOfDirectory(atPath: blobs.appendingPathComponent($0).path)
-            }
-            #expect(files.count == count)
+            #expect(try storedBlobDigests(dir).count == count)
         }
     }
 }

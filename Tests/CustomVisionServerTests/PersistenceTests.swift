@@ -69,26 +69,31 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let projectId = try await withServerResult(testConfiguration(directory: dir)) { cv in
             let project = try await cv.createProject()
-            _ = try await cv.upload(project.id, reds(2))
+            _ = try await cv.upload(project.id, reds(1))  // one pack per batch
+            _ = try await cv.upload(project.id, reds(1, offset: 1))
             return project.id
         }
-        // Simulate a crash between blob and row (an orphan blob) and a lost blob (a row without bytes).
+        // Simulate a crash between blob and row (orphan blobs, loose and packed) and lost bytes (a row without them).
         let blobs = dir.appendingPathComponent("blobs")
+        let packs = dir.appendingPathComponent("packs")
         let fm = FileManager.default
-        let stored = try fm.contentsOfDirectory(atPath: blobs.path).flatMap { sub in
-            try fm.contentsOfDirectory(atPath: blobs.appendingPathComponent(sub).path).map { "\(sub)/\($0)" }
-        }
+        let stored = try fm.contentsOfDirectory(atPath: packs.path)
         #expect(stored.count == 2)
-        try fm.removeItem(at: blobs.appendingPathComponent(stored[0]))
+        #expect(try storedBlobDigests(dir).count == 2)
+        try fm.removeItem(at: packs.appendingPathComponent(stored[0]))
         let orphan = String(repeating: "ab", count: 32)
         try fm.createDirectory(at: blobs.appendingPathComponent("ab"), withIntermediateDirectories: true)
         try Data([1, 2, 3]).write(to: blobs.appendingPathComponent("ab/\(orphan)"))
+        let orphanPack = packBytes([(String(repeating: "cd", count: 32), [4, 5])])
+        try Data(orphanPack).write(to: packs.appendingPathComponent("o.pack"))
         try Data([9]).write(to: dir.appendingPathComponent("tmp/half-written"))
         try await withServer(testConfiguration(directory: dir)) { cv in
             let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(projectId)/images/count"))
             #expect(count == 1)
         }
         #expect(!fm.fileExists(atPath: blobs.appendingPathComponent("ab/\(orphan)").path))
+        #expect(!fm.fileExists(atPath: packs.appendingPathComponent("o.pack").path))
+        #expect(try storedBlobDigests(dir).count == 1)
         #expect(try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
     }
 }

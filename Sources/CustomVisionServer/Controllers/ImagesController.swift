@@ -15,7 +15,7 @@ struct ImagesController: Sendable {
             let tags = try Query(request).uuids("tagIds")
             let parts = try await request.imageParts(limit: server.configuration.maxBodySize)
             try ImageIngest.checkBatch(count: parts.count, tagIds: tags)
-            return try ingest(request, project, parts.map { ImageCandidate(bytes: $0) }, tags).0
+            return try await ingest(request, project, parts.map { ImageCandidate(bytes: $0) }, tags).0
         }
         group.post("projects/:projectId/images/files") { request, context in
             var request = request
@@ -26,7 +26,7 @@ struct ImagesController: Sendable {
                     sourceUrl: $0.name, bytes: $0.contents.map { [UInt8]($0) }, tagIds: $0.tagIds ?? [],
                     regions: $0.regions ?? [])
             }
-            return try ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
+            return try await ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
         }
         group.post("projects/:projectId/images/urls") { request, context in
             var request = request
@@ -34,20 +34,8 @@ struct ImagesController: Sendable {
             let batch = try await request.json(ImageUrlCreateBatch.self)
             let entries = batch.images ?? []
             try ImageIngest.checkBatch(count: entries.count, tagIds: batch.tagIds ?? [])
-            var candidates: [ImageCandidate] = []
-            for entry in entries {
-                var candidate = ImageCandidate(
-                    sourceUrl: entry.url, tagIds: entry.tagIds ?? [],
-                    regions: entry.regions ?? [])
-                do {
-                    candidate.bytes = try await server.fetcher.fetch(
-                        entry.url, limit: ServiceLimits.maxTrainingImageBytes)
-                } catch {
-                    candidate.failure = .errorSource
-                }
-                candidates.append(candidate)
-            }
-            return try ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
+            let candidates = await fetchAll(entries)
+            return try await ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
         }
         group.post("projects/:projectId/images/predictions") { request, context in
             var request = request
@@ -63,7 +51,7 @@ struct ImagesController: Sendable {
                         regions: entry.regions ?? [])
                 }
             }
-            return try ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
+            return try await ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
         }
         group.delete("projects/:projectId/images") { request, context in
             let project = try context.parameters.id("projectId")
@@ -95,10 +83,30 @@ struct ImagesController: Sendable {
     private func ingest(
         _ request: Request, _ project: UUID, _ candidates: [ImageCandidate], _ tags: [UUID],
         _ metadata: [String: String] = [:]
-    ) throws -> (Response, ImageCreateSummary) {
+    ) async throws -> (Response, ImageCreateSummary) {
         let view = ImageView(signer: server.signer, base: request.baseURL)
-        return try ImageIngest(server: server, view: view).ingest(
+        return try await ImageIngest(server: server, view: view).ingest(
             project: project, candidates: candidates, batchTags: tags, metadata: metadata)
+    }
+
+    /// The candidates of a URL batch, their images fetched concurrently, in the batch's order; an image that cannot
+    /// be fetched gets `ErrorSource`.
+    private func fetchAll(_ entries: [ImageUrlCreateEntry]) async -> [ImageCandidate] {
+        let fetched = await withTaskGroup(of: (Int, [UInt8]?).self) { group in
+            for (i, entry) in entries.enumerated() {
+                group.addTask {
+                    (i, try? await server.fetcher.fetch(entry.url, limit: ServiceLimits.maxTrainingImageBytes))
+                }
+            }
+            var bytes = [[UInt8]?](repeating: nil, count: entries.count)
+            for await (i, result) in group { bytes[i] = result }
+            return bytes
+        }
+        return zip(entries, fetched).map { entry, bytes in
+            ImageCandidate(
+                sourceUrl: entry.url, bytes: bytes, failure: bytes == nil ? .errorSource : nil,
+                tagIds: entry.tagIds ?? [], regions: entry.regions ?? [])
+        }
     }
 
     private func updateMetadata(_ project: UUID, _ ids: [UUID], _ metadata: [String: String]) throws -> Response {

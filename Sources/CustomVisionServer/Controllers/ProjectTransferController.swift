@@ -29,7 +29,9 @@ struct ProjectTransferController: Sendable {
             for digest in bundle.images.map(\.blob) + bundle.iterations.compactMap(\.model) {
                 full.blobs[digest] = server.store.blobs.get(digest).map { Data($0) }
             }
-            let digest = try server.store.blobs.put(Array(try CustomVisionJSON.makeEncoder().encode(full)))
+            let encoded = Array(try CustomVisionJSON.makeEncoder().encode(full))
+            let blobs = server.store.blobs
+            let digest = try await BlockingIO.run { try blobs.put(encoded) }
             let url = server.signer.url(base: request.baseURL, kind: "bundle", digest: digest)
             let token = Data(url.utf8).base64EncodedString()
             return JSONBody.response(
@@ -45,7 +47,7 @@ struct ProjectTransferController: Sendable {
             guard let bundle = try? CustomVisionJSON.makeDecoder().decode(Bundle.self, from: Data(bytes)) else {
                 throw APIError.badRequest("The import token is invalid.", code: .badRequestInvalidImportToken)
             }
-            return JSONBody.response(try importBundle(bundle, name: query.string("name")))
+            return JSONBody.response(try await importBundle(bundle, name: query.string("name")))
         }
     }
 
@@ -70,13 +72,23 @@ struct ProjectTransferController: Sendable {
         }
     }
 
-    private func importBundle(_ bundle: Bundle, name: String?) throws -> Project {
+    /// Stores the bundle's blobs in one pack, then its rows in one transaction, both off the cooperative pool.
+    private func importBundle(_ bundle: Bundle, name: String?) async throws -> Project {
+        var blobs: [(digest: String, bytes: [UInt8])] = []
         for (digest, data) in bundle.blobs {
-            guard SHA256.hex(data) == digest else {
+            let bytes = [UInt8](data)
+            guard SHA256.hex(bytes) == digest else {
                 throw APIError.badRequest("The bundle is corrupt.", code: .badRequestInvalidImportToken)
             }
-            try server.store.blobs.put(Array(data))
+            blobs.append((digest, bytes))
         }
+        let store = server.store
+        try await BlockingIO.run { [blobs] in try store.blobs.putAll(blobs) }
+        return try await BlockingIO.run { try insert(bundle, name: name) }
+    }
+
+    /// Adds the bundle's project, tags, images and iterations under new ids.
+    private func insert(_ bundle: Bundle, name: String?) throws -> Project {
         var tagMap: [UUID: UUID] = [:]
         var imageMap: [UUID: UUID] = [:]
         for t in bundle.tags { tagMap[t.tag.id] = UUID() }

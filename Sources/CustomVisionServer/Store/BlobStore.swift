@@ -10,28 +10,61 @@ import Synchronization
 
 #endif
 
-/// Image bytes and model files, content-addressed by SHA-256: `blobs/ab/abcdef…`. Names from requests never
-/// become paths; only hex digests computed here do.
+/// Image bytes and model files, content-addressed by SHA-256. Names from requests never become paths; only hex
+/// digests computed here and pack names made here do.
 ///
-/// A write goes to `tmp/` first, is fsynced, renamed into place and the directory fsynced, so a blob that exists
-/// is complete.
+/// Single blobs (models, exports, stored predictions) are loose files, `blobs/ab/abcdef…`: written to `tmp/`,
+/// fsynced, renamed into place and the directory fsynced. A batch of blobs (an image upload) goes into one pack
+/// file under `packs/` (see `BlobPack`) with one file flush and one directory flush. Either way a blob that is
+/// visible is complete and durable before `put` returns, and `tmp/` leftovers of a crash are deleted at start.
 final class BlobStore: Sendable {
     private let root: URL?
     private let memory = Mutex<[String: [UInt8]]>([:])
+    private let packed = Mutex<PackIndex>(PackIndex())
+    /// Damaged packs found at start (their blobs are unreadable; rows referring to them are dropped).
+    let loadProblems: [String]
+
+    /// Where packed blobs are, and which packs hold bytes no longer referred to.
+    private struct PackIndex {
+        var locations: [String: BlobPack.Location] = [:]
+        var withDeadEntries: Set<String> = []
+    }
 
     /// A store under `directory`, or in memory when `nil`.
     init(directory: URL?) throws {
         root = directory
-        if let directory {
-            let fm = FileManager.default
-            try fm.createDirectory(at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
-            let tmp = directory.appendingPathComponent("tmp")
-            try? fm.removeItem(at: tmp)  // half-written files of a crashed run
-            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        guard let directory else {
+            loadProblems = []
+            return
         }
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: directory.appendingPathComponent("packs"), withIntermediateDirectories: true)
+        let tmp = directory.appendingPathComponent("tmp")
+        try? fm.removeItem(at: tmp)  // half-written files of a crashed run
+        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        try FileIO.syncDirectory(directory.path)  // the names blobs/, packs/ and tmp/ themselves
+        var index = PackIndex()
+        var problems: [String] = []
+        let packsPath = directory.appendingPathComponent("packs").path
+        for name in try fm.contentsOfDirectory(atPath: packsPath).sorted() where name.hasSuffix(".pack") {
+            do {
+                for entry in try BlobPack.entries(at: packsPath + "/" + name) {
+                    guard index.locations[entry.digest] == nil else {
+                        index.withDeadEntries.insert(name)  // a copy also stored by a concurrent batch
+                        continue
+                    }
+                    index.locations[entry.digest] = .init(pack: name, offset: entry.offset, length: entry.length)
+                }
+            } catch {
+                problems.append("pack \(name) is damaged (\(error)); its blobs are ignored")
+            }
+        }
+        packed.withLock { $0 = index }
+        loadProblems = problems
     }
 
-    /// Stores `bytes` durably and returns their digest (`digest` when the caller already computed it).
+    /// Stores `bytes` durably as a loose file and returns their digest (`digest` when the caller computed it).
     @discardableResult
     func put(_ bytes: [UInt8], digest known: String? = nil) throws -> String {
         let digest = known ?? SHA256.hex(bytes)
@@ -39,22 +72,66 @@ final class BlobStore: Sendable {
             memory.withLock { $0[digest] = bytes }
             return digest
         }
-        let final = path(digest)
-        if FileManager.default.fileExists(atPath: final.path) { return digest }
+        if contains(digest) { return digest }
+        let final = loosePath(digest)
         let dir = final.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if access(dir.path, F_OK) != 0 {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileIO.syncDirectory(dir.deletingLastPathComponent().path)
+        }
         let tmp = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
-        try Self.writeSynced(bytes, to: tmp.path)
+        try FileIO.writeSynced(bytes, to: tmp.path)
         guard rename(tmp.path, final.path) == 0 else { throw StoreError("rename failed: errno \(errno)") }
-        try Self.syncDirectory(dir.path)
+        try FileIO.syncDirectory(dir.path)
         return digest
+    }
+
+    /// Stores a batch of blobs durably in one pack: one file written and fsynced, renamed into `packs/`, the
+    /// directory fsynced. Blobs already stored, and repeats within the batch, are skipped.
+    /// - Parameter blobs: digests (as computed by `SHA256.hex`) with their bytes.
+    /// - Throws: `StoreError`; then nothing of the batch is visible.
+    func putAll(_ blobs: [(digest: String, bytes: [UInt8])]) throws {
+        var seen = Set<String>()
+        let fresh = blobs.filter { !contains($0.digest) && seen.insert($0.digest).inserted }
+        guard !fresh.isEmpty else { return }
+        guard let root else {
+            memory.withLock { store in for blob in fresh { store[blob.digest] = blob.bytes } }
+            return
+        }
+        let (name, places) = try writePack(fresh, root: root)
+        packed.withLock { index in
+            for (blob, place) in zip(fresh, places) where index.locations[blob.digest] == nil {
+                index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)
+            }
+        }
+    }
+
+    /// Writes `blobs` as a new pack: to `tmp/`, fsynced, renamed into `packs/`, the directory fsynced.
+    private func writePack(
+        _ blobs: [(digest: String, bytes: [UInt8])], root: URL
+    ) throws -> (name: String, places: [(Int, Int)]) {
+        let name = UUID().uuidString.lowercased() + ".pack"
+        let tmp = root.appendingPathComponent("tmp").appendingPathComponent(name).path
+        let packs = root.appendingPathComponent("packs").path
+        do {
+            let places = try BlobPack.write(blobs, to: tmp)
+            guard rename(tmp, packs + "/" + name) == 0 else { throw StoreError("rename failed: errno \(errno)") }
+            try FileIO.syncDirectory(packs)
+            return (name, places)
+        } catch {
+            unlink(tmp)
+            throw error
+        }
     }
 
     /// The bytes of `digest`, or `nil`.
     func get(_ digest: String) -> [UInt8]? {
         guard Self.isDigest(digest) else { return nil }
-        guard root != nil else { return memory.withLock { $0[digest] } }
-        guard let data = FileManager.default.contents(atPath: path(digest).path) else { return nil }
+        guard let root else { return memory.withLock { $0[digest] } }
+        if let location = packed.withLock({ $0.locations[digest] }) {
+            return BlobPack.read(location, in: root.appendingPathComponent("packs").path)
+        }
+        guard let data = FileManager.default.contents(atPath: loosePath(digest).path) else { return nil }
         return [UInt8](data)
     }
 
@@ -62,17 +139,24 @@ final class BlobStore: Sendable {
     func contains(_ digest: String) -> Bool {
         guard Self.isDigest(digest) else { return false }
         guard root != nil else { return memory.withLock { $0[digest] != nil } }
-        return FileManager.default.fileExists(atPath: path(digest).path)
+        if packed.withLock({ $0.locations[digest] != nil }) { return true }
+        return access(loosePath(digest).path, F_OK) == 0
     }
 
-    /// Removes `digest` (when no record refers to it any more).
+    /// Removes `digest` (when no record refers to it any more). A packed blob leaves dead bytes in its pack until
+    /// `compact()` rewrites it.
     func remove(_ digest: String) {
         guard Self.isDigest(digest) else { return }
         guard root != nil else {
             _ = memory.withLock { $0.removeValue(forKey: digest) }
             return
         }
-        try? FileManager.default.removeItem(at: path(digest))
+        let wasPacked = packed.withLock { index -> Bool in
+            guard let location = index.locations.removeValue(forKey: digest) else { return false }
+            index.withDeadEntries.insert(location.pack)
+            return true
+        }
+        if !wasPacked { try? FileManager.default.removeItem(at: loosePath(digest)) }
     }
 
     /// Every stored digest.
@@ -81,40 +165,54 @@ final class BlobStore: Sendable {
         let blobs = root.appendingPathComponent("blobs")
         let fm = FileManager.default
         let dirs = (try? fm.contentsOfDirectory(atPath: blobs.path)) ?? []
-        return dirs.flatMap { dir in
+        let loose = dirs.flatMap { dir in
             ((try? fm.contentsOfDirectory(atPath: blobs.appendingPathComponent(dir).path)) ?? []).filter(Self.isDigest)
         }
+        return Array(Set(loose).union(packed.withLock { $0.locations.keys }))
     }
 
-    private func path(_ digest: String) -> URL {
+    /// Rewrites the packs holding removed or repeated blobs so that only live blobs remain; empty packs are
+    /// deleted. The new pack is durable before the old one goes.
+    /// - Returns: how many packs were rewritten or deleted.
+    @discardableResult
+    func compact() throws -> Int {
+        guard let root else { return 0 }
+        let packs = root.appendingPathComponent("packs").path
+        let (dirty, locations) = packed.withLock { index in
+            let dirty = index.withDeadEntries
+            index.withDeadEntries = []
+            return (dirty, index.locations)
+        }
+        for pack in dirty.sorted() {
+            let live = locations.filter { $0.value.pack == pack }.sorted { $0.value.offset < $1.value.offset }
+            var blobs: [(digest: String, bytes: [UInt8])] = []
+            for (digest, location) in live {
+                guard let bytes = BlobPack.read(location, in: packs) else {
+                    throw StoreError("pack \(pack) is unreadable")
+                }
+                blobs.append((digest, bytes))
+            }
+            if !blobs.isEmpty {
+                let (name, places) = try writePack(blobs, root: root)
+                packed.withLock { index in
+                    for (blob, place) in zip(blobs, places) {
+                        index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)
+                    }
+                }
+            }
+            unlink(packs + "/" + pack)
+        }
+        if !dirty.isEmpty { try FileIO.syncDirectory(packs) }
+        return dirty.count
+    }
+
+    private func loosePath(_ digest: String) -> URL {
         root!.appendingPathComponent("blobs").appendingPathComponent(String(digest.prefix(2)))
             .appendingPathComponent(digest)
     }
 
     static func isDigest(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
-
-    private static func writeSynced(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw StoreError("open failed: errno \(errno)") }
-        defer { close(fd) }
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                guard n > 0 else { throw StoreError("write failed: errno \(errno)") }
-                written += n
-            }
-        }
-        guard fsync(fd) == 0 else { throw StoreError("fsync failed: errno \(errno)") }
-    }
-
-    private static func syncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        _ = fsync(fd)
     }
 }
 

@@ -36,12 +36,24 @@ struct ImageIngest: Sendable {
         }
     }
 
+    /// One candidate after validation: its status so far, upright size and digest (when it is to be stored).
+    private struct Checked: Sendable {
+        var candidate: ImageCandidate
+        var status: ImageCreateStatus
+        var width = 0
+        var height = 0
+        var digest: String?
+    }
+
     /// Ingests `candidates` into `project`, applying `batchTags` and `metadata` to each.
+    ///
+    /// Validation and hashing run on the caller's task; the batch's new blobs are then stored in one pack and its
+    /// rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could not be stored get
+    /// `ErrorStorage` and no row.
     func ingest(
         project: UUID, candidates: [ImageCandidate], batchTags: [UUID], metadata: [String: String] = [:]
-    ) throws -> (Response, ImageCreateSummary) {
+    ) async throws -> (Response, ImageCreateSummary) {
         try Self.checkBatch(count: candidates.count, tagIds: batchTags)
-        var prepared: [(ImageCandidate, ImageCreateStatus, width: Int, height: Int, digest: String?)] = []
         let known = try server.store.read { data -> [UUID: TagType] in
             _ = try data.project(project)
             var types: [UUID: TagType] = [:]
@@ -50,33 +62,57 @@ struct ImageIngest: Sendable {
         }
         let mentioned = batchTags + candidates.flatMap { $0.tagIds + $0.regions.map(\.tagId) }
         for id in mentioned where known[id] == nil { throw APIError.tagNotFound(id) }
-        for candidate in candidates {
-            var status = check(candidate, batchTags: batchTags, known: known)
-            var size = (0, 0)
-            if status == .ok, let bytes = candidate.bytes {
-                if let image = try? ImageDecoder.decode(bytes) {
-                    size = (image.width, image.height)
-                    let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
-                    if !sides.contains(image.width) || !sides.contains(image.height) { status = .errorImageSize }
-                } else {
-                    status = .errorImageFormat
-                }
-            }
-            let digest = status == .ok ? SHA256.hex(candidate.bytes ?? []) : nil
-            prepared.append((candidate, status, size.0, size.1, digest))
-        }
+        var prepared = candidates.map { validate($0, batchTags: batchTags, known: known) }
         // Durable bytes first; rows afterwards in one transaction.
-        for entry in prepared where entry.1 == .ok {
-            try server.store.blobs.put(entry.0.bytes ?? [], digest: entry.digest)
+        let blobs = server.store.blobs
+        let fresh = prepared.compactMap { entry in entry.digest.map { ($0, entry.candidate.bytes ?? []) } }
+        do {
+            try await BlockingIO.run { try blobs.putAll(fresh) }
+        } catch {
+            for i in prepared.indices where prepared[i].digest.map(blobs.contains) == false {
+                prepared[i].status = .errorStorage
+                prepared[i].digest = nil
+            }
         }
-        let results = try server.store.write { data -> [ImageCreateResult] in
+        let rows = prepared
+        let results = try await BlockingIO.run { try commit(rows, project: project, batchTags: batchTags, metadata) }
+        let allOK = results.allSatisfy { $0.status == .ok }
+        let summary = ImageCreateSummary(isBatchSuccessful: allOK, images: results)
+        return (JSONBody.response(summary, status: allOK ? .ok : .multiStatus), summary)
+    }
+
+    /// Checks one candidate, reads its size and hashes it when it is acceptable.
+    private func validate(_ candidate: ImageCandidate, batchTags: [UUID], known: [UUID: TagType]) -> Checked {
+        var entry = Checked(candidate: candidate, status: check(candidate, batchTags: batchTags, known: known))
+        guard entry.status == .ok, let bytes = candidate.bytes else { return entry }
+        // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
+        // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold.
+        if let header = try? ImageHeader.read(bytes),
+            (try? ImageDecoder.decode(bytes, options: DecodeOptions(minimumSize: (1, 1)))) != nil
+        {
+            (entry.width, entry.height) = header.orientedSize
+            let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
+            if !sides.contains(entry.width) || !sides.contains(entry.height) { entry.status = .errorImageSize }
+        } else {
+            entry.status = .errorImageFormat
+        }
+        if entry.status == .ok { entry.digest = SHA256.hex(bytes) }
+        return entry
+    }
+
+    /// Commits the rows of a validated batch in one transaction and returns each item's result.
+    private func commit(
+        _ prepared: [Checked], project: UUID, batchTags: [UUID], _ metadata: [String: String]
+    ) throws -> [ImageCreateResult] {
+        try server.store.write { data -> [ImageCreateResult] in
             var byDigest: [String: UUID] = [:]
             for image in data.images(of: project) { byDigest[image.blob] = image.id }
             var count = byDigest.count
             let now = Date()
-            return prepared.map { candidate, status, width, height, digest in
-                guard status == .ok, let digest else {
-                    return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: status)
+            return prepared.map { entry in
+                let (candidate, width, height) = (entry.candidate, entry.width, entry.height)
+                guard entry.status == .ok, let digest = entry.digest else {
+                    return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: entry.status)
                 }
                 if let existing = byDigest[digest], let record = data.images[existing] {
                     return ImageCreateResult(
@@ -101,9 +137,6 @@ struct ImageIngest: Sendable {
                 return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: .ok, image: view.image(record, data))
             }
         }
-        let allOK = results.allSatisfy { $0.status == .ok }
-        let summary = ImageCreateSummary(isBatchSuccessful: allOK, images: results)
-        return (JSONBody.response(summary, status: allOK ? .ok : .multiStatus), summary)
     }
 
     /// The status an image gets before its bytes are decoded.

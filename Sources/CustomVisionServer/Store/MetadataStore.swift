@@ -32,6 +32,9 @@ struct MetadataStore: Sendable {
         if let directory {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var config = Configuration()
+            // Write-ahead log: a commit is one append and one fsync of the log (FULL: before the commit returns),
+            // where the rollback journal needs three flushes.
+            config.journalMode = .wal
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             writer = try DatabaseQueue(
                 path: directory.appendingPathComponent("metadata.sqlite").path,

@@ -4,12 +4,14 @@ import Synchronization
 
 /// The server's storage: metadata in SQLite (mirrored in memory for reads) and blobs on disk.
 ///
-/// Writers run under one lock: a closure mutates a copy of the state, its queued changes commit in one SQLite
+/// Writers run one at a time: a closure mutates a copy of the state, its queued changes commit in one SQLite
 /// transaction, and only then does the copy replace the state; a failed commit changes nothing.
 final class ServerStore: Sendable {
     let blobs: BlobStore
     private let meta: MetadataStore
     private let state: Mutex<StoreData>
+    /// Serializes writers (the state only changes under it).
+    private let writer = Mutex<Void>(())
     /// What the startup check found and repaired.
     let startupReport: [String]
 
@@ -17,7 +19,7 @@ final class ServerStore: Sendable {
     init(directory: URL?) throws {
         blobs = try BlobStore(directory: directory)
         meta = try MetadataStore(directory: directory)
-        var problems: [String] = []
+        var problems = blobs.loadProblems
         var data = StoreData(documents: try meta.loadAll(), problems: &problems)
         Self.repair(&data, blobs: blobs, problems: &problems)
         try meta.apply(data.pending)
@@ -32,15 +34,18 @@ final class ServerStore: Sendable {
     }
 
     /// Mutates the state and commits the queued changes in one transaction.
+    ///
+    /// Writers take turns under their own lock, held across the SQLite commit and its fsync; the state lock is held
+    /// only to take the snapshot and to publish the result, so readers never wait for the disk.
     @discardableResult
     func write<T>(_ body: (inout StoreData) throws -> T) throws -> T {
-        try state.withLock { data in
-            var copy = data
+        try writer.withLock { _ in
+            var copy = state.withLock { $0 }
             copy.pending = []
             let result = try body(&copy)
             try meta.apply(copy.pending)
             copy.pending = []
-            data = copy
+            state.withLock { $0 = copy }
             return result
         }
     }
@@ -76,5 +81,11 @@ final class ServerStore: Sendable {
         let orphans = blobs.allDigests().filter { !referenced.contains($0) }
         for digest in orphans { blobs.remove(digest) }
         if !orphans.isEmpty { problems.append("removed \(orphans.count) orphan blob(s)") }
+        do {
+            let rewritten = try blobs.compact()
+            if rewritten > 0 { problems.append("compacted \(rewritten) blob pack(s)") }
+        } catch {
+            problems.append("could not compact blob packs: \(error)")
+        }
     }
 }
