@@ -35,11 +35,11 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     static func notFound(_ code: CustomVisionErrorCode, _ message: String) -> APIError {
         APIError(.notFound, code, message)
     }
-    static func projectNotFound(_ id: UUID) -> APIError { .notFound(.notFoundProject, "Project \(id) not found.") }
+    static func projectNotFound(_ id: UUID) -> APIError { .notFound(.notFoundProject, "Project \(id.uuidString.lowercased()) not found.") }
     static func iterationNotFound(_ id: UUID) -> APIError {
-        .notFound(.notFoundIteration, "Iteration \(id) not found.")
+        .notFound(.notFoundIteration, "Iteration \(id.uuidString.lowercased()) not found.")
     }
-    static func tagNotFound(_ id: UUID) -> APIError { .notFound(.notFoundTag, "Tag \(id) not found.") }
+    static func tagNotFound(_ id: UUID) -> APIError { .notFound(.notFoundTag, "Tag \(id.uuidString.lowercased()) not found.") }
     static let unauthorized = APIError(
         .unauthorized, CustomVisionErrorCode("Unauthorized"),
         "Access denied due to invalid subscription key or wrong API endpoint.")

@@ -47,7 +47,7 @@ struct ImagesController: Sendable {
                         return ImageCandidate(failure: .errorSource)
                     }
                     return ImageCandidate(
-                        sourceUrl: id.uuidString, bytes: server.store.blobs.get(p.blob), tagIds: entry.tagIds ?? [],
+                        sourceUrl: id.uuidString.lowercased(), bytes: server.store.blobs.get(p.blob), tagIds: entry.tagIds ?? [],
                         regions: entry.regions ?? [])
                 }
             }

@@ -115,7 +115,7 @@ struct RegionsController: Sendable {
                 throw APIError.badRequest("imageId and tagId are required.", code: .badRequestRequiredParamIsNull)
             }
             guard var image = data.images[imageId], image.projectId == project else {
-                throw APIError.notFound(.notFoundImage, "Image \(imageId) not found.")
+                throw APIError.notFound(.notFoundImage, "Image \(imageId.uuidString.lowercased()) not found.")
             }
             let tag = try data.tag(tagId, in: project)
             if image.tags.contains(where: { $0.tagId == tagId }) {
