@@ -18,7 +18,8 @@ extension JPEGDCDecoder {
         var valueOffset = [Int32](repeating: 0, count: 18)
         var values: [UInt8]
 
-        /// Nil for a table whose codes overflow their lengths (libjpeg: "Bogus Huffman table").
+        /// Nil for a table whose codes overflow their lengths or use the all-ones code (libjpeg: "Bogus Huffman
+        /// table definition").
         init?(counts: [Int], values: [UInt8]) {
             self.values = values + [UInt8](repeating: 0, count: max(256 - values.count, 0))
             var code: Int32 = 0, k: Int32 = 0
@@ -34,7 +35,9 @@ extension JPEGDCDecoder {
                     }
                     maxCode[length] = code - 1
                 }
-                guard code <= 1 << length else { return nil }
+                // After the codes of a length, the next code must still fit in that length: no code may be all
+                // ones (libjpeg's jpeg_make_d_derived_tbl refuses the table otherwise).
+                guard code < 1 << length else { return nil }
                 code <<= 1
             }
             maxCode[17] = Int32.max

@@ -82,6 +82,8 @@ enum JPEGDCDecoder {
                     let total = counts.reduce(0, +)
                     guard tableClass <= 1, table < 4, total <= 256, i + 17 + total <= end else { return nil }
                     let values = Array(data[(i + 17)..<(i + 17 + total)])
+                    // A DC symbol is a bit count, 0–15; libjpeg refuses a DC table with any other.
+                    guard tableClass == 1 || values.allSatisfy({ $0 <= 15 }) else { return nil }
                     guard let built = HuffmanTable(counts: counts, values: values) else { return nil }
                     if tableClass == 0 { dc[table] = built } else { ac[table] = built }
                     i += 17 + total

@@ -37,7 +37,21 @@ final class PrepWorkspace: @unchecked Sendable {
             workspace.trim()
             pool.withLock { if $0.count < poolLimit { $0.append(workspace) } }
         }
-        return try body(workspace)
+        do {
+            return try body(workspace)
+        } catch {
+            // libjpeg can stop part-way through a header or scan (TurboJPEG 2.x's header call does not abort the
+            // decompressor on error): a handle left in that state would read the next file as a continuation.
+            workspace.destroyHandles()
+            throw error
+        }
+    }
+
+    /// Destroys the TurboJPEG handles; the next call creates fresh ones.
+    private func destroyHandles() {
+        if let decompressor { tjDestroy(decompressor) }
+        if let compressor { tjDestroy(compressor) }
+        (decompressor, compressor) = (nil, nil)
     }
 
     /// The decompressor, created on first use.
@@ -64,7 +78,6 @@ final class PrepWorkspace: @unchecked Sendable {
     }
 
     deinit {
-        if let decompressor { tjDestroy(decompressor) }
-        if let compressor { tjDestroy(compressor) }
+        destroyHandles()
     }
 }

@@ -228,6 +228,21 @@ struct PlanarPathTests {
         #expect(try preparer.prepare(good).bytes == expected)
     }
 
+    @Test func aHeaderErrorDoesNotLeaveThePooledDecompressorHalfwayThroughAHeader() throws {
+        // libjpeg stops inside the header on a bad DHT table; a handle kept in that state would read the next
+        // file's markers as a continuation of this one ("Bogus Huffman table definition" on a good file).
+        let good = try TestImages.bytes("images/coco/000000037777.jpg")
+        let preparer = ImagePreparer()
+        let expected = try preparer.prepare(good).bytes
+        var bogus = good
+        let dht = try #require((0..<bogus.count - 1).first { bogus[$0] == 0xFF && bogus[$0 + 1] == 0xC4 })
+        for i in (dht + 5)..<(dht + 21) { bogus[i] = 0xFF }  // 16 code counts summing far over 256
+        for _ in 0..<3 {
+            #expect(throws: ImagePrepError.self) { try preparer.prepare(bogus) }
+            #expect(try preparer.prepare(good).bytes == expected)
+        }
+    }
+
     @Test func manyThreadsWithMixedSizesGiveTheBytesOfOneThread() throws {
         // Different sizes in turn through the same pooled workspaces: buffers grow and are reused.
         let jobs = try Self.jpegs.flatMap { file in
