@@ -16,18 +16,15 @@ struct NEUDETTests {
         Result { try DatasetReader.read(at: root) }
     }
 
-    @Test func readsAllImagesAndBoxesFast() throws {
+    // How fast it reads belongs in a benchmark (`cvctl dataset verify` on NEU-DET), not in a timed test.
+    @Test func readsAllImagesAndBoxes() throws {
         let root = try #require(FixturePaths.neuDET)
-        let start = ContinuousClock.now
         let (dataset, findings) = try DatasetReader.read(at: root)
-        let elapsed = ContinuousClock.now - start
         #expect(dataset.images.count == 1800)
         #expect(dataset.regionCount == 4189)
         #expect(dataset.regionCountsByTag == Self.counts)
         #expect(findings.isEmpty, "\(findings.prefix(5))")
         #expect(dataset.images.allSatisfy { $0.width == 200 && $0.height == 200 })
-        #expect(elapsed < .seconds(5), "read took \(elapsed)")
-        print("NEU-DET read in \(elapsed)")
     }
 
     @Test func detectsVOC() throws {

@@ -52,23 +52,18 @@ import Testing
     }
 
     @Test func concurrentTransfersRunTogetherOffTheCooperativePool() async throws {
-        // Bounds below are loose on purpose (a loaded CI machine): 12 transfers of 1 s each take 12 s one at a time,
-        // and ~6 s if they blocked the 2 threads of the cooperative pool; overlapping, about 1 s.
+        // 12 transfers the server holds for 1 s each. No clock: a loaded machine makes any time bound flaky. curl
+        // opens a further connection only while the others are busy, so 8 or more connections (curl's per-host
+        // limit here) is the proof that the transfers ran at once — which they could not if they held the
+        // cooperative pool's threads (there are as many as cores).
         let server = try LoopbackHTTPServer { _ in .delayed(.seconds(1), .json(200, "{}")) }
         defer { server.stop() }
         let transport = transport()
-        let clock = ContinuousClock()
-        let started = clock.now
-        // At least 8 connections open at once (below) is the proof that curl does not hold the cooperative pool's
-        // threads (there are as many as cores): a ticker's timing would be, too, but other suites running in
-        // parallel can starve it.
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<12 { group.addTask { try await transport.send(get(server, "/c\(index)")).status } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        let elapsed = clock.now - started
         #expect(statuses == Array(repeating: 200, count: 12))
-        #expect(elapsed < .seconds(10), "12 × 1 s transfers took \(elapsed): they did not overlap")
         #expect(server.connectionCount >= 8, "transfers to one host run on up to 8 connections at once")
     }
 
