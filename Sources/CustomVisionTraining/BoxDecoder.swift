@@ -213,20 +213,24 @@ enum BoxDecoder {
         guard upsample > 1 else { return map }
         let f = upsample
         let out = grid * f
+        // Source cells and weight of every output column (and row: the same numbers).
+        let taps = (0..<out).map { o -> (Int, Int, Float) in
+            let s = (Float(o) + 0.5) / Float(f) - 0.5
+            let a = max(min(Int(s.rounded(.down)), grid - 1), 0)
+            return (a, min(a + 1, grid - 1), min(max(s - Float(a), 0), 1))
+        }
         var result = [Float](repeating: 0, count: out * out)
-        for oy in 0..<out {
-            let sy = (Float(oy) + 0.5) / Float(f) - 0.5
-            let y0 = max(min(Int(sy.rounded(.down)), grid - 1), 0)
-            let y1 = min(y0 + 1, grid - 1)
-            let wy = min(max(sy - Float(y0), 0), 1)
-            for ox in 0..<out {
-                let sx = (Float(ox) + 0.5) / Float(f) - 0.5
-                let x0 = max(min(Int(sx.rounded(.down)), grid - 1), 0)
-                let x1 = min(x0 + 1, grid - 1)
-                let wx = min(max(sx - Float(x0), 0), 1)
-                let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
-                let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
-                result[oy * out + ox] = top * (1 - wy) + bottom * wy
+        map.withUnsafeBufferPointer { map in
+            result.withUnsafeMutableBufferPointer { result in
+                for oy in 0..<out {
+                    let (y0, y1, wy) = taps[oy]
+                    for ox in 0..<out {
+                        let (x0, x1, wx) = taps[ox]
+                        let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
+                        let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
+                        result[oy * out + ox] = top * (1 - wy) + bottom * wy
+                    }
+                }
             }
         }
         return result

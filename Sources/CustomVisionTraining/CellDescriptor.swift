@@ -79,14 +79,13 @@ enum CellDescriptor {
                             }
                             Histograms.orientations(f[4], b[3], side: s, x0: x0, y0: y0, x1: x1, y1: y1,
                                                     into: o + 3 * bins)
-                            let m = Histograms.moments(f[0], side: s, x0: x0, y0: y0, x1: x1, y1: y1)
-                            let r = Histograms.moments(f[1], side: s, x0: x0, y0: y0, x1: x1, y1: y1)
-                            let gr = Histograms.moments(f[2], side: s, x0: x0, y0: y0, x1: x1, y1: y1)
-                            let bl = Histograms.moments(f[3], side: s, x0: x0, y0: y0, x1: x1, y1: y1)
+                            // Lanes: gray, red, green, blue.
+                            let m = Histograms.moments(f[0], f[1], f[2], f[3], side: s, x0: x0, y0: y0, x1: x1,
+                                                       y1: y1)
                             let v = o + 3 * bins + TextureMaps.orientationBins + 1
-                            (v[0], v[1], v[2], v[3]) = ((m.mean - g.mean) / gstd, m.std / gstd, m.mean / 255,
-                                                        m.std / 64)
-                            (v[4], v[5], v[6]) = (r.mean / 255, gr.mean / 255, bl.mean / 255)
+                            (v[0], v[1], v[2], v[3]) = ((m.mean[0] - g.mean) / gstd, m.std[0] / gstd,
+                                                        m.mean[0] / 255, m.std[0] / 64)
+                            (v[4], v[5], v[6]) = (m.mean[1] / 255, m.mean[2] / 255, m.mean[3] / 255)
                         }
                     }
                 }

@@ -89,6 +89,28 @@ enum Histograms {
         return (mean, max(sq / n - mean * mean, 0).squareRoot())
     }
 
+    /// ``moments(_:side:x0:y0:x1:y1:)`` of four planes at once, one per lane (each lane's sums are the same
+    /// operations in the same order as the one-plane form).
+    static func moments(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeBufferPointer<Float>,
+        _ d: UnsafeBufferPointer<Float>, side: Int, x0: Int, y0: Int, x1: Int, y1: Int
+    ) -> (mean: SIMD4<Float>, std: SIMD4<Float>) {
+        var sum = SIMD4<Float>.zero
+        var sq = SIMD4<Float>.zero
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                let i = y * side + x
+                let v = SIMD4(a[i], b[i], c[i], d[i])
+                sum += v
+                sq += v * v
+            }
+        }
+        let n = SIMD4(repeating: Float(max((x1 - x0) * (y1 - y0), 1)))
+        let mean = sum / n
+        let variance = sq / n - mean * mean
+        return (mean, variance.replacing(with: 0, where: variance .<= 0).squareRoot())
+    }
+
     static func rootNormalized(_ hist: [Float]) -> [Float] {
         var out = hist
         out.withUnsafeMutableBufferPointer { rootNormalize($0.baseAddress!, count: $0.count) }
