@@ -46,6 +46,8 @@ enum CellDescriptor {
         var lbp2: [UInt8]
         var lbpHalf: [UInt8]
         var grad: (magnitude: [Float], bin: [UInt8])
+        /// Mean and deviation of the whole gray plane.
+        var gray: (mean: Float, std: Float)
 
         init(_ planes: Planes) {
             let s = planes.side
@@ -53,12 +55,13 @@ enum CellDescriptor {
             lbp2 = TextureMaps.lbp(planes.gray, side: s, radius: 2)
             lbpHalf = TextureMaps.lbp(downsample2x(planes.gray, side: s), side: s / 2, radius: 1)
             grad = TextureMaps.gradients(planes.gray, side: s)
+            gray = Histograms.moments(planes.gray, side: s, x0: 0, y0: 0, x1: s, y1: s)
         }
     }
 
     private static func localFeatures(_ planes: Planes, _ maps: Maps) -> [Float] {
         let s = planes.side
-        let g = Histograms.moments(planes.gray, side: s, x0: 0, y0: 0, x1: s, y1: s)
+        let g = maps.gray
         let gstd = max(g.std, 1)
         let cell = s / grid
         let bins = TextureMaps.rotationLabels
@@ -102,7 +105,7 @@ enum CellDescriptor {
         out += Histograms.labels(maps.lbpHalf, table: table, bins: bins,
                                  side: s / 2, x0: 1, y0: 1, x1: s / 2 - 1, y1: s / 2 - 1)
         out += Histograms.orientations(maps.grad, side: s, x0: 1, y0: 1, x1: s - 1, y1: s - 1)
-        let g = Histograms.moments(planes.gray, side: s, x0: 0, y0: 0, x1: s, y1: s)
+        let g = maps.gray
         return out + [g.mean / 255, g.std / 64]
     }
 

@@ -14,6 +14,8 @@ struct ComponentLabeler {
     private var stack: [Int32]
     /// The unpadded index of every padded cell.
     private var cellOf: [Int32]
+    /// The largest value of each padded row: rows below the threshold hold no component's first cell.
+    private var rowPeak: [Float]
 
     init(map: [Float], grid: Int) {
         precondition(map.count == grid * grid, "map: \(map.count) values for a \(grid)² grid")
@@ -24,6 +26,9 @@ struct ComponentLabeler {
             for x in 0..<grid { padded[(y + 1) * w + x + 1] = map[y * grid + x] }
         }
         seen = [Int32](repeating: 0, count: w * w)
+        rowPeak = (0..<w).map { y in
+            y == 0 || y == w - 1 ? -.infinity : map[((y - 1) * grid)..<(y * grid)].max() ?? -.infinity
+        }
         cellOf = (0..<(w * w)).map { Int32(($0 / w - 1) * grid + $0 % w - 1) }
         stack = [Int32](repeating: 0, count: w * w)
     }
@@ -39,7 +44,7 @@ struct ComponentLabeler {
                     // Every cell is pushed at most once per call, so the stack never outgrows the padded map.
                     stack.withUnsafeMutableBufferPointer { stack in
                         var top = 0
-                        for y in 1...grid {
+                        for y in 1...grid where rowPeak[y] >= threshold {
                             for x in 1...grid {
                                 let start = y * w + x
                                 guard map[start] >= threshold, seen[start] != mark else { continue }

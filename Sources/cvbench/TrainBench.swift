@@ -178,10 +178,11 @@ enum TrainBench {
 }
 
 /// `cvbench train infer --model PATH [--train DIR] [--kind detection|multiclass] --images DIR [--repeat N]
-/// [--dump PATH]`: loads a model (or trains one on the VOC folder `--train` and saves it), then decodes and predicts
+/// [--dump PATH] [--mallopt 1]`: loads a model (or trains one on the VOC folder `--train` and saves it), then decodes and predicts
 /// every image of `--images` on one thread, `--repeat` times, and prints the best mean decode and predict ms/image.
 /// Multiclass models learn the file-name class (the stem before its last `_`). `--dump` writes the predictions as
-/// JSON (file name → predictions), to compare two builds.
+/// JSON (file name → predictions), to compare two builds; `--mallopt 1` first calls
+/// `AllocatorTuning.keepImageBuffersResident()` (as a server could).
 enum InferBench {
     static func run(_ args: [String]) async throws {
         var options: [String: String] = [:]
@@ -190,6 +191,7 @@ enum InferBench {
             print("usage: cvbench train infer --model PATH [--train DIR] [--kind K] --images DIR [--repeat N]")
             return
         }
+        if options["mallopt"] == "1" { AllocatorTuning.keepImageBuffersResident() }
         let kind = ModelKind(rawValue: options["kind"] ?? "detection") ?? .detection
         let model = try await loadOrTrain(modelPath, train: options["train"], kind: kind)
         let folder = URL(fileURLWithPath: images)
