@@ -71,9 +71,11 @@ enum BoxDecoder {
     static func candidates(_ probabilities: [Float], grid cells: Int, classes: Int) -> [[Candidate]] {
         let stride = classes + 1
         let grid = cells * upsample
+        let tables = MapContext.Cells(grid: grid)
         return (0..<classes).map { c in
             let map = upsampled((0..<(cells * cells)).map { probabilities[$0 * stride + c] }, grid: cells)
-            let context = MapContext(map: map, grid: grid, tag: c, classes: classes, peak: map.max() ?? 0)
+            let context = MapContext(map: map, grid: grid, tag: c, classes: classes, peak: map.max() ?? 0,
+                                     cells: tables)
             var labeler = ComponentLabeler(map: map, grid: grid)
             var result: [Candidate] = []
             for t in thresholds where t <= context.peak {
@@ -101,14 +103,34 @@ enum BoxDecoder {
         var classes: Int
         var peak: Float
         var integral: [Float]
-        /// Column and row of every cell (no division per cell in the hot loops).
-        var column: [Int32]
-        var row: [Int32]
+        var cells: Cells
+        var column: [Int32] { cells.column }
+        var row: [Int32] { cells.row }
+        var corners: [SIMD4<Int16>] { cells.corners }
 
-        init(map: [Float], grid: Int, tag: Int, classes: Int, peak: Float) {
+        /// Per-cell lookup tables of a grid, shared by every class's context (no division per cell in the hot
+        /// loops).
+        struct Cells {
+            var column: [Int32] = []
+            var row: [Int32] = []
+            /// `(x, y, -x, -y)` of every cell: a bounding box is one running 16-bit minimum (SSE2, the default
+            /// target, has no 64-bit one).
+            var corners: [SIMD4<Int16>] = []
+
+            init(grid: Int) {
+                for y in 0..<grid {
+                    for x in 0..<grid {
+                        column.append(Int32(x))
+                        row.append(Int32(y))
+                        corners.append(SIMD4(Int16(x), Int16(y), -Int16(x), -Int16(y)))
+                    }
+                }
+            }
+        }
+
+        init(map: [Float], grid: Int, tag: Int, classes: Int, peak: Float, cells: Cells? = nil) {
             (self.map, self.grid, self.tag, self.classes, self.peak) = (map, grid, tag, classes, peak)
-            column = (0..<(grid * grid)).map { Int32($0 % grid) }
-            row = (0..<(grid * grid)).map { Int32($0 / grid) }
+            self.cells = cells ?? Cells(grid: grid)
             var t = [Float](repeating: 0, count: (grid + 1) * (grid + 1))
             for y in 0..<grid {
                 var row: Float = 0
@@ -131,21 +153,19 @@ enum BoxDecoder {
     /// `weight`, with its box-level features.
     static func candidate(_ cells: [Int], _ m: MapContext, threshold: Float, weight: Float) -> Candidate {
         let grid = m.grid
-        var (x0, y0, x1, y1) = (grid, grid, -1, -1)
         var sum: Float = 0
         var top: Float = 0
+        var corner = SIMD4<Int16>(Int16(grid), Int16(grid), 1, 1)
         m.map.withUnsafeBufferPointer { map in
-            m.column.withUnsafeBufferPointer { column in
-                m.row.withUnsafeBufferPointer { row in
-                    for cell in cells {
-                        let (x, y) = (Int(column[cell]), Int(row[cell]))
-                        (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
-                        sum += map[cell]
-                        top = max(top, map[cell])
-                    }
+            m.corners.withUnsafeBufferPointer { corners in
+                for cell in cells {
+                    corner = pointwiseMin(corner, corners[cell])
+                    sum += map[cell]
+                    top = max(top, map[cell])
                 }
             }
         }
+        let (x0, y0, x1, y1) = (Int(corner[0]), Int(corner[1]), -Int(corner[2]), -Int(corner[3]))
         let g = Double(grid)
         let box = BoundingBox(left: Double(x0) / g, top: Double(y0) / g,
                               width: Double(x1 - x0 + 1) / g, height: Double(y1 - y0 + 1) / g)
