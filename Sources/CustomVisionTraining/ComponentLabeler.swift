@@ -29,7 +29,10 @@ struct ComponentLabeler {
         rowPeak = (0..<w).map { y in
             y == 0 || y == w - 1 ? -.infinity : map[((y - 1) * grid)..<(y * grid)].max() ?? -.infinity
         }
-        cellOf = (0..<(w * w)).map { Int32(($0 / w - 1) * grid + $0 % w - 1) }
+        cellOf = [Int32](repeating: -1, count: w * w)
+        for y in 0..<grid {
+            for x in 0..<grid { cellOf[(y + 1) * w + x + 1] = Int32(y * grid + x) }
+        }
         stack = [Int32](repeating: 0, count: w * w)
     }
 
