@@ -178,8 +178,9 @@ enum TrainBench {
 }
 
 /// `cvbench train infer --model PATH [--train DIR] [--kind detection|multiclass] --images DIR [--repeat N]
-/// [--dump PATH] [--mallopt 1]`: loads a model (or trains one on the VOC folder `--train` and saves it), then decodes and predicts
-/// every image of `--images` on one thread, `--repeat` times, and prints the best mean decode and predict ms/image.
+/// [--dump PATH] [--mallopt 1]`: loads a model (or trains one on the VOC folder `--train` and saves it), then
+/// decodes and predicts every image of `--images` on one thread, `--repeat` times, and prints the best mean decode
+/// and predict ms/image (wall clock, and the thread's CPU time).
 /// Multiclass models learn the file-name class (the stem before its last `_`). `--dump` writes the predictions as
 /// JSON (file name → predictions), to compare two builds; `--mallopt 1` first calls
 /// `AllocatorTuning.keepImageBuffersResident()` (as a server could).
