@@ -52,11 +52,13 @@ enum BoxDecoder {
                        rescorer: Network? = nil) -> [ModelPrediction] {
         var out: [ModelPrediction] = []
         for var perClass in candidates(probabilities, grid: cells, classes: classes) {
-            if let rescorer {
+            if let rescorer, !perClass.isEmpty {
+                let rows = Array(perClass.map(\.features).joined())
+                let p = rows.withUnsafeBufferPointer { rescorer.probabilities(rows: $0, count: perClass.count) }
                 for i in perClass.indices {
-                    let p = perClass[i].features.withUnsafeBufferPointer { rescorer.probabilities($0)[0] }
                     let first = perClass[i].prediction.probability
-                    perClass[i].prediction.probability = pow(Double(p), rescoreWeight) * pow(first, 1 - rescoreWeight)
+                    perClass[i].prediction.probability =
+                        pow(Double(p[i]), rescoreWeight) * pow(first, 1 - rescoreWeight)
                 }
             }
             out += suppress(perClass.map(\.prediction))
@@ -69,19 +71,22 @@ enum BoxDecoder {
     static func candidates(_ probabilities: [Float], grid cells: Int, classes: Int) -> [[Candidate]] {
         let stride = classes + 1
         let grid = cells * upsample
+        let tables = MapContext.Cells(grid: grid)
         return (0..<classes).map { c in
             let map = upsampled((0..<(cells * cells)).map { probabilities[$0 * stride + c] }, grid: cells)
-            let context = MapContext(map: map, grid: grid, tag: c, classes: classes, peak: map.max() ?? 0)
+            let context = MapContext(map: map, grid: grid, tag: c, classes: classes, peak: map.max() ?? 0,
+                                     cells: tables)
+            var labeler = ComponentLabeler(map: map, grid: grid)
             var result: [Candidate] = []
             for t in thresholds where t <= context.peak {
-                let found = components(map, grid: grid, threshold: t)
+                let found = labeler.components(threshold: t)
                 // The union of all components: NEU-DET boxes often enclose several nearby defects.
                 if found.count >= 2 {
                     result.append(candidate(Array(found.joined()), context, threshold: t, weight: splitWeight))
                 }
                 for component in found {
                     result.append(candidate(component, context, threshold: t, weight: 1))
-                    for part in split(component, map: map, grid: grid, fractions: splitFractions) {
+                    for part in split(component, context, fractions: splitFractions) {
                         result.append(candidate(part, context, threshold: t, weight: splitWeight))
                     }
                 }
@@ -98,9 +103,34 @@ enum BoxDecoder {
         var classes: Int
         var peak: Float
         var integral: [Float]
+        var cells: Cells
+        var column: [Int32] { cells.column }
+        var row: [Int32] { cells.row }
+        var corners: [SIMD4<Int16>] { cells.corners }
 
-        init(map: [Float], grid: Int, tag: Int, classes: Int, peak: Float) {
+        /// Per-cell lookup tables of a grid, shared by every class's context (no division per cell in the hot
+        /// loops).
+        struct Cells {
+            var column: [Int32] = []
+            var row: [Int32] = []
+            /// `(x, y, -x, -y)` of every cell: a bounding box is one running 16-bit minimum (SSE2, the default
+            /// target, has no 64-bit one).
+            var corners: [SIMD4<Int16>] = []
+
+            init(grid: Int) {
+                for y in 0..<grid {
+                    for x in 0..<grid {
+                        column.append(Int32(x))
+                        row.append(Int32(y))
+                        corners.append(SIMD4(Int16(x), Int16(y), -Int16(x), -Int16(y)))
+                    }
+                }
+            }
+        }
+
+        init(map: [Float], grid: Int, tag: Int, classes: Int, peak: Float, cells: Cells? = nil) {
             (self.map, self.grid, self.tag, self.classes, self.peak) = (map, grid, tag, classes, peak)
+            self.cells = cells ?? Cells(grid: grid)
             var t = [Float](repeating: 0, count: (grid + 1) * (grid + 1))
             for y in 0..<grid {
                 var row: Float = 0
@@ -123,15 +153,19 @@ enum BoxDecoder {
     /// `weight`, with its box-level features.
     static func candidate(_ cells: [Int], _ m: MapContext, threshold: Float, weight: Float) -> Candidate {
         let grid = m.grid
-        var (x0, y0, x1, y1) = (grid, grid, -1, -1)
         var sum: Float = 0
         var top: Float = 0
-        for cell in cells {
-            let (x, y) = (cell % grid, cell / grid)
-            (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
-            sum += m.map[cell]
-            top = max(top, m.map[cell])
+        var corner = SIMD4<Int16>(Int16(grid), Int16(grid), 1, 1)
+        m.map.withUnsafeBufferPointer { map in
+            m.corners.withUnsafeBufferPointer { corners in
+                for cell in cells {
+                    corner = pointwiseMin(corner, corners[cell])
+                    sum += map[cell]
+                    top = max(top, map[cell])
+                }
+            }
         }
+        let (x0, y0, x1, y1) = (Int(corner[0]), Int(corner[1]), -Int(corner[2]), -Int(corner[3]))
         let g = Double(grid)
         let box = BoundingBox(left: Double(x0) / g, top: Double(y0) / g,
                               width: Double(x1 - x0 + 1) / g, height: Double(y1 - y0 + 1) / g)
@@ -147,14 +181,16 @@ enum BoxDecoder {
         let ring = ringArea > 0 ? (m.sum(ox0, oy0, ox1, oy1) - rect) / ringArea : 0
         let edge = 1.5 * Float(upsample)
         let gf = Float(grid)
-        var features: [Float] = [
+        var features: [Float] = []
+        features.reserveCapacity(featureCount(classes: m.classes))
+        features += [
             score, mean, top, threshold, weight < 1 ? 1 : 0, w / gf, h / gf, logf(w / h), (w * h).squareRoot() / gf,
             (Float(x0) + w / 2) / gf - 0.5, (Float(y0) + h / 2) / gf - 0.5,
             Float(x0) < edge ? 1 : 0, Float(y0) < edge ? 1 : 0,
             gf - Float(x1 + 1) < edge ? 1 : 0, gf - Float(y1 + 1) < edge ? 1 : 0,
             m.peak, rect / (w * h), ring, Float(cells.count) / (w * h),
         ]
-        features += (0..<m.classes).map { $0 == m.tag ? 1 : 0 }
+        for k in 0..<m.classes { features.append(k == m.tag ? 1 : 0) }
         return Candidate(prediction: ModelPrediction(tag: m.tag, probability: Double(score), box: box),
                          features: features)
     }
@@ -162,26 +198,31 @@ enum BoxDecoder {
     /// Parts of a component cut along its column (then row) mass profile: the runs of columns (rows) whose share of
     /// the component's probability mass is at least `fraction` of the densest column's (row's). Only cuts that give
     /// two or more runs are returned (a merged blob of side-by-side defects becomes its defects).
-    static func split(_ component: [Int], map: [Float], grid: Int, fractions: [Float]) -> [[Int]] {
+    static func split(_ component: [Int], _ m: MapContext, fractions: [Float]) -> [[Int]] {
+        let grid = m.grid
         var parts: [[Int]] = []
+        var profile = [Float](repeating: 0, count: grid)
         for axis in 0..<2 {
-            var profile = [Float](repeating: 0, count: grid)
-            for cell in component { profile[axis == 0 ? cell % grid : cell / grid] += map[cell] }
+            let coordinate = axis == 0 ? m.column : m.row
+            for i in 0..<grid { profile[i] = 0 }
+            for cell in component { profile[Int(coordinate[cell])] += m.map[cell] }
             let top = profile.max() ?? 0
             guard top > 0 else { continue }
             for f in fractions {
-                var runs: [ClosedRange<Int>] = []
-                var start: Int?
-                for i in 0...grid {
-                    let on = i < grid && profile[i] >= f * top
-                    if on, start == nil { start = i }
-                    if !on, let s = start { runs.append(s...(i - 1)); start = nil }
+                // run[i]: the index of the run column (row) i belongs to, or -1.
+                var run = [Int](repeating: -1, count: grid)
+                var runs = 0
+                for i in 0..<grid where profile[i] >= f * top {
+                    if i == 0 || run[i - 1] < 0 { runs += 1 }
+                    run[i] = runs - 1
                 }
-                guard runs.count >= 2 else { continue }
-                for run in runs {
-                    let part = component.filter { run.contains(axis == 0 ? $0 % grid : $0 / grid) }
-                    if !part.isEmpty { parts.append(part) }
+                guard runs >= 2 else { continue }
+                var split = [[Int]](repeating: [], count: runs)
+                for cell in component {
+                    let r = run[Int(coordinate[cell])]
+                    if r >= 0 { split[r].append(cell) }
                 }
+                parts += split.filter { !$0.isEmpty }
             }
         }
         return parts
@@ -192,50 +233,33 @@ enum BoxDecoder {
         guard upsample > 1 else { return map }
         let f = upsample
         let out = grid * f
+        // Source cells and weight of every output column (and row: the same numbers).
+        let taps = (0..<out).map { o -> (Int, Int, Float) in
+            let s = (Float(o) + 0.5) / Float(f) - 0.5
+            let a = max(min(Int(s.rounded(.down)), grid - 1), 0)
+            return (a, min(a + 1, grid - 1), min(max(s - Float(a), 0), 1))
+        }
         var result = [Float](repeating: 0, count: out * out)
-        for oy in 0..<out {
-            let sy = (Float(oy) + 0.5) / Float(f) - 0.5
-            let y0 = max(min(Int(sy.rounded(.down)), grid - 1), 0)
-            let y1 = min(y0 + 1, grid - 1)
-            let wy = min(max(sy - Float(y0), 0), 1)
-            for ox in 0..<out {
-                let sx = (Float(ox) + 0.5) / Float(f) - 0.5
-                let x0 = max(min(Int(sx.rounded(.down)), grid - 1), 0)
-                let x1 = min(x0 + 1, grid - 1)
-                let wx = min(max(sx - Float(x0), 0), 1)
-                let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
-                let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
-                result[oy * out + ox] = top * (1 - wy) + bottom * wy
+        map.withUnsafeBufferPointer { map in
+            result.withUnsafeMutableBufferPointer { result in
+                for oy in 0..<out {
+                    let (y0, y1, wy) = taps[oy]
+                    for ox in 0..<out {
+                        let (x0, x1, wx) = taps[ox]
+                        let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
+                        let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
+                        result[oy * out + ox] = top * (1 - wy) + bottom * wy
+                    }
+                }
             }
         }
         return result
     }
 
+    /// The 8-connected components of the cells at or above `threshold` (see ``ComponentLabeler``).
     static func components(_ map: [Float], grid: Int, threshold: Float) -> [[Int]] {
-        var seen = [Bool](repeating: false, count: map.count)
-        var result: [[Int]] = []
-        for start in map.indices where map[start] >= threshold && !seen[start] {
-            var stack = [start]
-            seen[start] = true
-            var members: [Int] = []
-            while let cell = stack.popLast() {
-                members.append(cell)
-                let (x, y) = (cell % grid, cell / grid)
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        let (nx, ny) = (x + dx, y + dy)
-                        guard nx >= 0, ny >= 0, nx < grid, ny < grid else { continue }
-                        let n = ny * grid + nx
-                        if !seen[n], map[n] >= threshold {
-                            seen[n] = true
-                            stack.append(n)
-                        }
-                    }
-                }
-            }
-            result.append(members)
-        }
-        return result
+        var labeler = ComponentLabeler(map: map, grid: grid)
+        return labeler.components(threshold: threshold)
     }
 
     /// Greedy non-maximum suppression of one class's boxes.

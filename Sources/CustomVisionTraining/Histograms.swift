@@ -1,35 +1,80 @@
+import Foundation
+
 /// Normalized histograms over rectangles of per-pixel labels, square-rooted (Hellinger) for linear models.
+///
+/// The `into:` forms write to a caller's buffer (detection computes thousands per image); the array forms wrap
+/// them. Both add the same values in the same order.
 enum Histograms {
     /// Histogram of `table[codes[i]]` over the pixels `x0..<x1`, `y0..<y1` of a `side`-wide map.
     static func labels(
         _ codes: [UInt8], table: [UInt8], bins: Int, side: Int, x0: Int, y0: Int, x1: Int, y1: Int
     ) -> [Float] {
         var hist = [Float](repeating: 0, count: bins)
-        for y in y0..<y1 {
-            for x in x0..<x1 { hist[Int(table[Int(codes[y * side + x])])] += 1 }
+        codes.withUnsafeBufferPointer { c in
+            table.withUnsafeBufferPointer { t in
+                hist.withUnsafeMutableBufferPointer {
+                    labels(c, table: t, bins: bins, side: side, x0: x0, y0: y0, x1: x1, y1: y1, into: $0.baseAddress!)
+                }
+            }
         }
-        return rootNormalized(hist)
+        return hist
+    }
+
+    /// ``labels(_:table:bins:side:x0:y0:x1:y1:)`` written to `out[0..<bins]`.
+    static func labels(
+        _ codes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, bins: Int, side: Int,
+        x0: Int, y0: Int, x1: Int, y1: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        for k in 0..<bins { out[k] = 0 }
+        for y in y0..<y1 {
+            for x in x0..<x1 { out[Int(table[Int(codes[y * side + x])])] += 1 }
+        }
+        rootNormalize(out, count: bins)
     }
 
     /// Magnitude-weighted orientation histogram plus the log mean magnitude over a rectangle.
     static func orientations(
         _ grad: (magnitude: [Float], bin: [UInt8]), side: Int, x0: Int, y0: Int, x1: Int, y1: Int
     ) -> [Float] {
-        var hist = [Float](repeating: 0, count: TextureMaps.orientationBins)
+        var hist = [Float](repeating: 0, count: TextureMaps.orientationBins + 1)
+        grad.magnitude.withUnsafeBufferPointer { m in
+            grad.bin.withUnsafeBufferPointer { b in
+                hist.withUnsafeMutableBufferPointer {
+                    orientations(m, b, side: side, x0: x0, y0: y0, x1: x1, y1: y1, into: $0.baseAddress!)
+                }
+            }
+        }
+        return hist
+    }
+
+    /// ``orientations(_:side:x0:y0:x1:y1:)`` written to `out[0...orientationBins]`.
+    static func orientations(
+        _ magnitude: UnsafeBufferPointer<Float>, _ bin: UnsafeBufferPointer<UInt8>, side: Int,
+        x0: Int, y0: Int, x1: Int, y1: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        let bins = TextureMaps.orientationBins
+        for k in 0..<bins { out[k] = 0 }
         var total: Float = 0
         for y in y0..<y1 {
             for x in x0..<x1 {
                 let i = y * side + x
-                hist[Int(grad.bin[i])] += grad.magnitude[i]
-                total += grad.magnitude[i]
+                out[Int(bin[i])] += magnitude[i]
+                total += magnitude[i]
             }
         }
+        rootNormalize(out, count: bins)
         let n = Float(max((x1 - x0) * (y1 - y0), 1))
-        return rootNormalized(hist) + [logf(1 + total / n)]
+        out[bins] = logf(1 + total / n)
     }
 
     /// Mean and standard deviation of a plane over a rectangle.
     static func moments(_ plane: [Float], side: Int, x0: Int, y0: Int, x1: Int, y1: Int) -> (mean: Float, std: Float) {
+        plane.withUnsafeBufferPointer { moments($0, side: side, x0: x0, y0: y0, x1: x1, y1: y1) }
+    }
+
+    static func moments(
+        _ plane: UnsafeBufferPointer<Float>, side: Int, x0: Int, y0: Int, x1: Int, y1: Int
+    ) -> (mean: Float, std: Float) {
         var sum: Float = 0
         var sq: Float = 0
         for y in y0..<y1 {
@@ -44,11 +89,39 @@ enum Histograms {
         return (mean, max(sq / n - mean * mean, 0).squareRoot())
     }
 
+    /// ``moments(_:side:x0:y0:x1:y1:)`` of four planes at once, one per lane (each lane's sums are the same
+    /// operations in the same order as the one-plane form).
+    static func moments(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeBufferPointer<Float>,
+        _ d: UnsafeBufferPointer<Float>, side: Int, x0: Int, y0: Int, x1: Int, y1: Int
+    ) -> (mean: SIMD4<Float>, std: SIMD4<Float>) {
+        var sum = SIMD4<Float>.zero
+        var sq = SIMD4<Float>.zero
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                let i = y * side + x
+                let v = SIMD4(a[i], b[i], c[i], d[i])
+                sum += v
+                sq += v * v
+            }
+        }
+        let n = SIMD4(repeating: Float(max((x1 - x0) * (y1 - y0), 1)))
+        let mean = sum / n
+        let variance = sq / n - mean * mean
+        return (mean, variance.replacing(with: 0, where: variance .<= 0).squareRoot())
+    }
+
     static func rootNormalized(_ hist: [Float]) -> [Float] {
-        let total = hist.reduce(0, +)
-        guard total > 0 else { return hist }
-        return hist.map { ($0 / total).squareRoot() }
+        var out = hist
+        out.withUnsafeMutableBufferPointer { rootNormalize($0.baseAddress!, count: $0.count) }
+        return out
+    }
+
+    /// Divides `count` values by their sum (added in order) and takes square roots; leaves all-zero values alone.
+    static func rootNormalize(_ hist: UnsafeMutablePointer<Float>, count: Int) {
+        var total: Float = 0
+        for k in 0..<count { total += hist[k] }
+        guard total > 0 else { return }
+        for k in 0..<count { hist[k] = (hist[k] / total).squareRoot() }
     }
 }
-
-import Foundation

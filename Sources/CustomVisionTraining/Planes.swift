@@ -19,38 +19,52 @@ struct Planes {
         var b = r
         let w = max(image.width, 1)
         let h = max(image.height, 1)
+        // Source columns x0..<x1 of every output column.
+        let columns = (0..<side).map { ox in
+            let x0 = ox * w / side
+            return (x0, max(x0 + 1, (ox + 1) * w / side))
+        }
+        var gr = r
         image.pixels.withUnsafeBufferPointer { px in
             guard image.width > 0, image.height > 0 else { return }
-            for oy in 0..<side {
-                let y0 = oy * h / side
-                let y1 = max(y0 + 1, (oy + 1) * h / side)
-                for ox in 0..<side {
-                    let x0 = ox * w / side
-                    let x1 = max(x0 + 1, (ox + 1) * w / side)
-                    var sr: Float = 0
-                    var sg: Float = 0
-                    var sb: Float = 0
-                    for y in y0..<y1 {
-                        var i = (y * w + x0) * 3
-                        for _ in x0..<x1 {
-                            sr += Float(px[i])
-                            sg += Float(px[i + 1])
-                            sb += Float(px[i + 2])
-                            i += 3
+            r.withUnsafeMutableBufferPointer { r in
+                g.withUnsafeMutableBufferPointer { g in
+                    b.withUnsafeMutableBufferPointer { b in
+                        gr.withUnsafeMutableBufferPointer { gray in
+                            for oy in 0..<side {
+                                let y0 = oy * h / side
+                                let y1 = max(y0 + 1, (oy + 1) * h / side)
+                                for ox in 0..<side {
+                                    let (x0, x1) = columns[ox]
+                                    var sr: Float = 0
+                                    var sg: Float = 0
+                                    var sb: Float = 0
+                                    for y in y0..<y1 {
+                                        var i = (y * w + x0) * 3
+                                        for _ in x0..<x1 {
+                                            sr += Float(px[i])
+                                            sg += Float(px[i + 1])
+                                            sb += Float(px[i + 2])
+                                            i += 3
+                                        }
+                                    }
+                                    let n = Float((y1 - y0) * (x1 - x0))
+                                    let o = oy * side + ox
+                                    r[o] = sr / n
+                                    g[o] = sg / n
+                                    b[o] = sb / n
+                                    gray[o] = 0.299 * r[o] + 0.587 * g[o] + 0.114 * b[o]
+                                }
+                            }
                         }
                     }
-                    let n = Float((y1 - y0) * (x1 - x0))
-                    let o = oy * side + ox
-                    r[o] = sr / n
-                    g[o] = sg / n
-                    b[o] = sb / n
                 }
             }
         }
         red = r
         green = g
         blue = b
-        gray = (0..<count).map { 0.299 * r[$0] + 0.587 * g[$0] + 0.114 * b[$0] }
+        gray = gr
     }
 
     /// The planes mirrored left-right (`horizontal`) or top-bottom.

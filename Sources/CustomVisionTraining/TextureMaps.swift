@@ -31,15 +31,24 @@ struct TextureMaps {
     static func lbp(_ plane: [Float], side: Int, radius r: Int) -> [UInt8] {
         var codes = [UInt8](repeating: 0, count: side * side)
         guard side > 2 * r else { return codes }
-        let offsets = [r, -side * r + r, -side * r, -side * r - r, -r, side * r - r, side * r, side * r + r]
+        let (a, b, c, d, e, f, g, h) = (r, -side * r + r, -side * r, -side * r - r, -r, side * r - r, side * r,
+                                        side * r + r)
         plane.withUnsafeBufferPointer { p in
-            for y in r..<(side - r) {
-                for x in r..<(side - r) {
-                    let i = y * side + x
-                    let c = p[i]
-                    var code = 0
-                    for (bit, o) in offsets.enumerated() where p[i + o] >= c { code |= 1 << bit }
-                    codes[i] = UInt8(code)
+            codes.withUnsafeMutableBufferPointer { out in
+                for y in r..<(side - r) {
+                    for x in r..<(side - r) {
+                        let q = p.baseAddress! + y * side + x
+                        let v = q[0]
+                        var code: UInt8 = q[a] >= v ? 1 : 0
+                        code |= q[b] >= v ? 2 : 0
+                        code |= q[c] >= v ? 4 : 0
+                        code |= q[d] >= v ? 8 : 0
+                        code |= q[e] >= v ? 16 : 0
+                        code |= q[f] >= v ? 32 : 0
+                        code |= q[g] >= v ? 64 : 0
+                        code |= q[h] >= v ? 128 : 0
+                        out[y * side + x] = code
+                    }
                 }
             }
         }
@@ -51,17 +60,57 @@ struct TextureMaps {
         var magnitude = [Float](repeating: 0, count: side * side)
         var bin = [UInt8](repeating: 0, count: side * side)
         guard side > 2 else { return (magnitude, bin) }
-        for y in 1..<(side - 1) {
-            for x in 1..<(side - 1) {
-                let i = y * side + x
-                let gx = plane[i + 1] - plane[i - 1]
-                let gy = plane[i + side] - plane[i - side]
-                magnitude[i] = (gx * gx + gy * gy).squareRoot()
-                var angle = atan2(gy, gx)
-                if angle < 0 { angle += .pi }
-                bin[i] = UInt8(min(Int(angle / .pi * Float(orientationBins)), orientationBins - 1))
+        plane.withUnsafeBufferPointer { p in
+            magnitude.withUnsafeMutableBufferPointer { m in
+                bin.withUnsafeMutableBufferPointer { b in
+                    for y in 1..<(side - 1) {
+                        for x in 1..<(side - 1) {
+                            let i = y * side + x
+                            let gx = p[i + 1] - p[i - 1]
+                            let gy = p[i + side] - p[i - side]
+                            m[i] = (gx * gx + gy * gy).squareRoot()
+                            b[i] = orientationBin(gx, gy)
+                        }
+                    }
+                }
             }
         }
         return (magnitude, bin)
+    }
+
+    /// The orientation bin of ``referenceBin(_:_:)`` without its `atan2`: the number of bin edges `k·π/8`
+    /// (k = 1...7) the direction, folded into the upper half-plane, lies past, by cross products. Within a relative
+    /// 1e-4 of an edge (exact diagonals and verticals are common in 8-bit images), and for a zero gradient, it
+    /// returns the reference's bin, so the two agree on every input.
+    @inline(__always)
+    static func orientationBin(_ gx: Float, _ gy: Float) -> UInt8 {
+        // Vertical gradients (common) take the reference's bins for ±π/2; atan2(±0, +0) is ±0: bin 0.
+        if gx == 0 {
+            if gy != 0 { return gy > 0 ? verticalBins.up : verticalBins.down }
+            return gx.sign == .plus ? 0 : referenceBin(gx, gy)
+        }
+        // Horizontal ones: atan2 is +π for (+0, negative) (bin 7), else ±0, or -π + π = 0 (bin 0).
+        if gy == 0 { return gx < 0 && gy.sign == .plus ? UInt8(orientationBins - 1) : 0 }
+        let (x, y) = gy < 0 ? (-gx, -gy) : (gx, gy)
+        // Lane 7 repeats edge 1 (SIMD8 has one lane more than the seven edges), so it is counted once less.
+        let cosines = SIMD8<Float>(0.9238795, 0.70710677, 0.38268343, 0, -0.38268343, -0.70710677, -0.9238795,
+                                   0.9238795)
+        let sines = SIMD8<Float>(0.38268343, 0.70710677, 0.9238795, 1, 0.9238795, 0.70710677, 0.38268343,
+                                 0.38268343)
+        let d = y * cosines - x * sines
+        let tolerance = SIMD8(repeating: 1e-4 * (abs(x) + abs(y)))
+        if any((d .<= tolerance) .& (-d .<= tolerance)) { return referenceBin(gx, gy) }
+        let past = SIMD8<Int32>(repeating: 0).replacing(with: 1, where: d .> 0).wrappedSum()
+        return UInt8(truncatingIfNeeded: past - (d[7] > 0 ? 1 : 0))
+    }
+
+    /// ``referenceBin(_:_:)`` of upward and downward gradients (4 and 3 with glibc: -π/2 + π rounds below π/2).
+    private static let verticalBins = (up: referenceBin(0, 1), down: referenceBin(0, -1))
+
+    /// The unsigned orientation bin by `atan2`: angles in [0, π) cut into ``orientationBins`` equal bins.
+    static func referenceBin(_ gx: Float, _ gy: Float) -> UInt8 {
+        var angle = atan2(gy, gx)
+        if angle < 0 { angle += .pi }
+        return UInt8(min(Int(angle / .pi * Float(orientationBins)), orientationBins - 1))
     }
 }

@@ -43,15 +43,7 @@ public struct TrainedModel: Sendable {
     /// Detection: `grid * grid` rows of `tags + 1` cell probabilities (the last is background).
     func cellProbabilities(features: [Float]) -> [Float] {
         let cells = CellDescriptor.grid * CellDescriptor.grid
-        var probabilities: [Float] = []
-        probabilities.reserveCapacity(cells * network.outputs)
-        features.withUnsafeBufferPointer { f in
-            for c in 0..<cells {
-                let row = UnsafeBufferPointer(rebasing: f[(c * network.inputs)..<((c + 1) * network.inputs)])
-                probabilities += network.probabilities(row)
-            }
-        }
-        return probabilities
+        return features.withUnsafeBufferPointer { network.probabilities(rows: $0, count: cells) }
     }
 }
 

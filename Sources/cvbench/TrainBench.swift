@@ -12,6 +12,8 @@ import ImagePrep
 /// - det6: all six classes, 400 training images likewise.
 /// - `--validate`: detection on a 320/80 split of the 400 training images only (for tuning).
 ///
+/// `cvbench train infer ...` times inference alone (see ``InferBench``).
+///
 /// Environment: `CVBENCH_MODEL=path` saves the detection model there, or loads it instead of training when the file
 /// exists (to try decoder changes); `CVBENCH_DUMP=path` writes the detection evaluation as JSON.
 enum TrainBench {
@@ -22,6 +24,7 @@ enum TrainBench {
         var seed: UInt64 = 42
         var which = "all"
         var validation = false
+        if args.first == "infer" { return try await InferBench.run(Array(args.dropFirst())) }
         var i = 0
         while i < args.count {
             switch args[i] {
@@ -171,5 +174,85 @@ enum TrainBench {
             return make(item, predictions)
         }
         return (evaluated, total / Double(max(items.count, 1)))
+    }
+}
+
+/// `cvbench train infer --model PATH [--train DIR] [--kind detection|multiclass] --images DIR [--repeat N]
+/// [--dump PATH] [--mallopt 1]`: loads a model (or trains one on the VOC folder `--train` and saves it), then
+/// decodes and predicts every image of `--images` on one thread, `--repeat` times, and prints the best mean decode
+/// and predict ms/image (wall clock, and the thread's CPU time).
+/// Multiclass models learn the file-name class (the stem before its last `_`). `--dump` writes the predictions as
+/// JSON (file name → predictions), to compare two builds; `--mallopt 1` first calls
+/// `AllocatorTuning.keepImageBuffersResident()` (as a server could).
+enum InferBench {
+    static func run(_ args: [String]) async throws {
+        var options: [String: String] = [:]
+        for i in stride(from: 0, to: args.count - 1, by: 2) { options[String(args[i].dropFirst(2))] = args[i + 1] }
+        guard let modelPath = options["model"], let images = options["images"] else {
+            print("usage: cvbench train infer --model PATH [--train DIR] [--kind K] --images DIR [--repeat N]")
+            return
+        }
+        if options["mallopt"] == "1" { AllocatorTuning.keepImageBuffersResident() }
+        let kind = ModelKind(rawValue: options["kind"] ?? "detection") ?? .detection
+        let model = try await loadOrTrain(modelPath, train: options["train"], kind: kind)
+        let folder = URL(fileURLWithPath: images)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".jpg") }.sorted()
+        let files = try names.map { [UInt8](try Data(contentsOf: folder.appendingPathComponent($0))) }
+        let n = Double(max(files.count, 1))
+        var (bestDecode, bestPredict, bestCPU) = (Double.infinity, Double.infinity, Double.infinity)
+        var dump: [String: [ModelPrediction]] = [:]
+        for _ in 0..<(Int(options["repeat"] ?? "3") ?? 3) {
+            let (decoded, decode) = try await TrainBench.timed { try files.map { try ImageDecoder.decode($0) } }
+            let (predict, cpu) = measure {
+                for (name, image) in zip(names, decoded) { dump[name] = model.predict(image) }
+            }
+            bestCPU = min(bestCPU, cpu * 1000 / n)
+            (bestDecode, bestPredict) = (min(bestDecode, decode * 1000 / n), min(bestPredict, predict * 1000 / n))
+        }
+        print(String(format: "infer %@ %d images: decode %.3f ms/image, predict %.3f ms/image (%.3f ms CPU) "
+            + "(best, one thread)", model.kind.rawValue, files.count, bestDecode, bestPredict, bestCPU))
+        if let path = options["dump"] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try encoder.encode(dump).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    /// Wall-clock and thread CPU seconds of `body` (CPU time is less noisy on a shared machine).
+    static func measure(_ body: () -> Void) -> (wall: Double, cpu: Double) {
+        func cpu() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        }
+        let (start, startCPU) = (ContinuousClock.now, cpu())
+        body()
+        let (d, used) = (ContinuousClock.now - start, cpu() - startCPU)
+        return (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18, used)
+    }
+
+    static func loadOrTrain(_ path: String, train: String?, kind: ModelKind) async throws -> TrainedModel {
+        if let data = FileManager.default.contents(atPath: path) { return try TrainedModel(serialized: data) }
+        guard let train else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+        let (dataset, _) = try DatasetReader.read(at: URL(fileURLWithPath: train), format: .voc)
+        let entries = dataset.images.sorted { $0.path.lastPathComponent < $1.path.lastPathComponent }
+        func fileClass(_ url: URL) -> String {
+            url.deletingPathExtension().lastPathComponent.split(separator: "_").dropLast().joined(separator: "_")
+        }
+        let tags = kind == .detection
+            ? Set(entries.flatMap { $0.regions.map(\.tag) }).sorted() : Set(entries.map { fileClass($0.path) }).sorted()
+        let samples = try entries.map { entry in
+            let image = try ImageDecoder.decode([UInt8](Data(contentsOf: entry.path)))
+            let id = entry.path.lastPathComponent
+            guard kind == .detection else {
+                return TrainingSample(id: id, image: image, tags: [tags.firstIndex(of: fileClass(entry.path))!])
+            }
+            let regions = entry.regions.map { LabeledBox(tag: tags.firstIndex(of: $0.tag)!, box: $0.box) }
+            return TrainingSample(id: id, image: image, regions: regions)
+        }
+        let model = try await Trainer.train(TrainingRequest(kind: kind, tags: tags, samples: samples, seed: 7)).model
+        try model.serialized().write(to: URL(fileURLWithPath: path))
+        return model
     }
 }

@@ -17,8 +17,8 @@ struct BoxDecoderTests {
         let grid = 24
         let (map, component) = Self.bridgedStripes(grid: grid)
         #expect(BoxDecoder.components(map, grid: grid, threshold: 0.2).count == 1)
-        let parts = BoxDecoder.split(component, map: map, grid: grid, fractions: BoxDecoder.splitFractions)
         let context = BoxDecoder.MapContext(map: map, grid: grid, tag: 0, classes: 1, peak: 0.9)
+        let parts = BoxDecoder.split(component, context, fractions: BoxDecoder.splitFractions)
         let boxes = parts.compactMap { BoxDecoder.candidate($0, context, threshold: 0.2, weight: 1).prediction.box }
         let left = BoundingBox(left: 4 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
         let right = BoundingBox(left: 14 / 24, top: 2 / 24, width: 3 / 24, height: 19 / 24)
