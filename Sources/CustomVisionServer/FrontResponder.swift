@@ -62,6 +62,7 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
             error.headers = [.retryAfter: "\(retry)"]
             throw error
         }
+        if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
         if let faults, let response = try await faults.inject() { return response }
         var head = request.head
         let rest = segments.dropFirst(3).joined(separator: "/")

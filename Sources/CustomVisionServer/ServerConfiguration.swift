@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     public var predictionOnly: Bool
     /// How models are trained and loaded; the real trainer by default.
     public var modelBackend: any ModelBackend
+    /// Extra time before every API response, emulating the round trip to a cloud region (zero by default): lets
+    /// benchmarks and client tests see what concurrency buys against the real service.
+    public var latency: Duration = .zero
 
     /// A configuration; `nil` keys are generated (and printed by `cvserver`).
     public init(

@@ -52,10 +52,16 @@ struct CVServer: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes.")
     var maxBodySize: Int = 128 * 1024 * 1024
 
+    @Option(help: ArgumentHelp(
+        "Delay every API response by this many milliseconds.",
+        discussion: "Emulates the round trip to a cloud region (e.g. 50), to see what a client's concurrency buys."))
+    var latency: Int = 0
+
     func validate() throws {
         guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0, S0 or none.") }
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
+        guard (0...60_000).contains(latency) else { throw ValidationError("--latency must be 0...60000 ms.") }
         for kind in faultKinds.split(separator: ",") where FaultConfiguration.Kind(rawValue: String(kind)) == nil {
             throw ValidationError("Unknown fault kind '\(kind)'.")
         }
@@ -67,7 +73,7 @@ struct CVServer: AsyncParsableCommand {
         let (trainingKey, predictionKey) = try KeyFile.resolve(
             training: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
             prediction: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], dataDirectory: directory)
-        let configuration = ServerConfiguration(
+        var settings = ServerConfiguration(
             host: host, port: port, dataDirectory: directory, inMemory: inMemory, trainingKey: trainingKey,
             predictionKey: predictionKey, allowLocalURLs: allowLocalUrls,
             faults: faults > 0
@@ -77,6 +83,8 @@ struct CVServer: AsyncParsableCommand {
                         FaultConfiguration.Kind(rawValue: String($0))
                     }, seed: faultSeed) : nil,
             tier: ServiceTier.named(tier) ?? .unlimited, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
+        settings.latency = .milliseconds(latency)
+        let configuration = settings
         let host = self.host
         let app = try buildApplication(configuration: configuration) { port in
             // Written unbuffered in one call: clients parse these lines as soon as they appear.

@@ -51,4 +51,19 @@ import Testing
             #expect(codes == [200])
         }
     }
+
+    @Test func latencyDelaysEveryAPIResponseAndChangesNothingElse() async throws {
+        var configuration = testConfiguration()
+        configuration.latency = .milliseconds(300)
+        try await withServer(configuration) { cv in
+            let clock = ContinuousClock()
+            for _ in 0..<2 {
+                let start = clock.now
+                let response = try await cv.training(.get, "domains")
+                // A lower bound only (a sleep never ends early): no upper bound, which a loaded machine would break.
+                #expect(clock.now - start >= .milliseconds(300))
+                #expect(response.status == .ok)
+            }
+        }
+    }
 }
