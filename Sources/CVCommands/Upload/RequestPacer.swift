@@ -6,6 +6,8 @@ public actor RequestPacer {
     private var tokens: Double
     private var last: ContinuousClock.Instant
     private let clock = ContinuousClock()
+    /// How many calls of ``wait()`` had to sleep.
+    public private(set) var delayedWaits = 0
 
     /// - Parameter perSecond: sustained starts per second, and the burst size; 0 or less disables pacing.
     public init(perSecond: Double) {
@@ -22,6 +24,7 @@ public actor RequestPacer {
         last = now
         tokens -= 1
         if tokens < 0 {
+            delayedWaits += 1
             // Reserve the slot now, sleep until it comes; later callers queue behind it.
             try await Task.sleep(for: .milliseconds(Int((-tokens / rate * 1000).rounded(.up))))
         }
