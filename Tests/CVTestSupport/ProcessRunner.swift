@@ -33,13 +33,20 @@ public enum ProcessRunner {
     /// The path of a built executable.
     public static func executable(_ name: String) -> URL { productsDirectory.appendingPathComponent(name) }
 
+    /// The minimal environment every child gets: PATH, and Swift's crash backtracer switched on (non-interactive),
+    /// so a child that crashes leaves a symbolicated backtrace on its stderr for the failing test to show.
+    static var baseEnvironment: [String: String] {
+        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+         "SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no"]
+    }
+
     /// Starts `executable` with `arguments` and `environment` (added to a minimal base environment).
     public static func start(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                              stdout: Pipe = Pipe(), stderr: Pipe = Pipe()) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        var env = baseEnvironment
         env.merge(environment) { _, new in new }
         process.environment = env
         process.standardOutput = stdout
@@ -57,7 +64,7 @@ public enum ProcessRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        var env = baseEnvironment
         env.merge(environment) { _, new in new }
         process.environment = env
         process.standardOutput = out

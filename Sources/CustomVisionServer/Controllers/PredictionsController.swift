@@ -19,7 +19,7 @@ struct PredictionsController: Sendable {
                     let record = try published(context, detect: kind == "detect")
                     let limit = ServiceLimits.maxPredictionImageBytes
                     let parts = try await request.imageParts(limit: limit + 65_536)
-                    let result = try predictor.predict(
+                    let result = try await predictor.predict(
                         parts.first ?? [], record: record, limit: limit, store: store,
                         application: Query(request).string("application"))
                     return JSONBody.response(result)
@@ -30,7 +30,7 @@ struct PredictionsController: Sendable {
                     let record = try published(context, detect: kind == "detect")
                     let url = try await request.json(ImageUrl.self).url
                     let bytes = try await fetch(url, limit: ServiceLimits.maxPredictionImageBytes)
-                    let result = try predictor.predict(
+                    let result = try await predictor.predict(
                         bytes, record: record, limit: ServiceLimits.maxPredictionImageBytes, store: store,
                         application: Query(request).string("application"))
                     return JSONBody.response(result)
@@ -43,7 +43,7 @@ struct PredictionsController: Sendable {
             let record = try quickTestIteration(context, query)
             let parts = try await request.imageParts(limit: ServiceLimits.maxTrainingImageBytes + 65_536)
             return JSONBody.response(
-                try predictor.predict(
+                try await predictor.predict(
                     parts.first ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
                     store: try query.bool("store") ?? true))
         }
@@ -54,7 +54,7 @@ struct PredictionsController: Sendable {
             let url = try await request.json(ImageUrl.self).url
             let bytes = try await fetch(url, limit: ServiceLimits.maxTrainingImageBytes)
             return JSONBody.response(
-                try predictor.predict(
+                try await predictor.predict(
                     bytes, record: record, limit: ServiceLimits.maxTrainingImageBytes,
                     store: try query.bool("store") ?? true))
         }

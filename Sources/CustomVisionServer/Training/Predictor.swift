@@ -8,10 +8,12 @@ import ImagePrep
 struct Predictor: Sendable {
     let server: ServerContext
 
-    /// Predicts `bytes` with `record`'s model; stores the prediction unless `store` is false.
+    /// Predicts `bytes` with `record`'s model; stores the prediction unless `store` is false. The model runs on
+    /// the calling task; storing (a blob file with its fsyncs, then the metadata commit) runs on the blocking-I/O
+    /// threads, so stored predictions do not hold the cooperative pool's few threads while the disk flushes.
     func predict(
         _ bytes: [UInt8], record: IterationRecord, limit: Int, store: Bool, application: String? = nil
-    ) throws -> ImagePrediction {
+    ) async throws -> ImagePrediction {
         guard !bytes.isEmpty else {
             throw APIError.badRequest("The request has no image.", code: .badRequestImageStream)
         }
@@ -34,15 +36,18 @@ struct Predictor: Sendable {
         let result = ImagePrediction(
             id: UUID(), project: projectId, iteration: record.iteration.id, created: Date(), predictions: predictions)
         if store {
-            let blob = try server.store.blobs.put(bytes)
-            let stored = PredictionRecord(
-                id: result.id, projectId: projectId, iterationId: record.iteration.id,
-                created: result.created ?? Date(),
-                blob: blob, width: image.width, height: image.height, predictions: predictions,
-                application: application)
-            try server.store.write { data in
-                guard data.projects[projectId] != nil else { return }
-                data.put(stored)
+            let (server, width, height) = (server, image.width, image.height)
+            try await BlockingIO.run {
+                let blob = try server.store.blobs.put(bytes)
+                let stored = PredictionRecord(
+                    id: result.id, projectId: projectId, iterationId: record.iteration.id,
+                    created: result.created ?? Date(),
+                    blob: blob, width: width, height: height, predictions: predictions,
+                    application: application)
+                try server.store.write { data in
+                    guard data.projects[projectId] != nil else { return }
+                    data.put(stored)
+                }
             }
         }
         return result
