@@ -67,6 +67,29 @@ import Testing
         #expect(server.connectionCount >= 8, "transfers to one host run on up to 8 connections at once")
     }
 
+    /// The names of the process's threads.
+    static func threadNames() -> Set<String> {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return Set(tasks.compactMap { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        })
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
+    func releasingATransportWaitsUntilItsThreadHasEnded() async throws {
+        // A loop thread still ending while the process exits races OpenSSL's exit-time cleanup (a double free,
+        // seen under load): the transport's deinit joins the thread, so it is gone when the deinit returns.
+        let server = try LoopbackHTTPServer { _ in .json(200, "{}") }
+        defer { server.stop() }
+        var transport: CurlTransport? = transport()
+        let name = try #require(transport?.loop.threadName)
+        #expect(try await transport?.send(get(server)).status == 200)
+        #expect(Self.threadNames().contains(name))
+        transport = nil
+        #expect(!Self.threadNames().contains(name))
+    }
+
     @Test func requestsCanGoThroughAProxy() async throws {
         let proxy = try LoopbackHTTPServer { _ in .json(200, #"{"via":"proxy"}"#) }
         defer { proxy.stop() }

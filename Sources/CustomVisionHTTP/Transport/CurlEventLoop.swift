@@ -17,14 +17,30 @@ final class CurlEventLoop: @unchecked Sendable {
         var stopping = false
     }
 
+    /// The loop's thread: a joinable pthread, so `shutdown()` can wait until it has really ended.
+    private let thread = Locked<pthread_t?>(nil)
+    /// The thread's name, unique in the process ("curl-" and a number; names are at most 15 bytes).
+    let threadName: String
+    private static let counter = Locked(0)
+
     init(maxConnectionsPerHost: Int) {
         _ = curlGlobalInit
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         self.multi = multi
         _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnectionsPerHost))
-        let thread = Thread { [self] in run() }
-        thread.name = "CurlTransport"
-        thread.start()
+        threadName = "curl-" + String(Self.counter.withLock { n -> Int in
+            n += 1
+            return n
+        } % 1_000_000_000)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let rc = pthread_create(&handle, nil, { context in
+            let loop = Unmanaged<CurlEventLoop>.fromOpaque(context!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, context)
+        guard rc == 0 else { fatalError("pthread_create failed: \(rc)") }
+        thread.withLock { $0 = handle }
     }
 
     func submit(_ transfer: CurlTransfer) {
@@ -34,12 +50,26 @@ final class CurlEventLoop: @unchecked Sendable {
 
     func wakeUp() { _ = curl_multi_wakeup(multi) }
 
+    /// Stops the loop (aborting what is still in flight) and waits until its thread has ended — thread-exit
+    /// handlers included. A thread still ending while the process exits races OpenSSL's exit-time cleanup (its
+    /// thread-local state is freed twice: "double free or corruption", seen under load); joined here, the thread
+    /// is either gone before exit or still parked in its poll, which exit simply ends.
     func shutdown() {
         queue.withLock { $0.stopping = true }
         wakeUp()
+        guard let handle = thread.withLock({ current -> pthread_t? in
+            defer { current = nil }
+            return current
+        }) else { return }
+        if pthread_equal(handle, pthread_self()) != 0 {
+            pthread_detach(handle)  // shut down from its own thread: nothing to wait for
+        } else {
+            pthread_join(handle, nil)
+        }
     }
 
     private func run() {
+        Thread.current.name = threadName
         var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
         while true {
             let (incoming, stopping) = queue.withLock { q -> ([CurlTransfer], Bool) in

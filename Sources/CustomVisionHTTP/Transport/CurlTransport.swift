@@ -37,7 +37,7 @@ public final class CurlTransport: HTTPTransport {
 
     /// The configuration in force.
     public let configuration: Configuration
-    private let loop: CurlEventLoop
+    let loop: CurlEventLoop
 
     /// Creates a transport and its thread.
     /// - Parameter configuration: timeouts and TLS settings.
