@@ -54,40 +54,11 @@ enum JSONBody {
 
     /// Encodes `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = lowercasingUUIDs((try? encoder.encode(value)) ?? Data("{}".utf8))
+        // Foundation encodes UUIDs in upper case; the service sends them in lower case.
+        let data = JSONUUIDCase.lowercased(Array((try? encoder.encode(value)) ?? Data("{}".utf8)))
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// Foundation encodes UUIDs in upper case; the service sends them in lower case. Every JSON string that is
-    /// exactly a UUID is lowercased (a scan, not a regex: bodies can be large).
-    static func lowercasingUUIDs(_ data: Data) -> Data {
-        var bytes = [UInt8](data)
-        let dashes: Set<Int> = [8, 13, 18, 23]
-        var i = 0
-        while i + 37 < bytes.count {
-            guard bytes[i] == UInt8(ascii: "\""), bytes[i + 37] == UInt8(ascii: "\"") else {
-                i += 1
-                continue
-            }
-            var isUUID = true
-            for k in 0..<36 {
-                let c = bytes[i + 1 + k]
-                let ok = dashes.contains(k) ? c == UInt8(ascii: "-") : (c >= 48 && c <= 57) || (c >= 65 && c <= 70)
-                if !ok {
-                    isUUID = false
-                    break
-                }
-            }
-            if isUUID {
-                for k in 1...36 where bytes[i + k] >= 65 && bytes[i + k] <= 70 { bytes[i + k] += 32 }
-                i += 38
-            } else {
-                i += 1
-            }
-        }
-        return Data(bytes)
     }
 
     /// An empty response (204, 202).

@@ -1,9 +1,9 @@
 /// Lowercases UUIDs in encoded JSON: Foundation's `JSONEncoder` writes `UUID` as `uuidString` (uppercase), while the
-/// service and `cvctl`'s tables write them lowercase.
-enum JSONUUIDCase {
+/// service writes them lowercase. cvserver's responses and cvctl's JSON output both go through it.
+public enum JSONUUIDCase {
     /// `json` with every string that is exactly a UUID (`"8-4-4-4-12"` hex digits, keys included) lowercased.
     /// Anything else, including a UUID inside a longer string, is left as it is.
-    static func lowercased(_ json: [UInt8]) -> [UInt8] {
+    public static func lowercased(_ json: [UInt8]) -> [UInt8] {
         var bytes = json
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         var i = 0
