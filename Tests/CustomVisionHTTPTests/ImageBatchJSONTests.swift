@@ -59,14 +59,6 @@ struct ImageBatchJSONTests {
         #expect(String(decoding: body, as: UTF8.self) == #"{"tagIds":["0f6c1d2e-aaaa-bbbb-cccc-ddddeeeeffff"]}"#)
     }
 
-    @Test(arguments: 0...70)
-    func base64MatchesFoundation(count: Int) {
-        let data = randomBytes(count, seed: count + 100)
-        var out: [UInt8] = [42]
-        data.withUnsafeBytes { Base64Writer.append($0, to: &out) }
-        #expect(out == [42] + Array(data.base64EncodedString().utf8))
-    }
-
     @Test func refusesNonFiniteCoordinatesNamingTheField() throws {
         let batch = ImageFileCreateBatch(images: [
             ImageFileCreateEntry(name: "a.jpg", regions: [Region(tagId: UUID(), left: 0, top: .nan, width: 1, height: 1)]),

@@ -18,12 +18,7 @@ enum ImageBatchJSON {
         out.append(UInt8(ascii: "{"))
         if let images = batch.images {
             fields.key("images", into: &out)
-            out.append(UInt8(ascii: "["))
-            for (index, image) in images.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                try entry(image, index: index, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            try list(images, into: &out) { index, image, out in try entry(image, index: index, into: &out) }
         }
         if let tagIds = batch.tagIds {
             fields.key("tagIds", into: &out)
@@ -31,14 +26,11 @@ enum ImageBatchJSON {
         }
         if let metadata = batch.metadata {
             fields.key("metadata", into: &out)
-            out.append(UInt8(ascii: "{"))
-            for (index, key) in metadata.keys.sorted().enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                string(key, into: &out)
+            list(metadata.sorted { $0.key < $1.key }, brackets: ("{", "}"), into: &out) { _, pair, out in
+                string(pair.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                string(metadata[key]!, into: &out)
+                string(pair.value, into: &out)
             }
-            out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "}"))
         return Data(out)
@@ -54,7 +46,7 @@ enum ImageBatchJSON {
         if let contents = image.contents {
             fields.key("contents", into: &out)
             out.append(UInt8(ascii: "\""))
-            contents.withUnsafeBytes { Base64Writer.append($0, to: &out) }
+            out.append(contentsOf: contents.base64EncodedData())
             out.append(UInt8(ascii: "\""))
         }
         if let tagIds = image.tagIds {
@@ -63,12 +55,9 @@ enum ImageBatchJSON {
         }
         if let regions = image.regions {
             fields.key("regions", into: &out)
-            out.append(UInt8(ascii: "["))
-            for (r, region) in regions.enumerated() {
-                if r > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"tagId":""#.utf8)
-                out.append(contentsOf: region.tagId.uuidString.lowercased().utf8)
-                out.append(UInt8(ascii: "\""))
+            try list(regions, into: &out) { r, region, out in
+                out.append(contentsOf: #"{"tagId":"#.utf8)
+                uuid(region.tagId, into: &out)
                 for (name, value) in [("left", region.left), ("top", region.top), ("width", region.width),
                                       ("height", region.height)] {
                     guard value.isFinite else {
@@ -79,20 +68,32 @@ enum ImageBatchJSON {
                 }
                 out.append(UInt8(ascii: "}"))
             }
-            out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
     }
 
     private static func uuids(_ ids: [UUID], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (index, id) in ids.enumerated() {
+        list(ids, into: &out) { _, id, out in uuid(id, into: &out) }
+    }
+
+    /// A UUID as a JSON string, lowercase as the service writes it.
+    private static func uuid(_ id: UUID, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: id.uuidString.lowercased().utf8)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `elements` between `brackets`, comma-separated, each written by `write` (with its index).
+    private static func list<Element>(
+        _ elements: [Element], brackets: (Unicode.Scalar, Unicode.Scalar) = ("[", "]"), into out: inout [UInt8],
+        _ write: (Int, Element, inout [UInt8]) throws -> Void
+    ) rethrows {
+        out.append(UInt8(ascii: brackets.0))
+        for (index, element) in elements.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: id.uuidString.lowercased().utf8)
-            out.append(UInt8(ascii: "\""))
+            try write(index, element, &out)
         }
-        out.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: brackets.1))
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped; everything else as UTF-8.
@@ -123,40 +124,6 @@ enum ImageBatchJSON {
             out.append(UInt8(ascii: "\""))
             name.withUTF8Buffer { out.append(contentsOf: $0) }
             out.append(contentsOf: "\":".utf8)
-        }
-    }
-}
-
-/// Standard base64 (RFC 4648 §4, with padding) appended to a byte buffer.
-enum Base64Writer {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let count = bytes.count
-        let encoded = (count + 2) / 3 * 4
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: encoded))
-        alphabet.withUnsafeBufferPointer { table in
-            out.withUnsafeMutableBufferPointer { buffer in
-                var o = start
-                var i = 0
-                while i + 3 <= count {
-                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                    buffer[o] = table[Int(v >> 18)]
-                    buffer[o + 1] = table[Int(v >> 12 & 63)]
-                    buffer[o + 2] = table[Int(v >> 6 & 63)]
-                    buffer[o + 3] = table[Int(v & 63)]
-                    i += 3
-                    o += 4
-                }
-                let rest = count - i
-                guard rest > 0 else { return }
-                let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-                buffer[o] = table[Int(v >> 18)]
-                buffer[o + 1] = table[Int(v >> 12 & 63)]
-                buffer[o + 2] = rest == 2 ? table[Int(v >> 6 & 63)] : UInt8(ascii: "=")
-                buffer[o + 3] = UInt8(ascii: "=")
-            }
         }
     }
 }
