@@ -22,6 +22,14 @@ public enum ImageDecoder {
         try decodeWithHeader(bytes, options: options).image.rgb
     }
 
+    /// Decodes the whole file at the smallest size its format allows — a JPEG at 1/8 scale, whose entropy data is
+    /// still read in full, so a damaged file is refused — and returns its header (stored size, orientation): the
+    /// check an upload needs, without full-size pixels.
+    /// - Throws: as ``decode(_:options:)``.
+    public static func validate(_ bytes: [UInt8]) throws -> ImageHeader {
+        try decodeWithHeader(bytes, options: DecodeOptions(minimumSize: (1, 1))).header
+    }
+
     /// Decodes and also returns the header (stored size, orientation) so boxes can follow the orientation.
     /// `plan` sees the header before any pixel is allocated: it may throw to refuse the image, and it returns the
     /// minimum upright size to decode at (overriding `options.minimumSize`), or nil.

@@ -87,9 +87,7 @@ struct ImageIngest: Sendable {
         guard entry.status == .ok, let bytes = candidate.bytes else { return entry }
         // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
         // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold.
-        if let header = try? ImageHeader.read(bytes),
-            (try? ImageDecoder.decode(bytes, options: DecodeOptions(minimumSize: (1, 1)))) != nil
-        {
+        if let header = try? ImageDecoder.validate(bytes) {
             (entry.width, entry.height) = header.orientedSize
             let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
             if !sides.contains(entry.width) || !sides.contains(entry.height) { entry.status = .errorImageSize }
