@@ -35,9 +35,7 @@ extension ImagePreparer {
         var oriented = info.header
         if !options.applyOrientation { oriented.orientation = .up }
         let (w, h) = oriented.orientedSize
-        guard min(w, h) >= options.limits.minSide else {
-            throw ImagePrepError(.tooSmall, "\(w)×\(h) has a side under \(options.limits.minSide) pixels")
-        }
+        try checkMinimumSide(w, h)
         let planned = options.mode.layout(sourceWidth: w, sourceHeight: h)
         let (num, denom) = JPEGCodec.scale(oriented,
             DecodeOptions(minimumSize: (planned.contentWidth, planned.contentHeight)))

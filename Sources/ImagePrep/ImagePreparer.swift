@@ -69,9 +69,7 @@ public struct ImagePreparer: Sendable {
             applyOrientation: options.applyOrientation, background: options.background)
         let (image, header) = try ImageDecoder.decodeWithHeader(bytes, options: decodeOptions) { header in
             let (w, h) = options.applyOrientation ? header.orientedSize : (header.width, header.height)
-            guard min(w, h) >= options.limits.minSide else {
-                throw ImagePrepError(.tooSmall, "\(w)×\(h) has a side under \(options.limits.minSide) pixels")
-            }
+            try checkMinimumSide(w, h)
             let layout = options.mode.layout(sourceWidth: w, sourceHeight: h)
             return (layout.contentWidth, layout.contentHeight)
         }
@@ -84,6 +82,14 @@ public struct ImagePreparer: Sendable {
         case .png: (encoded, format) = (try ImageEncoder.png(resized), .png)
         }
         return (try finish(encoded, format: format, layout: layout, header: header, boxes: boxes), .rgb)
+    }
+
+    /// Refuses an image whose upright size has a side under `options.limits.minSide` (both paths, from the header).
+    func checkMinimumSide(_ width: Int, _ height: Int) throws {
+        guard min(width, height) >= options.limits.minSide else {
+            throw ImagePrepError(.tooSmall,
+                "\(width)×\(height) has a side under \(options.limits.minSide) pixels")
+        }
     }
 
     /// Checks the output size and moves the boxes onto the output.
