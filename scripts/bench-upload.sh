@@ -58,6 +58,20 @@ project() { cvctl project create "$1" --type detection --output json | "$PY" -c 
 now() { date +%s.%N; }
 elapsed() { "$PY" -c "print(round($2 - $1, 3))"; }
 ratio() { "$PY" -c "print(round($1 / $2, 2))"; }
+seconds() { echo "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'; }  # of an SDK line
+# predict_pair NAME: a fresh server with a model trained on Fixtures/neu-det-mini, published as "bench"; then
+# cvctl predict and the SDK loop over $WORK/predict500. Sets T_PRED (seconds) and SDK_PRED (the SDK's JSON line).
+predict_pair() {
+    start_server "$1"
+    P="$(project "$1")"
+    cvctl upload Fixtures/neu-det-mini/train --project "$P" --quiet >/dev/null
+    cvctl train --project "$P" --wait --quiet >/dev/null
+    cvctl publish --project "$P" --name bench --quiet >/dev/null
+    local t0; t0=$(now)
+    cvctl predict "$WORK/predict500" --project "$P" --name bench --no-store --quiet --output json >/dev/null
+    T_PRED=$(elapsed "$t0" "$(now)")
+    SDK_PRED="$("$PY" scripts/bench_upload_sdk.py predict "$P" bench "$WORK/predict500")"
+}
 
 ROUNDS="${ROUNDS:-3}"
 min() { "$PY" -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
@@ -72,7 +86,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     T_RAW+=("$(elapsed "$t0" "$(now)")")
     start_server "up-sdk-$round"
     P="$(project sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
-    T_SDK+=("$(echo "$sdk_up" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')")
+    T_SDK+=("$(seconds "$sdk_up")")
     echo "  round $round: cvctl prep ${T_PREP[-1]} s, cvctl --no-prep ${T_RAW[-1]} s, SDK ${T_SDK[-1]} s ($sdk_up)"
 done
 t_prep="$(min "${T_PREP[@]}")"; t_raw="$(min "${T_RAW[@]}")"; t_sdk="$(min "${T_SDK[@]}")"
@@ -82,17 +96,10 @@ echo "SDK 64-image batches:         ${t_sdk} s"
 echo "speed-up vs SDK: $(ratio "$t_sdk" "$t_raw")x (--no-prep, same bytes), $(ratio "$t_sdk" "$t_prep")x (prepared)"
 
 echo "== predict 500 images (model trained on Fixtures/neu-det-mini)"
-start_server predict
-P="$(project predict)"
-cvctl upload Fixtures/neu-det-mini/train --project "$P" --quiet >/dev/null
-cvctl train --project "$P" --wait --quiet >/dev/null
-cvctl publish --project "$P" --name bench --quiet >/dev/null
 mkdir -p "$WORK/predict500"
 ls "$NEU/IMAGES" | sort | head -500 | while read -r f; do ln -s "$NEU/IMAGES/$f" "$WORK/predict500/$f"; done
-t0=$(now); cvctl predict "$WORK/predict500" --project "$P" --name bench --no-store --quiet --output json >/dev/null
-t_pred=$(elapsed "$t0" "$(now)")
-sdk_pred="$("$PY" scripts/bench_upload_sdk.py predict "$P" bench "$WORK/predict500")"
-t_sdk_pred="$(echo "$sdk_pred" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')"
+predict_pair predict
+t_pred="$T_PRED"; sdk_pred="$SDK_PRED"; t_sdk_pred="$(seconds "$sdk_pred")"
 echo "cvctl predict (4 in flight):  ${t_pred} s"
 echo "SDK loop:                     ${t_sdk_pred} s   ($sdk_pred)"
 echo "speed-up vs SDK: $(ratio "$t_sdk_pred" "$t_pred")x"
@@ -135,17 +142,10 @@ if [[ "$RTT_MS" -gt 0 ]]; then
     t_rtt_raw="$(elapsed "$t0" "$(now)")"
     start_server rtt-sdk
     P="$(project rtt-sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
-    t_rtt_sdk="$(echo "$sdk_up" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')"
+    t_rtt_sdk="$(seconds "$sdk_up")"
     echo "upload NEU-DET: cvctl --no-prep ${t_rtt_raw} s, SDK ${t_rtt_sdk} s -> $(ratio "$t_rtt_sdk" "$t_rtt_raw")x"
-    start_server rtt-predict
-    P="$(project rtt-predict)"
-    cvctl upload Fixtures/neu-det-mini/train --project "$P" --quiet >/dev/null
-    cvctl train --project "$P" --wait --quiet >/dev/null
-    cvctl publish --project "$P" --name bench --quiet >/dev/null
-    t0=$(now); cvctl predict "$WORK/predict500" --project "$P" --name bench --no-store --quiet --output json >/dev/null
-    t_rtt_pred="$(elapsed "$t0" "$(now)")"
-    sdk_pred="$("$PY" scripts/bench_upload_sdk.py predict "$P" bench "$WORK/predict500")"
-    t_rtt_sdk_pred="$(echo "$sdk_pred" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')"
-    echo "predict 500: cvctl (4 in flight) ${t_rtt_pred} s, SDK loop ${t_rtt_sdk_pred} s -> $(ratio "$t_rtt_sdk_pred" "$t_rtt_pred")x"
+    predict_pair rtt-predict
+    t_rtt_sdk_pred="$(seconds "$SDK_PRED")"
+    echo "predict 500: cvctl (4 in flight) ${T_PRED} s, SDK loop ${t_rtt_sdk_pred} s -> $(ratio "$t_rtt_sdk_pred" "$T_PRED")x"
     unset LATENCY
 fi
