@@ -1,3 +1,5 @@
+import CTurboJPEG
+
 /// Decodes JPEG (libjpeg-turbo) and PNG (libpng) bytes to 8-bit RGB. The format comes from the bytes' signature,
 /// never from a file name; GIF, BMP, WEBP and TIFF are recognised and refused with `unsupportedFormat`.
 ///
@@ -26,8 +28,29 @@ public enum ImageDecoder {
     /// still read in full, so a damaged file is refused — and returns its header (stored size, orientation): the
     /// check an upload needs, without full-size pixels.
     /// - Throws: as ``decode(_:options:)``.
+    ///
+    /// A baseline JPEG is checked by `JPEGDCDecoder` (which reads every entropy-coded block as libjpeg-turbo does,
+    /// but skips the AC coefficients a 1/8-scale decode never uses); anything it hands back — progressive files,
+    /// irregular data, errors — is decoded by libjpeg-turbo, whose verdict stands.
     public static func validate(_ bytes: [UInt8]) throws -> ImageHeader {
-        try decodeWithHeader(bytes, options: DecodeOptions(minimumSize: (1, 1))).header
+        if ImageFormat.detect(bytes) == .jpeg, let header = try validateBaselineJPEG(bytes) { return header }
+        return try decodeWithHeader(bytes, options: DecodeOptions(minimumSize: (1, 1))).header
+    }
+
+    /// The header of a JPEG whose every block `JPEGDCDecoder` read without a fault, or nil when it handed the file
+    /// back. Throws only what the header check throws (the pixel limit; a header libjpeg-turbo refuses).
+    static func validateBaselineJPEG(_ bytes: [UInt8]) throws -> ImageHeader? {
+        try bytes.withUnsafeBufferPointer { b in
+            try PrepWorkspace.with { workspace in
+                let info = try JPEGCodec.readHeader(workspace.decompressorHandle(), b,
+                    maxPixels: DecodeOptions().maxPixels)
+                guard JPEGCodec.decodesToPlanes(info),
+                    let planes = JPEGDCDecoder.decode(b, into: workspace.decoded),
+                    planes.bases.count == (info.subsampling == Int32(TJSAMP_GRAY.rawValue) ? 1 : 3)
+                else { return nil }
+                return info.header
+            }
+        }
     }
 
     /// Decodes and also returns the header (stored size, orientation) so boxes can follow the orientation.

@@ -64,4 +64,23 @@ struct DCDecoderFuzzTests {
         // Most damage is caught and handed over; some (e.g. a changed quantizer value) still decodes.
         #expect(decodedByUs < 300)
     }
+
+    /// Upload validation takes the DC decoder's word for a file it reads to the end: it must accept exactly the
+    /// damaged files libjpeg-turbo's 1/8-scale decode accepts, with the same header, and refuse the rest.
+    @Test(arguments: ["images/coco/000000037777.jpg", "images/neu/crazing_1.jpg", "prep-dc/restart-16.jpg",
+        "prep-dc/444-97x51.jpg"])
+    func validationAcceptsExactlyWhatLibjpegTurboDecodes(file: String) throws {
+        let original = try TestImages.bytes(file)
+        #expect(try ImageDecoder.validateBaselineJPEG(original) != nil, "the fast path takes the intact file")
+        var random = Generator(state: file.utf8.reduce(0x85EB_CA6B) { $0 &* 33 &+ UInt64($1) } | 1)
+        var accepted = 0
+        for round in 0..<300 {
+            let damaged = round == 0 ? original : Self.mutate(original, &random)
+            let reference = try? ImageDecoder.decodeWithHeader(damaged, options: DecodeOptions(minimumSize: (1, 1)))
+            let ours = try? ImageDecoder.validate(damaged)
+            #expect(ours == reference?.header, "\(file) round \(round)")
+            if ours != nil { accepted += 1 }
+        }
+        #expect(accepted > 0 && accepted < 300)
+    }
 }
