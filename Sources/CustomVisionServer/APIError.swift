@@ -55,7 +55,9 @@ enum JSONBody {
     /// Encodes `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         // Foundation encodes UUIDs in upper case; the service sends them in lower case.
-        let data = JSONUUIDCase.lowercased(Array((try? encoder.encode(value)) ?? Data("{}".utf8)))
+        // The hot response types write their own JSON (the same document, without JSONEncoder's boxing).
+        let encoded = (value as? any JSONWritable)?.jsonBytes() ?? (try? encoder.encode(value)).map(Array.init)
+        let data = JSONUUIDCase.lowercased(encoded ?? Array("{}".utf8))
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
