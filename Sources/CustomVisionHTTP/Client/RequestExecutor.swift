@@ -40,7 +40,7 @@ struct RequestExecutor: Sendable {
             throw failure("HTTP \(response.status) with an empty body; expected a JSON \(T.self)", nil)
         }
         do {
-            return try CustomVisionJSON.makeDecoder().decode(T.self, from: response.body)
+            return try CustomVisionJSON.decode(T.self, from: response.body)
         } catch let error as DecodingError {
             throw failure("the response body is not a valid JSON \(T.self): \(Self.summary(of: error))", error)
         }

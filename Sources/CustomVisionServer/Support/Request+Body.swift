@@ -21,7 +21,7 @@ extension Request {
     mutating func json<T: Decodable>(_ type: T.Type, limit: Int = 1 << 20) async throws -> T {
         let body = try await bytes(limit: limit)
         do {
-            return try CustomVisionJSON.makeDecoder().decode(T.self, from: Data(body))
+            return try CustomVisionJSON.decode(T.self, from: Data(body))
         } catch {
             throw APIError.badRequest("The request body is not valid JSON for \(T.self).")
         }
