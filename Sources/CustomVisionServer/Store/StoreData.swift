@@ -16,7 +16,8 @@ struct StoreData: Sendable {
     private static let decoder = CustomVisionJSON.makeDecoder()
 
     private mutating func queue(_ kind: MetadataStore.Kind, _ id: UUID, _ project: UUID, _ value: some Encodable) {
-        let body = (try? Self.encoder.encode(value)) ?? Data()
+        let written = (value as? any JSONWritable)?.jsonBytes().map { Data($0) }
+        let body = written ?? (try? Self.encoder.encode(value)) ?? Data()
         pending.append(.put(.init(kind: kind, id: id, project: project, body: body)))
     }
 
