@@ -160,15 +160,23 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: - Callbacks (loop thread)
 
     fileprivate func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let line = Self.trimmed(bytes[...])
+        if line.starts(with: "HTTP/".utf8) {
             responseHeaders = HTTPHeaders()  // a new response (after 100 Continue): forget the previous one
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            responseHeaders.add(name, value)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = Self.trimmed(line[..<colon]), value = Self.trimmed(line[(colon + 1)...])
+            responseHeaders.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
         }
         return bytes.count
+    }
+
+    /// `bytes` without the spaces, tabs, CRs and LFs (HTTP's optional whitespace and line ends) at either end.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+            let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return bytes[bytes.startIndex..<bytes.startIndex] }
+        return bytes[first...last]
     }
 
     /// Copies the next part of the request body into curl's buffer; 0 at the end.
