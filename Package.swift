@@ -51,8 +51,10 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
+        // Our own C: SHA-256 on the x86-64 SHA extensions (a stub elsewhere), for CustomVisionCore.SHA256.
+        .target(name: "CSHA256"),
 
-        .target(name: "CustomVisionCore", swiftSettings: swiftSettings),
+        .target(name: "CustomVisionCore", dependencies: ["CSHA256"], swiftSettings: swiftSettings),
         .target(
             name: "CustomVisionHTTP",
             dependencies: [

@@ -2,6 +2,7 @@
 import Foundation
 
 let suites: [String: @Sendable ([String]) async throws -> Void] = [
+    "hash": HashBench.run,
     "prep": PrepBench.run,
     "train": TrainBench.run,
 ]

@@ -1,4 +1,7 @@
-/// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), in plain Swift.
+internal import CSHA256
+
+/// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104): the x86-64 SHA extensions when the CPU has them, else plain
+/// Swift.
 ///
 /// swift-crypto is not a dependency of this package. cvserver content-addresses image files by their SHA-256 and
 /// signs image URLs with HMAC-SHA-256, cvctl's upload journal keys images by it, and dataset verification names
@@ -6,26 +9,26 @@
 ///
 /// Input is hashed in place, straight from the caller's contiguous storage: no copy of the message, no allocation
 /// per 64-byte block (the message schedule lives in a stack buffer), the eight state words in stored properties.
+/// The compression function runs on the SHA extensions (SHA-NI, via the CSHA256 C module) when `CPUID` reports them,
+/// several times faster than the Swift loop, which stays the fallback for other CPUs and architectures.
 public struct SHA256: Sendable {
-    private static let k: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
-
     private var h0: UInt32 = 0x6a09_e667, h1: UInt32 = 0xbb67_ae85, h2: UInt32 = 0x3c6e_f372, h3: UInt32 = 0xa54f_f53a
     private var h4: UInt32 = 0x510e_527f, h5: UInt32 = 0x9b05_688c, h6: UInt32 = 0x1f83_d9ab, h7: UInt32 = 0x5be0_cd19
     /// Bytes of an unfinished block (fewer than 64).
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
+    /// Whether `compress` runs on the SHA extensions rather than the Swift loop.
+    private let accelerated: Bool
+
+    /// Whether this CPU has the SHA extensions (and SSSE3, SSE4.1) that the accelerated path needs; asked once.
+    package static let isAccelerationAvailable = csha256_accelerated_available()
 
     /// A hasher with no input yet.
-    public init() {}
+    public init() { accelerated = Self.isAccelerationAvailable }
+
+    /// A hasher that runs the portable Swift compression function even where the SHA extensions are available, so
+    /// that tests and benchmarks can compare the two paths.
+    package init(forcePortable: Bool) { accelerated = !forcePortable && Self.isAccelerationAvailable }
 
     /// Adds bytes to the message.
     public mutating func update(_ bytes: some Collection<UInt8>) {
@@ -108,38 +111,48 @@ public struct SHA256: Sendable {
         h = t1 &+ t2
     }
 
-    /// Runs the compression function over `blocks` consecutive 64-byte blocks at `data`.
+    /// Runs the compression function over `blocks` consecutive 64-byte blocks at `data` (any alignment).
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        guard accelerated else { return compressPortable(data, blocks: blocks) }
+        var state = (h0, h1, h2, h3, h4, h5, h6, h7)
+        withUnsafeMutablePointer(to: &state) { tuple in
+            tuple.withMemoryRebound(to: UInt32.self, capacity: 8) { csha256_compress_accelerated($0, data, blocks) }
+        }
+        (h0, h1, h2, h3, h4, h5, h6, h7) = state
+    }
+
+    /// The compression function in Swift.
+    private mutating func compressPortable(_ data: UnsafeRawPointer, blocks: Int) {
         var (s0, s1, s2, s3, s4, s5, s6, s7) = (h0, h1, h2, h3, h4, h5, h6, h7)
-        Self.k.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                for block in 0..<blocks {
-                    let p = data + block * 64
-                    for i in 0..<16 {
-                        w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-                    }
-                    for i in 16..<64 {
-                        let x = w[i - 15], y = w[i - 2]
-                        let sigma0 = x.rotr(7) ^ x.rotr(18) ^ (x >> 3)
-                        let sigma1 = y.rotr(17) ^ y.rotr(19) ^ (y >> 10)
-                        w[i] = w[i - 16] &+ sigma0 &+ w[i - 7] &+ sigma1
-                    }
-                    var (a, b, c, d, e, f, g, h) = (s0, s1, s2, s3, s4, s5, s6, s7)
-                    var i = 0
-                    while i < 64 {
-                        Self.round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
-                        Self.round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
-                        Self.round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
-                        Self.round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
-                        Self.round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
-                        Self.round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
-                        Self.round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
-                        Self.round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
-                        i += 8
-                    }
-                    (s0, s1, s2, s3) = (s0 &+ a, s1 &+ b, s2 &+ c, s3 &+ d)
-                    (s4, s5, s6, s7) = (s4 &+ e, s5 &+ f, s6 &+ g, s7 &+ h)
+        // The round constants come from the C module (on every architecture): one copy of the table.
+        let k = UnsafeBufferPointer(start: csha256_round_constants(), count: 64)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for block in 0..<blocks {
+                let p = data + block * 64
+                for i in 0..<16 {
+                    w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
                 }
+                for i in 16..<64 {
+                    let x = w[i - 15], y = w[i - 2]
+                    let sigma0 = x.rotr(7) ^ x.rotr(18) ^ (x >> 3)
+                    let sigma1 = y.rotr(17) ^ y.rotr(19) ^ (y >> 10)
+                    w[i] = w[i - 16] &+ sigma0 &+ w[i - 7] &+ sigma1
+                }
+                var (a, b, c, d, e, f, g, h) = (s0, s1, s2, s3, s4, s5, s6, s7)
+                var i = 0
+                while i < 64 {
+                    Self.round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+                    Self.round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+                    Self.round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+                    Self.round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+                    Self.round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
+                    Self.round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
+                    Self.round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
+                    Self.round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
+                    i += 8
+                }
+                (s0, s1, s2, s3) = (s0 &+ a, s1 &+ b, s2 &+ c, s3 &+ d)
+                (s4, s5, s6, s7) = (s4 &+ e, s5 &+ f, s6 &+ g, s7 &+ h)
             }
         }
         (h0, h1, h2, h3, h4, h5, h6, h7) = (s0, s1, s2, s3, s4, s5, s6, s7)
