@@ -26,7 +26,7 @@ struct ImageBatchJSONTests {
                 tagIds: index.isMultiple(of: 2) ? [tag, other] : nil,
                 regions: index == 1 ? nil : [
                     Region(tagId: tag, left: 0.1, top: 1e-5, width: 0.333_333_333_333_333_3, height: 1),
-                    Region(tagId: other, left: 0, top: 0.5, width: 5e-324, height: 0.999_999_999_999),
+                    Region(tagId: other, left: 0, top: 0.5, width: .leastNonzeroMagnitude, height: 0.999_999_999_999),
                 ])
         }
         return ImageFileCreateBatch(images: images, tagIds: [other], metadata: ["k\"ey": "v\\al", "b": "ü"])
