@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Huffman tables and the bit reader of `JPEGDCDecoder`.
 extension JPEGDCDecoder {
     static let lookupBits = 9
@@ -207,8 +209,30 @@ extension JPEGDCDecoder {
         var values: UnsafePointer<UInt8>
     }
 
-    /// A table copied to memory of its own, freed with the storage.
-    final class HuffmanStorage {
+    /// A table copied to memory of its own, freed with the storage. Immutable once built, so one storage serves
+    /// every file (and thread) with the same table definition: see `cached(_:counts:values:)`.
+    final class HuffmanStorage: @unchecked Sendable {
+        /// Built tables by their DHT definition (the 16 counts and the values). Most files carry the standard
+        /// tables or a few encoder-specific ones; a file with tables of its own costs one build, and the cache is
+        /// emptied when it reaches `cacheLimit` entries, so hostile input cannot grow it.
+        private static let cache = Mutex<[[UInt8]: HuffmanStorage]>([:])
+        static let cacheLimit = 64
+        /// Tables in the cache now.
+        static var cachedCount: Int { cache.withLock(\.count) }
+
+        /// The built table for `definition` (`counts` and `values` being its parts), or nil for a table libjpeg
+        /// refuses.
+        static func cached(_ definition: [UInt8], counts: [Int], values: [UInt8]) -> HuffmanStorage? {
+            if let hit = cache.withLock({ $0[definition] }) { return hit }
+            guard let table = HuffmanTable(counts: counts, values: values) else { return nil }
+            let storage = HuffmanStorage(table)
+            cache.withLock { cache in
+                if cache.count >= cacheLimit { cache.removeAll() }
+                cache[definition] = storage
+            }
+            return storage
+        }
+
         private let fast: UnsafeMutablePointer<UInt16>
         private let skip: UnsafeMutablePointer<UInt16>
         private let pair: UnsafeMutablePointer<UInt16>

@@ -8,7 +8,7 @@ extension JPEGDCDecoder {
         var restartInterval: Int
 
         func decodeScan(
-            _ data: UnsafeBufferPointer<UInt8>, at position: Int, dc: [HuffmanTable?], ac: [HuffmanTable?],
+            _ data: UnsafeBufferPointer<UInt8>, at position: Int, dc: [HuffmanStorage?], ac: [HuffmanStorage?],
             into buffers: [ScratchBuffer]
         ) -> Planes? {
             let n = components.count
@@ -22,8 +22,9 @@ extension JPEGDCDecoder {
             var storage: [HuffmanStorage] = []
             var slots: [BlockSlot] = []
             for c in 0..<n {
-                guard let d = dc[components[c].dcTable], let a = ac[components[c].acTable] else { return nil }
-                let (dcStorage, acStorage) = (HuffmanStorage(d), HuffmanStorage(a))
+                guard let dcStorage = dc[components[c].dcTable], let acStorage = ac[components[c].acTable] else {
+                    return nil
+                }
                 storage += [dcStorage, acStorage]
                 for by in 0..<vs[c] {
                     for bx in 0..<hs[c] {

@@ -31,7 +31,7 @@ enum JPEGDCDecoder {
     static func decode(_ data: UnsafeBufferPointer<UInt8>, into buffers: [ScratchBuffer]) -> Planes? {
         guard data.count >= 4, data[0] == 0xFF, data[1] == 0xD8 else { return nil }
         var quant = [Int32](repeating: 0, count: 4)
-        var dc = [HuffmanTable?](repeating: nil, count: 4), ac = [HuffmanTable?](repeating: nil, count: 4)
+        var dc = [HuffmanStorage?](repeating: nil, count: 4), ac = [HuffmanStorage?](repeating: nil, count: 4)
         var components: [Component] = []
         var width = 0, height = 0, restartInterval = 0
         var pos = 2
@@ -84,7 +84,10 @@ enum JPEGDCDecoder {
                     let values = Array(data[(i + 17)..<(i + 17 + total)])
                     // A DC symbol is a bit count, 0–15; libjpeg refuses a DC table with any other.
                     guard tableClass == 1 || values.allSatisfy({ $0 <= 15 }) else { return nil }
-                    guard let built = HuffmanTable(counts: counts, values: values) else { return nil }
+                    let definition = Array(data[(i + 1)..<(i + 17 + total)])
+                    guard let built = HuffmanStorage.cached(definition, counts: counts, values: values) else {
+                        return nil
+                    }
                     if tableClass == 0 { dc[table] = built } else { ac[table] = built }
                     i += 17 + total
                 }

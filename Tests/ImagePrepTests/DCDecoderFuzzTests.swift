@@ -63,6 +63,8 @@ struct DCDecoderFuzzTests {
         }
         // Most damage is caught and handed over; some (e.g. a changed quantizer value) still decodes.
         #expect(decodedByUs < 300)
+        // Damaged tables each were built once and cached; the cache stays bounded.
+        #expect(JPEGDCDecoder.HuffmanStorage.cachedCount <= JPEGDCDecoder.HuffmanStorage.cacheLimit)
     }
 
     /// Upload validation takes the DC decoder's word for a file it reads to the end: it must accept exactly the
