@@ -53,6 +53,15 @@ struct JSONReadableTests {
         #expect(try Self.both(ImageFileCreateBatch.self, JSONWritableTests.encoded(batch)))
     }
 
+    @Test func base64WithEscapedSlashesIsLeftToJSONDecoder() throws {
+        // Foundation's default JSONEncoder writes "/" as "\/", which is not base64 text.
+        let batch = ImageFileCreateBatch(images: [ImageFileCreateEntry(name: "a", contents: Data([0xFF, 0xFF, 0xFF]))])
+        let json = try JSONEncoder().encode(batch)
+        #expect(String(decoding: json, as: UTF8.self).contains(#"\/"#))
+        #expect(throws: JSONInputError.self) { try Self.fast(ImageFileCreateBatch.self, json) }
+        #expect(try CustomVisionJSON.decode(ImageFileCreateBatch.self, from: json) == batch)
+    }
+
     @Test(arguments: [
         "", "{", #"{"id": "0C3F1A52-2E41-4E0B-9F6B-7A1C1E55C1D2""#, #"{"project": null}"#,
         #"{"id": "not-a-uuid"}"#, #"{"id": null}"#, #"{"id": "0C3F1A52-2E41-4E0B-9F6B-7A1C1E55C1D2"} x"#,

@@ -287,7 +287,16 @@ public struct JSONInput {
 
     /// Reads a base64 string as bytes (standard alphabet with padding, as `JSONDecoder` reads `Data`).
     public mutating func base64() throws -> Data {
-        guard let data = Data(base64Encoded: try string()) else { throw failure() }
+        // Base64 text holds no quote: find the closing one with memchr and decode straight from the bytes (an escape
+        // such as `\/` is not base64, so such a string is refused here and left to JSONDecoder).
+        try expect(UInt8(ascii: "\""))
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[position...])
+        guard let base = rest.baseAddress, let quote = memchr(base, Int32(UInt8(ascii: "\"")), rest.count) else {
+            throw failure()
+        }
+        let length = UnsafeRawPointer(quote) - base
+        guard let data = Data(base64Encoded: Data(bytes: base, count: length)) else { throw failure() }
+        position += length + 1
         return data
     }
 
