@@ -3,6 +3,7 @@ import Foundation
 
 let suites: [String: @Sendable ([String]) async throws -> Void] = [
     "prep": PrepBench.run,
+    "read": ReadBench.run,
     "train": TrainBench.run,
 ]
 let args = Array(CommandLine.arguments.dropFirst())
