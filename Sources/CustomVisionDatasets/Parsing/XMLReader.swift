@@ -16,7 +16,12 @@ struct XMLReader {
     /// Parses `data` and returns the root element.
     /// - Throws: `DatasetError` (`.malformed` or `.forbiddenConstruct`) naming `file` and the line.
     static func parse(_ data: Data, file: String, maxDepth: Int = 64) throws -> XMLElement {
-        var reader = XMLReader(bytes: [UInt8](data), file: file, maxDepth: maxDepth)
+        try parse(bytes: [UInt8](data), file: file, maxDepth: maxDepth)
+    }
+
+    /// Parses `bytes` and returns the root element, as `parse(_:file:maxDepth:)`.
+    static func parse(bytes: [UInt8], file: String, maxDepth: Int = 64) throws -> XMLElement {
+        var reader = XMLReader(bytes: bytes, file: file, maxDepth: maxDepth)
         return try reader.document()
     }
 
@@ -184,21 +189,27 @@ struct XMLReader {
                 advance()
             }
             guard !atEnd else { throw fail("unterminated value of \(attribute)") }
-            let raw = String(decoding: bytes[start..<i], as: UTF8.self)
+            let raw = try decodedText(start..<i)
             i += 1
             guard element.attributes[attribute] == nil else { throw fail("duplicate attribute \(attribute)") }
-            element.attributes[attribute] = try decodeEntities(raw)
+            element.attributes[attribute] = raw
         }
     }
 
     private mutating func textRun() throws -> String {
         let start = i
         while !atEnd, bytes[i] != UInt8(ascii: "<") { advance() }
-        return try decodeEntities(String(decoding: bytes[start..<i], as: UTF8.self))
+        return try decodedText(start..<i)
+    }
+
+    /// The text of `range`, entities decoded; the bytes are scanned for '&' first, so text without any (nearly all)
+    /// is just decoded from UTF-8.
+    private func decodedText(_ range: Range<Int>) throws -> String {
+        let text = String(decoding: bytes[range], as: UTF8.self)
+        return bytes[range].contains(UInt8(ascii: "&")) ? try decodeEntities(text) : text
     }
 
     private func decodeEntities(_ raw: String) throws -> String {
-        guard raw.contains("&") else { return raw }
         var out = ""
         var rest = Substring(raw)
         while let amp = rest.firstIndex(of: "&") {
