@@ -23,10 +23,10 @@ struct DatasetListing: Sendable {
     /// True when `path` is known not to exist: its folder was walked and holds no entry of that name. False means
     /// "ask the file system".
     func isKnownAbsent(_ path: String) -> Bool {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex,
-            let names = namesByFolder[String(path[..<slash])]
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")),
+            let names = namesByFolder[String(DatasetFileSystem.folder(of: path))]
         else { return false }
-        return !names.contains(String(path[path.index(after: slash)...]))
+        return !names.contains(String(path[path.utf8.index(after: slash)...]))
     }
 }
 
@@ -34,6 +34,13 @@ extension DatasetFileSystem {
     /// `path/name` (a single `/` even when `path` is the file-system root).
     static func join(_ path: String, _ name: String) -> String {
         path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+
+    /// The folder part of a standardized `path`, as `deletingLastPathComponent().path` gives it: `/` for a file at
+    /// the top, "" for a path without any `/`.
+    static func folder(of path: String) -> Substring {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return slash == path.utf8.startIndex ? "/" : path[..<slash]
     }
 
     /// All regular files below `folder` and the names of each folder walked. See `listFiles(in:recursive:maxDepth:)`.

@@ -4,28 +4,34 @@ import Foundation
 /// `deletingPathExtension()`), without building a URL for the common names: ASCII letters, digits, `_` and `-`
 /// around a single dot. Other names are split by `URL` itself.
 struct FileName {
-    /// The last path component.
-    var name: String
-    /// The extension, as `URL.pathExtension` ("" when none).
-    var pathExtension: String
-    /// The name without its extension, as `URL.deletingPathExtension().lastPathComponent`.
-    var stem: String
+    private let path: String
+    private let start: String.Index
+    /// The index of the single dot of a common name, nil for other names.
+    private let dot: String.Index?
 
-    /// Splits the last component of a standardized file `path`.
+    /// Looks at the last component of a standardized file `path`.
     init(path: String) {
+        self.path = path
         let utf8 = path.utf8
-        let start = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
-        let name = Substring(path[start...])
-        if let dot = Self.simpleDot(name) {
-            self.name = String(name)
-            self.pathExtension = String(name[name.index(after: dot)...])
-            self.stem = String(name[..<dot])
-        } else {
-            let url = URL(fileURLWithPath: path, isDirectory: false)
-            self.name = url.lastPathComponent
-            self.pathExtension = url.pathExtension
-            self.stem = url.deletingPathExtension().lastPathComponent
-        }
+        start = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        dot = Self.simpleDot(path[start...])
+    }
+
+    private var url: URL { URL(fileURLWithPath: path, isDirectory: false) }
+
+    /// The last path component.
+    var name: String { dot == nil ? url.lastPathComponent : String(path[start...]) }
+
+    /// The extension, as `URL.pathExtension` ("" when none).
+    var pathExtension: String {
+        guard let dot else { return url.pathExtension }
+        return String(path[path.utf8.index(after: dot)...])
+    }
+
+    /// The name without its extension, as `URL.deletingPathExtension().lastPathComponent`.
+    var stem: String {
+        guard let dot else { return url.deletingPathExtension().lastPathComponent }
+        return String(path[start..<dot])
     }
 
     /// The index of the one dot of a name made of `[A-Za-z0-9_-]` around a single inner dot, else nil.

@@ -65,9 +65,11 @@ struct ImageLocator {
     }
 
     /// `locate(_:base:hint:at:)`, given also `base`'s standardized path when the caller knows it (a folder of the
-    /// listing): then a plain file name is looked up in the listing instead of the file system.
+    /// listing): then a plain file name is looked up in the listing instead of the file system, and `base` is only
+    /// built when the file system must be asked.
     mutating func locate(
-        _ written: String, base: URL, basePath: String?, hint: String? = nil, at place: DatasetLocation
+        _ written: String, base: @autoclosure () -> URL, basePath: String?, hint: String? = nil,
+        at place: DatasetLocation
     ) throws -> Located? {
         var escape: DatasetError?
         var name: String
@@ -75,13 +77,13 @@ struct ImageLocator {
             // What `fs.resolve` and `fs.fileExists` would find, known from the walk (which checked every link).
             let direct = DatasetFileSystem.join(basePath, written)
             guard direct.hasPrefix(fs.rootPrefix), listedFiles.contains(direct) || listing.isKnownAbsent(direct) else {
-                return try locate(written, base: base, basePath: nil, hint: hint, at: place)
+                return try locate(written, base: base(), basePath: nil, hint: hint, at: place)
             }
             if listedFiles.contains(direct) { return Located(path: direct, url: Self.url(direct)) }
             name = written  // what `lastPathComponent` gives for a name without '/'
         } else {
             do {
-                let direct = try fs.resolve(written, relativeTo: base, at: place)
+                let direct = try fs.resolve(written, relativeTo: base(), at: place)
                 if fs.fileExists(direct) { return Located(path: direct.path, url: direct) }
             } catch let error as DatasetError where error.code == .pathEscape {
                 escape = error
@@ -94,7 +96,7 @@ struct ImageLocator {
             name = (name as NSString).deletingPathExtension
             candidates = byStem?[name]
         }
-        if let found = best(candidates ?? [], base: basePath ?? base.standardizedFileURL.path, hint: hint) {
+        if let found = best(candidates ?? [], base: basePath ?? base().standardizedFileURL.path, hint: hint) {
             return Located(path: found, url: Self.url(found))
         }
         if let escape { throw escape }

@@ -36,18 +36,17 @@ enum VOCReader {
                 at: .init(file: fileName, line: xml.line))
         }
         let place = DatasetLocation(file: fileName, line: xml.line)
-        let basePath = file.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(file[..<$0]) } ?? ""
-        let base = URL(fileURLWithPath: basePath.isEmpty ? "/" : basePath, isDirectory: true)
+        let basePath = String(DatasetFileSystem.folder(of: file))
+        let base = { URL(fileURLWithPath: basePath.isEmpty ? "/" : basePath, isDirectory: true) }
         let xmlStem = FileName(path: file).stem
         let written = xml.text(of: "filename").flatMap { $0.isEmpty ? nil : $0 } ?? xmlStem
         let filePlace = DatasetLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
         let knownBase = basePath.isEmpty ? nil : basePath
-        var image = try context.images.locate(written, base: base, basePath: knownBase, at: filePlace)
+        var image = try context.images.locate(written, base: base(), basePath: knownBase, at: filePlace)
         if image == nil, written != xmlStem {
-            image = try context.images.locate(xmlStem, base: base, basePath: knownBase, at: filePlace)
+            image = try context.images.locate(xmlStem, base: base(), basePath: knownBase, at: filePlace)
         }
-        let imageURL = image?.url
-        let path = imageURL ?? base.appendingPathComponent(written)
+        let path = image?.url ?? base().appendingPathComponent(written)
 
         var width = 0
         var height = 0
