@@ -2,19 +2,21 @@ import CustomVisionDatasets
 import Dispatch
 import Foundation
 
-/// `cvbench read <dataset>… [--format voc] [--repeat 5] [--no-headers]`
+/// `cvbench read <dataset>… [--format voc] [--repeat 5] [--no-headers] [--verify]`
 ///
 /// Reads each dataset with `DatasetReader` (format detected unless given) `--repeat` times after one warm-up read,
 /// and prints one JSON line per dataset with the best run:
 /// `{"tool":"datasetread","label":…,"images":…,"regions":…,"findings":…,"fingerprint":…,"seconds":…,
 /// "cpuSeconds":…}`. The fingerprint is a hash of the dataset's and findings' descriptions, so two builds can be
-/// shown to read a dataset identically; CPU seconds are what the read costs on a shared machine.
+/// shown to read a dataset identically; CPU seconds are what the read costs on a shared machine. `--verify` adds
+/// `DatasetVerifier.verify` with the options `cvctl upload` uses (labels and tags only) to each timed read.
 enum ReadBench {
     struct Options {
         var datasets: [String] = []
         var format: DatasetFormat?
         var repeats = 5
         var readHeaders = true
+        var verify = false
     }
 
     static func parse(_ args: [String]) throws -> Options {
@@ -30,11 +32,13 @@ enum ReadBench {
                 options.format = format
             case "--repeat": options.repeats = max(Int(rest.popFirst() ?? "") ?? options.repeats, 1)
             case "--no-headers": options.readHeaders = false
+            case "--verify": options.verify = true
             default: options.datasets.append(arg)
             }
         }
         guard !options.datasets.isEmpty else {
-            throw PrepBench.BenchError("usage: cvbench read <dataset>… [--format F] [--repeat N] [--no-headers]")
+            throw PrepBench.BenchError(
+                "usage: cvbench read <dataset>… [--format F] [--repeat N] [--no-headers] [--verify]")
         }
         return options
     }
@@ -43,8 +47,16 @@ enum ReadBench {
         let options = try parse(args)
         for path in options.datasets {
             let url = URL(fileURLWithPath: path)
-            let read = { try DatasetReader.read(
-                at: url, format: options.format, options: .init(readImageHeaders: options.readHeaders)) }
+            let read = {
+                let (dataset, findings) = try DatasetReader.read(
+                    at: url, format: options.format, options: .init(readImageHeaders: options.readHeaders))
+                if options.verify {
+                    _ = DatasetVerifier.verify(
+                        dataset, projectType: dataset.hasRegions ? .detection : .classification,
+                        readFindings: findings, options: .init(checkFiles: false, checkDuplicates: false))
+                }
+                return (dataset, findings)
+            }
             let (dataset, findings) = try read()  // warm-up, and the result fingerprinted
             var best = (wall: Double.infinity, cpu: Double.infinity)
             for _ in 0..<options.repeats {

@@ -53,7 +53,12 @@ struct XMLReader {
     }
 
     private mutating func skipWhitespace() {
-        while !atEnd, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { advance() }
+        while !atEnd {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: advance()
+            default: return
+            }
+        }
     }
 
     /// Skips past `terminator`, failing at end of input.
@@ -115,6 +120,7 @@ struct XMLReader {
             guard !atEnd else {
                 throw fail("unexpected end of document inside <\(stack.last?.name ?? "?")>")
             }
+            let next = i + 1 < bytes.count ? bytes[i + 1] : 0  // after '<': which markup (one byte, not five peeks)
             if bytes[i] != UInt8(ascii: "<") {
                 let text = try textRun()
                 if stack.isEmpty {
@@ -122,7 +128,7 @@ struct XMLReader {
                 } else {
                     stack[stack.count - 1].text += text
                 }
-            } else if peek("</") {
+            } else if next == UInt8(ascii: "/") {
                 i += 2
                 let closing = try name()
                 skipWhitespace()
@@ -134,17 +140,17 @@ struct XMLReader {
                 }
                 if stack.isEmpty { return done }
                 stack[stack.count - 1].children.append(done)
-            } else if peek("<!--") {
+            } else if next == UInt8(ascii: "!"), peek("<!--") {
                 try skip(past: "-->", what: "comment")
-            } else if peek("<![CDATA[") {
+            } else if next == UInt8(ascii: "!"), peek("<![CDATA[") {
                 guard !stack.isEmpty else { throw fail("CDATA outside an element") }
                 i += 9
                 let start = i
                 try skip(past: "]]>", what: "CDATA section")
                 stack[stack.count - 1].text += String(decoding: bytes[start..<(i - 3)], as: UTF8.self)
-            } else if peek("<?") {
+            } else if next == UInt8(ascii: "?") {
                 try skip(past: "?>", what: "processing instruction")
-            } else if peek("<!") {
+            } else if next == UInt8(ascii: "!") {
                 throw fail("DTDs and entity declarations are not accepted", .forbiddenConstruct)
             } else {
                 guard stack.count < maxDepth else { throw fail("elements nested deeper than \(maxDepth)") }
