@@ -7,9 +7,10 @@ import Foundation
 /// Reads each dataset with `DatasetReader` (format detected unless given) `--repeat` times after one warm-up read,
 /// and prints one JSON line per dataset with the best run:
 /// `{"tool":"datasetread","label":…,"images":…,"regions":…,"findings":…,"fingerprint":…,"seconds":…,
-/// "cpuSeconds":…}`. The fingerprint is a hash of the dataset's and findings' descriptions, so two builds can be
-/// shown to read a dataset identically; CPU seconds are what the read costs on a shared machine. `--verify` adds
-/// `DatasetVerifier.verify` with the options `cvctl upload` uses (labels and tags only) to each timed read.
+/// "cpuSeconds":…}`. `--verify` adds `DatasetVerifier.verify` with the options `cvctl upload` uses (labels and tags
+/// only) to each timed read. The fingerprint is a hash of the descriptions of the dataset, the findings and the
+/// report, so two builds can be shown to read a dataset identically; CPU seconds are what the read costs on a
+/// shared machine.
 enum ReadBench {
     struct Options {
         var datasets: [String] = []
@@ -50,14 +51,12 @@ enum ReadBench {
             let read = {
                 let (dataset, findings) = try DatasetReader.read(
                     at: url, format: options.format, options: .init(readImageHeaders: options.readHeaders))
-                if options.verify {
-                    _ = DatasetVerifier.verify(
-                        dataset, projectType: dataset.hasRegions ? .detection : .classification,
-                        readFindings: findings, options: .init(checkFiles: false, checkDuplicates: false))
-                }
-                return (dataset, findings)
+                let report = options.verify ? DatasetVerifier.verify(
+                    dataset, projectType: dataset.hasRegions ? .detection : .classification,
+                    readFindings: findings, options: .init(checkFiles: false, checkDuplicates: false)) : nil
+                return (dataset, findings, report)
             }
-            let (dataset, findings) = try read()  // warm-up, and the result fingerprinted
+            let (dataset, findings, report) = try read()  // warm-up, and the result fingerprinted
             var best = (wall: Double.infinity, cpu: Double.infinity)
             for _ in 0..<options.repeats {
                 let cpuStart = PrepBench.cpuSeconds()
@@ -70,7 +69,8 @@ enum ReadBench {
             let line: [String: Any] = [
                 "tool": "datasetread", "label": url.lastPathComponent, "images": dataset.images.count,
                 "regions": dataset.regionCount, "findings": findings.count,
-                "fingerprint": fingerprint("\(dataset)\n\(findings)"), "seconds": best.wall, "cpuSeconds": best.cpu,
+                "fingerprint": fingerprint("\(dataset)\n\(findings)\n\(String(describing: report))"),
+                "seconds": best.wall, "cpuSeconds": best.cpu,
             ]
             let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
