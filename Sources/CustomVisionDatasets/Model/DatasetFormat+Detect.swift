@@ -24,7 +24,9 @@ extension DatasetFormat {
         let top = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         if top.contains(where: { ["data.yaml", "data.yml", "classes.txt", "obj.names"].contains($0) }) { return .yolo }
         // Paths, not URLs: a folder of thousands of files is looked at without building a URL per file.
-        let files = try fs.listing(in: url).files.map { (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0)) }
+        let files = try fs.listing(in: url).files.map {
+            (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0))
+        }
         let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
         if extensions.contains("xml") { return .voc }
         if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }

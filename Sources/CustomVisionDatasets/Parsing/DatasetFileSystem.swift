@@ -120,7 +120,7 @@ struct DatasetFileSystem: Sendable {
 
     /// Reads the whole file at `path` with one `open`, `fstat` and reads to the end, refusing files over
     /// `maxFileBytes`. Anything unusual (the open fails, not a regular file, a read error) is left to
-    /// `readThroughFoundation`, which words the error as before.
+    /// `readThroughFoundation`, whose errors name the cause in Foundation's words.
     /// - Parameter place: names the file in errors (an autoclosure: only built on failure).
     func readBytes(_ path: String, at place: @autoclosure () -> DatasetLocation) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // non-blocking: a FIFO is not waited on here
