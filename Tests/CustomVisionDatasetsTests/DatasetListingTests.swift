@@ -91,6 +91,11 @@ struct DatasetListingTests {
             try fs.listFiles(in: folder.url.appendingPathComponent("missing"))
         }
         #expect(error?.code == .io && error?.location.file == "missing")
+        // A file where a folder is expected: `opendir` fails, and FileManager explains why.
+        let file = try folder.write("x", to: "file.txt")
+        let notFolder = #expect(throws: DatasetError.self) { try fs.listFiles(in: file) }
+        #expect(notFolder?.code == .io && notFolder?.location.file == "file.txt")
+        #expect(notFolder?.message.hasPrefix("cannot list folder: ") == true, "\(String(describing: notFolder))")
     }
 
     @Test(arguments: [
