@@ -84,6 +84,11 @@ struct ReadContext {
     var images: ImageLocator
     var findings: [Finding] = []
 
+    /// The files below `folder`; the root's listing is walked once and shared with `images`.
+    mutating func listing(in folder: URL) throws -> DatasetListing {
+        folder.standardizedFileURL.path == fs.root.path ? try images.rootListing() : try fs.listing(in: folder)
+    }
+
     mutating func warn(_ code: String, _ message: String, at place: DatasetLocation) {
         findings.append(Finding(.warning, code, message, at: place))
     }

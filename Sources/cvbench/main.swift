@@ -4,6 +4,7 @@ import Foundation
 let suites: [String: @Sendable ([String]) async throws -> Void] = [
     "hash": HashBench.run,
     "prep": PrepBench.run,
+    "read": ReadBench.run,
     "train": TrainBench.run,
 ]
 let args = Array(CommandLine.arguments.dropFirst())

@@ -145,4 +145,16 @@ struct VerifierTests {
         let report = DatasetVerifier.verify(Dataset(root: URL(fileURLWithPath: "/nowhere")), projectType: .detection)
         #expect(report.findings.map(\.code) == ["emptyDataset"])
     }
+
+    @Test(arguments: [3, 40])
+    func allTagsListsWholeImageTagsThenRegionTagsOnceInOrderOfFirstUse(regionCount: Int) {
+        let names = ["dog", "cat", "dog", "bird", "cat"]
+        let regions = (0..<regionCount).map { DatasetRegion(tag: names[$0 % names.count], box: Self.box(0, 0, 1, 1)) }
+        let image = DatasetImage(
+            path: URL(fileURLWithPath: "/a.png"), width: 1, height: 1, tags: ["cat", "fish", "cat"], regions: regions,
+            source: .init(file: "a.xml"))
+        #expect(image.allTags == (regionCount > 3 ? ["cat", "fish", "dog", "bird"] : ["cat", "fish", "dog"]))
+        let dataset = Dataset(root: URL(fileURLWithPath: "/"), images: [image, image])
+        #expect(dataset.imageCountsByTag == Dictionary(uniqueKeysWithValues: image.allTags.map { ($0, 2) }))
+    }
 }

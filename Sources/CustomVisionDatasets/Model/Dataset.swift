@@ -53,7 +53,7 @@ public struct Dataset: Sendable, Hashable {
     public var imageCountsByTag: [String: Int] {
         var counts: [String: Int] = [:]
         for image in images {
-            for tag in Set(image.allTags) { counts[tag, default: 0] += 1 }
+            for tag in image.allTags { counts[tag, default: 0] += 1 }  // `allTags` has no repeats
         }
         return counts
     }
@@ -93,8 +93,19 @@ public struct DatasetImage: Sendable, Hashable {
 
     /// Whole-image tags followed by region tags, without repeats.
     public var allTags: [String] {
+        guard tags.count + regions.count > 16 else {  // few labels (nearly always): a linear scan, no hashing
+            var result: [String] = []
+            for tag in tags where !result.contains(tag) { result.append(tag) }
+            for region in regions where !result.contains(region.tag) { result.append(region.tag) }
+            return result
+        }
         var seen = Set<String>()
         return (tags + regions.map(\.tag)).filter { seen.insert($0).inserted }
+    }
+
+    /// True when `tag` tags the image or one of its regions: `allTags.contains(tag)` without building the list.
+    func uses(_ tag: String) -> Bool {
+        tags.contains(tag) || regions.contains { $0.tag == tag }
     }
 }
 

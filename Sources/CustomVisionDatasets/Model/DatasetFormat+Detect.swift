@@ -23,19 +23,19 @@ extension DatasetFormat {
         let fs = try DatasetFileSystem(root: url, allowOutsideRoot: true)  // names only: links are not followed out
         let top = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         if top.contains(where: { ["data.yaml", "data.yml", "classes.txt", "obj.names"].contains($0) }) { return .yolo }
-        let files = try fs.listFiles(in: url)
-        let extensions = Set(files.map { $0.pathExtension.lowercased() })
+        // Paths, not URLs: a folder of thousands of files is looked at without building a URL per file.
+        let files = try fs.listing(in: url).files.map {
+            (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0))
+        }
+        let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
         if extensions.contains("xml") { return .voc }
         if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }
         if extensions.contains("jsonl") { return .manifest }
-        if files.contains(where: {
-            $0.pathExtension.lowercased() == "csv" && $0.deletingLastPathComponent().path == url.path
-        }) {
+        if files.contains(where: { $0.name.pathExtension.lowercased() == "csv" && $0.folder == url.path }) {
             return .csv
         }
         let inFolders = files.contains {
-            DatasetFileSystem.imageExtensions.contains($0.pathExtension.lowercased())
-                && $0.deletingLastPathComponent().path != url.path
+            DatasetFileSystem.imageExtensions.contains($0.name.pathExtension.lowercased()) && $0.folder != url.path
         }
         if inFolders { return .folders }
         throw DatasetError(

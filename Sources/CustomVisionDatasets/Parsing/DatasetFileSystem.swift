@@ -13,6 +13,8 @@ import Darwin
 struct DatasetFileSystem: Sendable {
     /// The root as given (standardized).
     let root: URL
+    /// `root.path` followed by one `/`: the prefix of every path inside the root.
+    let rootPrefix: String
     /// The root with symlinks resolved.
     let realRoot: String
     /// When true, annotation paths may point outside the root.
@@ -24,6 +26,7 @@ struct DatasetFileSystem: Sendable {
 
     init(root: URL, allowOutsideRoot: Bool = false, maxFileBytes: Int = 512 * 1024 * 1024) throws {
         self.root = root.standardizedFileURL
+        self.rootPrefix = self.root.path.hasSuffix("/") ? self.root.path : self.root.path + "/"
         guard let real = Self.realPath(self.root.path) else {
             throw DatasetError(.io, "dataset folder does not exist or cannot be resolved", at: .init(file: root.path))
         }
@@ -41,14 +44,22 @@ struct DatasetFileSystem: Sendable {
 
     /// The path relative to the root when inside it, else absolute: how files are named in findings.
     func displayName(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        displayName(path: url.standardizedFileURL.path)
+    }
+
+    /// `displayName(_:)` of a standardized path.
+    func displayName(path: String) -> String {
+        path.hasPrefix(rootPrefix) ? String(path.dropFirst(rootPrefix.count)) : path
     }
 
     /// A location naming `url`.
     func location(_ url: URL, line: Int? = nil, jsonPath: String? = nil) -> DatasetLocation {
         DatasetLocation(file: displayName(url), line: line, jsonPath: jsonPath)
+    }
+
+    /// A location naming the file at a standardized `path`.
+    func location(path: String, line: Int? = nil) -> DatasetLocation {
+        DatasetLocation(file: displayName(path: path), line: line)
     }
 
     private func isInside(_ realPath: String) -> Bool {
@@ -68,18 +79,17 @@ struct DatasetFileSystem: Sendable {
             ? URL(fileURLWithPath: cleaned).standardizedFileURL
             : base.appendingPathComponent(cleaned).standardizedFileURL
         if allowOutsideRoot { return url }
-        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        guard url.path.hasPrefix(prefix) || url.path == root.path else {
+        guard url.path.hasPrefix(rootPrefix) || url.path == root.path else {
             throw DatasetError(.pathEscape, "path '\(written)' leaves the dataset folder", at: place)
         }
-        try checkLink(url, written: written, at: place)
+        try checkLink(url.path, written: written, at: place)
         return url
     }
 
     /// Throws when an existing file is a symlink loop or a link leading outside the root.
-    func checkLink(_ url: URL, written: String, at place: DatasetLocation) throws {
-        guard !allowOutsideRoot, isSymlinkOrExists(url.path) else { return }
-        guard let real = Self.realPath(url.path) else {
+    func checkLink(_ path: String, written: String, at place: DatasetLocation) throws {
+        guard !allowOutsideRoot, isSymlinkOrExists(path) else { return }
+        guard let real = Self.realPath(path) else {
             if errno == ELOOP {
                 throw DatasetError(.symlinkLoop, "'\(written)' is a symbolic link loop", at: place)
             }
@@ -100,73 +110,51 @@ struct DatasetFileSystem: Sendable {
     /// folder already listed (an alias, not a loop) is skipped so no file is listed twice.
     /// - Throws: `.symlinkLoop` naming the link that leads back to one of its own parent folders.
     func listFiles(in folder: URL, recursive: Bool = true, maxDepth: Int = 24) throws -> [URL] {
-        var result: [URL] = []
-        var visited: Set<String> = []
-        try walk(
-            folder.standardizedFileURL, ancestors: [], recursive: recursive, maxDepth: maxDepth,
-            visited: &visited, into: &result)
-        return result.sorted { $0.path < $1.path }
-    }
-
-    private func walk(
-        _ folder: URL, ancestors: [String], recursive: Bool, maxDepth: Int, visited: inout Set<String>,
-        into result: inout [URL]
-    ) throws {
-        let place = location(folder)
-        guard let real = Self.realPath(folder.path) else {
-            let code: DatasetError.Code = errno == ELOOP ? .symlinkLoop : .io
-            throw DatasetError(code, code == .symlinkLoop ? "symbolic link loop" : "cannot open folder", at: place)
-        }
-        guard !ancestors.contains(real) else {
-            throw DatasetError(.symlinkLoop, "symbolic link loop: leads back to its parent folder '\(real)'", at: place)
-        }
-        guard visited.insert(real).inserted else { return }
-        guard ancestors.count <= maxDepth else {
-            throw DatasetError(.symlinkLoop, "folders nested deeper than \(maxDepth) levels", at: place)
-        }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw DatasetError(.io, "cannot list folder: \(error.localizedDescription)", at: place)
-        }
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let url = folder.appendingPathComponent(name)
-            var info = stat()
-            guard lstat(url.path, &info) == 0 else { continue }
-            let isLink = (info.st_mode & S_IFMT) == S_IFLNK
-            if isLink {
-                try checkLink(url, written: displayName(url), at: location(url))
-                guard stat(url.path, &info) == 0 else { continue }  // dangling
-            }
-            let mode = info.st_mode & S_IFMT
-            if mode == S_IFDIR {
-                if recursive {
-                    try walk(
-                        url, ancestors: ancestors + [real], recursive: true, maxDepth: maxDepth,
-                        visited: &visited, into: &result)
-                }
-            } else if mode == S_IFREG {
-                result.append(url)
-            }
-        }
+        try listing(in: folder, recursive: recursive, maxDepth: maxDepth).urls
     }
 
     /// Reads a whole annotation file, refusing files over `maxFileBytes`.
     func read(_ url: URL) throws -> Data {
-        let place = location(url)
+        Data(try readBytes(url.path, at: location(url)))
+    }
+
+    /// Reads the whole file at `path` with one `open`, `fstat` and reads to the end, refusing files over
+    /// `maxFileBytes`. Anything unusual (the open fails, not a regular file, a read error) is left to
+    /// `readThroughFoundation`, whose errors name the cause in Foundation's words.
+    /// - Parameter place: names the file in errors (an autoclosure: only built on failure).
+    func readBytes(_ path: String, at place: @autoclosure () -> DatasetLocation) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // non-blocking: a FIFO is not waited on here
+        guard fd >= 0 else { return try readThroughFoundation(path, at: place()) }
+        defer { close(fd) }
         var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            let code: DatasetError.Code = errno == ELOOP ? .symlinkLoop : .io
-            throw DatasetError(code, "cannot open file", at: place)
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            return try readThroughFoundation(path, at: place())
         }
+        try checkSize(info, at: place())
+        guard let bytes = FileDescriptorReading.readToEnd(fd, expected: Int(info.st_size)) else {
+            return try readThroughFoundation(path, at: place())
+        }
+        return bytes
+    }
+
+    private func checkSize(_ info: stat, at place: DatasetLocation) throws {
         guard Int(info.st_size) <= maxFileBytes else {
             throw DatasetError(
                 .fileTooLarge, "file is \(info.st_size) bytes, over the \(maxFileBytes)-byte limit",
                 at: place)
         }
+    }
+
+    /// `stat`, then Foundation's `Data(contentsOf:)`: the slow path, whose errors name the cause.
+    private func readThroughFoundation(_ path: String, at place: DatasetLocation) throws -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code: DatasetError.Code = errno == ELOOP ? .symlinkLoop : .io
+            throw DatasetError(code, "cannot open file", at: place)
+        }
+        try checkSize(info, at: place)
         do {
-            return try Data(contentsOf: url)
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw DatasetError(.io, "cannot read file: \(error.localizedDescription)", at: place)
         }

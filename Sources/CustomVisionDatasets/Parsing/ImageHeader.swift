@@ -1,5 +1,13 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The format and pixel size of an image file, read from its header without decoding the pixels.
 public struct ImageHeader: Sendable, Hashable {
     /// An image file format.
@@ -26,20 +34,35 @@ public struct ImageHeader: Sendable, Hashable {
     /// Reads the header of the image at `url`.
     /// - Returns: nil when the file does not start like a known image or its header is cut short.
     public static func read(contentsOf url: URL) -> ImageHeader? {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 64 * 1024) else { return nil }
-        if let header = parse(head) { return header }
+        read(path: url.path)
+    }
+
+    /// Reads the header of the image at `path` (`open` and `read`, no Foundation file handle).
+    /// - Returns: nil when the file cannot be read, does not start like a known image or its header is cut short.
+    static func read(path: String) -> ImageHeader? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        // Most headers lie in the first 4 KiB; a header found there is the one the first 64 KiB would give.
+        guard var head = FileDescriptorReading.read(fd, upTo: 4 * 1024) else { return nil }
+        if let header = parse(bytes: head) { return header }
+        guard head.count == 4 * 1024, let more = FileDescriptorReading.read(fd, upTo: 60 * 1024) else { return nil }
+        head += more
+        if let header = parse(bytes: head) { return header }
         // A JPEG may carry a large EXIF/ICC block before its frame header: read on, within the service's 6 MB cap.
         guard head.starts(with: [0xFF, 0xD8]), head.count == 64 * 1024,
-            let rest = try? handle.read(upToCount: 16 * 1024 * 1024)
+            let rest = FileDescriptorReading.read(fd, upTo: 16 * 1024 * 1024)
         else { return nil }
-        return parse(head + rest)
+        return parse(bytes: head + rest)
     }
 
     /// Parses an image header from the first bytes of a file.
     public static func parse(_ data: Data) -> ImageHeader? {
-        let b = [UInt8](data.prefix(16 * 1024 * 1024 + 64 * 1024))
+        parse(bytes: [UInt8](data.prefix(16 * 1024 * 1024 + 64 * 1024)))
+    }
+
+    /// Parses an image header from the first bytes of a file (at most 16 MiB + 64 KiB are looked at).
+    static func parse(bytes b: [UInt8]) -> ImageHeader? {
         if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             guard b.count >= 24 else { return nil }
             return ImageHeader(format: .png, width: be32(b, 16), height: be32(b, 20))

@@ -1,32 +1,54 @@
 import Foundation
 
 /// Finds image files below the root by exact name or by stem, and reads their headers (cached).
+///
+/// The root is walked once (`rootListing()`, shared with readers that list the root themselves); a name the walk
+/// saw is found without touching the file system, and a name its folder does not hold is known to be missing.
+/// Anything else (hidden files, links, folders the walk skipped) is resolved through `DatasetFileSystem.resolve`.
 struct ImageLocator {
+    /// An image found: its standardized path and its URL.
+    struct Located {
+        var path: String
+        var url: URL
+    }
+
     let fs: DatasetFileSystem
     let readHeaders: Bool
-    private var byName: [String: [URL]]?
-    private var byStem: [String: [URL]]?
-    private var headers: [URL: ImageHeader?] = [:]
+    private var listing: DatasetListing?
+    private var listedFiles: Set<String> = []
+    private var byName: [String: [String]]?
+    private var byStem: [String: [String]]?
+    private var headers: [String: ImageHeader?] = [:]
 
     init(fs: DatasetFileSystem, readHeaders: Bool) {
         self.fs = fs
         self.readHeaders = readHeaders
     }
 
+    /// Every file below the root (walked once, then cached).
+    mutating func rootListing() throws -> DatasetListing {
+        if let listing { return listing }
+        let walked = try fs.listing(in: fs.root)
+        listing = walked
+        listedFiles = Set(walked.files)
+        return walked
+    }
+
     /// Every image file below the root (by extension), sorted.
     mutating func allImages() throws -> [URL] {
         try buildIndex()
-        return (byName ?? [:]).values.flatMap { $0 }.sorted { $0.path < $1.path }
+        return (byName ?? [:]).values.flatMap { $0 }.sorted().map { URL(fileURLWithPath: $0, isDirectory: false) }
     }
 
     private mutating func buildIndex() throws {
         guard byName == nil else { return }
-        var names: [String: [URL]] = [:]
-        var stems: [String: [URL]] = [:]
-        for url in try fs.listFiles(in: fs.root)
-        where DatasetFileSystem.imageExtensions.contains(url.pathExtension.lowercased()) {
-            names[url.lastPathComponent, default: []].append(url)
-            stems[url.deletingPathExtension().lastPathComponent, default: []].append(url)
+        var names: [String: [String]] = [:]
+        var stems: [String: [String]] = [:]
+        for path in try rootListing().files {
+            let parts = FileName(path: path)
+            guard DatasetFileSystem.imageExtensions.contains(parts.pathExtension.lowercased()) else { continue }
+            names[parts.name, default: []].append(path)
+            stems[parts.stem, default: []].append(path)
         }
         byName = names
         byStem = stems
@@ -39,27 +61,54 @@ struct ImageLocator {
     /// inside the root is used instead, and only when there is none is the escape an error.
     /// - Throws: `DatasetError.pathEscape` for a path leaving the root with no same-named image inside it.
     mutating func locate(_ written: String, base: URL, hint: String? = nil, at place: DatasetLocation) throws -> URL? {
+        try locate(written, base: base, basePath: nil, hint: hint, at: place)?.url
+    }
+
+    /// `locate(_:base:hint:at:)`, given also `base`'s standardized path when the caller knows it (a folder of the
+    /// listing): then a plain file name is looked up in the listing instead of the file system, and `base` is only
+    /// built when the file system must be asked.
+    mutating func locate(
+        _ written: String, base: @autoclosure () -> URL, basePath: String?, hint: String? = nil,
+        at place: DatasetLocation
+    ) throws -> Located? {
         var escape: DatasetError?
-        do {
-            let direct = try fs.resolve(written, relativeTo: base, at: place)
-            if fs.fileExists(direct) { return direct }
-        } catch let error as DatasetError where error.code == .pathEscape {
-            escape = error
+        var name: String
+        if let basePath, let listing, FileName.isPlainName(written), listing.namesByFolder[basePath] != nil {
+            // What `fs.resolve` and `fs.fileExists` would find, known from the walk (which checked every link).
+            let direct = DatasetFileSystem.join(basePath, written)
+            guard direct.hasPrefix(fs.rootPrefix), listedFiles.contains(direct) || listing.isKnownAbsent(direct) else {
+                return try locate(written, base: base(), basePath: nil, hint: hint, at: place)
+            }
+            if listedFiles.contains(direct) { return Located(path: direct, url: Self.url(direct)) }
+            name = written  // what `lastPathComponent` gives for a name without '/'
+        } else {
+            do {
+                let direct = try fs.resolve(written, relativeTo: base(), at: place)
+                if fs.fileExists(direct) { return Located(path: direct.path, url: direct) }
+            } catch let error as DatasetError where error.code == .pathEscape {
+                escape = error
+            }
+            name = (written.replacingOccurrences(of: "\\", with: "/") as NSString).lastPathComponent
         }
         try buildIndex()
-        let name = (written.replacingOccurrences(of: "\\", with: "/") as NSString).lastPathComponent
-        let stem = (name as NSString).deletingPathExtension
-        let candidates = byName?[name] ?? byStem?[name] ?? byStem?[stem] ?? []
-        if let found = best(candidates, base: base, hint: hint) { return found }
+        var candidates = byName?[name] ?? byStem?[name]
+        if candidates == nil {
+            name = (name as NSString).deletingPathExtension
+            candidates = byStem?[name]
+        }
+        if let found = best(candidates ?? [], base: basePath ?? base().standardizedFileURL.path, hint: hint) {
+            return Located(path: found, url: Self.url(found))
+        }
         if let escape { throw escape }
         return nil
     }
 
-    private func best(_ candidates: [URL], base: URL, hint: String?) -> URL? {
+    private static func url(_ path: String) -> URL { URL(fileURLWithPath: path, isDirectory: false) }
+
+    private func best(_ candidates: [String], base basePath: String, hint: String?) -> String? {
         guard candidates.count > 1 else { return candidates.first }
-        if let hint, let match = candidates.first(where: { $0.path.contains("/\(hint)/") }) { return match }
-        let basePath = base.standardizedFileURL.path
-        return candidates.max { commonPrefix($0.path, basePath) < commonPrefix($1.path, basePath) }
+        if let hint, let match = candidates.first(where: { $0.contains("/\(hint)/") }) { return match }
+        return candidates.max { commonPrefix($0, basePath) < commonPrefix($1, basePath) }
     }
 
     private func commonPrefix(_ a: String, _ b: String) -> Int {
@@ -68,10 +117,15 @@ struct ImageLocator {
 
     /// The header of the image at `url`, nil when missing or unreadable (or headers are not read).
     mutating func header(_ url: URL) -> ImageHeader? {
+        header(path: url.path)
+    }
+
+    /// The header of the image at `path`, as `header(_:)`.
+    mutating func header(path: String) -> ImageHeader? {
         guard readHeaders else { return nil }
-        if let cached = headers[url] { return cached }
-        let header = ImageHeader.read(contentsOf: url)
-        headers[url] = header
+        if let cached = headers[path] { return cached }
+        let header = ImageHeader.read(path: path)
+        headers[path] = header
         return header
     }
 }

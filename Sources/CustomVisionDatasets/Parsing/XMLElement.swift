@@ -18,6 +18,6 @@ struct XMLElement: Sendable, Hashable {
 
     /// The trimmed text of the first child named `name`.
     func text(of name: String) -> String? {
-        child(name).map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        child(name).map { $0.text.trimmingWhitespaceAndNewlines() }
     }
 }

@@ -16,7 +16,12 @@ struct XMLReader {
     /// Parses `data` and returns the root element.
     /// - Throws: `DatasetError` (`.malformed` or `.forbiddenConstruct`) naming `file` and the line.
     static func parse(_ data: Data, file: String, maxDepth: Int = 64) throws -> XMLElement {
-        var reader = XMLReader(bytes: [UInt8](data), file: file, maxDepth: maxDepth)
+        try parse(bytes: [UInt8](data), file: file, maxDepth: maxDepth)
+    }
+
+    /// Parses `bytes` and returns the root element, as `parse(_:file:maxDepth:)`.
+    static func parse(bytes: [UInt8], file: String, maxDepth: Int = 64) throws -> XMLElement {
+        var reader = XMLReader(bytes: bytes, file: file, maxDepth: maxDepth)
         return try reader.document()
     }
 
@@ -48,7 +53,12 @@ struct XMLReader {
     }
 
     private mutating func skipWhitespace() {
-        while !atEnd, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { advance() }
+        while !atEnd {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: advance()
+            default: return
+            }
+        }
     }
 
     /// Skips past `terminator`, failing at end of input.
@@ -110,6 +120,7 @@ struct XMLReader {
             guard !atEnd else {
                 throw fail("unexpected end of document inside <\(stack.last?.name ?? "?")>")
             }
+            let next = i + 1 < bytes.count ? bytes[i + 1] : 0  // after '<': which markup (one byte, not five peeks)
             if bytes[i] != UInt8(ascii: "<") {
                 let text = try textRun()
                 if stack.isEmpty {
@@ -117,7 +128,7 @@ struct XMLReader {
                 } else {
                     stack[stack.count - 1].text += text
                 }
-            } else if peek("</") {
+            } else if next == UInt8(ascii: "/") {
                 i += 2
                 let closing = try name()
                 skipWhitespace()
@@ -129,17 +140,17 @@ struct XMLReader {
                 }
                 if stack.isEmpty { return done }
                 stack[stack.count - 1].children.append(done)
-            } else if peek("<!--") {
+            } else if next == UInt8(ascii: "!"), peek("<!--") {
                 try skip(past: "-->", what: "comment")
-            } else if peek("<![CDATA[") {
+            } else if next == UInt8(ascii: "!"), peek("<![CDATA[") {
                 guard !stack.isEmpty else { throw fail("CDATA outside an element") }
                 i += 9
                 let start = i
                 try skip(past: "]]>", what: "CDATA section")
                 stack[stack.count - 1].text += String(decoding: bytes[start..<(i - 3)], as: UTF8.self)
-            } else if peek("<?") {
+            } else if next == UInt8(ascii: "?") {
                 try skip(past: "?>", what: "processing instruction")
-            } else if peek("<!") {
+            } else if next == UInt8(ascii: "!") {
                 throw fail("DTDs and entity declarations are not accepted", .forbiddenConstruct)
             } else {
                 guard stack.count < maxDepth else { throw fail("elements nested deeper than \(maxDepth)") }
@@ -184,21 +195,27 @@ struct XMLReader {
                 advance()
             }
             guard !atEnd else { throw fail("unterminated value of \(attribute)") }
-            let raw = String(decoding: bytes[start..<i], as: UTF8.self)
+            let raw = try decodedText(start..<i)
             i += 1
             guard element.attributes[attribute] == nil else { throw fail("duplicate attribute \(attribute)") }
-            element.attributes[attribute] = try decodeEntities(raw)
+            element.attributes[attribute] = raw
         }
     }
 
     private mutating func textRun() throws -> String {
         let start = i
         while !atEnd, bytes[i] != UInt8(ascii: "<") { advance() }
-        return try decodeEntities(String(decoding: bytes[start..<i], as: UTF8.self))
+        return try decodedText(start..<i)
+    }
+
+    /// The text of `range`, entities decoded; the bytes are scanned for '&' first, so text without any (nearly all)
+    /// is just decoded from UTF-8.
+    private func decodedText(_ range: Range<Int>) throws -> String {
+        let text = String(decoding: bytes[range], as: UTF8.self)
+        return bytes[range].contains(UInt8(ascii: "&")) ? try decodeEntities(text) : text
     }
 
     private func decodeEntities(_ raw: String) throws -> String {
-        guard raw.contains("&") else { return raw }
         var out = ""
         var rest = Substring(raw)
         while let amp = rest.firstIndex(of: "&") {

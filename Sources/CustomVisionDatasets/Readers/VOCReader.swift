@@ -10,8 +10,8 @@ enum VOCReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
         let files =
             DatasetReader.isDirectory(entry)
-            ? try context.fs.listFiles(in: entry).filter { $0.pathExtension.lowercased() == "xml" }
-            : [entry]
+            ? try context.listing(in: entry).files.filter { FileName(path: $0).pathExtension.lowercased() == "xml" }
+            : [entry.path]
         var dataset = Dataset(root: context.fs.root)
         var tagSet = Set<String>()
         for file in files {
@@ -26,24 +26,27 @@ enum VOCReader {
         return dataset
     }
 
-    private static func readFile(_ file: URL, context: inout ReadContext) throws -> DatasetImage? {
-        let fileName = context.fs.displayName(file)
-        let xml = try XMLReader.parse(try context.fs.read(file), file: fileName)
+    /// Reads the XML file at the standardized path `file`.
+    private static func readFile(_ file: String, context: inout ReadContext) throws -> DatasetImage? {
+        let fileName = context.fs.displayName(path: file)
+        let xml = try XMLReader.parse(bytes: try context.fs.readBytes(file, at: .init(file: fileName)), file: fileName)
         guard xml.name == "annotation" else {
             throw DatasetError(
                 .malformed, "root element is <\(xml.name)>, not <annotation>",
                 at: .init(file: fileName, line: xml.line))
         }
         let place = DatasetLocation(file: fileName, line: xml.line)
-        let base = file.deletingLastPathComponent()
-        let xmlStem = file.deletingPathExtension().lastPathComponent
+        let basePath = String(DatasetFileSystem.folder(of: file))
+        let base = { URL(fileURLWithPath: basePath.isEmpty ? "/" : basePath, isDirectory: true) }
+        let xmlStem = FileName(path: file).stem
         let written = xml.text(of: "filename").flatMap { $0.isEmpty ? nil : $0 } ?? xmlStem
         let filePlace = DatasetLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
-        var imageURL = try context.images.locate(written, base: base, at: filePlace)
-        if imageURL == nil, written != xmlStem {
-            imageURL = try context.images.locate(xmlStem, base: base, at: filePlace)
+        let knownBase = basePath.isEmpty ? nil : basePath
+        var image = try context.images.locate(written, base: base(), basePath: knownBase, at: filePlace)
+        if image == nil, written != xmlStem {
+            image = try context.images.locate(xmlStem, base: base(), basePath: knownBase, at: filePlace)
         }
-        let path = imageURL ?? base.appendingPathComponent(written)
+        let path = image?.url ?? base().appendingPathComponent(written)
 
         var width = 0
         var height = 0
@@ -53,7 +56,7 @@ enum VOCReader {
         }
         let frameWidth = width
         let frameHeight = height
-        if imageURL != nil, let header = context.images.header(path) {
+        if let image, let header = context.images.header(path: image.path) {
             if width > 0, height > 0, header.width != width || header.height != height {
                 context.warn(
                     "sizeMismatch",
@@ -105,7 +108,7 @@ enum VOCReader {
             throw DatasetError(
                 .missingField, "<\(element.name)> has no <\(name)>", at: .init(file: file, line: element.line))
         }
-        let text = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = child.text.trimmingWhitespaceAndNewlines()
         guard let value = Double(text), value.isFinite else {
             throw DatasetError(
                 .invalidValue, "<\(name)> is '\(text)', not a number", at: .init(file: file, line: child.line))

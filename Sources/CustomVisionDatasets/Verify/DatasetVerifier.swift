@@ -250,7 +250,7 @@ public enum DatasetVerifier {
         for tag in dataset.allTags where tag.caseInsensitiveCompare(negativeTagName) != .orderedSame {
             let count = counts[tag] ?? 0
             let place =
-                dataset.images.first { $0.allTags.contains(tag) }?.source
+                dataset.images.first { $0.uses(tag) }?.source
                 ?? DatasetLocation(file: dataset.root.path)
             if count < minimum {
                 findings.append(
