@@ -1,0 +1,169 @@
+import CustomVisionCore
+import Foundation
+import Synchronization
+
+/// What ``BoxDecoder`` needs to find one class's candidates besides the probabilities: the upsampled map, its
+/// summed-area table, the grid's per-cell tables, a ``ComponentLabeler`` and the candidates found, kept between
+/// calls so a worker decoding image after image allocates nothing per component or candidate.
+///
+/// Workspaces live in a small process-wide pool (as ImagePrep's `PrepWorkspace`): a call takes one (or makes one
+/// when the pool is empty), uses it alone, and gives it back. So at most one thread touches a workspace at a time —
+/// the invariant behind `@unchecked Sendable`.
+final class DecodeWorkspace: @unchecked Sendable {
+    /// At most this many idle workspaces are kept.
+    static let poolLimit = 32
+    private static let pool = Mutex<[DecodeWorkspace]>([])
+
+    /// Runs `body` with a workspace of its own, taken from the pool and returned to it afterwards.
+    static func with<Result>(_ body: (DecodeWorkspace) throws -> Result) rethrows -> Result {
+        let workspace = pool.withLock { $0.popLast() } ?? DecodeWorkspace()
+        defer { pool.withLock { if $0.count < poolLimit { $0.append(workspace) } } }
+        return try body(workspace)
+    }
+
+    /// The upsampled grid the buffers are sized for.
+    private(set) var grid = 0
+    private var labeler = ComponentLabeler(grid: 0)
+    /// The upsampled map (`grid²`), its summed-area table (`(grid + 1)²`), and the column and row profiles of a
+    /// component (`2 * grid`).
+    private var map = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+    private var integral = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+    private var profiles = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+    /// Column and row of every cell, then `(x, y, -x, -y)` of every cell (see ``BoxDecoder/MapContext/Cells``).
+    private var coordinates = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
+    private var corners = UnsafeMutableBufferPointer<SIMD4<Int16>>.allocate(capacity: 0)
+    /// The run (part) of each column or row, or -1, and each run's statistics.
+    private var runOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
+    private var runs = UnsafeMutableBufferPointer<BoxDecoder.CellStats>.allocate(capacity: 0)
+    /// The last ``generate(_:grid:classes:tag:)`` call's candidates: their predictions and feature rows.
+    private(set) var predictions: [ModelPrediction] = []
+    private var featureRows = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+    private var columns = 0
+
+    deinit {
+        for buffer in [map, integral, profiles, featureRows] { buffer.deallocate() }
+        coordinates.deallocate()
+        corners.deallocate()
+        runOf.deallocate()
+        runs.deallocate()
+    }
+
+    /// The feature rows of ``predictions``, end to end (``BoxDecoder/featureCount(classes:)`` each).
+    var features: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(rebasing: featureRows[..<(predictions.count * columns)])
+    }
+
+    /// Sizes the buffers for an upsampled `grid`, keeping them when it is the last call's.
+    private func prepare(grid: Int) {
+        guard grid != self.grid else { return }
+        self.grid = grid
+        labeler = ComponentLabeler(grid: grid)
+        for buffer in [map, integral, profiles] { buffer.deallocate() }
+        (map, integral) = (.allocate(capacity: grid * grid), .allocate(capacity: (grid + 1) * (grid + 1)))
+        profiles = .allocate(capacity: 2 * grid)
+        integral.initialize(repeating: 0)
+        coordinates.deallocate()
+        corners.deallocate()
+        coordinates = .allocate(capacity: 2 * grid * grid)
+        corners = .allocate(capacity: grid * grid)
+        for y in 0..<grid {
+            for x in 0..<grid {
+                (coordinates[y * grid + x], coordinates[grid * grid + y * grid + x]) = (Int32(x), Int32(y))
+                corners[y * grid + x] = SIMD4(Int16(x), Int16(y), -Int16(x), -Int16(y))
+            }
+        }
+        runOf.deallocate()
+        runs.deallocate()
+        runOf = .allocate(capacity: grid)
+        runs = .allocate(capacity: grid)
+    }
+
+    /// Finds class `tag`'s candidates in ``predictions`` and ``features``, as the decoder's reference pieces
+    /// (``BoxDecoder/candidate(_:_:threshold:weight:)``, ``BoxDecoder/split(_:_:fractions:)``) would: the same cells
+    /// summed in the same order, so the same bits.
+    func generate(_ probabilities: UnsafeBufferPointer<Float>, grid cells: Int, classes: Int, tag: Int) {
+        let grid = cells * BoxDecoder.upsample
+        prepare(grid: grid)
+        predictions.removeAll(keepingCapacity: true)
+        columns = BoxDecoder.featureCount(classes: classes)
+        BoxDecoder.upsample(probabilities, stride: classes + 1, offset: tag, grid: cells, into: map.baseAddress!)
+        let w = grid + 1
+        for y in 0..<grid {
+            var row: Float = 0
+            for x in 0..<grid {
+                row += map[y * grid + x]
+                integral[(y + 1) * w + x + 1] = integral[y * w + x + 1] + row
+            }
+        }
+        var peak = map[0]
+        for v in map[1...] where peak < v { peak = v }
+        let view = BoxDecoder.MapView(map: map.baseAddress!, integral: integral.baseAddress!, grid: grid, tag: tag,
+                                      classes: classes, peak: peak)
+        labeler.load(UnsafeBufferPointer(map))
+        for t in BoxDecoder.thresholds where t <= peak {
+            labeler.label(threshold: t)
+            labeler.members.withUnsafeBufferPointer { members in
+                let count = labeler.count
+                // The union of all components: NEU-DET boxes often enclose several nearby defects.
+                if count >= 2 {
+                    var union = BoxDecoder.CellStats(grid: grid)
+                    for cell in members[..<Int(labeler.ends[count - 1])] { union.add(Int(cell), view, corners) }
+                    emit(union, view, threshold: t, weight: BoxDecoder.splitWeight)
+                }
+                var start = 0
+                for k in 0..<count {
+                    let end = Int(labeler.ends[k])
+                    component(UnsafeBufferPointer(rebasing: members[start..<end]), view, threshold: t)
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// One component's candidate and those of its parts (``BoxDecoder/split(_:_:fractions:)``).
+    private func component(_ cells: UnsafeBufferPointer<Int32>, _ view: BoxDecoder.MapView, threshold: Float) {
+        let grid = view.grid
+        var whole = BoxDecoder.CellStats(grid: grid)
+        for i in 0..<(2 * grid) { profiles[i] = 0 }
+        let (columnOf, rowOf) = (coordinates.baseAddress!, coordinates.baseAddress! + grid * grid)
+        for c in cells {
+            let cell = Int(c)
+            whole.add(cell, view, corners)
+            profiles[Int(columnOf[cell])] += view.map[cell]
+            profiles[grid + Int(rowOf[cell])] += view.map[cell]
+        }
+        emit(whole, view, threshold: threshold, weight: 1)
+        for axis in 0..<2 {
+            let profile = UnsafeBufferPointer(rebasing: profiles[(axis * grid)..<((axis + 1) * grid)])
+            let coordinate = axis == 0 ? columnOf : rowOf
+            var top = profile[0]
+            for v in profile[1...] where top < v { top = v }
+            guard top > 0 else { continue }
+            for f in BoxDecoder.splitFractions {
+                let count = BoxDecoder.runs(profile, fraction: f, top: top, into: runOf.baseAddress!)
+                guard count >= 2 else { continue }
+                for r in 0..<count { runs[r] = BoxDecoder.CellStats(grid: grid) }
+                for c in cells {
+                    let r = Int(runOf[Int(coordinate[Int(c)])])
+                    if r >= 0 { runs[r].add(Int(c), view, corners) }
+                }
+                for r in 0..<count where runs[r].count > 0 {
+                    emit(runs[r], view, threshold: threshold, weight: BoxDecoder.splitWeight)
+                }
+            }
+        }
+    }
+
+    /// Appends a candidate and its feature row.
+    private func emit(_ stats: BoxDecoder.CellStats, _ view: BoxDecoder.MapView, threshold: Float, weight: Float) {
+        let row = predictions.count * columns
+        if row + columns > featureRows.count {
+            let grown = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(2 * featureRows.count, 64 * columns))
+            _ = grown.initialize(from: featureRows)
+            featureRows.deallocate()
+            featureRows = grown
+        }
+        predictions.append(BoxDecoder.score(stats, view, threshold: threshold, weight: weight,
+                                            features: featureRows.baseAddress! + row))
+    }
+}
