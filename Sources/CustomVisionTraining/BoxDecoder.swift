@@ -52,7 +52,7 @@ enum BoxDecoder {
                        rescorer: Network? = nil) -> [ModelPrediction] {
         var out: [ModelPrediction] = []
         probabilities.withUnsafeBufferPointer { probabilities in
-            DecodeWorkspace.with { workspace in
+            DecodeWorkspace.pool.with { workspace in
                 for c in 0..<classes {
                     workspace.generate(probabilities, grid: cells, classes: classes, tag: c)
                     var perClass = workspace.predictions
@@ -75,7 +75,7 @@ enum BoxDecoder {
     static func candidates(_ probabilities: [Float], grid cells: Int, classes: Int) -> [[Candidate]] {
         let columns = featureCount(classes: classes)
         return probabilities.withUnsafeBufferPointer { probabilities in
-            DecodeWorkspace.with { workspace in
+            DecodeWorkspace.pool.with { workspace in
                 (0..<classes).map { c in
                     workspace.generate(probabilities, grid: cells, classes: classes, tag: c)
                     let rows = workspace.features

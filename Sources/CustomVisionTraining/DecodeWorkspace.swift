@@ -1,25 +1,13 @@
 import CustomVisionCore
 import Foundation
-import Synchronization
 
 /// What ``BoxDecoder`` needs to find one class's candidates besides the probabilities: the upsampled map, its
 /// summed-area table, the grid's per-cell tables, a ``ComponentLabeler`` and the candidates found, kept between
 /// calls so a worker decoding image after image allocates nothing per component or candidate.
 ///
-/// Workspaces live in a small process-wide pool (as ImagePrep's `PrepWorkspace`): a call takes one (or makes one
-/// when the pool is empty), uses it alone, and gives it back. So at most one thread touches a workspace at a time —
-/// the invariant behind `@unchecked Sendable`.
+/// Taken from ``pool`` for one call at a time.
 final class DecodeWorkspace: @unchecked Sendable {
-    /// At most this many idle workspaces are kept.
-    static let poolLimit = 32
-    private static let pool = Mutex<[DecodeWorkspace]>([])
-
-    /// Runs `body` with a workspace of its own, taken from the pool and returned to it afterwards.
-    static func with<Result>(_ body: (DecodeWorkspace) throws -> Result) rethrows -> Result {
-        let workspace = pool.withLock { $0.popLast() } ?? DecodeWorkspace()
-        defer { pool.withLock { if $0.count < poolLimit { $0.append(workspace) } } }
-        return try body(workspace)
-    }
+    static let pool = WorkspacePool { DecodeWorkspace() }
 
     /// The upsampled grid the buffers are sized for.
     private(set) var grid = 0

@@ -1,0 +1,106 @@
+/// The texture maps written to a caller's buffers, eight pixels at a time. Every lane does the scalar code's
+/// operations on its own pixel (comparisons, and separate multiplies and adds: no fused multiply-add), so the maps
+/// are the same bytes and bits.
+extension TextureMaps {
+    /// ``lbp(_:side:radius:)`` of `plane` written to `codes` (`side²` bytes).
+    static func lbp(_ plane: UnsafePointer<Float>, side: Int, radius r: Int, into codes: UnsafeMutablePointer<UInt8>) {
+        codes.initialize(repeating: 0, count: side * side)
+        guard side > 2 * r else { return }
+        // Neighbours in bit order: right, up-right, up, up-left, left, down-left, down, down-right.
+        let offsets = [r, -side * r + r, -side * r, -side * r - r, -r, side * r - r, side * r, side * r + r]
+        let (a, b, c, d, e, f, g, h) = (offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5],
+                                        offsets[6], offsets[7])
+        for y in r..<(side - r) {
+            var x = r
+            while x + 8 <= side - r {
+                let q = plane + y * side + x
+                let v = load(q)
+                var code = SIMD8<Int32>.zero
+                code |= bit(load(q + a) .>= v, 1)
+                code |= bit(load(q + b) .>= v, 2)
+                code |= bit(load(q + c) .>= v, 4)
+                code |= bit(load(q + d) .>= v, 8)
+                code |= bit(load(q + e) .>= v, 16)
+                code |= bit(load(q + f) .>= v, 32)
+                code |= bit(load(q + g) .>= v, 64)
+                code |= bit(load(q + h) .>= v, 128)
+                UnsafeMutableRawPointer(codes + y * side + x)
+                    .storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: code), as: SIMD8<UInt8>.self)
+                x += 8
+            }
+            for x in x..<(side - r) {
+                let q = plane + y * side + x
+                let v = q[0]
+                var code: UInt8 = q[a] >= v ? 1 : 0
+                code |= q[b] >= v ? 2 : 0
+                code |= q[c] >= v ? 4 : 0
+                code |= q[d] >= v ? 8 : 0
+                code |= q[e] >= v ? 16 : 0
+                code |= q[f] >= v ? 32 : 0
+                code |= q[g] >= v ? 64 : 0
+                code |= q[h] >= v ? 128 : 0
+                codes[y * side + x] = code
+            }
+        }
+    }
+
+    /// ``gradients(_:side:)`` of `plane` written to `magnitude` and `bin` (`side²` each).
+    static func gradients(
+        _ p: UnsafePointer<Float>, side: Int, magnitude m: UnsafeMutablePointer<Float>, bin b: UnsafeMutablePointer<UInt8>
+    ) {
+        m.initialize(repeating: 0, count: side * side)
+        b.initialize(repeating: 0, count: side * side)
+        guard side > 2 else { return }
+        for y in 1..<(side - 1) {
+            var x = 1
+            while x + 8 <= side - 1 {
+                let i = y * side + x
+                let gx = load(p + i + 1) - load(p + i - 1)
+                let gy = load(p + i + side) - load(p + i - side)
+                UnsafeMutableRawPointer(m + i).storeBytes(of: (gx * gx + gy * gy).squareRoot(), as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(b + i).storeBytes(of: orientationBins(gx, gy), as: SIMD8<UInt8>.self)
+                x += 8
+            }
+            for x in x..<(side - 1) {
+                let i = y * side + x
+                let gx = p[i + 1] - p[i - 1]
+                let gy = p[i + side] - p[i - side]
+                m[i] = (gx * gx + gy * gy).squareRoot()
+                b[i] = orientationBin(gx, gy)
+            }
+        }
+    }
+
+    /// ``orientationBin(_:_:)`` of eight gradients: the bin edges each direction lies past, counted in all lanes at
+    /// once; lanes on an axis or near an edge take the scalar function.
+    @inline(__always)
+    static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<UInt8> {
+        let down = gy .< 0
+        let (x, y) = (gx.replacing(with: -gx, where: down), gy.replacing(with: -gy, where: down))
+        // |x| + |y|: y is positive in every lane that is not special (and special lanes are recomputed).
+        let tolerance = Float(1e-4) * (x.replacing(with: -x, where: x .< 0) + y)
+        var special = (gx .== 0) .| (gy .== 0)
+        var past = SIMD8<Int32>.zero
+        let (cosines, sines) = (edgeCosines, edgeSines)
+        for k in 0..<7 {
+            let d = y * cosines[k] - x * sines[k]
+            special .|= (d .<= tolerance) .& (-d .<= tolerance)
+            past &+= bit(d .> 0, 1)
+        }
+        var bins = SIMD8<UInt8>(truncatingIfNeeded: past)
+        if any(special) {
+            for lane in 0..<8 where special[lane] { bins[lane] = orientationBin(gx[lane], gy[lane]) }
+        }
+        return bins
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func bit(_ mask: SIMDMask<SIMD8<Int32>>, _ value: Int32) -> SIMD8<Int32> {
+        SIMD8<Int32>.zero.replacing(with: value, where: mask)
+    }
+}
