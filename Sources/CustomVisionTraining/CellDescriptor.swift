@@ -25,7 +25,9 @@ enum CellDescriptor {
     }
 
     /// ``features(_:)`` of planes in a caller's buffers, written to `out` (`grid * grid * count` values).
-    static func features(_ planes: PlanePointers, side s: Int, _ ws: CellWorkspace, into out: UnsafeMutablePointer<Float>) {
+    static func features(
+        _ planes: PlanePointers, side s: Int, _ ws: CellWorkspace, into out: UnsafeMutablePointer<Float>
+    ) {
         let maps = ws.maps(side: s)
         TextureMaps.lbp(planes.gray, side: s, radius: 1, into: maps.lbp1)
         TextureMaps.lbp(planes.gray, side: s, radius: 2, into: maps.lbp2)
@@ -75,11 +77,13 @@ enum CellDescriptor {
         let cell = s / grid
         let bins = TextureMaps.rotationLabels
         let n = s * s
-        let (lbp1, lbp2) = (UnsafeBufferPointer(start: maps.lbp1, count: n), UnsafeBufferPointer(start: maps.lbp2, count: n))
+        let lbp1 = UnsafeBufferPointer(start: maps.lbp1, count: n)
+        let lbp2 = UnsafeBufferPointer(start: maps.lbp2, count: n)
         let lbpHalf = UnsafeBufferPointer(start: maps.lbpHalf, count: (s / 2) * (s / 2))
         let magnitude = UnsafeBufferPointer(start: maps.magnitude, count: n)
         let bin = UnsafeBufferPointer(start: maps.bin, count: n)
-        let (gray, red) = (UnsafeBufferPointer(start: planes.gray, count: n), UnsafeBufferPointer(start: planes.red, count: n))
+        let (gray, red) = (UnsafeBufferPointer(start: planes.gray, count: n),
+                           UnsafeBufferPointer(start: planes.red, count: n))
         let (green, blue) = (UnsafeBufferPointer(start: planes.green, count: n),
                              UnsafeBufferPointer(start: planes.blue, count: n))
         TextureMaps.rotationTable.withUnsafeBufferPointer { table in
@@ -127,7 +131,8 @@ enum CellDescriptor {
     private static func boxAverage(_ local: UnsafePointer<Float>, cell c: Int, radius: Int,
                                    into out: UnsafeMutablePointer<Float>) {
         let (cy, cx) = (c / grid, c % grid)
-        let (ys, xs) = (max(cy - radius, 0)...min(cy + radius, grid - 1), max(cx - radius, 0)...min(cx + radius, grid - 1))
+        let ys = max(cy - radius, 0)...min(cy + radius, grid - 1)
+        let xs = max(cx - radius, 0)...min(cx + radius, grid - 1)
         let n = SIMD8(repeating: Float(ys.count * xs.count))
         for chunk in 0..<(localStride / 8) {
             var sum = SIMD8<Float>.zero

@@ -44,7 +44,9 @@ final class CellWorkspace: @unchecked Sendable {
         let (n, half) = (side * side, (side / 2) * (side / 2))
         for buffer in [planes, floats] { buffer.deallocate() }
         bytes.deallocate()
-        (planes, floats, bytes) = (.allocate(capacity: 4 * n), .allocate(capacity: n + half), .allocate(capacity: 3 * n + half))
+        planes = .allocate(capacity: 4 * n)
+        floats = .allocate(capacity: n + half)
+        bytes = .allocate(capacity: 3 * n + half)
         planes.initialize(repeating: 0)
         floats.initialize(repeating: 0)
         bytes.initialize(repeating: 0)

@@ -46,7 +46,8 @@ extension TextureMaps {
 
     /// ``gradients(_:side:)`` of `plane` written to `magnitude` and `bin` (`side²` each).
     static func gradients(
-        _ p: UnsafePointer<Float>, side: Int, magnitude m: UnsafeMutablePointer<Float>, bin b: UnsafeMutablePointer<UInt8>
+        _ p: UnsafePointer<Float>, side: Int, magnitude m: UnsafeMutablePointer<Float>,
+        bin b: UnsafeMutablePointer<UInt8>
     ) {
         m.initialize(repeating: 0, count: side * side)
         b.initialize(repeating: 0, count: side * side)
@@ -72,26 +73,54 @@ extension TextureMaps {
     }
 
     /// ``orientationBin(_:_:)`` of eight gradients: the bin edges each direction lies past, counted in all lanes at
-    /// once; lanes on an axis or near an edge take the scalar function.
+    /// once, and its cases for gradients on an axis as lane selections; lanes near an edge (and a zero gradient
+    /// with a negative zero `gx`, and a NaN `gy`) take the scalar function. Masks are kept as integer lanes (-1 or
+    /// 0), which compile to plain vector instructions.
     @inline(__always)
     static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<UInt8> {
-        let down = gy .< 0
-        let (x, y) = (gx.replacing(with: -gx, where: down), gy.replacing(with: -gy, where: down))
-        // |x| + |y|: y is positive in every lane that is not special (and special lanes are recomputed).
-        let tolerance = Float(1e-4) * (x.replacing(with: -x, where: x .< 0) + y)
-        var special = (gx .== 0) .| (gy .== 0)
-        var past = SIMD8<Int32>.zero
+        let sign = SIMD8<Int32>(repeating: Int32.min)
+        let (gxBits, gyBits) = (unsafeBitCast(gx, to: SIMD8<Int32>.self), unsafeBitCast(gy, to: SIMD8<Int32>.self))
+        let down = lanes(gy .< 0)
+        // Folded into the upper half-plane (negation flips the sign bit), and |x| + |y|: y is positive in every
+        // lane off the axes, the only lanes this value decides.
+        let x = unsafeBitCast(gxBits ^ (down & sign), to: SIMD8<Float>.self)
+        let y = unsafeBitCast(gyBits ^ (down & sign), to: SIMD8<Float>.self)
+        let tolerance = Float(1e-4) * (unsafeBitCast(gxBits & ~sign, to: SIMD8<Float>.self) + y)
         let (cosines, sines) = (edgeCosines, edgeSines)
+        var near = SIMD8<Int32>.zero
+        var bins = SIMD8<Int32>.zero
         for k in 0..<7 {
             let d = y * cosines[k] - x * sines[k]
-            special .|= (d .<= tolerance) .& (-d .<= tolerance)
-            past &+= bit(d .> 0, 1)
+            near |= lanes(d .<= tolerance) & lanes(-d .<= tolerance)
+            bins &-= lanes(d .> 0)
         }
-        var bins = SIMD8<UInt8>(truncatingIfNeeded: past)
-        if any(special) {
-            for lane in 0..<8 where special[lane] { bins[lane] = orientationBin(gx[lane], gy[lane]) }
+        let (xZero, yZero) = (lanes(gx .== 0), lanes(gy .== 0))
+        func set(_ value: Int, where mask: SIMD8<Int32>) {
+            bins = (bins & ~mask) | (SIMD8(repeating: Int32(value)) & mask)
         }
-        return bins
+        let vertical = xZero & ~yZero
+        set(Int(verticalBins.up), where: vertical & lanes(gy .> 0))
+        set(Int(verticalBins.down), where: vertical & down)
+        let horizontal = yZero & ~xZero
+        // atan2 tells +0 from -0: the sign bits as masks.
+        let (xNegative, yNegative) = (gxBits &>> 31, gyBits &>> 31)
+        set(0, where: horizontal | (xZero & yZero))
+        set(orientationBins - 1, where: horizontal & lanes(gx .< 0) & ~yNegative)
+        let scalar = (near & ~xZero & ~yZero) | (xZero & yZero & xNegative) | ~lanes(gy .== gy)
+        var result = SIMD8<UInt8>(truncatingIfNeeded: bins)
+        var pending = Int((scalar & SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum())
+        while pending != 0 {
+            let lane = pending.trailingZeroBitCount
+            result[lane] = orientationBin(gx[lane], gy[lane])
+            pending &= pending - 1
+        }
+        return result
+    }
+
+    /// A mask as integer lanes: -1 where true, 0 where false (its storage).
+    @inline(__always)
+    private static func lanes(_ mask: SIMDMask<SIMD8<Int32>>) -> SIMD8<Int32> {
+        unsafeBitCast(mask, to: SIMD8<Int32>.self)
     }
 
     @inline(__always)
@@ -101,6 +130,6 @@ extension TextureMaps {
 
     @inline(__always)
     private static func bit(_ mask: SIMDMask<SIMD8<Int32>>, _ value: Int32) -> SIMD8<Int32> {
-        SIMD8<Int32>.zero.replacing(with: value, where: mask)
+        lanes(mask) & SIMD8(repeating: value)
     }
 }

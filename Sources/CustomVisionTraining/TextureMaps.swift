@@ -83,7 +83,7 @@ struct TextureMaps {
     }
 
     /// ``referenceBin(_:_:)`` of upward and downward gradients (4 and 3 with glibc: -π/2 + π rounds below π/2).
-    private static let verticalBins = (up: referenceBin(0, 1), down: referenceBin(0, -1))
+    static let verticalBins = (up: referenceBin(0, 1), down: referenceBin(0, -1))
 
     /// The unsigned orientation bin by `atan2`: angles in [0, π) cut into ``orientationBins`` equal bins.
     static func referenceBin(_ gx: Float, _ gy: Float) -> UInt8 {

@@ -1,0 +1,81 @@
+import CustomVisionCore
+import ImagePrep
+import Testing
+@testable import CustomVisionTraining
+
+/// The detection features' vector and workspace paths against their scalar definitions.
+struct CellWorkspaceTests {
+    static func randomImage(seed: UInt64, width: Int, height: Int) -> RGBImage {
+        var rng = SeededRandomGenerator(seed: seed)
+        // Flat patches (zero gradients) among noise, as in real images.
+        let pixels = (0..<(width * height * 3)).map { i in UInt8((i / 9) % 4 == 0 ? 128 : rng.nextIndex(256)) }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    @Test func orientationBinsOfEightLanesMatchTheScalarBinsOnAxesZerosAndNaNs() {
+        var values: [Float] = [0, -0.0, 1, -1, 2, -2, 0.5, -0.5, .nan, 3, -3, 1e-30, -1e-30, 7.25, -7.25]
+        var rng = SeededRandomGenerator(seed: 5)
+        for _ in 0..<2_000 { values.append(Float(rng.nextIndex(41)) - 20) }
+        var (gx, gy): ([Float], [Float]) = ([], [])
+        for _ in 0..<40_000 {
+            gx.append(values[rng.nextIndex(values.count)])
+            gy.append(values[rng.nextIndex(values.count)])
+        }
+        var mismatches = 0
+        for start in stride(from: 0, to: gx.count, by: 8) {
+            let x = SIMD8<Float>(gx[start..<(start + 8)])
+            let y = SIMD8<Float>(gy[start..<(start + 8)])
+            let bins = TextureMaps.orientationBins(x, y)
+            for lane in 0..<8 where bins[lane] != TextureMaps.orientationBin(x[lane], y[lane]) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func lbpCodesMatchTheirDefinitionAtEveryPixel() {
+        let side = 37
+        var rng = SeededRandomGenerator(seed: 9)
+        let plane = (0..<(side * side)).map { _ in Float(rng.nextIndex(6)) }
+        for r in [1, 2] {
+            let codes = TextureMaps.lbp(plane, side: side, radius: r)
+            var expected = [UInt8](repeating: 0, count: side * side)
+            let steps = [(r, 0), (r, -r), (0, -r), (-r, -r), (-r, 0), (-r, r), (0, r), (r, r)]
+            for y in r..<(side - r) {
+                for x in r..<(side - r) {
+                    for (bit, (dx, dy)) in steps.enumerated() {
+                        if plane[(y + dy) * side + x + dx] >= plane[y * side + x] { expected[y * side + x] |= 1 << bit }
+                    }
+                }
+            }
+            #expect(codes == expected, "radius \(r)")
+        }
+    }
+
+    @Test(arguments: [(200, 200), (256, 256), (97, 311), (0, 0)])
+    func workspaceRowsEqualThePlanesPath(width: Int, height: Int) {
+        let image = Self.randomImage(seed: UInt64(width * 1_000 + height), width: width, height: height)
+        let planes = CellDescriptor.features(Planes(image, side: CellDescriptor.side))
+        // Twice through the pool: the second call reuses the first's workspace.
+        for _ in 0..<2 {
+            let rows = CellWorkspace.pool.with { Array($0.features(image)) }
+            #expect(rows.map(\.bitPattern) == planes.map(\.bitPattern))
+        }
+        #expect(planes.count == CellDescriptor.grid * CellDescriptor.grid * CellDescriptor.count)
+    }
+
+    @Test func concurrentFeatureExtractionsMatchSerialOnes() async {
+        let images = (0..<6).map { Self.randomImage(seed: 40 + UInt64($0), width: 200, height: 200) }
+        let serial = images.map { image in CellWorkspace.pool.with { Array($0.features(image)) } }
+        let concurrent = await withTaskGroup(of: (Int, [Float]).self) { group in
+            for _ in 0..<2 {
+                for (i, image) in images.enumerated() {
+                    group.addTask { (i, CellWorkspace.pool.with { Array($0.features(image)) }) }
+                }
+            }
+            var out = [[[Float]]](repeating: [], count: images.count)
+            for await (i, rows) in group { out[i].append(rows) }
+            return out
+        }
+        for (i, runs) in concurrent.enumerated() { #expect(runs.allSatisfy { $0 == serial[i] }) }
+        #expect(serial[0] != serial[1])
+    }
+}
