@@ -14,11 +14,6 @@ extension BoxDecoder {
         init(grid: Int) { corner = SIMD4(Int16(grid), Int16(grid), 1, 1) }
 
         @inline(__always)
-        mutating func add(_ cell: Int, _ m: MapView, _ corners: UnsafeMutableBufferPointer<SIMD4<Int16>>) {
-            add(cell, m, UnsafeBufferPointer(corners))
-        }
-
-        @inline(__always)
         mutating func add(_ cell: Int, _ m: MapView, _ corners: UnsafeBufferPointer<SIMD4<Int16>>) {
             corner = pointwiseMin(corner, corners[cell])
             sum += m.map[cell]

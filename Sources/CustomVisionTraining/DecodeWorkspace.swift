@@ -20,7 +20,7 @@ final class DecodeWorkspace: @unchecked Sendable {
     /// Column and row of every cell, then `(x, y, -x, -y)` of every cell (see ``BoxDecoder/MapContext/Cells``).
     private var coordinates = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
     private var corners = UnsafeMutableBufferPointer<SIMD4<Int16>>.allocate(capacity: 0)
-    /// The run (part) of each column or row, or -1, and each run's statistics.
+    /// The run (part) of each column or row, or -1 (two cuts' worth), and each run's statistics.
     private var runOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
     private var runs = UnsafeMutableBufferPointer<BoxDecoder.CellStats>.allocate(capacity: 0)
     /// The last ``generate(_:grid:classes:tag:)`` call's candidates: their predictions and feature rows.
@@ -62,7 +62,7 @@ final class DecodeWorkspace: @unchecked Sendable {
         }
         runOf.deallocate()
         runs.deallocate()
-        runOf = .allocate(capacity: grid)
+        runOf = .allocate(capacity: 2 * grid)
         runs = .allocate(capacity: grid)
     }
 
@@ -95,7 +95,9 @@ final class DecodeWorkspace: @unchecked Sendable {
                 // The union of all components: NEU-DET boxes often enclose several nearby defects.
                 if count >= 2 {
                     var union = BoxDecoder.CellStats(grid: grid)
-                    for cell in members[..<Int(labeler.ends[count - 1])] { union.add(Int(cell), view, corners) }
+                    for cell in members[..<Int(labeler.ends[count - 1])] {
+                        union.add(Int(cell), view, UnsafeBufferPointer(corners))
+                    }
                     emit(union, view, threshold: t, weight: BoxDecoder.splitWeight)
                 }
                 var start = 0
@@ -108,35 +110,45 @@ final class DecodeWorkspace: @unchecked Sendable {
         }
     }
 
-    /// One component's candidate and those of its parts (``BoxDecoder/split(_:_:fractions:)``).
+    /// One component's candidate and those of its parts (``BoxDecoder/split(_:_:fractions:)``). A fraction that
+    /// cuts the profile into the same runs as the last cut fraction gives the same parts: their statistics are
+    /// reused.
     private func component(_ cells: UnsafeBufferPointer<Int32>, _ view: BoxDecoder.MapView, threshold: Float) {
         let grid = view.grid
-        var whole = BoxDecoder.CellStats(grid: grid)
-        for i in 0..<(2 * grid) { profiles[i] = 0 }
+        let (map, profiles, corners) = (view.map, self.profiles.baseAddress!, UnsafeBufferPointer(self.corners))
         let (columnOf, rowOf) = (coordinates.baseAddress!, coordinates.baseAddress! + grid * grid)
+        var whole = BoxDecoder.CellStats(grid: grid)
+        profiles.update(repeating: 0, count: 2 * grid)
         for c in cells {
             let cell = Int(c)
             whole.add(cell, view, corners)
-            profiles[Int(columnOf[cell])] += view.map[cell]
-            profiles[grid + Int(rowOf[cell])] += view.map[cell]
+            profiles[Int(columnOf[cell])] += map[cell]
+            profiles[grid + Int(rowOf[cell])] += map[cell]
         }
         emit(whole, view, threshold: threshold, weight: 1)
+        let stats = runs.baseAddress!
         for axis in 0..<2 {
-            let profile = UnsafeBufferPointer(rebasing: profiles[(axis * grid)..<((axis + 1) * grid)])
+            let profile = UnsafeBufferPointer(start: profiles + axis * grid, count: grid)
             let coordinate = axis == 0 ? columnOf : rowOf
             var top = profile[0]
             for v in profile[1...] where top < v { top = v }
             guard top > 0 else { continue }
+            // Two run buffers: the last cut's runs (whose statistics `stats` holds) and the next fraction's.
+            var (last, next) = (runOf.baseAddress! + grid, runOf.baseAddress!)
+            var lastCount = 0
             for f in BoxDecoder.splitFractions {
-                let count = BoxDecoder.runs(profile, fraction: f, top: top, into: runOf.baseAddress!)
+                let count = BoxDecoder.runs(profile, fraction: f, top: top, into: next)
                 guard count >= 2 else { continue }
-                for r in 0..<count { runs[r] = BoxDecoder.CellStats(grid: grid) }
-                for c in cells {
-                    let r = Int(runOf[Int(coordinate[Int(c)])])
-                    if r >= 0 { runs[r].add(Int(c), view, corners) }
+                if count != lastCount || !(0..<grid).allSatisfy({ last[$0] == next[$0] }) {
+                    for r in 0..<count { stats[r] = BoxDecoder.CellStats(grid: grid) }
+                    for c in cells {
+                        let r = Int(next[Int(coordinate[Int(c)])])
+                        if r >= 0 { stats[r].add(Int(c), view, corners) }
+                    }
+                    (last, next, lastCount) = (next, last, count)
                 }
-                for r in 0..<count where runs[r].count > 0 {
-                    emit(runs[r], view, threshold: threshold, weight: BoxDecoder.splitWeight)
+                for r in 0..<count where stats[r].count > 0 {
+                    emit(stats[r], view, threshold: threshold, weight: BoxDecoder.splitWeight)
                 }
             }
         }

@@ -95,7 +95,7 @@ extension TextureMaps {
             bins &-= lanes(d .> 0)
         }
         let (xZero, yZero) = (lanes(gx .== 0), lanes(gy .== 0))
-        func set(_ value: Int, where mask: SIMD8<Int32>) {
+        @inline(__always) func set(_ value: Int, where mask: SIMD8<Int32>) {
             bins = (bins & ~mask) | (SIMD8(repeating: Int32(value)) & mask)
         }
         let vertical = xZero & ~yZero
