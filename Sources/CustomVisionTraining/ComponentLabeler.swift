@@ -92,16 +92,11 @@ struct ComponentLabeler {
             activeCount = grid * grid
         }
         floor = threshold
-        var found = 0
+        var (found, kept) = (0, 0)
         padded.withUnsafeBufferPointer { map in
             active.withUnsafeMutableBufferPointer { active in
-                // The cells still at or above the threshold, in their row-major order.
-                var kept = 0
-                for i in 0..<activeCount where map[Int(active[i])] >= threshold {
-                    active[kept] = active[i]
-                    kept += 1
-                }
-                activeCount = kept
+                // One pass keeps the cells still at or above the threshold (in their row-major order) and starts a
+                // component at each one no earlier component reached.
                 seen.withUnsafeMutableBufferPointer { seen in
                     cellOf.withUnsafeBufferPointer { cellOf in
                         members.withUnsafeMutableBufferPointer { members in
@@ -109,8 +104,11 @@ struct ComponentLabeler {
                                 // Every cell is pushed at most once per call, so the stack never outgrows the map.
                                 stack.withUnsafeMutableBufferPointer { stack in
                                     var (top, filled) = (0, 0)
-                                    for i in 0..<kept {
+                                    for i in 0..<activeCount {
                                         let start = Int(active[i])
+                                        guard map[start] >= threshold else { continue }
+                                        active[kept] = Int32(start)
+                                        kept &+= 1
                                         guard seen[start] != mark else { continue }
                                         seen[start] = mark
                                         stack[0] = Int32(start)
@@ -145,7 +143,7 @@ struct ComponentLabeler {
                 }
             }
         }
-        count = found
+        (count, activeCount) = (found, kept)
     }
 
     /// A stamp no cell carries yet.
