@@ -134,15 +134,34 @@ enum CellDescriptor {
         let ys = max(cy - radius, 0)...min(cy + radius, grid - 1)
         let xs = max(cx - radius, 0)...min(cx + radius, grid - 1)
         let n = SIMD8(repeating: Float(ys.count * xs.count))
-        for chunk in 0..<(localStride / 8) {
-            var sum = SIMD8<Float>.zero
+        @inline(__always) func load(_ ny: Int, _ nx: Int, _ chunk: Int) -> SIMD8<Float> {
+            UnsafeRawPointer(local + (ny * grid + nx) * localStride + chunk * 8).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        @inline(__always) func store(_ sum: SIMD8<Float>, _ chunk: Int) {
+            UnsafeMutableRawPointer(out + chunk * 8).storeBytes(of: sum / n, as: SIMD8<Float>.self)
+        }
+        // Three chunks per pass over the neighbours: independent sums, so the adds' latency overlaps.
+        var chunk = 0
+        while chunk + 3 <= localStride / 8 {
+            var (a, b, c) = (SIMD8<Float>.zero, SIMD8<Float>.zero, SIMD8<Float>.zero)
             for ny in ys {
                 for nx in xs {
-                    sum += UnsafeRawPointer(local + (ny * grid + nx) * localStride + chunk * 8)
-                        .loadUnaligned(as: SIMD8<Float>.self)
+                    a += load(ny, nx, chunk)
+                    b += load(ny, nx, chunk + 1)
+                    c += load(ny, nx, chunk + 2)
                 }
             }
-            UnsafeMutableRawPointer(out + chunk * 8).storeBytes(of: sum / n, as: SIMD8<Float>.self)
+            store(a, chunk)
+            store(b, chunk + 1)
+            store(c, chunk + 2)
+            chunk += 3
+        }
+        for chunk in chunk..<(localStride / 8) {
+            var sum = SIMD8<Float>.zero
+            for ny in ys {
+                for nx in xs { sum += load(ny, nx, chunk) }
+            }
+            store(sum, chunk)
         }
     }
 }
