@@ -86,19 +86,41 @@ enum CellDescriptor {
                            UnsafeBufferPointer(start: planes.red, count: n))
         let (green, blue) = (UnsafeBufferPointer(start: planes.green, count: n),
                              UnsafeBufferPointer(start: planes.blue, count: n))
+        // One pass over a cell's pixels gathers its two full-size label histograms (integer counts: exact, so the
+        // floats of adding 1 per pixel), its orientation sums and its moments: independent sums, each added in the
+        // pixels' order as ``Histograms`` adds them.
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * bins)
+        defer { counts.deallocate() }
         TextureMaps.rotationTable.withUnsafeBufferPointer { table in
             for cy in 0..<grid {
                 for cx in 0..<grid {
                     let o = out + (cy * grid + cx) * localStride
                     let (x0, y0, x1, y1) = (cx * cell, cy * cell, cx * cell + cell, cy * cell + cell)
-                    Histograms.labels(lbp1, table: table, bins: bins, side: s, x0: x0, y0: y0, x1: x1, y1: y1, into: o)
-                    Histograms.labels(lbp2, table: table, bins: bins, side: s, x0: x0, y0: y0, x1: x1, y1: y1,
-                                      into: o + bins)
+                    counts.initialize(repeating: 0, count: 2 * bins)
+                    let hist = o + 3 * bins
+                    hist.initialize(repeating: 0, count: TextureMaps.orientationBins)
+                    var total: Float = 0
+                    var (sum, squares) = (SIMD4<Float>.zero, SIMD4<Float>.zero)
+                    for y in y0..<y1 {
+                        for x in x0..<x1 {
+                            let i = y * s + x
+                            counts[Int(table[Int(lbp1[i])])] &+= 1
+                            counts[bins + Int(table[Int(lbp2[i])])] &+= 1
+                            hist[Int(bin[i])] += magnitude[i]
+                            total += magnitude[i]
+                            // Lanes: gray, red, green, blue.
+                            let v = SIMD4(gray[i], red[i], green[i], blue[i])
+                            sum += v
+                            squares += v * v
+                        }
+                    }
+                    for k in 0..<(2 * bins) { o[k] = Float(counts[k]) }
+                    Histograms.rootNormalize(o, count: bins)
+                    Histograms.rootNormalize(o + bins, count: bins)
                     Histograms.labels(lbpHalf, table: table, bins: bins, side: s / 2, x0: x0 / 2, y0: y0 / 2,
                                       x1: x1 / 2, y1: y1 / 2, into: o + 2 * bins)
-                    Histograms.orientations(magnitude, bin, side: s, x0: x0, y0: y0, x1: x1, y1: y1, into: o + 3 * bins)
-                    // Lanes: gray, red, green, blue.
-                    let m = Histograms.moments(gray, red, green, blue, side: s, x0: x0, y0: y0, x1: x1, y1: y1)
+                    Histograms.finishOrientations(hist, total: total, pixels: cell * cell)
+                    let m = Histograms.moments(sum: sum, squares: squares, count: cell * cell)
                     let v = o + 3 * bins + TextureMaps.orientationBins + 1
                     (v[0], v[1], v[2], v[3]) = ((m.mean[0] - g.mean) / gstd, m.std[0] / gstd,
                                                 m.mean[0] / 255, m.std[0] / 64)

@@ -78,9 +78,13 @@ enum Histograms {
                 total += magnitude[i]
             }
         }
-        rootNormalize(out, count: bins)
-        let n = Float(max((x1 - x0) * (y1 - y0), 1))
-        out[bins] = logf(1 + total / n)
+        finishOrientations(out, total: total, pixels: (x1 - x0) * (y1 - y0))
+    }
+
+    /// Normalizes an orientation histogram summed at `out` and appends the log mean magnitude.
+    static func finishOrientations(_ out: UnsafeMutablePointer<Float>, total: Float, pixels: Int) {
+        rootNormalize(out, count: TextureMaps.orientationBins)
+        out[TextureMaps.orientationBins] = logf(1 + total / Float(max(pixels, 1)))
     }
 
     /// Mean and standard deviation of a plane over a rectangle.
@@ -121,7 +125,14 @@ enum Histograms {
                 sq += v * v
             }
         }
-        let n = SIMD4(repeating: Float(max((x1 - x0) * (y1 - y0), 1)))
+        return moments(sum: sum, squares: sq, count: (x1 - x0) * (y1 - y0))
+    }
+
+    /// Mean and deviation per lane from the sums and sums of squares of `count` values.
+    static func moments(
+        sum: SIMD4<Float>, squares sq: SIMD4<Float>, count: Int
+    ) -> (mean: SIMD4<Float>, std: SIMD4<Float>) {
+        let n = SIMD4(repeating: Float(max(count, 1)))
         let mean = sum / n
         let variance = sq / n - mean * mean
         return (mean, variance.replacing(with: 0, where: variance .<= 0).squareRoot())
