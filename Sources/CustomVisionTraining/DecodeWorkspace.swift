@@ -141,10 +141,19 @@ final class DecodeWorkspace: @unchecked Sendable {
                 guard count >= 2 else { continue }
                 if count != lastCount || !(0..<grid).allSatisfy({ last[$0] == next[$0] }) {
                     for r in 0..<count { stats[r] = BoxDecoder.CellStats(grid: grid) }
+                    // The current run's statistics stay in registers while the cells stay in it (neighbouring
+                    // cells mostly share a run).
+                    var (run, part) = (-1, BoxDecoder.CellStats(grid: grid))
                     for c in cells {
                         let r = Int(next[Int(coordinate[Int(c)])])
-                        if r >= 0 { stats[r].add(Int(c), view, corners) }
+                        if r != run {
+                            if run >= 0 { stats[run] = part }
+                            run = r
+                            if r >= 0 { part = stats[r] }
+                        }
+                        if r >= 0 { part.add(Int(c), view, corners) }
                     }
+                    if run >= 0 { stats[run] = part }
                     (last, next, lastCount) = (next, last, count)
                 }
                 for r in 0..<count where stats[r].count > 0 {
