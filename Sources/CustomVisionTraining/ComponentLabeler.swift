@@ -2,8 +2,8 @@
 ///
 /// Components come in the order of their first cell (row-major), and each component's cells in depth-first order
 /// from that cell, neighbours pushed row by row: the order the decoder's scores are summed in. The map is kept with
-/// a border of `-infinity` cells, so neighbours need no bounds checks, and a cell's visit is marked with the
-/// threshold's stamp, so no marks are cleared between thresholds.
+/// a border of `-infinity` cells, so neighbours need no bounds checks; each call marks its cells at or above the
+/// threshold pending and then visited with marks of its own, so no marks are cleared between thresholds.
 ///
 /// Called with rising thresholds (as the decoder does), each call looks only at the cells the previous call found
 /// at or above its threshold, kept in row-major order: a cell's component at a higher threshold lies inside its
@@ -13,7 +13,7 @@ struct ComponentLabeler {
     let grid: Int
     /// The map with a one-cell border, `(grid + 2)²` values.
     private var padded: [Float]
-    /// The stamp of the last `label(threshold:)` call that reached each padded cell.
+    /// The last mark a `label(threshold:)` call gave each padded cell (pending or visited).
     private var seen: [Int32]
     private var stamp: Int32 = 0
     private var stack: [Int32]
@@ -81,7 +81,8 @@ struct ComponentLabeler {
 
     /// Finds the components at `threshold` into ``members``, ``ends`` and ``count``.
     mutating func label(threshold: Float) {
-        let (w, mark) = (grid + 2, nextStamp())
+        let (w, pending) = (grid + 2, nextStamp())
+        let visited = pending + 1
         if !(threshold >= floor) {
             // A lower threshold than the last one: start again from every cell.
             active.withUnsafeMutableBufferPointer { active in
@@ -95,46 +96,50 @@ struct ComponentLabeler {
         var (found, kept) = (0, 0)
         padded.withUnsafeBufferPointer { map in
             active.withUnsafeMutableBufferPointer { active in
-                // One pass keeps the cells still at or above the threshold (in their row-major order) and starts a
-                // component at each one no earlier component reached.
                 seen.withUnsafeMutableBufferPointer { seen in
+                    // The cells still at or above the threshold, in their row-major order, each marked pending: the
+                    // search then tests one mark per neighbour.
+                    for i in 0..<activeCount {
+                        let cell = Int(active[i])
+                        guard map[cell] >= threshold else { continue }
+                        active[kept] = Int32(truncatingIfNeeded: cell)
+                        seen[cell] = pending
+                        kept &+= 1
+                    }
                     cellOf.withUnsafeBufferPointer { cellOf in
                         members.withUnsafeMutableBufferPointer { members in
                             ends.withUnsafeMutableBufferPointer { ends in
                                 // Every cell is pushed at most once per call, so the stack never outgrows the map.
                                 stack.withUnsafeMutableBufferPointer { stack in
                                     var (top, filled) = (0, 0)
-                                    for i in 0..<activeCount {
+                                    for i in 0..<kept {
                                         let start = Int(active[i])
-                                        guard map[start] >= threshold else { continue }
-                                        active[kept] = Int32(start)
-                                        kept &+= 1
-                                        guard seen[start] != mark else { continue }
-                                        seen[start] = mark
-                                        stack[0] = Int32(start)
+                                        guard seen[start] == pending else { continue }
+                                        seen[start] = visited
+                                        stack[0] = Int32(truncatingIfNeeded: start)
                                         top = 1
                                         while top > 0 {
-                                            top -= 1
+                                            top &-= 1
                                             let cell = Int(stack[top])
                                             members[filled] = cellOf[cell]
-                                            filled += 1
+                                            filled &+= 1
                                             @inline(__always) func visit(_ n: Int) {
-                                                guard seen[n] != mark, map[n] >= threshold else { return }
-                                                seen[n] = mark
-                                                stack[top] = Int32(n)
-                                                top += 1
+                                                guard seen[n] == pending else { return }
+                                                seen[n] = visited
+                                                stack[top] = Int32(truncatingIfNeeded: n)
+                                                top &+= 1
                                             }
-                                            visit(cell - w - 1)
-                                            visit(cell - w)
-                                            visit(cell - w + 1)
-                                            visit(cell - 1)
-                                            visit(cell + 1)
-                                            visit(cell + w - 1)
-                                            visit(cell + w)
-                                            visit(cell + w + 1)
+                                            visit(cell &- w &- 1)
+                                            visit(cell &- w)
+                                            visit(cell &- w &+ 1)
+                                            visit(cell &- 1)
+                                            visit(cell &+ 1)
+                                            visit(cell &+ w &- 1)
+                                            visit(cell &+ w)
+                                            visit(cell &+ w &+ 1)
                                         }
-                                        ends[found] = Int32(filled)
-                                        found += 1
+                                        ends[found] = Int32(truncatingIfNeeded: filled)
+                                        found &+= 1
                                     }
                                 }
                             }
@@ -146,13 +151,13 @@ struct ComponentLabeler {
         (count, activeCount) = (found, kept)
     }
 
-    /// A stamp no cell carries yet.
+    /// A pending mark no cell carries yet (its visited mark is one more).
     private mutating func nextStamp() -> Int32 {
-        if stamp == .max {
+        if stamp >= .max - 2 {
             for i in seen.indices { seen[i] = 0 }
             stamp = 0
         }
-        stamp += 1
+        stamp += 2
         return stamp
     }
 }
