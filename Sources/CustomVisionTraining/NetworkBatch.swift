@@ -1,9 +1,9 @@
 import Foundation
 
 /// Inference on many rows at once (detection predicts every grid cell): the hidden layer is computed eight units at
-/// a time, for four rows at once (four independent sums hide the adds' latency), from a transposed copy of `w1`. Each unit's sum has the same terms added in the
-/// same order as ``Network/forward(_:_:_:)`` (separate multiply and add, no fused multiply-add), so the outputs are
-/// bit-identical.
+/// a time, for four rows at once (four independent sums hide the adds' latency), from a transposed copy of `w1`.
+/// Each unit's sum has the same terms added in the same order as ``Network/forward(_:_:_:)`` (separate multiply and
+/// add, no fused multiply-add), so the outputs are bit-identical.
 extension Network {
     /// Output probabilities of `count` rows of raw features laid end to end: `count * outputs` values.
     func probabilities(rows x: UnsafeBufferPointer<Float>, count: Int) -> [Float] {

@@ -73,9 +73,9 @@ extension TextureMaps {
     }
 
     /// ``orientationBin(_:_:)`` of eight gradients: the bin edges each direction lies past, counted in all lanes at
-    /// once, and its cases for gradients on an axis as lane selections; lanes near an edge (and a zero gradient
-    /// with a negative zero `gx`, and a NaN `gy`) take the scalar function. Masks are kept as integer lanes (-1 or
-    /// 0), which compile to plain vector instructions.
+    /// once, and its cases for gradients on an axis or a diagonal as lane selections; lanes near another edge (and a
+    /// zero gradient with a negative zero `gx`, and a NaN `gy`) take the scalar function. Masks are kept as integer
+    /// lanes (-1 or 0), which compile to plain vector instructions.
     @inline(__always)
     static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<UInt8> {
         let sign = SIMD8<Int32>(repeating: Int32.min)
@@ -106,7 +106,17 @@ extension TextureMaps {
         let (xNegative, yNegative) = (gxBits &>> 31, gyBits &>> 31)
         set(0, where: horizontal | (xZero & yZero))
         set(orientationBins - 1, where: horizontal & lanes(gx .< 0) & ~yNegative)
-        let scalar = (near & ~xZero & ~yZero) | (xZero & yZero & xNegative) | ~lanes(gy .== gy)
+        // Exact diagonals (common in 8-bit images) lie on an edge: atan2 of equal magnitudes depends only on the
+        // signs, so their bins are the reference's for ±1 (tested over the float range).
+        let xAbs = unsafeBitCast(gxBits & ~sign, to: SIMD8<Float>.self)
+        let diagonal = lanes(xAbs .== unsafeBitCast(gyBits & ~sign, to: SIMD8<Float>.self))
+            & lanes(xAbs .< .infinity) & ~xZero
+        let diagonals = diagonalBins
+        set(Int(diagonals.0), where: diagonal & ~xNegative & ~yNegative)
+        set(Int(diagonals.1), where: diagonal & xNegative & ~yNegative)
+        set(Int(diagonals.2), where: diagonal & xNegative & yNegative)
+        set(Int(diagonals.3), where: diagonal & ~xNegative & yNegative)
+        let scalar = (near & ~xZero & ~yZero & ~diagonal) | (xZero & yZero & xNegative) | ~lanes(gy .== gy)
         var result = SIMD8<UInt8>(truncatingIfNeeded: bins)
         var pending = Int((scalar & SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum())
         while pending != 0 {
@@ -116,6 +126,10 @@ extension TextureMaps {
         }
         return result
     }
+
+    /// ``referenceBin(_:_:)`` of the four diagonals: `(a, a)`, `(-a, a)`, `(-a, -a)`, `(a, -a)` for any finite
+    /// nonzero `a`.
+    static let diagonalBins = (referenceBin(1, 1), referenceBin(-1, 1), referenceBin(-1, -1), referenceBin(1, -1))
 
     /// A mask as integer lanes: -1 where true, 0 where false (its storage).
     @inline(__always)

@@ -31,6 +31,27 @@ struct CellWorkspaceTests {
         #expect(mismatches == 0)
     }
 
+    @Test func diagonalGradientsTakeTheReferenceBinOfTheirSignsAtEveryMagnitude() {
+        var magnitudes: [Float] = [.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 0.299]
+        for exponent in -149...127 {
+            magnitudes += [Float(sign: .plus, exponent: exponent, significand: 1),
+                           Float(sign: .plus, exponent: exponent, significand: 1.618)]
+        }
+        var rng = SeededRandomGenerator(seed: 13)
+        for _ in 0..<5_000 { magnitudes.append(Float(rng.nextUnit() * 510)) }
+        let expected = TextureMaps.diagonalBins
+        var wrong: [Float] = []
+        for a in magnitudes where a > 0 {
+            let reference = [TextureMaps.referenceBin(a, a), TextureMaps.referenceBin(-a, a),
+                             TextureMaps.referenceBin(-a, -a), TextureMaps.referenceBin(a, -a)]
+            if reference != [expected.0, expected.1, expected.2, expected.3] { wrong.append(a) }
+            let (x, y) = (SIMD8(a, -a, -a, a, a, -a, -a, a), SIMD8(a, a, -a, -a, a, a, -a, -a))
+            let lanes = TextureMaps.orientationBins(x, y)
+            if (0..<8).contains(where: { lanes[$0] != reference[$0 % 4] }) { wrong.append(a) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+    }
+
     @Test func lbpCodesMatchTheirDefinitionAtEveryPixel() {
         let side = 37
         var rng = SeededRandomGenerator(seed: 9)
