@@ -71,6 +71,43 @@ struct CellWorkspaceTests {
         }
     }
 
+    /// Area averages as defined: each window's values added row by row in floats, then divided.
+    static func referencePlanes(_ image: RGBImage, side: Int) -> [[Float]] {
+        let (w, h) = (max(image.width, 1), max(image.height, 1))
+        var planes = [[Float]](repeating: [Float](repeating: 0, count: side * side), count: 4)
+        guard image.width > 0, image.height > 0 else { return planes }
+        for oy in 0..<side {
+            let y0 = oy * h / side
+            let y1 = max(y0 + 1, (oy + 1) * h / side)
+            for ox in 0..<side {
+                let x0 = ox * w / side
+                let x1 = max(x0 + 1, (ox + 1) * w / side)
+                var sums: [Float] = [0, 0, 0]
+                for y in y0..<y1 {
+                    for x in x0..<x1 {
+                        for c in 0..<3 { sums[c] += Float(image.pixels[(y * w + x) * 3 + c]) }
+                    }
+                }
+                let n = Float((y1 - y0) * (x1 - x0))
+                let o = oy * side + ox
+                for c in 0..<3 { planes[c][o] = sums[c] / n }
+                planes[3][o] = 0.299 * planes[0][o] + 0.587 * planes[1][o] + 0.114 * planes[2][o]
+            }
+        }
+        return planes
+    }
+
+    /// Includes a window of 300² pixels (sums past 2^24: the float path) and sides not a multiple of eight.
+    @Test(arguments: [(200, 200, 192), (97, 311, 192), (300, 300, 1), (640, 480, 128), (33, 20, 13)])
+    func planesEqualTheDefiningAreaAverages(width: Int, height: Int, side: Int) {
+        let image = Self.randomImage(seed: UInt64(width + height), width: width, height: height)
+        let planes = Planes(image, side: side)
+        let expected = Self.referencePlanes(image, side: side)
+        for (plane, reference) in zip([planes.red, planes.green, planes.blue, planes.gray], expected) {
+            #expect(plane.map(\.bitPattern) == reference.map(\.bitPattern))
+        }
+    }
+
     @Test(arguments: [(200, 200), (256, 256), (97, 311), (0, 0)])
     func workspaceRowsEqualThePlanesPath(width: Int, height: Int) {
         let image = Self.randomImage(seed: UInt64(width * 1_000 + height), width: width, height: height)
