@@ -92,39 +92,44 @@ final class DecodeWorkspace: @unchecked Sendable {
             labeler.label(threshold: t)
             labeler.members.withUnsafeBufferPointer { members in
                 let count = labeler.count
-                // The union of all components: NEU-DET boxes often enclose several nearby defects.
-                if count >= 2 {
-                    var union = BoxDecoder.CellStats(grid: grid)
-                    for cell in members[..<Int(labeler.ends[count - 1])] {
-                        union.add(Int(cell), view, UnsafeBufferPointer(corners))
-                    }
-                    emit(union, view, threshold: t, weight: BoxDecoder.splitWeight)
-                }
+                // The union of all components (NEU-DET boxes often enclose several nearby defects) comes first; its
+                // statistics are gathered in the components' passes (the same cells in the same order), so its
+                // place is kept and filled after them.
+                let union = count >= 2 ? emit(BoxDecoder.CellStats(grid: grid), view, threshold: t, weight: 1) : nil
+                var stats = BoxDecoder.CellStats(grid: grid)
                 var start = 0
                 for k in 0..<count {
                     let end = Int(labeler.ends[k])
-                    component(UnsafeBufferPointer(rebasing: members[start..<end]), view, threshold: t)
+                    component(UnsafeBufferPointer(rebasing: members[start..<end]), view, threshold: t,
+                              union: &stats, gather: union != nil)
                     start = end
                 }
+                if let union { emit(stats, view, threshold: t, weight: BoxDecoder.splitWeight, at: union) }
             }
         }
     }
 
     /// One component's candidate and those of its parts (``BoxDecoder/split(_:_:fractions:)``). A fraction that
     /// cuts the profile into the same runs as the last cut fraction gives the same parts: their statistics are
-    /// reused.
-    private func component(_ cells: UnsafeBufferPointer<Int32>, _ view: BoxDecoder.MapView, threshold: Float) {
+    /// reused. When `gather`, the component's cells are also added to `union`, in order.
+    private func component(
+        _ cells: UnsafeBufferPointer<Int32>, _ view: BoxDecoder.MapView, threshold: Float,
+        union: inout BoxDecoder.CellStats, gather: Bool
+    ) {
         let grid = view.grid
         let (map, profiles, corners) = (view.map, self.profiles.baseAddress!, UnsafeBufferPointer(self.corners))
         let (columnOf, rowOf) = (coordinates.baseAddress!, coordinates.baseAddress! + grid * grid)
         var whole = BoxDecoder.CellStats(grid: grid)
         profiles.update(repeating: 0, count: 2 * grid)
+        var all = union
         for c in cells {
             let cell = Int(c)
             whole.add(cell, view, corners)
+            if gather { all.add(cell, view, corners) }
             profiles[Int(columnOf[cell])] += map[cell]
             profiles[grid + Int(rowOf[cell])] += map[cell]
         }
+        union = all
         emit(whole, view, threshold: threshold, weight: 1)
         let stats = runs.baseAddress!
         for axis in 0..<2 {
@@ -163,16 +168,21 @@ final class DecodeWorkspace: @unchecked Sendable {
         }
     }
 
-    /// Appends a candidate and its feature row.
-    private func emit(_ stats: BoxDecoder.CellStats, _ view: BoxDecoder.MapView, threshold: Float, weight: Float) {
-        let row = predictions.count * columns
-        if row + columns > featureRows.count {
+    /// Appends a candidate and its feature row, or replaces candidate `index`; returns its index.
+    @discardableResult
+    private func emit(
+        _ stats: BoxDecoder.CellStats, _ view: BoxDecoder.MapView, threshold: Float, weight: Float, at index: Int? = nil
+    ) -> Int {
+        let i = index ?? predictions.count
+        if (i + 1) * columns > featureRows.count {
             let grown = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(2 * featureRows.count, 64 * columns))
             _ = grown.initialize(from: featureRows)
             featureRows.deallocate()
             featureRows = grown
         }
-        predictions.append(BoxDecoder.score(stats, view, threshold: threshold, weight: weight,
-                                            features: featureRows.baseAddress! + row))
+        let prediction = BoxDecoder.score(stats, view, threshold: threshold, weight: weight,
+                                          features: featureRows.baseAddress! + i * columns)
+        if i == predictions.count { predictions.append(prediction) } else { predictions[i] = prediction }
+        return i
     }
 }
