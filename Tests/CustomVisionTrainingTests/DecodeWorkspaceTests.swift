@@ -88,6 +88,29 @@ struct DecodeWorkspaceTests {
         }
     }
 
+    @Test(arguments: [24, 7, 1])
+    func upsampledMapsEqualTheBilinearFormulaAtEveryCell(grid: Int) {
+        var rng = SeededRandomGenerator(seed: UInt64(grid))
+        let map = (0..<(grid * grid)).map { _ in Float(rng.nextUnit()) }
+        let (f, out) = (BoxDecoder.upsample, grid * BoxDecoder.upsample)
+        func tap(_ o: Int) -> (Int, Int, Float) {
+            let s = (Float(o) + 0.5) / Float(f) - 0.5
+            let a = max(min(Int(s.rounded(.down)), grid - 1), 0)
+            return (a, min(a + 1, grid - 1), min(max(s - Float(a), 0), 1))
+        }
+        var expected = [Float](repeating: 0, count: out * out)
+        for oy in 0..<out {
+            let (y0, y1, wy) = tap(oy)
+            for ox in 0..<out {
+                let (x0, x1, wx) = tap(ox)
+                let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
+                let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
+                expected[oy * out + ox] = top * (1 - wy) + bottom * wy
+            }
+        }
+        #expect(BoxDecoder.upsampled(map, grid: grid).map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     @Test func labelerGivesTheSameComponentsForRisingFallingAndFreshThresholds() {
         let grid = 40
         let p = Self.probabilities(seed: 21, grid: grid, classes: 1)
