@@ -95,7 +95,7 @@ final class DecodeWorkspace: @unchecked Sendable {
                 // The union of all components (NEU-DET boxes often enclose several nearby defects) comes first; its
                 // statistics are gathered in the components' passes (the same cells in the same order), so its
                 // place is kept and filled after them.
-                let union = count >= 2 ? emit(BoxDecoder.CellStats(grid: grid), view, threshold: t, weight: 1) : nil
+                let union = count >= 2 ? slot() : nil
                 var stats = BoxDecoder.CellStats(grid: grid)
                 var start = 0
                 for k in 0..<count {
@@ -104,7 +104,7 @@ final class DecodeWorkspace: @unchecked Sendable {
                               union: &stats, gather: union != nil)
                     start = end
                 }
-                if let union { emit(stats, view, threshold: t, weight: BoxDecoder.splitWeight, at: union) }
+                if let union { fill(union, stats, view, threshold: t, weight: BoxDecoder.splitWeight) }
             }
         }
     }
@@ -168,21 +168,28 @@ final class DecodeWorkspace: @unchecked Sendable {
         }
     }
 
-    /// Appends a candidate and its feature row, or replaces candidate `index`; returns its index.
-    @discardableResult
-    private func emit(
-        _ stats: BoxDecoder.CellStats, _ view: BoxDecoder.MapView, threshold: Float, weight: Float, at index: Int? = nil
-    ) -> Int {
-        let i = index ?? predictions.count
-        if (i + 1) * columns > featureRows.count {
+    /// Appends a candidate and its feature row.
+    private func emit(_ stats: BoxDecoder.CellStats, _ view: BoxDecoder.MapView, threshold: Float, weight: Float) {
+        fill(slot(), stats, view, threshold: threshold, weight: weight)
+    }
+
+    /// Appends a placeholder candidate (and room for its feature row) to be filled; returns its index.
+    private func slot() -> Int {
+        if (predictions.count + 1) * columns > featureRows.count {
             let grown = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(2 * featureRows.count, 64 * columns))
             _ = grown.initialize(from: featureRows)
             featureRows.deallocate()
             featureRows = grown
         }
-        let prediction = BoxDecoder.score(stats, view, threshold: threshold, weight: weight,
-                                          features: featureRows.baseAddress! + i * columns)
-        if i == predictions.count { predictions.append(prediction) } else { predictions[i] = prediction }
-        return i
+        predictions.append(ModelPrediction(tag: -1, probability: 0))
+        return predictions.count - 1
+    }
+
+    /// Scores candidate `index` and writes its feature row.
+    private func fill(
+        _ index: Int, _ stats: BoxDecoder.CellStats, _ view: BoxDecoder.MapView, threshold: Float, weight: Float
+    ) {
+        predictions[index] = BoxDecoder.score(stats, view, threshold: threshold, weight: weight,
+                                              features: featureRows.baseAddress! + index * columns)
     }
 }
