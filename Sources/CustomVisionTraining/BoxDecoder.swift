@@ -88,7 +88,8 @@ enum BoxDecoder {
         }
     }
 
-    /// One class's upsampled probability map and its summed-area table.
+    /// One class's upsampled probability map and its summed-area table, as arrays, for the cell-list forms
+    /// (``candidate(_:_:threshold:weight:)``, ``split(_:_:fractions:)``); ``DecodeWorkspace`` keeps its own buffers.
     struct MapContext {
         var map: [Float]
         var grid: Int
@@ -125,20 +126,23 @@ enum BoxDecoder {
             (self.map, self.grid, self.tag, self.classes, self.peak) = (map, grid, tag, classes, peak)
             self.cells = cells ?? Cells(grid: grid)
             var t = [Float](repeating: 0, count: (grid + 1) * (grid + 1))
-            for y in 0..<grid {
-                var row: Float = 0
-                for x in 0..<grid {
-                    row += map[y * grid + x]
-                    t[(y + 1) * (grid + 1) + x + 1] = t[y * (grid + 1) + x + 1] + row
-                }
+            map.withUnsafeBufferPointer { map in
+                t.withUnsafeMutableBufferPointer { summedArea(map.baseAddress!, grid: grid, into: $0.baseAddress!) }
             }
             integral = t
         }
+    }
 
-        /// Sum of the map over columns `x0..<x1`, rows `y0..<y1`.
-        func sum(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> Float {
-            let w = grid + 1
-            return integral[y1 * w + x1] - integral[y0 * w + x1] - integral[y1 * w + x0] + integral[y0 * w + x0]
+    /// The summed-area table of a `grid`² map into `table` (`(grid + 1)²` values whose first row and column are
+    /// zero).
+    static func summedArea(_ map: UnsafePointer<Float>, grid: Int, into table: UnsafeMutablePointer<Float>) {
+        let w = grid + 1
+        for y in 0..<grid {
+            var row: Float = 0
+            for x in 0..<grid {
+                row += map[y * grid + x]
+                table[(y + 1) * w + x + 1] = table[y * w + x + 1] + row
+            }
         }
     }
 

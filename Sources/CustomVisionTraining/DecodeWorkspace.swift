@@ -75,14 +75,7 @@ final class DecodeWorkspace: @unchecked Sendable {
         predictions.removeAll(keepingCapacity: true)
         columns = BoxDecoder.featureCount(classes: classes)
         BoxDecoder.upsample(probabilities, stride: classes + 1, offset: tag, grid: cells, into: map.baseAddress!)
-        let w = grid + 1
-        for y in 0..<grid {
-            var row: Float = 0
-            for x in 0..<grid {
-                row += map[y * grid + x]
-                integral[(y + 1) * w + x + 1] = integral[y * w + x + 1] + row
-            }
-        }
+        BoxDecoder.summedArea(map.baseAddress!, grid: grid, into: integral.baseAddress!)
         var peak = map[0]
         for v in map[1...] where peak < v { peak = v }
         let view = BoxDecoder.MapView(map: map.baseAddress!, integral: integral.baseAddress!, grid: grid, tag: tag,
