@@ -74,7 +74,7 @@ extension TextureMaps {
 
     /// ``orientationBin(_:_:)`` of eight gradients: the bin edges each direction lies past, counted in all lanes at
     /// once, and its cases for gradients on an axis or a diagonal as lane selections; lanes near another edge (and a
-    /// zero gradient with a negative zero `gx`, and a NaN `gy`) take the scalar function. Masks are kept as integer
+    /// zero gradient with a negative zero `gx`, and NaNs) take the scalar function. Masks are kept as integer
     /// lanes (-1 or 0), which compile to plain vector instructions.
     @inline(__always)
     static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<UInt8> {
@@ -83,17 +83,25 @@ extension TextureMaps {
         let down = lanes(gy .< 0)
         // Folded into the upper half-plane (negation flips the sign bit), and |x| + |y|: y is positive in every
         // lane off the axes, the only lanes this value decides.
-        let x = unsafeBitCast(gxBits ^ (down & sign), to: SIMD8<Float>.self)
+        let xBits = gxBits ^ (down & sign)
         let y = unsafeBitCast(gyBits ^ (down & sign), to: SIMD8<Float>.self)
-        let tolerance = Float(1e-4) * (unsafeBitCast(gxBits & ~sign, to: SIMD8<Float>.self) + y)
+        let left = xBits &>> 31
+        let ax = unsafeBitCast(xBits & ~sign, to: SIMD8<Float>.self)
+        let tolerance = Float(1e-4) * (ax + y)
+        // Off the axes (y > 0, x ≠ 0): edge 4 (π/2) has d = -x, so it is near when |x| is within the tolerance. For
+        // x > 0 the edges past π/2 lie far below (d ≤ -0.38·max(x, y)) and edges 1...3 decide, with d computed from
+        // |x| = x. For x < 0 edges 1...4 lie far above, and edge 8 - k has exactly d = -(y·cos k - |x|·sin k)
+        // (the tables are mirror images and rounding is symmetric), so edges 1...3 at |x| decide again, by sign.
         let (cosines, sines) = (edgeCosines, edgeSines)
-        var near = SIMD8<Int32>.zero
-        var bins = SIMD8<Int32>.zero
-        for k in 0..<7 {
-            let d = y * cosines[k] - x * sines[k]
+        var near = lanes(ax .<= tolerance)
+        var (above, below) = (SIMD8<Int32>.zero, SIMD8<Int32>.zero)
+        for k in 0..<3 {
+            let d = y * cosines[k] - ax * sines[k]
             near |= lanes(d .<= tolerance) & lanes(-d .<= tolerance)
-            bins &-= lanes(d .> 0)
+            above &-= lanes(d .> 0)
+            below &-= lanes(d .< 0)
         }
+        var bins = (above & ~left) | ((below &+ 4) & left)
         let (xZero, yZero) = (lanes(gx .== 0), lanes(gy .== 0))
         @inline(__always) func set(_ value: Int, where mask: SIMD8<Int32>) {
             bins = (bins & ~mask) | (SIMD8(repeating: Int32(value)) & mask)
@@ -116,7 +124,8 @@ extension TextureMaps {
         set(Int(diagonals.1), where: diagonal & xNegative & ~yNegative)
         set(Int(diagonals.2), where: diagonal & xNegative & yNegative)
         set(Int(diagonals.3), where: diagonal & ~xNegative & yNegative)
-        let scalar = (near & ~xZero & ~yZero & ~diagonal) | (xZero & yZero & xNegative) | ~lanes(gy .== gy)
+        let nan = ~lanes(gx .== gx) | ~lanes(gy .== gy)
+        let scalar = (near & ~xZero & ~yZero & ~diagonal) | (xZero & yZero & xNegative) | nan
         var result = SIMD8<UInt8>(truncatingIfNeeded: bins)
         var pending = Int((scalar & SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum())
         while pending != 0 {

@@ -1,4 +1,5 @@
 import CustomVisionCore
+import Foundation
 import ImagePrep
 import Testing
 @testable import CustomVisionTraining
@@ -29,6 +30,30 @@ struct CellWorkspaceTests {
             for lane in 0..<8 where bins[lane] != TextureMaps.orientationBin(x[lane], y[lane]) { mismatches += 1 }
         }
         #expect(mismatches == 0)
+    }
+
+    @Test func orientationBinsOfEightLanesMatchTheScalarBinsNearEveryEdgeAndAcrossMagnitudes() {
+        var rng = SeededRandomGenerator(seed: 17)
+        var (gx, gy): ([Float], [Float]) = ([], [])
+        for _ in 0..<80_000 {
+            // Directions at and around each bin edge k·π/8 (within ±2e-4 rad, about the tolerance) and anywhere,
+            // lengths from 2^-40 to 2^40.
+            let k = Double(rng.nextIndex(17)) - 8
+            let angle = rng.nextIndex(4) == 0 ? rng.nextUnit() * 2 * .pi : k * .pi / 8 + (rng.nextUnit() - 0.5) * 4e-4
+            let length = pow(2, rng.nextUnit() * 80 - 40)
+            gx.append(Float(length * cos(angle)))
+            gy.append(Float(length * sin(angle)))
+        }
+        var mismatches: [(Float, Float)] = []
+        for start in stride(from: 0, to: gx.count, by: 8) {
+            let x = SIMD8<Float>(gx[start..<(start + 8)])
+            let y = SIMD8<Float>(gy[start..<(start + 8)])
+            let bins = TextureMaps.orientationBins(x, y)
+            for lane in 0..<8 where bins[lane] != TextureMaps.orientationBin(x[lane], y[lane]) {
+                mismatches.append((x[lane], y[lane]))
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test func diagonalGradientsTakeTheReferenceBinOfTheirSignsAtEveryMagnitude() {
