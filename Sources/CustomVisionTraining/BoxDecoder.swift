@@ -51,17 +51,21 @@ enum BoxDecoder {
     static func decode(_ probabilities: [Float], grid cells: Int, classes: Int,
                        rescorer: Network? = nil) -> [ModelPrediction] {
         var out: [ModelPrediction] = []
-        for var perClass in candidates(probabilities, grid: cells, classes: classes) {
-            if let rescorer, !perClass.isEmpty {
-                let rows = Array(perClass.map(\.features).joined())
-                let p = rows.withUnsafeBufferPointer { rescorer.probabilities(rows: $0, count: perClass.count) }
-                for i in perClass.indices {
-                    let first = perClass[i].prediction.probability
-                    perClass[i].prediction.probability =
-                        pow(Double(p[i]), rescoreWeight) * pow(first, 1 - rescoreWeight)
+        probabilities.withUnsafeBufferPointer { probabilities in
+            DecodeWorkspace.pool.with { workspace in
+                for c in 0..<classes {
+                    workspace.generate(probabilities, grid: cells, classes: classes, tag: c)
+                    var perClass = workspace.predictions
+                    if let rescorer, !perClass.isEmpty {
+                        let p = rescorer.probabilities(rows: workspace.features, count: perClass.count)
+                        for i in perClass.indices {
+                            let first = perClass[i].probability
+                            perClass[i].probability = pow(Double(p[i]), rescoreWeight) * pow(first, 1 - rescoreWeight)
+                        }
+                    }
+                    out += suppress(perClass)
                 }
             }
-            out += suppress(perClass.map(\.prediction))
         }
         return out.sorted { $0.probability > $1.probability }
     }
@@ -69,33 +73,23 @@ enum BoxDecoder {
     /// Every class's candidates before suppression: the components above each threshold, their parts, and the union
     /// of all of them (validation 320/80 mAP@50 61.5% → 63.5% with the union).
     static func candidates(_ probabilities: [Float], grid cells: Int, classes: Int) -> [[Candidate]] {
-        let stride = classes + 1
-        let grid = cells * upsample
-        let tables = MapContext.Cells(grid: grid)
-        return (0..<classes).map { c in
-            let map = upsampled((0..<(cells * cells)).map { probabilities[$0 * stride + c] }, grid: cells)
-            let context = MapContext(map: map, grid: grid, tag: c, classes: classes, peak: map.max() ?? 0,
-                                     cells: tables)
-            var labeler = ComponentLabeler(map: map, grid: grid)
-            var result: [Candidate] = []
-            for t in thresholds where t <= context.peak {
-                let found = labeler.components(threshold: t)
-                // The union of all components: NEU-DET boxes often enclose several nearby defects.
-                if found.count >= 2 {
-                    result.append(candidate(Array(found.joined()), context, threshold: t, weight: splitWeight))
-                }
-                for component in found {
-                    result.append(candidate(component, context, threshold: t, weight: 1))
-                    for part in split(component, context, fractions: splitFractions) {
-                        result.append(candidate(part, context, threshold: t, weight: splitWeight))
+        let columns = featureCount(classes: classes)
+        return probabilities.withUnsafeBufferPointer { probabilities in
+            DecodeWorkspace.pool.with { workspace in
+                (0..<classes).map { c in
+                    workspace.generate(probabilities, grid: cells, classes: classes, tag: c)
+                    let rows = workspace.features
+                    return workspace.predictions.enumerated().map { i, prediction in
+                        Candidate(prediction: prediction,
+                                  features: Array(rows[(i * columns)..<((i + 1) * columns)]))
                     }
                 }
             }
-            return result
         }
     }
 
-    /// One class's upsampled probability map and its summed-area table.
+    /// One class's upsampled probability map and its summed-area table, as arrays, for the cell-list forms
+    /// (``candidate(_:_:threshold:weight:)``, ``split(_:_:fractions:)``); ``DecodeWorkspace`` keeps its own buffers.
     struct MapContext {
         var map: [Float]
         var grid: Int
@@ -132,67 +126,45 @@ enum BoxDecoder {
             (self.map, self.grid, self.tag, self.classes, self.peak) = (map, grid, tag, classes, peak)
             self.cells = cells ?? Cells(grid: grid)
             var t = [Float](repeating: 0, count: (grid + 1) * (grid + 1))
-            for y in 0..<grid {
-                var row: Float = 0
-                for x in 0..<grid {
-                    row += map[y * grid + x]
-                    t[(y + 1) * (grid + 1) + x + 1] = t[y * (grid + 1) + x + 1] + row
-                }
+            map.withUnsafeBufferPointer { map in
+                t.withUnsafeMutableBufferPointer { summedArea(map.baseAddress!, grid: grid, into: $0.baseAddress!) }
             }
             integral = t
         }
+    }
 
-        /// Sum of the map over columns `x0..<x1`, rows `y0..<y1`.
-        func sum(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> Float {
-            let w = grid + 1
-            return integral[y1 * w + x1] - integral[y0 * w + x1] - integral[y1 * w + x0] + integral[y0 * w + x0]
+    /// The summed-area table of a `grid`² map into `table` (`(grid + 1)²` values whose first row and column are
+    /// zero).
+    static func summedArea(_ map: UnsafePointer<Float>, grid: Int, into table: UnsafeMutablePointer<Float>) {
+        let w = grid + 1
+        for y in 0..<grid {
+            var row: Float = 0
+            for x in 0..<grid {
+                row += map[y * grid + x]
+                table[(y + 1) * w + x + 1] = table[y * w + x + 1] + row
+            }
         }
     }
 
     /// The bounding box of a set of map cells, scored by their mean probability times the small-size penalty and
     /// `weight`, with its box-level features.
     static func candidate(_ cells: [Int], _ m: MapContext, threshold: Float, weight: Float) -> Candidate {
-        let grid = m.grid
-        var sum: Float = 0
-        var top: Float = 0
-        var corner = SIMD4<Int16>(Int16(grid), Int16(grid), 1, 1)
         m.map.withUnsafeBufferPointer { map in
-            m.corners.withUnsafeBufferPointer { corners in
-                for cell in cells {
-                    corner = pointwiseMin(corner, corners[cell])
-                    sum += map[cell]
-                    top = max(top, map[cell])
+            m.integral.withUnsafeBufferPointer { integral in
+                m.corners.withUnsafeBufferPointer { corners in
+                    let view = MapView(map: map.baseAddress!, integral: integral.baseAddress!, grid: m.grid,
+                                       tag: m.tag, classes: m.classes, peak: m.peak)
+                    var stats = CellStats(grid: m.grid)
+                    for cell in cells { stats.add(cell, view, corners) }
+                    var prediction: ModelPrediction?
+                    let features = [Float](unsafeUninitializedCapacity: featureCount(classes: m.classes)) { f, n in
+                        prediction = score(stats, view, threshold: threshold, weight: weight, features: f.baseAddress!)
+                        n = f.count
+                    }
+                    return Candidate(prediction: prediction!, features: features)
                 }
             }
         }
-        let (x0, y0, x1, y1) = (Int(corner[0]), Int(corner[1]), -Int(corner[2]), -Int(corner[3]))
-        let g = Double(grid)
-        let box = BoundingBox(left: Double(x0) / g, top: Double(y0) / g,
-                              width: Double(x1 - x0 + 1) / g, height: Double(y1 - y0 + 1) / g)
-        let n = Float(cells.count) / Float(upsample * upsample)
-        let prior = 1 - expf(-n / sizePrior)
-        let mean = sum / Float(cells.count)
-        let score = mean * prior * weight
-        let (w, h) = (Float(x1 - x0 + 1), Float(y1 - y0 + 1))
-        let rect = m.sum(x0, y0, x1 + 1, y1 + 1)
-        let r = max(upsample, Int(0.25 * max(w, h)))
-        let (ox0, oy0, ox1, oy1) = (max(x0 - r, 0), max(y0 - r, 0), min(x1 + 1 + r, grid), min(y1 + 1 + r, grid))
-        let ringArea = Float((ox1 - ox0) * (oy1 - oy0)) - w * h
-        let ring = ringArea > 0 ? (m.sum(ox0, oy0, ox1, oy1) - rect) / ringArea : 0
-        let edge = 1.5 * Float(upsample)
-        let gf = Float(grid)
-        var features: [Float] = []
-        features.reserveCapacity(featureCount(classes: m.classes))
-        features += [
-            score, mean, top, threshold, weight < 1 ? 1 : 0, w / gf, h / gf, logf(w / h), (w * h).squareRoot() / gf,
-            (Float(x0) + w / 2) / gf - 0.5, (Float(y0) + h / 2) / gf - 0.5,
-            Float(x0) < edge ? 1 : 0, Float(y0) < edge ? 1 : 0,
-            gf - Float(x1 + 1) < edge ? 1 : 0, gf - Float(y1 + 1) < edge ? 1 : 0,
-            m.peak, rect / (w * h), ring, Float(cells.count) / (w * h),
-        ]
-        for k in 0..<m.classes { features.append(k == m.tag ? 1 : 0) }
-        return Candidate(prediction: ModelPrediction(tag: m.tag, probability: Double(score), box: box),
-                         features: features)
     }
 
     /// Parts of a component cut along its column (then row) mass profile: the runs of columns (rows) whose share of
@@ -202,6 +174,7 @@ enum BoxDecoder {
         let grid = m.grid
         var parts: [[Int]] = []
         var profile = [Float](repeating: 0, count: grid)
+        var run = [Int32](repeating: -1, count: grid)
         for axis in 0..<2 {
             let coordinate = axis == 0 ? m.column : m.row
             for i in 0..<grid { profile[i] = 0 }
@@ -209,17 +182,13 @@ enum BoxDecoder {
             let top = profile.max() ?? 0
             guard top > 0 else { continue }
             for f in fractions {
-                // run[i]: the index of the run column (row) i belongs to, or -1.
-                var run = [Int](repeating: -1, count: grid)
-                var runs = 0
-                for i in 0..<grid where profile[i] >= f * top {
-                    if i == 0 || run[i - 1] < 0 { runs += 1 }
-                    run[i] = runs - 1
+                let runs = profile.withUnsafeBufferPointer { p in
+                    run.withUnsafeMutableBufferPointer { Self.runs(p, fraction: f, top: top, into: $0.baseAddress!) }
                 }
                 guard runs >= 2 else { continue }
                 var split = [[Int]](repeating: [], count: runs)
                 for cell in component {
-                    let r = run[Int(coordinate[cell])]
+                    let r = Int(run[Int(coordinate[cell])])
                     if r >= 0 { split[r].append(cell) }
                 }
                 parts += split.filter { !$0.isEmpty }
@@ -228,32 +197,69 @@ enum BoxDecoder {
         return parts
     }
 
+    /// Numbers the runs of `profile` entries at or above `fraction * top` (0, 1, …) into `run` (-1 between runs),
+    /// and returns how many there are.
+    static func runs(_ profile: UnsafeBufferPointer<Float>, fraction: Float, top: Float,
+                     into run: UnsafeMutablePointer<Int32>) -> Int {
+        var runs: Int32 = 0
+        for i in profile.indices {
+            if profile[i] >= fraction * top {
+                if i == 0 || run[i - 1] < 0 { runs += 1 }
+                run[i] = runs - 1
+            } else {
+                run[i] = -1
+            }
+        }
+        return Int(runs)
+    }
+
     /// Bilinear upsampling of a `grid`² map by ``upsample``, cell centres aligned.
     static func upsampled(_ map: [Float], grid: Int) -> [Float] {
-        guard upsample > 1 else { return map }
+        [Float](unsafeUninitializedCapacity: grid * grid * upsample * upsample) { out, n in
+            map.withUnsafeBufferPointer { upsample($0, stride: 1, offset: 0, grid: grid, into: out.baseAddress!) }
+            n = out.count
+        }
+    }
+
+    /// ``upsampled(_:grid:)`` of the map `source[i * stride + offset]`, written to `result`.
+    static func upsample(_ source: UnsafeBufferPointer<Float>, stride: Int, offset: Int, grid: Int,
+                         into result: UnsafeMutablePointer<Float>) {
+        let map = source.baseAddress! + offset
         let f = upsample
+        guard f > 1 else {
+            for i in 0..<(grid * grid) { result[i] = map[i * stride] }
+            return
+        }
         let out = grid * f
         // Source cells and weight of every output column (and row: the same numbers).
         let taps = (0..<out).map { o -> (Int, Int, Float) in
             let s = (Float(o) + 0.5) / Float(f) - 0.5
             let a = max(min(Int(s.rounded(.down)), grid - 1), 0)
-            return (a, min(a + 1, grid - 1), min(max(s - Float(a), 0), 1))
+            return (a * stride, min(a + 1, grid - 1) * stride, min(max(s - Float(a), 0), 1))
         }
-        var result = [Float](repeating: 0, count: out * out)
-        map.withUnsafeBufferPointer { map in
-            result.withUnsafeMutableBufferPointer { result in
-                for oy in 0..<out {
-                    let (y0, y1, wy) = taps[oy]
-                    for ox in 0..<out {
-                        let (x0, x1, wx) = taps[ox]
-                        let top = map[y0 * grid + x0] * (1 - wx) + map[y0 * grid + x1] * wx
-                        let bottom = map[y1 * grid + x0] * (1 - wx) + map[y1 * grid + x1] * wx
-                        result[oy * out + ox] = top * (1 - wy) + bottom * wy
-                    }
+        // Each source row interpolated along x once (the `top` and `bottom` rows of the output rows that use it),
+        // then the output rows from two of them, eight values at a time: the same operations per value.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: grid * out) { rows in
+            for a in 0..<grid {
+                for ox in 0..<out {
+                    let (x0, x1, wx) = taps[ox]
+                    rows[a * out + ox] = map[a * stride * grid + x0] * (1 - wx) + map[a * stride * grid + x1] * wx
                 }
             }
+            for oy in 0..<out {
+                let (y0, y1, wy) = taps[oy]
+                let (top, bottom) = (rows.baseAddress! + y0 / stride * out, rows.baseAddress! + y1 / stride * out)
+                let row = result + oy * out
+                var ox = 0
+                while ox + 8 <= out {
+                    let t = UnsafeRawPointer(top + ox).loadUnaligned(as: SIMD8<Float>.self)
+                    let b = UnsafeRawPointer(bottom + ox).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(row + ox).storeBytes(of: t * (1 - wy) + b * wy, as: SIMD8<Float>.self)
+                    ox += 8
+                }
+                for ox in ox..<out { row[ox] = top[ox] * (1 - wy) + bottom[ox] * wy }
+            }
         }
-        return result
     }
 
     /// The 8-connected components of the cells at or above `threshold` (see ``ComponentLabeler``).

@@ -11,134 +11,179 @@ enum CellDescriptor {
     static let count = (1 + contextRadii.count) * localCount + globalCount + 3
     /// Radii (in cells) of the neighbourhoods whose mean features give each cell its context.
     static let contextRadii = [1, 3]
+    /// Floats per cell of the local features in a workspace: ``localCount`` padded with zeros to whole SIMD8s.
+    static let localStride = (localCount + 7) / 8 * 8
 
     /// `grid * grid` rows of `count` features, cell-major (row by row).
     static func features(_ planes: Planes) -> [Float] {
-        let maps = Maps(planes)
-        let local = localFeatures(planes, maps)
-        let global = globalFeatures(planes, maps)
-        let sources = [local] + contextRadii.map { boxAverage(local, radius: $0) }
-        var out = [Float](repeating: 0, count: grid * grid * count)
-        out.withUnsafeMutableBufferPointer { out in
-            for c in 0..<(grid * grid) {
-                var o = out.baseAddress! + c * count
-                for source in sources {
-                    source.withUnsafeBufferPointer {
-                        o.update(from: $0.baseAddress! + c * localCount, count: localCount)
-                    }
-                    o += localCount
-                }
-                global.withUnsafeBufferPointer { o.update(from: $0.baseAddress!, count: globalCount) }
-                o += globalCount
-                let x = (Float(c % grid) + 0.5) / Float(grid) - 0.5
-                let y = (Float(c / grid) + 0.5) / Float(grid) - 0.5
-                o[0] = x
-                o[1] = y
-                o[2] = (x * x + y * y).squareRoot()
+        CellWorkspace.pool.with { workspace in
+            [Float](unsafeUninitializedCapacity: grid * grid * count) { out, n in
+                planes.withPointers { features($0, side: planes.side, workspace, into: out.baseAddress!) }
+                n = out.count
             }
         }
-        return out
     }
 
-    /// The per-pixel maps both the cell and the whole-image features read, computed once.
-    private struct Maps {
-        var lbp1: [UInt8]
-        var lbp2: [UInt8]
-        var lbpHalf: [UInt8]
-        var grad: (magnitude: [Float], bin: [UInt8])
-        /// Mean and deviation of the whole gray plane.
-        var gray: (mean: Float, std: Float)
-
-        init(_ planes: Planes) {
-            let s = planes.side
-            lbp1 = TextureMaps.lbp(planes.gray, side: s, radius: 1)
-            lbp2 = TextureMaps.lbp(planes.gray, side: s, radius: 2)
-            lbpHalf = TextureMaps.lbp(downsample2x(planes.gray, side: s), side: s / 2, radius: 1)
-            grad = TextureMaps.gradients(planes.gray, side: s)
-            gray = Histograms.moments(planes.gray, side: s, x0: 0, y0: 0, x1: s, y1: s)
+    /// ``features(_:)`` of planes in a caller's buffers, written to `out` (`grid * grid * count` values).
+    static func features(
+        _ planes: PlanePointers, side s: Int, _ ws: CellWorkspace, into out: UnsafeMutablePointer<Float>
+    ) {
+        let maps = ws.maps(side: s)
+        TextureMaps.lbp(planes.gray, side: s, radius: 1, into: maps.lbp1)
+        TextureMaps.lbp(planes.gray, side: s, radius: 2, into: maps.lbp2)
+        downsample2x(planes.gray, side: s, into: maps.half)
+        TextureMaps.lbp(maps.half, side: s / 2, radius: 1, into: maps.lbpHalf)
+        TextureMaps.gradients(planes.gray, side: s, magnitude: maps.magnitude, bin: maps.bin)
+        let gray = Histograms.moments(UnsafeBufferPointer(start: planes.gray, count: s * s), side: s,
+                                      x0: 0, y0: 0, x1: s, y1: s)
+        localFeatures(planes, maps, side: s, gray: gray, into: ws.local)
+        globalFeatures(maps, side: s, gray: gray, into: ws.global)
+        for c in 0..<(grid * grid) {
+            var o = out + c * count
+            o.update(from: ws.local + c * localStride, count: localCount)
+            o += localCount
+            // Each average writes whole SIMD8s: its padding lanes spill into the next block, written after it.
+            for radius in contextRadii {
+                boxAverage(ws.local, cell: c, radius: radius, into: o)
+                o += localCount
+            }
+            o.update(from: ws.global, count: globalCount)
+            o += globalCount
+            let x = (Float(c % grid) + 0.5) / Float(grid) - 0.5
+            let y = (Float(c / grid) + 0.5) / Float(grid) - 0.5
+            o[0] = x
+            o[1] = y
+            o[2] = (x * x + y * y).squareRoot()
         }
     }
 
-    private static func localFeatures(_ planes: Planes, _ maps: Maps) -> [Float] {
-        let s = planes.side
-        let g = maps.gray
+    /// The per-pixel maps both the cell and the whole-image features read, in a workspace.
+    struct Maps {
+        var lbp1: UnsafeMutablePointer<UInt8>
+        var lbp2: UnsafeMutablePointer<UInt8>
+        var lbpHalf: UnsafeMutablePointer<UInt8>
+        var magnitude: UnsafeMutablePointer<Float>
+        var bin: UnsafeMutablePointer<UInt8>
+        /// The gray plane at half size.
+        var half: UnsafeMutablePointer<Float>
+    }
+
+    /// Each cell's features at `out + cell * localStride`.
+    private static func localFeatures(
+        _ planes: PlanePointers, _ maps: Maps, side s: Int, gray g: (mean: Float, std: Float),
+        into out: UnsafeMutablePointer<Float>
+    ) {
         let gstd = max(g.std, 1)
         let cell = s / grid
         let bins = TextureMaps.rotationLabels
-        var out = [Float](repeating: 0, count: grid * grid * localCount)
-        let floats = [planes.gray, planes.red, planes.green, planes.blue, maps.grad.magnitude]
-        let bytes = [maps.lbp1, maps.lbp2, maps.lbpHalf, maps.grad.bin, TextureMaps.rotationTable]
-        withBuffers(floats[...]) { f in
-            withBuffers(bytes[...]) { b in
-                out.withUnsafeMutableBufferPointer { out in
-                    for cy in 0..<grid {
-                        for cx in 0..<grid {
-                            let o = out.baseAddress! + (cy * grid + cx) * localCount
-                            let (x0, y0, x1, y1) = (cx * cell, cy * cell, cx * cell + cell, cy * cell + cell)
-                            for (k, (map, side)) in [(b[0], s), (b[1], s), (b[2], s / 2)].enumerated() {
-                                let d = side == s ? 1 : 2
-                                Histograms.labels(map, table: b[4], bins: bins, side: side,
-                                                  x0: x0 / d, y0: y0 / d, x1: x1 / d, y1: y1 / d, into: o + k * bins)
-                            }
-                            Histograms.orientations(f[4], b[3], side: s, x0: x0, y0: y0, x1: x1, y1: y1,
-                                                    into: o + 3 * bins)
+        let n = s * s
+        let lbp1 = UnsafeBufferPointer(start: maps.lbp1, count: n)
+        let lbp2 = UnsafeBufferPointer(start: maps.lbp2, count: n)
+        let lbpHalf = UnsafeBufferPointer(start: maps.lbpHalf, count: (s / 2) * (s / 2))
+        let magnitude = UnsafeBufferPointer(start: maps.magnitude, count: n)
+        let bin = UnsafeBufferPointer(start: maps.bin, count: n)
+        let (gray, red) = (UnsafeBufferPointer(start: planes.gray, count: n),
+                           UnsafeBufferPointer(start: planes.red, count: n))
+        let (green, blue) = (UnsafeBufferPointer(start: planes.green, count: n),
+                             UnsafeBufferPointer(start: planes.blue, count: n))
+        // One pass over a cell's pixels gathers its two full-size label histograms (integer counts: exact, so the
+        // floats of adding 1 per pixel), its orientation sums and its moments: independent sums, each added in the
+        // pixels' order as ``Histograms`` adds them.
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * bins)
+        defer { counts.deallocate() }
+        TextureMaps.rotationTable.withUnsafeBufferPointer { table in
+            for cy in 0..<grid {
+                for cx in 0..<grid {
+                    let o = out + (cy * grid + cx) * localStride
+                    let (x0, y0, x1, y1) = (cx * cell, cy * cell, cx * cell + cell, cy * cell + cell)
+                    counts.initialize(repeating: 0, count: 2 * bins)
+                    let hist = o + 3 * bins
+                    hist.initialize(repeating: 0, count: TextureMaps.orientationBins)
+                    var total: Float = 0
+                    var (sum, squares) = (SIMD4<Float>.zero, SIMD4<Float>.zero)
+                    for y in y0..<y1 {
+                        for x in x0..<x1 {
+                            let i = y * s + x
+                            counts[Int(table[Int(lbp1[i])])] &+= 1
+                            counts[bins + Int(table[Int(lbp2[i])])] &+= 1
+                            hist[Int(bin[i])] += magnitude[i]
+                            total += magnitude[i]
                             // Lanes: gray, red, green, blue.
-                            let m = Histograms.moments(f[0], f[1], f[2], f[3], side: s, x0: x0, y0: y0, x1: x1,
-                                                       y1: y1)
-                            let v = o + 3 * bins + TextureMaps.orientationBins + 1
-                            (v[0], v[1], v[2], v[3]) = ((m.mean[0] - g.mean) / gstd, m.std[0] / gstd,
-                                                        m.mean[0] / 255, m.std[0] / 64)
-                            (v[4], v[5], v[6]) = (m.mean[1] / 255, m.mean[2] / 255, m.mean[3] / 255)
+                            let v = SIMD4(gray[i], red[i], green[i], blue[i])
+                            sum += v
+                            squares += v * v
                         }
                     }
+                    for k in 0..<(2 * bins) { o[k] = Float(counts[k]) }
+                    Histograms.rootNormalize(o, count: bins)
+                    Histograms.rootNormalize(o + bins, count: bins)
+                    Histograms.labels(lbpHalf, table: table, bins: bins, side: s / 2, x0: x0 / 2, y0: y0 / 2,
+                                      x1: x1 / 2, y1: y1 / 2, into: o + 2 * bins)
+                    Histograms.finishOrientations(hist, total: total, pixels: cell * cell)
+                    let m = Histograms.moments(sum: sum, squares: squares, count: cell * cell)
+                    let v = o + 3 * bins + TextureMaps.orientationBins + 1
+                    (v[0], v[1], v[2], v[3]) = ((m.mean[0] - g.mean) / gstd, m.std[0] / gstd,
+                                                m.mean[0] / 255, m.std[0] / 64)
+                    (v[4], v[5], v[6]) = (m.mean[1] / 255, m.mean[2] / 255, m.mean[3] / 255)
                 }
             }
         }
-        return out
     }
 
-    private static func globalFeatures(_ planes: Planes, _ maps: Maps) -> [Float] {
-        let s = planes.side
-        let table = TextureMaps.rotationTable
+    /// The whole-image features, ``globalCount`` values at `out`.
+    private static func globalFeatures(
+        _ maps: Maps, side s: Int, gray g: (mean: Float, std: Float), into out: UnsafeMutablePointer<Float>
+    ) {
         let bins = TextureMaps.rotationLabels
-        var out = Histograms.labels(maps.lbp1, table: table, bins: bins, side: s, x0: 1, y0: 1, x1: s - 1, y1: s - 1)
-        out += Histograms.labels(maps.lbpHalf, table: table, bins: bins,
-                                 side: s / 2, x0: 1, y0: 1, x1: s / 2 - 1, y1: s / 2 - 1)
-        out += Histograms.orientations(maps.grad, side: s, x0: 1, y0: 1, x1: s - 1, y1: s - 1)
-        let g = maps.gray
-        return out + [g.mean / 255, g.std / 64]
+        TextureMaps.rotationTable.withUnsafeBufferPointer { table in
+            Histograms.labels(UnsafeBufferPointer(start: maps.lbp1, count: s * s), table: table, bins: bins, side: s,
+                              x0: 1, y0: 1, x1: s - 1, y1: s - 1, into: out)
+            Histograms.labels(UnsafeBufferPointer(start: maps.lbpHalf, count: (s / 2) * (s / 2)), table: table,
+                              bins: bins, side: s / 2, x0: 1, y0: 1, x1: s / 2 - 1, y1: s / 2 - 1, into: out + bins)
+        }
+        Histograms.orientations(UnsafeBufferPointer(start: maps.magnitude, count: s * s),
+                                UnsafeBufferPointer(start: maps.bin, count: s * s), side: s,
+                                x0: 1, y0: 1, x1: s - 1, y1: s - 1, into: out + 2 * bins)
+        let o = out + 2 * bins + TextureMaps.orientationBins + 1
+        (o[0], o[1]) = (g.mean / 255, g.std / 64)
     }
 
-    /// Mean of each cell's features over the (2·radius+1)² neighbourhood, clipped at the grid's edges (summed in
-    /// row-major neighbour order).
-    private static func boxAverage(_ local: [Float], radius: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: local.count)
-        local.withUnsafeBufferPointer { local in
-            out.withUnsafeMutableBufferPointer { out in
-                for cy in 0..<grid {
-                    for cx in 0..<grid {
-                        var n: Float = 0
-                        let o = out.baseAddress! + (cy * grid + cx) * localCount
-                        for ny in max(cy - radius, 0)...min(cy + radius, grid - 1) {
-                            for nx in max(cx - radius, 0)...min(cx + radius, grid - 1) {
-                                let i = local.baseAddress! + (ny * grid + nx) * localCount
-                                for k in 0..<localCount { o[k] += i[k] }
-                                n += 1
-                            }
-                        }
-                        for k in 0..<localCount { o[k] /= n }
-                    }
+    /// Mean of a cell's local features over the (2·radius+1)² neighbourhood, clipped at the grid's edges (summed in
+    /// row-major neighbour order, eight features at a time), written as ``localStride`` values to `out`.
+    private static func boxAverage(_ local: UnsafePointer<Float>, cell c: Int, radius: Int,
+                                   into out: UnsafeMutablePointer<Float>) {
+        let (cy, cx) = (c / grid, c % grid)
+        let ys = max(cy - radius, 0)...min(cy + radius, grid - 1)
+        let xs = max(cx - radius, 0)...min(cx + radius, grid - 1)
+        let n = SIMD8(repeating: Float(ys.count * xs.count))
+        @inline(__always) func load(_ ny: Int, _ nx: Int, _ chunk: Int) -> SIMD8<Float> {
+            UnsafeRawPointer(local + (ny * grid + nx) * localStride + chunk * 8).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        @inline(__always) func store(_ sum: SIMD8<Float>, _ chunk: Int) {
+            UnsafeMutableRawPointer(out + chunk * 8).storeBytes(of: sum / n, as: SIMD8<Float>.self)
+        }
+        // Three chunks per pass over the neighbours: independent sums, so the adds' latency overlaps.
+        var chunk = 0
+        while chunk + 3 <= localStride / 8 {
+            var (a, b, c) = (SIMD8<Float>.zero, SIMD8<Float>.zero, SIMD8<Float>.zero)
+            for ny in ys {
+                for nx in xs {
+                    a += load(ny, nx, chunk)
+                    b += load(ny, nx, chunk + 1)
+                    c += load(ny, nx, chunk + 2)
                 }
             }
+            store(a, chunk)
+            store(b, chunk + 1)
+            store(c, chunk + 2)
+            chunk += 3
         }
-        return out
+        for chunk in chunk..<(localStride / 8) {
+            var sum = SIMD8<Float>.zero
+            for ny in ys {
+                for nx in xs { sum += load(ny, nx, chunk) }
+            }
+            store(sum, chunk)
+        }
     }
-}
-
-/// Runs `body` with buffer pointers to every array of `arrays`, in order.
-func withBuffers<T, R>(
-    _ arrays: ArraySlice<[T]>, _ done: [UnsafeBufferPointer<T>] = [], _ body: ([UnsafeBufferPointer<T>]) -> R
-) -> R {
-    guard let first = arrays.first else { return body(done) }
-    return first.withUnsafeBufferPointer { withBuffers(arrays.dropFirst(), done + [$0], body) }
 }

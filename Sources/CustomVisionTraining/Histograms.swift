@@ -25,9 +25,25 @@ enum Histograms {
         _ codes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, bins: Int, side: Int,
         x0: Int, y0: Int, x1: Int, y1: Int, into out: UnsafeMutablePointer<Float>
     ) {
-        for k in 0..<bins { out[k] = 0 }
-        for y in y0..<y1 {
-            for x in x0..<x1 { out[Int(table[Int(codes[y * side + x])])] += 1 }
+        // Counted in four interleaved integer histograms (independent increments), then summed: the counts are
+        // exact either way, so the floats are the ones adding 1 per pixel gives.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * bins) { counts in
+            let c = counts.baseAddress!
+            c.initialize(repeating: 0, count: 4 * bins)
+            let (c1, c2, c3) = (c + bins, c + 2 * bins, c + 3 * bins)
+            for y in y0..<y1 {
+                let row = codes.baseAddress! + y * side
+                var x = x0
+                while x + 4 <= x1 {
+                    c[Int(table[Int(row[x])])] &+= 1
+                    c1[Int(table[Int(row[x + 1])])] &+= 1
+                    c2[Int(table[Int(row[x + 2])])] &+= 1
+                    c3[Int(table[Int(row[x + 3])])] &+= 1
+                    x += 4
+                }
+                for x in x..<x1 { c[Int(table[Int(row[x])])] &+= 1 }
+            }
+            for k in 0..<bins { out[k] = Float(c[k] &+ c1[k] &+ c2[k] &+ c3[k]) }
         }
         rootNormalize(out, count: bins)
     }
@@ -62,9 +78,13 @@ enum Histograms {
                 total += magnitude[i]
             }
         }
-        rootNormalize(out, count: bins)
-        let n = Float(max((x1 - x0) * (y1 - y0), 1))
-        out[bins] = logf(1 + total / n)
+        finishOrientations(out, total: total, pixels: (x1 - x0) * (y1 - y0))
+    }
+
+    /// Normalizes an orientation histogram summed at `out` and appends the log mean magnitude.
+    static func finishOrientations(_ out: UnsafeMutablePointer<Float>, total: Float, pixels: Int) {
+        rootNormalize(out, count: TextureMaps.orientationBins)
+        out[TextureMaps.orientationBins] = logf(1 + total / Float(max(pixels, 1)))
     }
 
     /// Mean and standard deviation of a plane over a rectangle.
@@ -105,7 +125,14 @@ enum Histograms {
                 sq += v * v
             }
         }
-        let n = SIMD4(repeating: Float(max((x1 - x0) * (y1 - y0), 1)))
+        return moments(sum: sum, squares: sq, count: (x1 - x0) * (y1 - y0))
+    }
+
+    /// Mean and deviation per lane from the sums and sums of squares of `count` values.
+    static func moments(
+        sum: SIMD4<Float>, squares sq: SIMD4<Float>, count: Int
+    ) -> (mean: SIMD4<Float>, std: SIMD4<Float>) {
+        let n = SIMD4(repeating: Float(max(count, 1)))
         let mean = sum / n
         let variance = sq / n - mean * mean
         return (mean, variance.replacing(with: 0, where: variance .<= 0).squareRoot())

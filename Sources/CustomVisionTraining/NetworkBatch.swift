@@ -1,52 +1,44 @@
 import Foundation
 
-/// Inference on many rows at once (detection predicts every grid cell): the hidden layer is computed eight units at
-/// a time, for two rows at once, from a transposed copy of `w1`. Each unit's sum has the same terms added in the
-/// same order as ``Network/forward(_:_:_:)`` (separate multiply and add, no fused multiply-add), so the outputs are
-/// bit-identical.
+/// Inference on many rows at once (detection predicts every grid cell): both layers are computed eight units at a
+/// time, for four rows at once (independent sums hide the adds' latency), from transposed copies of the weights.
+/// Each unit's sum has the same terms added in the same order as ``Network/forward(_:_:_:)`` (separate multiply and
+/// add, no fused multiply-add), so the outputs are bit-identical.
 extension Network {
     /// Output probabilities of `count` rows of raw features laid end to end: `count * outputs` values.
     func probabilities(rows x: UnsafeBufferPointer<Float>, count: Int) -> [Float] {
         precondition(x.count >= count * inputs, "rows: \(x.count) values for \(count) rows of \(inputs)")
-        let chunks = (hidden + 7) / 8
-        let weights = UnsafeMutableBufferPointer<SIMD8<Float>>.allocate(capacity: inputs * chunks + chunks)
-        defer { weights.deallocate() }
-        weights.initialize(repeating: .zero)
-        // weights[i * chunks + c] holds input i's weights to hidden units 8c..<8c+8; the last `chunks` are b1.
-        for j in 0..<hidden {
-            for i in 0..<inputs { weights[i * chunks + j / 8][j % 8] = w1[j * inputs + i] }
-            weights[inputs * chunks + j / 8][j % 8] = b1[j]
+        let (chunks, outChunks) = ((hidden + 7) / 8, (outputs + 7) / 8)
+        let first = Self.transposed(w1, units: hidden, inputs: inputs, bias: b1)
+        let second = Self.transposed(w2, units: outputs, inputs: hidden, bias: b2)
+        defer {
+            first.deallocate()
+            second.deallocate()
         }
-        // Two rows at a time share each weight load: standardized inputs, hidden units and logits of each.
-        let stride = inputs + chunks * 8 + outputs
-        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2 * stride)
+        // Four rows at a time share each weight load: standardized inputs, hidden units and logits of each.
+        let (hiddenAt, logitsAt) = (inputs, inputs + chunks * 8)
+        let stride = logitsAt + outChunks * 8
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: Self.rowsAtOnce * stride)
         defer { scratch.deallocate() }
         scratch.initialize(repeating: 0)
         var out = [Float](repeating: 0, count: count * outputs)
         mean.withUnsafeBufferPointer { mean in
             scale.withUnsafeBufferPointer { scale in
-                w2.withUnsafeBufferPointer { w2 in
-                    out.withUnsafeMutableBufferPointer { out in
-                        for first in Swift.stride(from: 0, to: count, by: 2) {
-                            let pair = min(2, count - first)
-                            for r in 0..<pair {
-                                let row = x.baseAddress! + (first + r) * inputs
-                                let xs = scratch.baseAddress! + r * stride
-                                for i in 0..<inputs { xs[i] = (row[i] - mean[i]) * scale[i] }
-                            }
-                            hiddenLayer(scratch.baseAddress!, stride: stride, weights.baseAddress!, chunks: chunks)
-                            for r in 0..<pair {
-                                let h = scratch.baseAddress! + r * stride + inputs
-                                let z = h + chunks * 8
-                                for k in 0..<outputs {
-                                    let wk = w2.baseAddress! + k * hidden
-                                    var s = b2[k]
-                                    for j in 0..<hidden { s += wk[j] * h[j] }
-                                    z[k] = s
-                                }
-                                let p = out.baseAddress! + (first + r) * outputs
-                                Self.activate(z, count: outputs, head: head, into: p)
-                            }
+                out.withUnsafeMutableBufferPointer { out in
+                    for start in Swift.stride(from: 0, to: count, by: Self.rowsAtOnce) {
+                        let block = min(Self.rowsAtOnce, count - start)
+                        for r in 0..<block {
+                            let row = x.baseAddress! + (start + r) * inputs
+                            let xs = scratch.baseAddress! + r * stride
+                            for i in 0..<inputs { xs[i] = (row[i] - mean[i]) * scale[i] }
+                        }
+                        Self.layer(scratch.baseAddress!, stride: stride, from: 0, count: inputs, first.baseAddress!,
+                                   chunks: chunks, to: hiddenAt, relu: true)
+                        Self.layer(scratch.baseAddress!, stride: stride, from: hiddenAt, count: hidden,
+                                   second.baseAddress!, chunks: outChunks, to: logitsAt, relu: false)
+                        for r in 0..<block {
+                            Self.activate(scratch.baseAddress! + r * stride + logitsAt, count: outputs, head: head,
+                                          into: out.baseAddress! + (start + r) * outputs)
                         }
                     }
                 }
@@ -55,26 +47,52 @@ extension Network {
         return out
     }
 
-    /// `h = max(w1 · x + b1, 0)` of the two rows at `scratch` and `scratch + stride` (each `inputs` values, then
-    /// its hidden units), eight hidden units at a time.
-    private func hiddenLayer(
-        _ scratch: UnsafeMutablePointer<Float>, stride: Int, _ weights: UnsafeMutablePointer<SIMD8<Float>>,
-        chunks: Int
+    static let rowsAtOnce = 4
+
+    /// `weights` (`units` rows of `inputs`) transposed into eight-unit lanes: element `i * chunks + c` holds input
+    /// i's weights to units 8c..<8c+8 (zero past the last unit); the last `chunks` elements are `bias`.
+    private static func transposed(
+        _ weights: [Float], units: Int, inputs: Int, bias: [Float]
+    ) -> UnsafeMutableBufferPointer<SIMD8<Float>> {
+        let chunks = (units + 7) / 8
+        let out = UnsafeMutableBufferPointer<SIMD8<Float>>.allocate(capacity: inputs * chunks + chunks)
+        out.initialize(repeating: .zero)
+        for j in 0..<units {
+            for i in 0..<inputs { out[i * chunks + j / 8][j % 8] = weights[j * inputs + i] }
+            out[inputs * chunks + j / 8][j % 8] = bias[j]
+        }
+        return out
+    }
+
+    /// One layer of the four rows at `scratch + r * stride`: from the `count` values at offset `from`, each unit's
+    /// `bias + Σ weight · value` (added in input order), eight units at a time, written from offset `to` (ReLU'd when
+    /// `relu`). Rows past the last are computed from stale scratch and ignored.
+    private static func layer(
+        _ scratch: UnsafeMutablePointer<Float>, stride: Int, from: Int, count: Int,
+        _ weights: UnsafeMutablePointer<SIMD8<Float>>, chunks: Int, to: Int, relu: Bool
     ) {
-        let (xa, xb) = (scratch, scratch + stride)
-        let (ha, hb) = (UnsafeMutableRawPointer(xa + inputs), UnsafeMutableRawPointer(xb + inputs))
+        let x0 = scratch + from
+        let (x1, x2, x3) = (x0 + stride, x0 + 2 * stride, x0 + 3 * stride)
         for c in 0..<chunks {
-            var a = weights[inputs * chunks + c]
-            var b = a
+            var a0 = weights[count * chunks + c]
+            var (a1, a2, a3) = (a0, a0, a0)
             var w = weights + c
-            for i in 0..<inputs {
+            for i in 0..<count {
                 let wi = w.pointee
-                a += SIMD8(repeating: xa[i]) * wi
-                b += SIMD8(repeating: xb[i]) * wi
+                a0 += SIMD8(repeating: x0[i]) * wi
+                a1 += SIMD8(repeating: x1[i]) * wi
+                a2 += SIMD8(repeating: x2[i]) * wi
+                a3 += SIMD8(repeating: x3[i]) * wi
                 w += chunks
             }
-            ha.storeBytes(of: a.replacing(with: 0, where: a .<= 0), toByteOffset: c * 32, as: SIMD8<Float>.self)
-            hb.storeBytes(of: b.replacing(with: 0, where: b .<= 0), toByteOffset: c * 32, as: SIMD8<Float>.self)
+            @inline(__always) func store(_ a: SIMD8<Float>, _ row: Int) {
+                UnsafeMutableRawPointer(scratch + row * stride + to).storeBytes(
+                    of: relu ? a.replacing(with: 0, where: a .<= 0) : a, toByteOffset: c * 32, as: SIMD8<Float>.self)
+            }
+            store(a0, 0)
+            store(a1, 1)
+            store(a2, 2)
+            store(a3, 3)
         }
     }
 

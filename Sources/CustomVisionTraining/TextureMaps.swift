@@ -29,54 +29,36 @@ struct TextureMaps {
 
     /// The 8-neighbour LBP code at radius `radius` of every pixel (0 on the border).
     static func lbp(_ plane: [Float], side: Int, radius r: Int) -> [UInt8] {
-        var codes = [UInt8](repeating: 0, count: side * side)
-        guard side > 2 * r else { return codes }
-        let (a, b, c, d, e, f, g, h) = (r, -side * r + r, -side * r, -side * r - r, -r, side * r - r, side * r,
-                                        side * r + r)
-        plane.withUnsafeBufferPointer { p in
-            codes.withUnsafeMutableBufferPointer { out in
-                for y in r..<(side - r) {
-                    for x in r..<(side - r) {
-                        let q = p.baseAddress! + y * side + x
-                        let v = q[0]
-                        var code: UInt8 = q[a] >= v ? 1 : 0
-                        code |= q[b] >= v ? 2 : 0
-                        code |= q[c] >= v ? 4 : 0
-                        code |= q[d] >= v ? 8 : 0
-                        code |= q[e] >= v ? 16 : 0
-                        code |= q[f] >= v ? 32 : 0
-                        code |= q[g] >= v ? 64 : 0
-                        code |= q[h] >= v ? 128 : 0
-                        out[y * side + x] = code
-                    }
-                }
-            }
+        precondition(plane.count >= side * side, "plane: \(plane.count) values for side \(side)")
+        guard side > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: side * side) { codes, n in
+            plane.withUnsafeBufferPointer { lbp($0.baseAddress!, side: side, radius: r, into: codes.baseAddress!) }
+            n = side * side
         }
-        return codes
     }
 
     /// Gradient magnitude and unsigned orientation bin (0..<8) of every pixel, by central differences.
     static func gradients(_ plane: [Float], side: Int) -> (magnitude: [Float], bin: [UInt8]) {
-        var magnitude = [Float](repeating: 0, count: side * side)
+        precondition(plane.count >= side * side, "plane: \(plane.count) values for side \(side)")
+        guard side > 0 else { return ([], []) }
         var bin = [UInt8](repeating: 0, count: side * side)
-        guard side > 2 else { return (magnitude, bin) }
-        plane.withUnsafeBufferPointer { p in
-            magnitude.withUnsafeMutableBufferPointer { m in
-                bin.withUnsafeMutableBufferPointer { b in
-                    for y in 1..<(side - 1) {
-                        for x in 1..<(side - 1) {
-                            let i = y * side + x
-                            let gx = p[i + 1] - p[i - 1]
-                            let gy = p[i + side] - p[i - side]
-                            m[i] = (gx * gx + gy * gy).squareRoot()
-                            b[i] = orientationBin(gx, gy)
-                        }
-                    }
+        let magnitude = [Float](unsafeUninitializedCapacity: side * side) { m, n in
+            plane.withUnsafeBufferPointer { p in
+                bin.withUnsafeMutableBufferPointer {
+                    gradients(p.baseAddress!, side: side, magnitude: m.baseAddress!, bin: $0.baseAddress!)
                 }
             }
+            n = side * side
         }
         return (magnitude, bin)
     }
+
+    /// Cosines and sines of the bin edges `k·π/8`, k = 1...7, in lanes 0...6; lane 7 repeats edge 1 (SIMD8 has
+    /// one lane more than the seven edges).
+    static let edgeCosines = SIMD8<Float>(0.9238795, 0.70710677, 0.38268343, 0, -0.38268343, -0.70710677,
+                                          -0.9238795, 0.9238795)
+    static let edgeSines = SIMD8<Float>(0.38268343, 0.70710677, 0.9238795, 1, 0.9238795, 0.70710677, 0.38268343,
+                                        0.38268343)
 
     /// The orientation bin of ``referenceBin(_:_:)`` without its `atan2`: the number of bin edges `k·π/8`
     /// (k = 1...7) the direction, folded into the upper half-plane, lies past, by cross products. Within a relative
@@ -92,12 +74,8 @@ struct TextureMaps {
         // Horizontal ones: atan2 is +π for (+0, negative) (bin 7), else ±0, or -π + π = 0 (bin 0).
         if gy == 0 { return gx < 0 && gy.sign == .plus ? UInt8(orientationBins - 1) : 0 }
         let (x, y) = gy < 0 ? (-gx, -gy) : (gx, gy)
-        // Lane 7 repeats edge 1 (SIMD8 has one lane more than the seven edges), so it is counted once less.
-        let cosines = SIMD8<Float>(0.9238795, 0.70710677, 0.38268343, 0, -0.38268343, -0.70710677, -0.9238795,
-                                   0.9238795)
-        let sines = SIMD8<Float>(0.38268343, 0.70710677, 0.9238795, 1, 0.9238795, 0.70710677, 0.38268343,
-                                 0.38268343)
-        let d = y * cosines - x * sines
+        // Lane 7 repeats edge 1, so it is counted once less.
+        let d = y * edgeCosines - x * edgeSines
         let tolerance = SIMD8(repeating: 1e-4 * (abs(x) + abs(y)))
         if any((d .<= tolerance) .& (-d .<= tolerance)) { return referenceBin(gx, gy) }
         let past = SIMD8<Int32>(repeating: 0).replacing(with: 1, where: d .> 0).wrappedSum()
@@ -105,7 +83,7 @@ struct TextureMaps {
     }
 
     /// ``referenceBin(_:_:)`` of upward and downward gradients (4 and 3 with glibc: -π/2 + π rounds below π/2).
-    private static let verticalBins = (up: referenceBin(0, 1), down: referenceBin(0, -1))
+    static let verticalBins = (up: referenceBin(0, 1), down: referenceBin(0, -1))
 
     /// The unsigned orientation bin by `atan2`: angles in [0, π) cut into ``orientationBins`` equal bins.
     static func referenceBin(_ gx: Float, _ gy: Float) -> UInt8 {

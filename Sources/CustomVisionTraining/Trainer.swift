@@ -22,7 +22,14 @@ public struct TrainedModel: Sendable {
     /// Predictions for one image of any size, most probable first. Classification models return every tag with
     /// its probability; detection models return boxes (normalized) with their tag and probability.
     public func predict(_ image: RGBImage) -> [ModelPrediction] {
-        predict(features: FeatureExtractor.features(kind, Planes(image, side: FeatureExtractor.side(kind))))
+        guard kind == .detection else {
+            return predict(features: FeatureExtractor.features(kind, Planes(image, side: FeatureExtractor.side(kind))))
+        }
+        // The features stay in a pooled workspace (``CellWorkspace``): the same values as ``Planes`` and
+        // ``CellDescriptor/features(_:)`` give.
+        let cells = CellDescriptor.grid * CellDescriptor.grid
+        let probabilities = CellWorkspace.pool.with { network.probabilities(rows: $0.features(image), count: cells) }
+        return BoxDecoder.decode(probabilities, grid: CellDescriptor.grid, classes: tags.count, rescorer: rescorer)
     }
 
     /// Predictions from features computed by ``FeatureExtractor``.
