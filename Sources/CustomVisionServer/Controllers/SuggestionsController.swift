@@ -111,7 +111,7 @@ struct SuggestionsController: Sendable {
     private func predictions(_ image: ImageRecord, _ iteration: IterationRecord) throws -> [ModelPrediction] {
         guard let bytes = server.store.blobs.get(image.blob), let digest = iteration.model else { return [] }
         let rgb = try ImageDecoder.decode(bytes)
-        return try server.models.model(digest).predict(rgb)
+        return try server.models.model(digest).predict(Predictor.atTrainingSize(rgb, iteration.inputSize))
     }
 
     private func suggestion(_ image: ImageRecord, _ iteration: IterationRecord) throws -> (

@@ -61,6 +61,26 @@ struct IterationRecord: Codable, Sendable {
     var fingerprint: String
     /// Why training failed.
     var failure: String?
+    /// The size (upright) nearly all training images had, when they shared one — typically the 256×256 that
+    /// `cvctl upload` prepares. Predictions resize other images to it first: the model's texture features are
+    /// scale-sensitive, and a raw original (say 200×200, sharper than its upscaled training copy) otherwise reads
+    /// as a different texture. Nil when the training images' sizes varied (and in records from before it existed).
+    var inputSize: InputSize? = nil
+}
+
+/// An image size in pixels.
+struct InputSize: Codable, Sendable, Hashable {
+    var width: Int
+    var height: Int
+
+    /// The size at least 90% of `sizes` share, or nil.
+    static func common(_ sizes: [InputSize]) -> InputSize? {
+        let counts = Dictionary(sizes.map { ($0, 1) }, uniquingKeysWith: +)
+        guard let (size, count) = counts.max(by: { $0.value < $1.value }), count * 10 >= sizes.count * 9 else {
+            return nil
+        }
+        return size
+    }
 }
 
 /// A stored prediction (non-`nostore` routes and QuickTest with store).

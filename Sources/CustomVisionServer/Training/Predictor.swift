@@ -11,6 +11,13 @@ struct Predictor: Sendable {
     /// Predicts `bytes` with `record`'s model; stores the prediction unless `store` is false. The model runs on
     /// the calling task; storing (a blob file with its fsyncs, then the metadata commit) runs on the blocking-I/O
     /// threads, so stored predictions do not hold the cooperative pool's few threads while the disk flushes.
+    /// `image` stretched to the training images' common size (see `IterationRecord.inputSize`); boxes are
+    /// normalized, so they need no mapping back.
+    static func atTrainingSize(_ image: RGBImage, _ size: InputSize?) -> RGBImage {
+        guard let size, image.width != size.width || image.height != size.height else { return image }
+        return ImageResizer.resize(image, width: size.width, height: size.height)
+    }
+
     func predict(
         _ bytes: [UInt8], record: IterationRecord, limit: Int, store: Bool, application: String? = nil
     ) async throws -> ImagePrediction {
@@ -27,7 +34,7 @@ struct Predictor: Sendable {
             throw APIError(.notFound, .errorPredictionModelNotFound, "The iteration has no model.")
         }
         let model = try server.models.model(digest)
-        let predictions = model.predict(image).compactMap { p -> Prediction? in
+        let predictions = model.predict(Self.atTrainingSize(image, record.inputSize)).compactMap { p -> Prediction? in
             guard record.tagIds.indices.contains(p.tag) else { return nil }
             return Prediction(
                 probability: p.probability, tagId: record.tagIds[p.tag], tagName: record.tagNames[p.tag],

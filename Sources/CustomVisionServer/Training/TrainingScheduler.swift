@@ -79,11 +79,15 @@ struct TrainingScheduler: Sendable {
             var record: IterationRecord? = server.store.read { $0.iterations[iteration] }
             do {
                 let request = try Self.request(plan, mode: mode, blobs: server.store.blobs)
+                let inputSize = InputSize.common(request.samples.map {
+                    InputSize(width: $0.image.width, height: $0.image.height)
+                })
                 let artifact = try await server.configuration.modelBackend.train(request)
                 let digest = try server.store.blobs.put(Array(try artifact.model.serialized()))
                 server.models.remember(artifact.model, digest: digest)
                 record?.model = digest
                 record?.evaluation = artifact.evaluation
+                record?.inputSize = inputSize
                 record?.iteration.status = .completed
             } catch {
                 record?.iteration.status = .failed
