@@ -12,4 +12,10 @@ guard let name = args.first, let suite = suites[name] else {
     FileHandle.standardError.write(Data("usage: cvbench \(suites.keys.sorted().joined(separator: "|")) [options]\n".utf8))
     exit(64)
 }
-try await suite(Array(args.dropFirst()))
+do {
+    try await suite(Array(args.dropFirst()))
+} catch {
+    // A bad option or an unreadable input: say so and exit 64 (usage), not an uncaught-error backtrace.
+    FileHandle.standardError.write(Data("cvbench \(name): \(error)\n".utf8))
+    exit(64)
+}
