@@ -53,6 +53,19 @@ struct JSONReadableTests {
         #expect(try Self.both(ImageFileCreateBatch.self, JSONWritableTests.encoded(batch)))
     }
 
+    /// Hostile nesting (a request body is untrusted on the server) is refused, not recursed into until the stack
+    /// overflows — by the reader and by JSONDecoder behind it.
+    @Test func deepNestingIsRefused() throws {
+        for opener in ["[", "{\"a\":"] {
+            let text = #"{"id": "0C3F1A52-2E41-4E0B-9F6B-7A1C1E55C1D2", "x": "# + String(repeating: opener, count: 200_000)
+            #expect(throws: JSONInputError.self) { try Self.fast(ImagePrediction.self, text.utf8) }
+            #expect(throws: (any Error).self) { try CustomVisionJSON.decode(ImagePrediction.self, from: Data(text.utf8)) }
+        }
+        let nested = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        let fine = #"{"id": "0C3F1A52-2E41-4E0B-9F6B-7A1C1E55C1D2", "x": "# + nested + "}"
+        #expect(try Self.fast(ImagePrediction.self, fine.utf8).id.uuidString == "0C3F1A52-2E41-4E0B-9F6B-7A1C1E55C1D2")
+    }
+
     @Test func base64WithEscapedSlashesIsLeftToJSONDecoder() throws {
         // Foundation's default JSONEncoder writes "/" as "\/", which is not base64 text.
         let batch = ImageFileCreateBatch(images: [ImageFileCreateEntry(name: "a", contents: Data([0xFF, 0xFF, 0xFF]))])

@@ -11,6 +11,20 @@ import Testing
 /// The upload check decodes JPEGs at a reduced DCT scale; these files show it refuses and sizes exactly what a
 /// full-size decode does.
 @Suite struct UploadValidationTests {
+    /// A request body nested 200,000 levels deep is a 400 with the service's error body, and the server goes on.
+    @Test func aDeeplyNestedBatchIsABadRequestNotACrash() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let body = Array(#"{"images":["#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 200_000)
+            let response = try await cv.training(
+                .post, "projects/\(project.id)/images/files", body: body, contentType: "application/json")
+            #expect(response.status == .badRequest)
+            #expect(try cv.decode(CustomVisionError.self, response, status: .badRequest).code == .badRequest)
+            let after = try await cv.upload(project.id, reds(1))
+            #expect(after.images?.first?.status == .ok)
+        }
+    }
+
     @Test func statusesAndSizesMatchAFullSizeDecodeOnDamagedAndOddFiles() async throws {
         let fm = FileManager.default
         let bad = FixturePaths.fixture("bad")

@@ -50,6 +50,11 @@ public struct JSONInputError: Error, Sendable {
 public struct JSONInput {
     let bytes: UnsafeRawBufferPointer
     var position = 0
+    /// Objects and arrays open around the position: hostile input nested deeper than `maximumDepth` is refused
+    /// (and then refused by `JSONDecoder` too) instead of recursing until the stack runs out.
+    private var depth = 0
+    /// As deep as `JSONDecoder` goes (512).
+    static let maximumDepth = 512
 
     /// A reader at the start of `bytes`, which must outlive it.
     public init(_ bytes: UnsafeRawBufferPointer) {
@@ -86,6 +91,11 @@ public struct JSONInput {
         return true
     }
 
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw failure() }
+    }
+
     /// Only whitespace is left.
     public mutating func end() throws {
         skipSpace()
@@ -100,6 +110,8 @@ public struct JSONInput {
     /// Reads an object, calling `member` with each key; `member` must read (or `skip()`) the value.
     public mutating func object(_ member: (String, inout JSONInput) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         if try peek() == UInt8(ascii: "}") { position += 1; return }
         while true {
             let key = try string()
@@ -115,6 +127,8 @@ public struct JSONInput {
     /// Reads an array, calling `element` for each element.
     public mutating func array(_ element: (inout JSONInput) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         if try peek() == UInt8(ascii: "]") { position += 1; return }
         while true {
             try element(&self)
