@@ -35,6 +35,8 @@ private struct SizeReportingBackend: ModelBackend {
         #expect(InputSize.common(Array(repeating: a, count: 9) + [b]) == a)
         #expect(InputSize.common(Array(repeating: a, count: 8) + [b, b]) == nil)
         #expect(InputSize.common([]) == nil)
+        #expect(InputSize.common([InputSize(width: 2048, height: 2048)]) == InputSize(width: 2048, height: 2048))
+        #expect(InputSize.common([InputSize(width: 8000, height: 6000)]) == nil, "too large to resize every image to")
     }
 
     @Test func olderIterationRecordsWithoutASizeStillRead() throws {

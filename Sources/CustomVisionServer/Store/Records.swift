@@ -73,12 +73,16 @@ struct InputSize: Codable, Sendable, Hashable {
     var width: Int
     var height: Int
 
-    /// The size at least 90% of `sizes` share, or nil.
+    /// The largest common size used (2048 × 2048): every prediction allocates an image of it, so a project of huge
+    /// training images does not make each prediction hold hundreds of megabytes.
+    static let maximumPixels = 2048 * 2048
+
+    /// The size at least 90% of `sizes` share, or nil (also when it is over `maximumPixels`).
     static func common(_ sizes: [InputSize]) -> InputSize? {
         let counts = Dictionary(sizes.map { ($0, 1) }, uniquingKeysWith: +)
-        guard let (size, count) = counts.max(by: { $0.value < $1.value }), count * 10 >= sizes.count * 9 else {
-            return nil
-        }
+        guard let (size, count) = counts.max(by: { $0.value < $1.value }), count * 10 >= sizes.count * 9,
+            size.width * size.height <= maximumPixels
+        else { return nil }
         return size
     }
 }
