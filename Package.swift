@@ -53,6 +53,9 @@ let package = Package(
         ),
         // Our own C: SHA-256 on the x86-64 SHA extensions (a stub elsewhere), for CustomVisionCore.SHA256.
         .target(name: "CSHA256"),
+        // Our own C: AVX versions of the trainer's hot loops (bit-identical to the Swift ones), for
+        // CustomVisionTraining.
+        .target(name: "CSIMDKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
         .target(name: "CustomVisionCore", dependencies: ["CSHA256"], swiftSettings: swiftSettings),
         .target(
@@ -69,7 +72,7 @@ let package = Package(
         .target(name: "CustomVisionDatasets", dependencies: ["CustomVisionCore"], swiftSettings: swiftSettings),
         .target(
             name: "CustomVisionTraining",
-            dependencies: ["CustomVisionCore", "ImagePrep"],
+            dependencies: ["CustomVisionCore", "ImagePrep", "CSIMDKernels"],
             swiftSettings: trainerSettings
         ),
         .target(

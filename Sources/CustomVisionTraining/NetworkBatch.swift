@@ -1,3 +1,4 @@
+import CSIMDKernels
 import Foundation
 
 /// Inference on many rows at once (detection predicts every grid cell): both layers are computed eight units at a
@@ -48,6 +49,8 @@ extension Network {
     }
 
     static let rowsAtOnce = 4
+    /// Whether `layer` runs the AVX kernel of `CSIMDKernels` (same operations, same order, same bits).
+    static let hasAVX = cvk_avx_available()
 
     /// `weights` (`units` rows of `inputs`) transposed into eight-unit lanes: element `i * chunks + c` holds input
     /// i's weights to units 8c..<8c+8 (zero past the last unit); the last `chunks` elements are `bias`.
@@ -71,6 +74,12 @@ extension Network {
         _ scratch: UnsafeMutablePointer<Float>, stride: Int, from: Int, count: Int,
         _ weights: UnsafeMutablePointer<SIMD8<Float>>, chunks: Int, to: Int, relu: Bool
     ) {
+        if hasAVX {
+            // The same loop on 256-bit registers (the default x86-64 target has only 128-bit SSE2).
+            cvk_layer4_avx(scratch, stride, from, count, UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
+                           chunks, to, relu)
+            return
+        }
         let x0 = scratch + from
         let (x1, x2, x3) = (x0 + stride, x0 + 2 * stride, x0 + 3 * stride)
         for c in 0..<chunks {
