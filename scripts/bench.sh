@@ -12,12 +12,15 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
-suites=${BENCH:-"prep train upload"}
+suites=${BENCH:-"prep validate train upload"}
 swift build -c release --product cvbench
 swift build -c release --product cvserver --product cvctl 2>/dev/null || { swift build -c release --product cvserver; swift build -c release --product cvctl; }
 for s in $suites; do
   case $s in
     prep) ./scripts/bench-prep.sh 2>&1 | tee bench-out/prep.txt ;;
+    # cvserver's upload check (every block of a JPEG read) against libjpeg-turbo's 1/8-scale decode.
+    validate) images=../shared/datasets/NEU-DET/IMAGES; [ -d "$images" ] || images=Fixtures/neu-det-mini/train/IMAGES
+      .build/release/cvbench validate "$images" 2>&1 | tee bench-out/validate.txt ;;
     train) .build/release/cvbench train "$@" 2>&1 | tee bench-out/train.txt ;;
     upload) ./scripts/bench-upload.sh 2>&1 | tee bench-out/upload.txt ;;
     *) echo "bench: unknown suite $s" >&2; exit 64 ;;

@@ -6,6 +6,7 @@ let suites: [String: @Sendable ([String]) async throws -> Void] = [
     "prep": PrepBench.run,
     "read": ReadBench.run,
     "train": TrainBench.run,
+    "validate": ValidateBench.run,
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let suite = suites[name] else {
