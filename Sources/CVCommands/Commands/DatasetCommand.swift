@@ -173,16 +173,32 @@ public struct DatasetCommand: AsyncParsableCommand {
             let format = to ?? (dataset.hasRegions ? .voc : .csv)
             let base = URL(fileURLWithPath: out)
             let options = DatasetWriter.Options(images: .copy, overwrite: overwrite)
-            try DatasetCommand.write(train, format: format, out: base.appendingPathComponent("train").path,
-                                     console: console, options: options)
-            try DatasetCommand.write(testSet, format: format, out: base.appendingPathComponent("test").path,
-                                     console: console, options: options)
+            // One document for both halves: `--output json` prints exactly one JSON document.
+            func half(_ part: Dataset, _ name: String) throws -> WriteSummary {
+                try DatasetCommand.writeFiles(part, format: format, out: base.appendingPathComponent(name).path,
+                                              console: console, options: options)
+            }
+            let written = SplitSummary(train: try half(train, "train"), test: try half(testSet, "test"))
+            try console.emit(written) { DatasetCommand.table([$0.train, $0.test]) }
         }
+    }
+
+    /// What `dataset split` prints: the summary of each half.
+    struct SplitSummary: Codable {
+        var train: WriteSummary
+        var test: WriteSummary
     }
 
     /// Writes `dataset` and prints a one-line summary (or a JSON document).
     static func write(_ dataset: Dataset, format: DatasetFormat, out: String, console: Console,
                       options: DatasetWriter.Options) throws {
+        let summary = try writeFiles(dataset, format: format, out: out, console: console, options: options)
+        try console.emit(summary) { table([$0]) }
+    }
+
+    /// Writes `dataset` (its writer's findings on stderr) and returns what was written, printing no data.
+    static func writeFiles(_ dataset: Dataset, format: DatasetFormat, out: String, console: Console,
+                           options: DatasetWriter.Options) throws -> WriteSummary {
         let findings: [Finding]
         do {
             findings = try DatasetWriter.write(dataset, format: format, to: URL(fileURLWithPath: out), options: options)
@@ -190,12 +206,14 @@ public struct DatasetCommand: AsyncParsableCommand {
             throw CLIError.data("cannot write \(out): \(error.description)")
         }
         for finding in findings { console.info("\(finding)") }
-        let summary = WriteSummary(folder: out, format: format.rawValue, images: dataset.images.count,
-                                   regions: dataset.regionCount, tags: dataset.allTags.count)
-        try console.emit(summary) { s in
-            TextTable(headers: ["FOLDER", "FORMAT", "IMAGES", "REGIONS", "TAGS"],
-                      rows: [[s.folder, s.format, "\(s.images)", "\(s.regions)", "\(s.tags)"]])
-        }
+        return WriteSummary(folder: out, format: format.rawValue, images: dataset.images.count,
+                            regions: dataset.regionCount, tags: dataset.allTags.count)
+    }
+
+    /// The table of written datasets: one row each.
+    static func table(_ summaries: [WriteSummary]) -> TextTable {
+        TextTable(headers: ["FOLDER", "FORMAT", "IMAGES", "REGIONS", "TAGS"],
+                  rows: summaries.map { [$0.folder, $0.format, "\($0.images)", "\($0.regions)", "\($0.tags)"] })
     }
 
     struct WriteSummary: Codable {
