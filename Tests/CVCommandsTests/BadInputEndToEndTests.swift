@@ -6,6 +6,20 @@ import Testing
 /// name the file, and one JSON document on stdout.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct BadInputEndToEndTests {
+    /// An endpoint nothing listens on: commands that fail on local input must fail before any request.
+    static let unreachable = ["VISION_TRAINING_ENDPOINT": "http://127.0.0.1:9", "VISION_TRAINING_KEY": "k"]
+
+    /// The mini subset with `broken` of its images overwritten: the first truncated, the others not images.
+    private func brokenSubset(_ env: CLITestEnvironment, broken: [String]) throws -> URL {
+        let root = URL(fileURLWithPath: try env.miniSubset(perClass: 2))
+        for (index, name) in broken.enumerated() {
+            let file = root.appendingPathComponent("IMAGES/\(name)")
+            let bytes = try Data(contentsOf: file)
+            try (index == 0 ? bytes.prefix(bytes.count / 3) : Data("not an image".utf8)).write(to: file)
+        }
+        return root
+    }
+
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func datasetSplitPrintsOneJSONDocument() async throws {
         let env = try CLITestEnvironment(server: nil)
@@ -17,5 +31,57 @@ struct BadInputEndToEndTests {
         let halves = try #require(value as? [String: Any])
         #expect((halves["train"] as? [String: Any])?["images"] as? Int == 12)
         #expect((halves["test"] as? [String: Any])?["images"] as? Int == 3)
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func quickTestOfABrokenImageExits65NamingIt() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let root = try brokenSubset(env, broken: ["patches_1.jpg", "scratches_1.jpg"])
+        for name in ["patches_1.jpg", "scratches_1.jpg"] {
+            let image = root.appendingPathComponent("IMAGES/\(name)").path
+            let output = try await env.cvctl(["quick-test", image, "--project", UUID().uuidString, "-o", "json"],
+                                             environment: Self.unreachable)
+            #expect(output.status == 65, "\(output.stderr)")
+            #expect(output.stderr.hasPrefix("error: \(image): "), "\(output.stderr)")
+            #expect(output.stdout.isEmpty)
+        }
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func evaluateNamesEveryBrokenImageAndExits65() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let broken = ["inclusion_1.jpg", "inclusion_2.jpg", "patches_1.jpg", "patches_2.jpg", "scratches_1.jpg",
+                      "scratches_2.jpg"]
+        let root = try brokenSubset(env, broken: broken)
+        let output = try await env.cvctl(
+            ["evaluate", root.path, "--project", UUID().uuidString, "--name", "v1", "-o", "json"],
+            environment: Self.unreachable.merging(["VISION_PREDICTION_KEY": "p"]) { a, _ in a })
+        #expect(output.status == 65, "\(output.stderr)")
+        for name in broken { #expect(output.stderr.contains("IMAGES/\(name): "), "\(name): \(output.stderr)") }
+        #expect(output.stderr.contains("6 of 6 images could not be evaluated"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aFileWhereAnOutputFolderBelongsExits65() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let file = env.directory.appendingPathComponent("taken")
+        try Data("x".utf8).write(to: file)
+        let image = CLITestEnvironment.mini.appendingPathComponent("heldout/IMAGES/patches_26.jpg").path
+        let project = UUID().uuidString
+        let environment = Self.unreachable.merging(["VISION_PREDICTION_KEY": "p"]) { a, _ in a }
+        for arguments in [
+            ["predict", image, "--project", project, "--name", "v1", "--type", "detection", "--draw", file.path],
+            ["image", "download", "--project", project, "--to", file.path],
+            ["dataset", "pull", "--project", project, "--out", file.path],
+        ] {
+            let output = try await env.cvctl(arguments + ["-o", "json"], environment: environment)
+            #expect(output.status == 65, "\(arguments): \(output.stderr)")
+            #expect(output.stderr == "error: cannot write into \(file.path): it is a file, not a folder\n")
+            #expect(output.stdout.isEmpty)
+        }
     }
 }

@@ -28,6 +28,8 @@ struct ParsingTests {
             ["performance", "--project", UUID().uuidString, "--threshold", "2"],
             ["project", "create", "x", "--type", "detection", "--multilabel"],
             ["project", "list", "--quiet", "--verbose"],
+            ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--threshold", "7"],
+            ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--min-map", "1.5"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try CVCtl.parseAsRoot(arguments) }
             #expect(CVCtl.exitCode(for: CVCtl.catchParse(arguments)) == ExitCode(64), "\(arguments)")

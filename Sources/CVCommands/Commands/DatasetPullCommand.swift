@@ -26,7 +26,8 @@ struct DatasetPullCommand: CVCommand {
     func run(_ context: CommandContext) async throws {
         let client = try context.training()
         let staging = URL(fileURLWithPath: out).appendingPathComponent(".cvctl-pull-\(getpid())")
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try OutputFolder.create(out)
+        try OutputFolder.create(staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }
         let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: .tagged)
         let progress = ProgressReporter(console: context.console, label: "images")

@@ -35,6 +35,10 @@ public struct EvaluateCommand: CVCommand {
 
     public init() {}
 
+    public func validate() throws {
+        try PerformanceCommand.validateFractions([threshold, overlap, minMap, minPrecision, minRecall])
+    }
+
     public func run(_ context: CommandContext) async throws {
         let (data, _) = try DatasetLoading.read(dataset, format: format, console: context.console)
         let client = try context.prediction()
@@ -44,14 +48,24 @@ public struct EvaluateCommand: CVCommand {
         let (project, name, preparer) = (project, name, prep.preparer)
         let answers = try await PredictionInputs.map(inputs, concurrency: concurrency, progress: progress) { input in
             do {
-                return Result<ImagePrediction, CLIError>.success(try await PredictCommand.predict(
+                return Result<ImagePrediction, any Error>.success(try await PredictCommand.predict(
                     input, kind: kind, client: client, project: project, name: name, noStore: true,
                     preparer: preparer))
             } catch {
-                return .failure(CLIError.api("\(input.path): \(ExitStatus.message(for: error))"))
+                return .failure(error)
             }
         }
         progress.finish()
+        // Metrics over part of the set would mislead a gate: report every image that failed, then fail with the
+        // first failure's exit code (65 for an unreadable file, 2 or 3 for the service).
+        var failed: [(String, any Error)] = []
+        for (input, answer) in zip(inputs, answers) {
+            if case .failure(let error) = answer { failed.append((input.path, error)) }
+        }
+        if let (_, first) = failed.first {
+            for (path, error) in failed { context.console.error("\(path): \(ExitStatus.message(for: error))") }
+            throw CLIError.like(first, "\(failed.count) of \(inputs.count) images could not be evaluated")
+        }
         var evaluated: [EvaluatedImage] = []
         for (image, answer) in zip(data.images, answers) {
             let predictions = try answer.get().predictions ?? []

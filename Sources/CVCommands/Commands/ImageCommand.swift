@@ -134,7 +134,7 @@ public struct ImageCommand: AsyncParsableCommand {
         func run(_ context: CommandContext) async throws {
             let client = try context.training()
             let folder = URL(fileURLWithPath: to)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try OutputFolder.create(folder.path)
             var count = 0
             let images = client.images(projectId: filter.project, iterationId: filter.iteration,
                                        tagIds: try await filter.tagIds(client), taggingStatus: filter.tagging.status)

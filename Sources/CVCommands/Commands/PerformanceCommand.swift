@@ -34,8 +34,12 @@ public struct PerformanceCommand: CVCommand {
     public init() {}
 
     public func validate() throws {
-        for value in [threshold, overlap] + [minMap, minPrecision, minRecall].compactMap({ $0 })
-        where !(0...1).contains(value) {
+        try Self.validateFractions([threshold, overlap, minMap, minPrecision, minRecall])
+    }
+
+    /// Thresholds and gates (`nil` when not given) must lie in 0…1.
+    static func validateFractions(_ values: [Double?]) throws {
+        for value in values.compactMap({ $0 }) where !(0...1).contains(value) {
             throw ValidationError("thresholds and gates must be between 0 and 1")
         }
     }

@@ -64,7 +64,7 @@ public struct PredictCommand: CVCommand {
         let preparer = prep.preparer
         let drawingNames = PredictionDrawing.outputNames(files)
         if let draw {
-            try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
+            try OutputFolder.create(draw)
             let urls = files.filter(\.isURL).count
             if urls > 0 { context.console.info("--draw: \(urls) URL inputs are predicted but not drawn") }
         }
@@ -127,10 +127,11 @@ public struct PredictCommand: CVCommand {
     }
 
     /// The bytes to send for the file at `path` (prepared unless `preparer` is nil), and where they sit on the file.
+    /// Errors do not repeat `path`: callers put it in front.
     static func send(_ path: String, preparer: ImagePreparer?) throws -> (Data, PredictionGeometry) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read the file") }
         guard let preparer else { return (data, PredictionGeometry()) }
-        let prepared = try preparer.prepare([UInt8](data), name: path)
+        let prepared = try preparer.prepare([UInt8](data))
         return (Data(prepared.bytes), PredictionGeometry(prepared: prepared, options: preparer.options))
     }
 }

@@ -28,16 +28,25 @@ public struct QuickTestCommand: CVCommand {
     public init() {}
 
     public func run(_ context: CommandContext) async throws {
+        let isURL = input.hasPrefix("http://") || input.hasPrefix("https://")
+        // A local file is read and prepared first: bad input fails (exit 65) before any request.
+        var file: (data: Data, geometry: PredictionGeometry)?
+        if !isURL {
+            do {
+                file = try PredictCommand.send(input, preparer: prep.preparer)
+            } catch {
+                throw CLIError.like(error, "\(input): \(ExitStatus.message(for: error))")
+            }
+        }
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let answer: ImagePrediction
-        if input.hasPrefix("http://") || input.hasPrefix("https://") {
+        if let file {
+            answer = file.geometry.onFile(try await client.quickTestImage(
+                projectId: project, imageData: file.data, iterationId: target.id, store: !noStore))
+        } else {
             answer = try await client.quickTestImageUrl(
                 projectId: project, imageUrl: ImageUrl(url: input), iterationId: target.id, store: !noStore)
-        } else {
-            let (data, geometry) = try PredictCommand.send(input, preparer: prep.preparer)
-            answer = geometry.onFile(try await client.quickTestImage(
-                projectId: project, imageData: data, iterationId: target.id, store: !noStore))
         }
         let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
         let result = PredictionResult(input: input, predictions: kept)

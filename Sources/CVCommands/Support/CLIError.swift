@@ -40,4 +40,8 @@ public struct CLIError: Error, Sendable, CustomStringConvertible, LocalizedError
     public static func partial(_ message: String) -> CLIError { CLIError(.partial, message) }
     /// Anything else (exit 1).
     public static func unexpected(_ message: String) -> CLIError { CLIError(.unexpected, message) }
+    /// `message` with the exit code `error` maps to (see ``ExitStatus``), e.g. to sum up failures caused by it.
+    public static func like(_ error: any Error, _ message: String) -> CLIError {
+        CLIError(ExitStatus.code(for: error).flatMap(Code.init(rawValue:)) ?? .unexpected, message)
+    }
 }

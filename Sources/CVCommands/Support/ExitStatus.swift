@@ -1,4 +1,5 @@
 import Foundation
+import ImagePrep
 
 /// The documented exit codes and how errors map to them.
 ///
@@ -27,6 +28,8 @@ public enum ExitStatus {
     public static func code(for error: any Error) -> Int32? {
         if let error = error as? CLIError { return error.exitCode }
         if let status = ServiceErrorInfo(error) { return status.exitCode }
+        // An image file that cannot be decoded or prepared is bad input (its message names the file).
+        if error is ImagePrepError { return data }
         if error is CancellationError { return 130 }
         return nil
     }
