@@ -84,4 +84,19 @@ struct BadInputEndToEndTests {
             #expect(output.stdout.isEmpty)
         }
     }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func uploadPrintsWhyEachImageFailedAndUploadsTheRest() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let root = try brokenSubset(env, broken: ["patches_1.jpg", "scratches_1.jpg"])
+        try FileManager.default.removeItem(at: root.appendingPathComponent("IMAGES/inclusion_2.jpg"))
+        let output = try await env.cvctl(["upload", root.path, "--project", project])
+        #expect(output.status == 5, "\(output.stderr)")
+        #expect(output.stderr.contains("error: IMAGES/patches_1.jpg: truncated"), "\(output.stderr)")
+        #expect(output.stderr.contains("error: IMAGES/scratches_1.jpg: corrupt"), "\(output.stderr)")
+        #expect(output.stderr.contains("(named by ANNOTATIONS/inclusion_2.xml"), "\(output.stderr)")
+        #expect(try await env.imageCount(project) == 3)
+    }
 }

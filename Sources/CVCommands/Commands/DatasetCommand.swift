@@ -121,9 +121,9 @@ public struct DatasetCommand: AsyncParsableCommand {
                 let name = DatasetLoading.relativeName(image, root: dataset.root)
                 do {
                     guard let data = FileManager.default.contents(atPath: image.path.path) else {
-                        throw CLIError.data("cannot read \(image.path.path)")
+                        throw CLIError.data("cannot read \(image.path.path) (named by \(image.source))")
                     }
-                    let result = try preparer.prepare([UInt8](data), name: name, boxes: image.regions.map(\.box))
+                    let result = try preparer.prepare([UInt8](data), boxes: image.regions.map(\.box))
                     let target = staging.appendingPathComponent((name as NSString).deletingPathExtension + ".jpg")
                     try FileManager.default.createDirectory(
                         at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

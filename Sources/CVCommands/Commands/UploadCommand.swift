@@ -106,6 +106,8 @@ public struct UploadCommand: CVCommand {
             }
         }
         try console.emit(result) { Self.table($0) }
+        for failure in result.failures.prefix(10) { console.error("\(failure.name): \(failure.reason)") }
+        if result.failures.count > 10 { console.info("… \(result.failures.count - 10) more failures") }
         if result.summary.failed > 0 {
             throw CLIError.partial("\(result.summary.failed) of \(result.summary.total) images failed"
                 + (report == nil ? " (use --report FILE for the list)" : "; see \(report!)"))

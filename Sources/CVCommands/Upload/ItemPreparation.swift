@@ -18,7 +18,8 @@ struct ItemPreparation: Sendable {
     func item(for image: DatasetImage) -> UploadElement {
         let name = DatasetLoading.relativeName(image, root: root)
         guard let data = FileManager.default.contents(atPath: image.path.path) else {
-            return .failed(UploadFailure(name: name, status: "ReadFailed", reason: "cannot read \(image.path.path)"))
+            return .failed(UploadFailure(name: name, status: "ReadFailed",
+                                         reason: "cannot read \(image.path.path) (named by \(image.source))"))
         }
         let sourceRegions = image.regions.map { UploadRegion(tag: $0.tag, box: $0.box) }
         let hash = UploadItem.key(source: data, settings: settings, tags: image.tags, regions: sourceRegions)
@@ -27,7 +28,8 @@ struct ItemPreparation: Sendable {
             return .item(UploadItem(name: name, bytes: data, tags: image.tags, regions: sourceRegions, hash: hash))
         }
         do {
-            let prepared = try preparer.prepare([UInt8](data), name: name, boxes: image.regions.map(\.box))
+            // No name: the failure's reason follows its name wherever it is shown.
+            let prepared = try preparer.prepare([UInt8](data), boxes: image.regions.map(\.box))
             var regions: [UploadRegion] = []
             for (box, index) in zip(prepared.boxes, prepared.boxIndices) {
                 regions.append(UploadRegion(tag: image.regions[index].tag, box: box))
