@@ -30,6 +30,7 @@ struct ParsingTests {
             ["project", "list", "--quiet", "--verbose"],
             ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--threshold", "7"],
             ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--min-map", "1.5"],
+            ["config", "unset", "training_key"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try CVCtl.parseAsRoot(arguments) }
             #expect(CVCtl.exitCode(for: CVCtl.catchParse(arguments)) == ExitCode(64), "\(arguments)")

@@ -25,6 +25,13 @@ public struct ConfigCommand: AsyncParsableCommand {
 
     static func url() -> URL { ConfigFile.defaultURL() }
 
+    /// `key` must be one of ``ConfigProfile/keys`` (a misspelt key would otherwise change nothing, silently).
+    static func validateKey(_ key: String) throws {
+        guard ConfigProfile.keys.contains(key) else {
+            throw ValidationError("unknown key '\(key)'; use one of \(ConfigProfile.keys.joined(separator: ", "))")
+        }
+    }
+
     /// `cvctl config set KEY VALUE`.
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,11 +48,7 @@ public struct ConfigCommand: AsyncParsableCommand {
         @Argument(help: "The value, or - to read it from stdin.") var value: String
         @OptionGroup(title: "Output") var output: OutputOptions
 
-        func validate() throws {
-            guard ConfigProfile.keys.contains(key) else {
-                throw ValidationError("unknown key '\(key)'; use one of \(ConfigProfile.keys.joined(separator: ", "))")
-            }
-        }
+        func validate() throws { try ConfigCommand.validateKey(key) }
 
         func run() async throws {
             let url = ConfigCommand.url()
@@ -75,6 +78,8 @@ public struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Profile to change (default: the current profile).") var profile: String?
         @Argument(help: "The setting.") var key: String
         @OptionGroup(title: "Output") var output: OutputOptions
+
+        func validate() throws { try ConfigCommand.validateKey(key) }
 
         func run() async throws {
             let url = ConfigCommand.url()
