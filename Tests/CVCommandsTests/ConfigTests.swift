@@ -55,4 +55,11 @@ struct ConfigTests {
         let redactor = Redactor(secrets: ["abcd1234", "zzzz9999"])
         #expect(redactor.redact("Training-Key: abcd1234, p=zzzz9999") == "Training-Key: ***, p=***")
     }
+
+    @Test func redactorMasksATokenAsARequestQueryCarriesIt() {
+        let token = "aHR0c+Dov/LzEy=="
+        let redactor = Redactor(secrets: Redactor.forms(of: token))
+        let logged = "POST /projects/import?token=aHR0c%2BDov%2FLzEy%3D%3D&name=x; token \(token)"
+        #expect(redactor.redact(logged) == "POST /projects/import?token=***&name=x; token ***")
+    }
 }

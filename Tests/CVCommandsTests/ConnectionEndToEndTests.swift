@@ -25,6 +25,29 @@ struct ConnectionEndToEndTests {
         #expect(!output.stderr.contains(server.trainingKey) && !output.stdout.contains(server.trainingKey))
     }
 
+    @Test func verboseImportAndCopyNeverPrintTheExportToken() async throws {
+        let server = try await ServerProcess()
+        let env = try CLITestEnvironment(server: server)
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let exported = try await env.checkedJSON(["project", "export", "--project", project])
+        let token = try #require(exported["token"] as? String)
+        let imported = try await env.cvctl(["project", "import", token, "--name", "copy", "--verbose"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("ImportProject"))
+        #expect(!imported.stderr.contains(token) && !imported.stdout.contains(token))
+        for (setting, value) in [("training-endpoint", server.endpoint), ("training-key", server.trainingKey)] {
+            #expect(try await env.cvctl(["config", "set", "--profile", "b", setting, value]).status == 0)
+        }
+        let copied = try await env.cvctl(["project", "copy", "--project", project, "--to-profile", "b", "--name", "c2",
+                                          "--verbose"])
+        #expect(copied.status == 0, "\(copied.stderr)")
+        // The copy exports afresh (a new token): every token in its log is redacted.
+        let tokens = copied.stderr.components(separatedBy: "token=").dropFirst()
+        #expect(!tokens.isEmpty && tokens.allSatisfy { $0.hasPrefix("***") }, "\(copied.stderr)")
+        #expect(!copied.stderr.contains(server.trainingKey))
+    }
+
     @Test func aMissingEndpointIsAUsageError() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

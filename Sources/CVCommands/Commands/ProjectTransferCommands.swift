@@ -2,7 +2,6 @@ import ArgumentParser
 import CustomVisionCore
 import CustomVisionHTTP
 import Foundation
-import Logging
 
 extension ProjectCommand {
     /// What `project export` and `project copy` print about an export: its counts (and the token for export).
@@ -62,7 +61,11 @@ extension ProjectCommand {
             var token = token
             if token == "-" { token = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces) }
             guard !token.isEmpty else { throw CLIError.usage("the token read from stdin is empty") }
-            let project = try await context.training().importProject(token: token, name: name)
+            let (endpoint, key) = try context.settings.training()
+            // The token is a secret too: --verbose shows the import request's URL, which carries it.
+            let client = TrainingClient(endpoint: endpoint, key: key,
+                                        logger: context.logger(redacting: Redactor.forms(of: token)))
+            let project = try await client.importProject(token: token, name: name)
             try context.console.emit(project) { ProjectCommand.table([$0]) }
         }
     }
@@ -91,10 +94,12 @@ extension ProjectCommand {
         }
 
         func run(_ context: CommandContext) async throws {
-            let destination = try destinationClient(context)
+            let (endpoint, key) = try destination()
             let export = try await context.training().exportProject(projectId: project)
             guard let token = export.token else { throw CLIError.api("the service returned no export token") }
-            let copied = try await destination.importProject(token: token, name: name)
+            let client = TrainingClient(endpoint: endpoint, key: key,
+                                        logger: context.logger(redacting: [key] + Redactor.forms(of: token)))
+            let copied = try await client.importProject(token: token, name: name)
             var shown = export
             shown.token = nil
             try context.console.emit(Result(project: copied, export: shown)) { result in
@@ -105,21 +110,15 @@ extension ProjectCommand {
             }
         }
 
-        private func destinationClient(_ context: CommandContext) throws -> TrainingClient {
+        /// The destination profile's training endpoint and key.
+        private func destination() throws -> (endpoint: URL, key: String) {
             let url = ConfigFile.defaultURL()
             guard let profile = try ConfigFile.load(from: url).profiles[toProfile] else {
                 throw CLIError.usage("no profile '\(toProfile)' in \(url.path); see `cvctl config list`")
             }
             let settings = ConnectionSettings(
                 trainingEndpoint: profile.trainingEndpoint, trainingKey: profile.trainingKey)
-            let (endpoint, key) = try settings.training()
-            var logger = context.logger
-            if global.output.verbose {
-                let redactor = Redactor(secrets: context.settings.secrets + settings.secrets)
-                logger = Logger(label: "cvctl") { _ in RedactingLogHandler(redactor: redactor) }
-                logger.logLevel = .debug
-            }
-            return TrainingClient(endpoint: endpoint, key: key, logger: logger)
+            return try settings.training()
         }
     }
 }

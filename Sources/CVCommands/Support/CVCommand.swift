@@ -11,19 +11,28 @@ public struct CommandContext: Sendable {
     public let console: Console
     /// Request logging (debug with `--verbose`, keys redacted; silent otherwise).
     public let logger: Logger
+    /// Whether `--verbose` was given.
+    private let verbose: Bool
 
     /// Builds the context from the global options.
     public init(global: GlobalOptions) throws {
         settings = try ConnectionSettings.resolve(global.connection)
         console = Console(format: global.output.output, quiet: global.output.quiet)
-        if global.output.verbose {
-            let redactor = Redactor(secrets: settings.secrets)
-            var logger = Logger(label: "cvctl") { _ in RedactingLogHandler(redactor: redactor) }
-            logger.logLevel = .debug
-            self.logger = logger
-        } else {
-            logger = .customVisionSilent
-        }
+        verbose = global.output.verbose
+        logger = Self.logger(verbose: verbose, secrets: settings.secrets)
+    }
+
+    /// The request logger with `secrets` (e.g. another profile's key, an export token) redacted besides the keys.
+    public func logger(redacting secrets: [String]) -> Logger {
+        Self.logger(verbose: verbose, secrets: settings.secrets + secrets)
+    }
+
+    private static func logger(verbose: Bool, secrets: [String]) -> Logger {
+        guard verbose else { return .customVisionSilent }
+        let redactor = Redactor(secrets: secrets)
+        var logger = Logger(label: "cvctl") { _ in RedactingLogHandler(redactor: redactor) }
+        logger.logLevel = .debug
+        return logger
     }
 
     /// A Training API client, or a usage error when the endpoint or key is missing.

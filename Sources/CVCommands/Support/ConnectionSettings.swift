@@ -90,6 +90,16 @@ public struct Redactor: Sendable {
         secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
+    /// `secret` as it is and as it appears percent-encoded in a request's query, so both are redacted.
+    public static func forms(of secret: String) -> [String] {
+        var unreserved = CharacterSet(charactersIn: "-._~,")
+        unreserved.formUnion(CharacterSet(charactersIn: "a"..."z"))
+        unreserved.formUnion(CharacterSet(charactersIn: "A"..."Z"))
+        unreserved.formUnion(CharacterSet(charactersIn: "0"..."9"))
+        let encoded = secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? secret
+        return encoded == secret ? [secret] : [secret, encoded]
+    }
+
     /// `***` for a set value, `-` for none: how keys are shown.
     public static func mask(_ key: String?) -> String {
         guard let key, !key.isEmpty else { return "-" }
