@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVTestSupport
 import CustomVisionDatasets
 import Foundation
 import Testing
@@ -50,6 +51,21 @@ struct ParsingTests {
         let publish = try #require(try CVCtl.parseAsRoot(
             ["publish", "--project", id.uuidString, "--name", "n", "--unpublish-previous"]) as? PublishCommand)
         #expect(publish.unpublishPrevious)
+    }
+
+    /// Every row of the README's exit code table is in `cvctl --help`, word for word (backticks aside).
+    @Test func helpListsTheReadmeExitCodes() throws {
+        let readme = try String(contentsOf: FixturePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let table = try #require(readme.components(separatedBy: "**Exit codes**").last)
+        let rows = table.split(separator: "\n")
+            .map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { $0.count == 2 && Int($0[0]) != nil }
+        #expect(rows.count == 8)
+        let help = try #require(CVCtl.configuration.discussion.components(separatedBy: "Exit codes:").last)
+        for row in rows {
+            let entry = row[0] + " " + row[1].replacingOccurrences(of: "`", with: "")
+            #expect(help.contains(entry), "cvctl --help lacks '\(entry)'")
+        }
     }
 
     @Test func everyCommandHasHelpWithExamples() {

@@ -34,7 +34,7 @@ public struct CLIError: Error, Sendable, CustomStringConvertible, LocalizedError
     public static func api(_ message: String) -> CLIError { CLIError(.api, message) }
     /// The service could not be reached or failed (exit 3).
     public static func transport(_ message: String) -> CLIError { CLIError(.transport, message) }
-    /// Training failed or timed out, or a quality gate failed (exit 4).
+    /// Training failed or timed out, an export failed, or a quality gate failed (exit 4).
     public static func failed(_ message: String) -> CLIError { CLIError(.failed, message) }
     /// Some items of a batch operation failed (exit 5).
     public static func partial(_ message: String) -> CLIError { CLIError(.partial, message) }
