@@ -32,6 +32,11 @@ struct ParsingTests {
             ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--threshold", "7"],
             ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--min-map", "1.5"],
             ["config", "unset", "training_key"],
+            ["predict", "a.jpg", "--project", UUID().uuidString, "--name", "n", "--size", "0"],
+            ["quick-test", "a.jpg", "--project", UUID().uuidString, "--size", "99999"],
+            ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--size", "8"],
+            ["dataset", "prepare", "d", "--out", "o", "--size", "0"],
+            ["dataset", "prepare", "d", "--out", "o", "--quality", "0"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try CVCtl.parseAsRoot(arguments) }
             #expect(CVCtl.exitCode(for: CVCtl.catchParse(arguments)) == ExitCode(64), "\(arguments)")

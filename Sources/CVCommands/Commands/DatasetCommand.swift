@@ -105,6 +105,8 @@ public struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: "Replace existing files.") var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
+        func validate() throws { try UploadCommand.validatePrep(size: size, quality: quality) }
+
         func run() async throws {
             let console = Console(format: output.output, quiet: output.quiet)
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)

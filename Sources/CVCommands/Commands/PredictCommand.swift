@@ -142,6 +142,8 @@ struct PredictionPrep: ParsableArguments {
     @Option(help: "Prepared image side in pixels (as uploaded).") var size = 256
     @Option(help: "stretch | fit (as uploaded).") var mode: PrepMode = .stretch
 
+    func validate() throws { try UploadCommand.validatePrep(size: size) }
+
     /// The preparer, or `nil` with `--no-prep`.
     var preparer: ImagePreparer? {
         guard !noPrep else { return nil }

@@ -52,9 +52,14 @@ public struct UploadCommand: CVCommand {
     public init() {}
 
     public func validate() throws {
-        guard (16...4096).contains(size) else { throw ValidationError("--size must be 16…4096") }
+        try Self.validatePrep(size: size, quality: quality)
         guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be 1…32") }
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1…100") }
+    }
+
+    /// `--size` and `--quality` of every command that prepares images (quality `nil` where there is none).
+    static func validatePrep(size: Int, quality: Int? = nil) throws {
+        guard (16...4096).contains(size) else { throw ValidationError("--size must be 16…4096") }
+        if let quality, !(1...100).contains(quality) { throw ValidationError("--quality must be 1…100") }
     }
 
     public func run(_ context: CommandContext) async throws {
