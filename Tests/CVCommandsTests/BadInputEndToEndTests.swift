@@ -86,6 +86,25 @@ struct BadInputEndToEndTests {
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func anOutputFileInAMissingFolderExits65BeforeAnyRequest() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let missing = env.directory.appendingPathComponent("missing/out.file").path
+        let project = UUID().uuidString
+        for arguments in [
+            ["upload", try env.miniSubset(perClass: 1), "--project", project, "--report", missing],
+            ["performance", "--project", project, "--plot", missing],
+            ["export", "--project", project, "--platform", "DockerFile", "--download", missing],
+        ] {
+            let output = try await env.cvctl(arguments + ["-o", "json"], environment: Self.unreachable)
+            #expect(output.status == 65, "\(arguments): \(output.stderr)")
+            #expect(output.stderr.hasSuffix("error: cannot write \(missing): no writable folder "
+                + "\(env.directory.appendingPathComponent("missing").path)\n"), "\(output.stderr)")
+            #expect(output.stdout.isEmpty)
+        }
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func uploadPrintsWhyEachImageFailedAndUploadsTheRest() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }

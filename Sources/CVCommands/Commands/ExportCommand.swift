@@ -38,6 +38,7 @@ public struct ExportCommand: CVCommand {
     }
 
     public func run(_ context: CommandContext) async throws {
+        try OutputFolder.checkFile(download)
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let platform = ExportPlatform(self.platform)

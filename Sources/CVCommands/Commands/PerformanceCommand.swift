@@ -64,6 +64,7 @@ public struct PerformanceCommand: CVCommand {
     }
 
     public func run(_ context: CommandContext) async throws {
+        if let plot { try OutputFolder.checkFile(plot) }
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let performance = try await client.getIterationPerformance(

@@ -64,6 +64,7 @@ public struct UploadCommand: CVCommand {
 
     public func run(_ context: CommandContext) async throws {
         let console = context.console
+        if let report { try OutputFolder.checkFile(report) }
         let (data, findings) = try DatasetLoading.read(dataset, format: format, console: console)
         let verification = DatasetVerifier.verify(
             data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
