@@ -104,6 +104,20 @@ struct BadInputEndToEndTests {
         }
     }
 
+    @Test func predictingAFolderWithoutImagesExits65() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let folder = env.directory.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("notes".utf8).write(to: folder.appendingPathComponent("README.txt"))
+        let output = try await env.cvctl(
+            ["predict", folder.path, "--project", UUID().uuidString, "--name", "v1", "--type", "detection", "-o",
+             "json"], environment: Self.unreachable.merging(["VISION_PREDICTION_KEY": "p"]) { a, _ in a })
+        #expect(output.status == 65, "\(output.stderr)")
+        #expect(output.stderr.hasPrefix("error: \(folder.path) holds no image"), "\(output.stderr)")
+        #expect(output.stdout.isEmpty)
+    }
+
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func uploadPrintsWhyEachImageFailedAndUploadsTheRest() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())

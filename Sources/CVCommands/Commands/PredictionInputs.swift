@@ -13,7 +13,7 @@ enum PredictionInputs {
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "gif"]
 
     /// Files stay, folders become their images (sorted, recursively), http(s) URLs stay.
-    /// - Throws: ``CLIError/data(_:)`` for a path that does not exist.
+    /// - Throws: ``CLIError/data(_:)`` for a path that does not exist or a folder without images.
     static func expand(_ inputs: [String]) throws -> [PredictionInput] {
         var result: [PredictionInput] = []
         for input in inputs {
@@ -32,6 +32,10 @@ enum PredictionInputs {
                     if imageExtensions.contains((next as NSString).pathExtension.lowercased()) {
                         files.append((input as NSString).appendingPathComponent(next))
                     }
+                }
+                // An empty folder predicts nothing: a script should hear of it rather than get `[]` and exit 0.
+                guard !files.isEmpty else {
+                    throw CLIError.data("\(input) holds no image (\(imageExtensions.sorted().joined(separator: ", ")))")
                 }
                 result += files.sorted().map { PredictionInput(path: $0, isURL: false) }
             } else {
