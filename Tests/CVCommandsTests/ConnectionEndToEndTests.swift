@@ -48,6 +48,17 @@ struct ConnectionEndToEndTests {
         #expect(!copied.stderr.contains(server.trainingKey))
     }
 
+    @Test func configSetRefusesAnEmptyValue() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let piped = try await env.cvctl(["config", "set", "training-key", "-"], stdin: Data())
+        #expect(piped.status == 64, "\(piped.stderr)")
+        #expect(piped.stderr.contains("empty (read from stdin)"))
+        let literal = try await env.cvctl(["config", "set", "training-endpoint", ""])
+        #expect(literal.status == 64, "\(literal.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: env.directory.appendingPathComponent("config.json").path))
+    }
+
     @Test func aMissingEndpointIsAUsageError() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

@@ -59,6 +59,11 @@ public struct ConfigCommand: AsyncParsableCommand {
             if value == "-" {
                 newValue = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
             }
+            // `printf %s "$KEY" | cvctl config set training-key -` with $KEY unset must not store an empty key.
+            guard !newValue.isEmpty else {
+                throw CLIError.usage("the value for \(key) is empty\(value == "-" ? " (read from stdin)" : ""); "
+                    + "`cvctl config unset \(key)` removes a value")
+            }
             entry[key] = newValue
             file.profiles[name] = entry
             if file.currentProfile == nil { file.currentProfile = name }
