@@ -73,6 +73,26 @@ struct UploadEndToEndTests {
         #expect(count == 90)
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aRerunUploadsAgainWhatWasDeletedFromTheProject() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let dataset = try env.miniSubset(perClass: 2)
+        #expect(try await env.cvctl(["upload", dataset, "--project", project]).status == 0)
+        let (_, listed) = try await env.json(["image", "list", "--project", project, "--limit", "1"])
+        let id = try #require((listed as? [[String: Any]])?.first?["id"] as? String)
+        #expect(try await env.cvctl(["image", "delete", "--project", project, id]).status == 0)
+        let one = try await env.checkedJSON(["upload", dataset, "--project", project])
+        #expect((one["summary"] as? [String: Any])?["uploaded"] as? Int == 1)
+        #expect((one["summary"] as? [String: Any])?["skipped"] as? Int == 5)
+        #expect(try await env.imageCount(project) == 6)
+        #expect(try await env.cvctl(["image", "delete", "--project", project, "--all"]).status == 0)
+        let all = try await env.checkedJSON(["upload", dataset, "--project", project])
+        #expect((all["summary"] as? [String: Any])?["uploaded"] as? Int == 6)
+        #expect(try await env.imageCount(project) == 6)
+    }
+
     @Test func aMissingDatasetExits65() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

@@ -80,7 +80,11 @@ public struct UploadCommand: CVCommand {
             ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.uuidString.lowercased())
         let journalFile = try UploadJournal(url: journalURL)
         let resumed = await journalFile.count
-        if resumed > 0 { console.info("journal \(journalURL.path): \(resumed) items already uploaded") }
+        if resumed > 0 {
+            let gone = try await Self.forgetDeleted(journalFile, project: project, client: client)
+            console.info("journal \(journalURL.path): \(resumed - gone) items already uploaded"
+                + (gone > 0 ? "; \(gone) deleted from the project since are uploaded again" : ""))
+        }
 
         let resize: ResizeMode = mode == .stretch
             ? .stretch(width: size, height: size) : .fit(width: size, height: size)
@@ -155,6 +159,20 @@ public struct UploadCommand: CVCommand {
             }
         }
         return ids
+    }
+
+    /// Makes the journal forget images the project no longer has (GetImagesByIds, 256 ids a request), so a re-run
+    /// after `cvctl image delete` uploads them again instead of skipping them; returns how many it forgot.
+    static func forgetDeleted(_ journal: UploadJournal, project: UUID, client: TrainingClient) async throws -> Int {
+        let ids = await journal.imageIds.compactMap(UUID.init(uuidString:))
+        var existing: Set<String> = []
+        for start in stride(from: 0, to: ids.count, by: ServiceLimits.idsPerGet) {
+            let chunk = Array(ids[start..<min(ids.count, start + ServiceLimits.idsPerGet)])
+            for image in try await client.getImagesByIds(projectId: project, imageIds: chunk) {
+                existing.insert(image.id.uuidString.lowercased())
+            }
+        }
+        return await journal.keepOnly(imageIds: existing)
     }
 
     /// One CreateImagesFromFiles request; maps the answer to an outcome per item.

@@ -58,6 +58,17 @@ public actor UploadJournal {
     /// Every journaled hash.
     public var hashes: Set<String> { Set(known.keys) }
 
+    /// Every journaled image id.
+    public var imageIds: Set<String> { Set(known.values) }
+
+    /// Forgets the entries whose image is not in `existing` (deleted from the project since), so they upload again;
+    /// returns how many. The file keeps their lines: a new upload appends the new id, and the last line wins.
+    public func keepOnly(imageIds existing: Set<String>) -> Int {
+        let before = known.count
+        known = known.filter { existing.contains($0.value) }
+        return before - known.count
+    }
+
     /// The image id journaled for `hash`, if any.
     public func imageId(for hash: String) -> String? { known[hash] }
 
