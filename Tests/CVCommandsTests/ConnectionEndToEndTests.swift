@@ -15,6 +15,21 @@ struct ConnectionEndToEndTests {
         #expect(!output.stderr.contains(badKey) && !output.stdout.contains(badKey))
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func predictWithAWrongPredictionKeyExits2() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let image = CLITestEnvironment.mini.appendingPathComponent("heldout/IMAGES").path
+        let badKey = "wrong-prediction-key-0123"
+        let output = try await env.cvctl(["predict", image, "--project", project, "--name", "v1", "--prediction-key",
+                                          badKey, "--output", "json"])
+        #expect(output.status == 2, "every image refused is no partial failure: \(output.stderr)")
+        #expect(output.stderr.contains("401") && output.stderr.contains("9 of 9 predictions failed"))
+        #expect(!output.stderr.contains(badKey) && !output.stdout.contains(badKey))
+        #expect((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [Any])?.count == 9)
+    }
+
     @Test func verboseLogsRequestsWithoutKeys() async throws {
         let server = try await ServerProcess()
         let env = try CLITestEnvironment(server: server)

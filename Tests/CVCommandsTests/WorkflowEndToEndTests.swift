@@ -86,10 +86,15 @@ struct WorkflowEndToEndTests {
         let again = try await env.cvctl(exportArguments + ["--output", "json"])
         #expect(again.stdout.contains("\"reused\" : true"), "\(again.stderr)")
 
+        let partly = try await env.cvctl(
+            ["predict", image, heldout + "/ANNOTATIONS/patches_26.xml", "--project", project, "--name", "mini"])
+        #expect(partly.status == 5, "one of two predicted: \(partly.stderr)")
+
         let unpublish = try await env.cvctl(["unpublish", "--project", project, "--name", "mini"])
         #expect(unpublish.status == 0, "\(unpublish.stderr)")
         let gone = try await env.cvctl(["predict", image, "--project", project, "--name", "mini"])
-        #expect(gone.status == 5)
+        #expect(gone.status == 2, "nothing predicted: the service's 404, not a partial failure")
+
     }
 
     @Test(.enabled(if: miniPresent))

@@ -24,7 +24,8 @@ public struct PredictCommand: CVCommand {
         discussion: """
             The kind (classify or detect) follows the project's domain when the training endpoint and key are \
             available, else --type. Folders are predicted with several requests in flight. --draw OUT writes each \
-            image with its boxes, tags and probabilities drawn on it. Exits 5 when some inputs failed.
+            image with its boxes, tags and probabilities drawn on it. Exits 5 when some inputs failed; when all \
+            failed, with the first failure's code (2 a refused key or name, 3 no answer, 65 an unreadable file).
 
             Files are prepared as `cvctl upload` prepares training images (default 256×256 stretch JPEG, turned \
             upright by their EXIF orientation), so the model sees what it was trained on. Boxes are reported and \
@@ -68,7 +69,8 @@ public struct PredictCommand: CVCommand {
             let urls = files.filter(\.isURL).count
             if urls > 0 { context.console.info("--draw: \(urls) URL inputs are predicted but not drawn") }
         }
-        let results = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) { input in
+        let outcomes = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) {
+            input -> (PredictionResult, (any Error)?) in
             do {
                 let answer = try await Self.predict(input, kind: kind, client: client, project: project, name: name,
                                                     noStore: noStore, preparer: preparer)
@@ -76,16 +78,22 @@ public struct PredictCommand: CVCommand {
                 if let draw, !input.isURL {
                     try PredictionDrawing.write(input.path, kept, into: draw, name: drawingNames[input.path])
                 }
-                return PredictionResult(input: input.path, predictions: kept)
+                return (PredictionResult(input: input.path, predictions: kept), nil)
             } catch {
-                return PredictionResult(input: input.path, predictions: [], error: ExitStatus.message(for: error))
+                return (PredictionResult(input: input.path, predictions: [], error: ExitStatus.message(for: error)),
+                        error)
             }
         }
         progress.finish()
+        let results = outcomes.map(\.0)
         try context.console.emit(results) { PredictionInputs.table($0) }
         let failed = results.filter { $0.error != nil }
         for failure in failed { context.console.error("\(failure.input): \(failure.error ?? "")") }
-        if !failed.isEmpty { throw CLIError.partial("\(failed.count) of \(results.count) predictions failed") }
+        guard !failed.isEmpty else { return }
+        let message = "\(failed.count) of \(results.count) predictions failed"
+        // Nothing predicted is no partial failure: a wrong key or name exits 2, an unreachable service 3.
+        if failed.count == results.count, let first = outcomes.first?.1 { throw CLIError.like(first, message) }
+        throw CLIError.partial(message)
     }
 
     private func resolveKind(_ context: CommandContext) async throws -> PredictionKind {
