@@ -63,6 +63,47 @@ struct ConnectionEndToEndTests {
         #expect(!copied.stderr.contains(server.trainingKey))
     }
 
+    @Test func anErrorEchoingTheOtherKeyIsRedacted() async throws {
+        // A service (or a proxy in front of it) whose error message repeats a secret: here the prediction key, which
+        // the training client does not know to redact itself.
+        let predictionKey = "prediction-key-echoed-4567"
+        let server = try LoopbackHTTPServer { _ in
+            .json(400, #"{"code":"BadRequest","message":"refused; prediction-key=\#(predictionKey)"}"#)
+        }
+        defer { server.stop() }
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let output = try await env.cvctl(["project", "list", "--training-endpoint", "http://127.0.0.1:\(server.port)",
+                                          "--training-key", "training-key-0123", "--prediction-key", predictionKey])
+        #expect(output.status == 2, "the refusal keeps its exit code: \(output.stderr)")
+        #expect(output.stderr.contains("refused; prediction-key=***"), "\(output.stderr)")
+        #expect(!output.stderr.contains(predictionKey) && !output.stdout.contains(predictionKey))
+    }
+
+    @Test func anEndpointWithAPasswordIsRefusedAndNeverPrinted() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let password = "hunter2-endpoint-secret"
+        let endpoint = "https://user:\(password)@example.invalid"
+        let flagged = try await env.cvctl(["project", "list", "--training-endpoint", endpoint,
+                                           "--training-key", "k-0123456", "--verbose"])
+        #expect(flagged.status == 64, "\(flagged.stderr)")
+        #expect(flagged.stderr.contains("user name or password"))
+        let set = try await env.cvctl(["config", "set", "training-endpoint", endpoint])
+        #expect(set.status == 64, "\(set.stderr)")
+        // A profile written by hand (or by an older cvctl) is shown with the password masked.
+        let config = env.directory.appendingPathComponent("config.json")
+        try Data(#"{"currentProfile":"default","profiles":{"default":{"trainingEndpoint":"\#(endpoint)"}}}"#.utf8)
+            .write(to: config)
+        let shown = try await env.cvctl(["config", "show"])
+        let listed = try await env.cvctl(["config", "list", "--output", "json"])
+        #expect(shown.status == 0 && listed.status == 0, "\(shown.stderr) \(listed.stderr)")
+        #expect(shown.stdout.contains("https://user:***@example.invalid"), "\(shown.stdout)")
+        for output in [flagged, set, shown, listed] {
+            #expect(!output.stdout.contains(password) && !output.stderr.contains(password))
+        }
+    }
+
     @Test func configSetRefusesAnEmptyValue() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

@@ -64,6 +64,7 @@ public struct ConfigCommand: AsyncParsableCommand {
                 throw CLIError.usage("the value for \(key) is empty\(value == "-" ? " (read from stdin)" : ""); "
                     + "`cvctl config unset \(key)` removes a value")
             }
+            if key.hasSuffix("-endpoint") { try ConnectionSettings.checkNoCredentials(newValue, setting: key) }
             entry[key] = newValue
             file.profiles[name] = entry
             if file.currentProfile == nil { file.currentProfile = name }
@@ -116,7 +117,7 @@ public struct ConfigCommand: AsyncParsableCommand {
             var shown: [String: String] = [:]
             for key in ConfigProfile.keys {
                 guard let value = entry[key] else { continue }
-                shown[key] = ConfigProfile.isSecret(key) ? Redactor.mask(value) : value
+                shown[key] = ConfigProfile.isSecret(key) ? Redactor.mask(value) : Redactor.endpoint(value)
             }
             let console = Console(format: output.output, quiet: output.quiet)
             try console.emit(["profile": name, "file": url.path].merging(shown) { a, _ in a }) { values in
@@ -154,8 +155,10 @@ public struct ConfigCommand: AsyncParsableCommand {
             let file = try ConfigFile.load(from: ConfigCommand.url())
             let names = file.profiles.keys.sorted()
             let console = Console(format: output.output, quiet: output.quiet)
-            let rows = names.map { ProfileRow(name: $0, current: $0 == file.currentProfile,
-                                              trainingEndpoint: file.profiles[$0]?.trainingEndpoint) }
+            let rows = names.map {
+                ProfileRow(name: $0, current: $0 == file.currentProfile,
+                           trainingEndpoint: file.profiles[$0]?.trainingEndpoint.map(Redactor.endpoint))
+            }
             try console.emit(rows) { rows in
                 TextTable(headers: ["", "PROFILE", "TRAINING ENDPOINT"],
                           rows: rows.map { [$0.current ? "*" : "", $0.name, $0.trainingEndpoint ?? "-"] })

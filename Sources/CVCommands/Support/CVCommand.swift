@@ -60,7 +60,31 @@ public protocol CVCommand: AsyncParsableCommand {
 extension CVCommand {
     public func run() async throws {
         let context = try CommandContext(global: global)
-        try await run(context)
+        do {
+            try await run(context)
+        } catch {
+            // Whatever the error's source (a service echoing a header, a URL in a system error), no key leaves.
+            throw RedactedError.redacting(error, Redactor(secrets: context.settings.secrets))
+        }
+    }
+}
+
+/// An error whose message held a secret: its exit code and its message with the secrets replaced by `***`.
+public struct RedactedError: Error, CustomStringConvertible {
+    /// The exit code of the original error.
+    public let exitCode: Int32
+    /// The original message, redacted.
+    public let message: String
+
+    public var description: String { message }
+
+    /// `error` itself when its message holds no secret, else the redacted error.
+    static func redacting(_ error: any Error, _ redactor: Redactor) -> any Error {
+        let code = ExitStatus.code(for: error)
+        let message = code == nil ? CVCtl.message(for: error) : ExitStatus.message(for: error)
+        let redacted = redactor.redact(message)
+        guard redacted != message else { return error }
+        return RedactedError(exitCode: code ?? CVCtl.exitCode(for: error).rawValue, message: redacted)
     }
 }
 

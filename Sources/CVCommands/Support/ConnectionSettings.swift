@@ -55,13 +55,27 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
         try pair(predictionEndpoint, predictionKey, "prediction", "VISION_PREDICTION")
     }
 
-    /// Every key, for redaction.
-    public var secrets: [String] { [trainingKey, predictionKey].compactMap { $0 }.filter { !$0.isEmpty } }
+    /// Every key (as it is and percent-encoded) and any password written into an endpoint, for redaction.
+    public var secrets: [String] {
+        let keys = [trainingKey, predictionKey].compactMap { $0 }.filter { !$0.isEmpty }.flatMap(Redactor.forms(of:))
+        return keys + [trainingEndpoint, predictionEndpoint].compactMap { $0 }.flatMap(Redactor.passwords(in:))
+    }
 
-    /// The settings with keys redacted.
+    /// The settings with keys (and any password in an endpoint) masked.
     public var description: String {
-        "training \(trainingEndpoint ?? "-") key \(Redactor.mask(trainingKey)); "
-            + "prediction \(predictionEndpoint ?? "-") key \(Redactor.mask(predictionKey))"
+        "training \(trainingEndpoint.map(Redactor.endpoint) ?? "-") key \(Redactor.mask(trainingKey)); "
+            + "prediction \(predictionEndpoint.map(Redactor.endpoint) ?? "-") key \(Redactor.mask(predictionKey))"
+    }
+
+    /// Refuses an endpoint with a user name or password in it (`https://user:secret@host`): the service
+    /// authenticates with keys, and such a password would travel in every request line cvctl logs. The message
+    /// does not repeat the endpoint.
+    public static func checkNoCredentials(_ endpoint: String, setting: String) throws {
+        guard let components = URLComponents(string: endpoint),
+            components.user != nil || components.password != nil
+        else { return }
+        throw CLIError.usage("\(setting) has a user name or password in it (user:password@host); Custom Vision "
+            + "authenticates with keys: remove it and give the key with the key setting")
     }
 
     private func pair(_ endpoint: String?, _ key: String?, _ kind: String, _ variable: String) throws
@@ -71,6 +85,7 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             throw CLIError.usage("no valid \(kind) endpoint: pass --\(kind)-endpoint, set \(variable)_ENDPOINT, "
                 + "or run `cvctl config set \(kind)-endpoint URL`")
         }
+        try Self.checkNoCredentials(endpoint, setting: "the \(kind) endpoint")
         guard let key, !key.isEmpty else {
             throw CLIError.usage("no \(kind) key: pass --\(kind)-key, set \(variable)_KEY, "
                 + "or run `cvctl config set \(kind)-key KEY`")
@@ -98,6 +113,24 @@ public struct Redactor: Sendable {
         unreserved.formUnion(CharacterSet(charactersIn: "0"..."9"))
         let encoded = secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? secret
         return encoded == secret ? [secret] : [secret, encoded]
+    }
+
+    /// The password of `endpoint`'s `user:password@` part as written and decoded, or nothing.
+    public static func passwords(in endpoint: String) -> [String] {
+        guard let components = URLComponents(string: endpoint), let raw = components.percentEncodedPassword,
+            !raw.isEmpty
+        else { return [] }
+        let decoded = components.password ?? raw
+        return decoded == raw ? [raw] : [raw, decoded]
+    }
+
+    /// `endpoint` with the password of any `user:password@` part masked, for display.
+    public static func endpoint(_ endpoint: String) -> String {
+        guard var components = URLComponents(string: endpoint), components.percentEncodedPassword != nil else {
+            return endpoint
+        }
+        components.percentEncodedPassword = "***"
+        return components.string ?? "***"
     }
 
     /// `***` for a set value, `-` for none: how keys are shown.

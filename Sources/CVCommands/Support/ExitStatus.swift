@@ -27,6 +27,7 @@ public enum ExitStatus {
     /// `ExitCode`).
     public static func code(for error: any Error) -> Int32? {
         if let error = error as? CLIError { return error.exitCode }
+        if let error = error as? RedactedError { return error.exitCode }
         if let status = ServiceErrorInfo(error) { return status.exitCode }
         // An image file that cannot be decoded or prepared is bad input (its message names the file).
         if error is ImagePrepError { return data }
@@ -37,6 +38,7 @@ public enum ExitStatus {
     /// The one-line message for an error `cvctl` reports itself.
     public static func message(for error: any Error) -> String {
         if let error = error as? CLIError { return error.message }
+        if let error = error as? RedactedError { return error.message }
         if let info = ServiceErrorInfo(error) { return info.message }
         if error is CancellationError { return "cancelled" }
         return String(describing: error)
