@@ -34,6 +34,29 @@ struct BadInputEndToEndTests {
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func datasetVerifyDecodesEveryImageAndNamesATruncatedOne() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let root = env.directory.appendingPathComponent("train")
+        try FileManager.default.copyItem(at: CLITestEnvironment.mini.appendingPathComponent("train"), to: root)
+        // The header survives: only decoding the whole file finds the damage.
+        let image = root.appendingPathComponent("IMAGES/patches_3.jpg")
+        let bytes = try Data(contentsOf: image)
+        try bytes.prefix(bytes.count * 2 / 3).write(to: image)
+        let (output, value) = try await env.json(["dataset", "verify", root.path])
+        #expect(output.status == 65, "\(output.stderr)")
+        let findings = try #require((value as? [String: Any])?["findings"] as? [[String: Any]])
+        let damaged = findings.filter { $0["code"] as? String == "corruptImage" }
+        #expect(damaged.count == 1, "\(findings)")
+        #expect((damaged.first?["message"] as? String)?.contains("'patches_3.jpg' is damaged") == true)
+        #expect((damaged.first?["location"] as? [String: Any])?["file"] as? String == "ANNOTATIONS/patches_3.xml")
+
+        let table = try await env.cvctl(["dataset", "verify", root.path])
+        #expect(table.status == 65)
+        #expect(table.stdout.contains("error: ANNOTATIONS/patches_3.xml"), "\(table.stdout)")
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func quickTestOfABrokenImageExits65NamingIt() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }
