@@ -153,7 +153,7 @@ public struct DatasetCommand: AsyncParsableCommand {
                     prepared.images.append(copy)
                 } catch {
                     failures += 1
-                    console.error("\(name): \(error)")
+                    console.error("\(name): \(PrepAdvice.advising(error, noPrep: "upload it with --no-prep"))")
                 }
                 progress.update(done: index + 1, total: dataset.images.count)
             }
