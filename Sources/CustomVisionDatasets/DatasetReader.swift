@@ -96,4 +96,10 @@ struct ReadContext {
     mutating func error(_ code: String, _ message: String, at place: DatasetLocation) {
         findings.append(Finding(.error, code, message, at: place))
     }
+
+    /// Records `error`, found in one entry of a file (a COCO image or annotation, a manifest line), as an error
+    /// finding: the entry (`what`) is skipped and the rest of the file is read.
+    mutating func skip(_ error: DatasetError, _ what: String) {
+        self.error(error.code.rawValue, error.message + "; \(what) skipped", at: error.location)
+    }
 }

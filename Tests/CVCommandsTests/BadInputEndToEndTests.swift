@@ -34,6 +34,56 @@ struct BadInputEndToEndTests {
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func datasetVerifyDecodesEveryImageAndNamesATruncatedOne() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let root = env.directory.appendingPathComponent("train")
+        try FileManager.default.copyItem(at: CLITestEnvironment.mini.appendingPathComponent("train"), to: root)
+        // The header survives: only decoding the whole file finds the damage.
+        let image = root.appendingPathComponent("IMAGES/patches_3.jpg")
+        let bytes = try Data(contentsOf: image)
+        try bytes.prefix(bytes.count * 2 / 3).write(to: image)
+        let (output, value) = try await env.json(["dataset", "verify", root.path])
+        #expect(output.status == 65, "\(output.stderr)")
+        let findings = try #require((value as? [String: Any])?["findings"] as? [[String: Any]])
+        let damaged = findings.filter { $0["code"] as? String == "corruptImage" }
+        #expect(damaged.count == 1, "\(findings)")
+        #expect((damaged.first?["message"] as? String)?.contains("'patches_3.jpg' is damaged") == true)
+        #expect((damaged.first?["location"] as? [String: Any])?["file"] as? String == "ANNOTATIONS/patches_3.xml")
+
+        let table = try await env.cvctl(["dataset", "verify", root.path])
+        #expect(table.status == 65)
+        #expect(table.stdout.contains("error: ANNOTATIONS/patches_3.xml"), "\(table.stdout)")
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aFormatPreparationRefusesIsReportedWithWhatToDo() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let refused = "is not supported for preparation (only JPEG and PNG are); "
+        for (format, advice) in [("gif", "use --no-prep to send it as it is"),
+                                 ("webp", "the service takes JPEG, PNG, GIF and BMP only: convert it to JPEG or PNG")] {
+            let image = FixturePaths.fixture("bad/format.\(format)").path
+            let output = try await env.cvctl(["quick-test", image, "--project", UUID().uuidString],
+                                             environment: Self.unreachable)
+            #expect(output.status == 65, "\(output.stderr)")
+            #expect(output.stderr.contains("\(format.uppercased()) \(refused)\(advice)\n"), "\(output.stderr)")
+        }
+
+        // The format comes from the bytes: a BMP named .jpg.
+        let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("IMAGES/patches_1.jpg"))
+        try FileManager.default.copyItem(at: FixturePaths.fixture("bad/format.bmp"),
+                                         to: root.appendingPathComponent("IMAGES/patches_1.jpg"))
+        let out = env.directory.appendingPathComponent("prepared").path
+        let prepare = try await env.cvctl(["dataset", "prepare", root.path, "--out", out])
+        #expect(prepare.status == 5, "\(prepare.stderr)")
+        #expect(prepare.stderr.contains(
+            "IMAGES/patches_1.jpg: unsupportedFormat(BMP): BMP \(refused)upload it with --no-prep to send it as it is\n"),
+            "\(prepare.stderr)")
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func quickTestOfABrokenImageExits65NamingIt() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

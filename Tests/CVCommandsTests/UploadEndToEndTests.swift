@@ -93,6 +93,30 @@ struct UploadEndToEndTests {
         #expect(try await env.imageCount(project) == 6)
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func imagesPreparationRefusesAreReportedWithWhatToDo() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
+        // The format comes from the bytes: a GIF and a WEBP named .jpg.
+        for (name, format) in [("patches_1", "gif"), ("scratches_1", "webp")] {
+            let image = root.appendingPathComponent("IMAGES/\(name).jpg")
+            try FileManager.default.removeItem(at: image)
+            try FileManager.default.copyItem(at: FixturePaths.fixture("bad/format.\(format)"), to: image)
+        }
+        let output = try await env.cvctl(["upload", root.path, "--project", project])
+        #expect(output.status == 5, "\(output.stderr)")
+        let refused = "is not supported for preparation (only JPEG and PNG are); "
+        #expect(output.stderr.contains(
+            "IMAGES/patches_1.jpg: unsupportedFormat(GIF): GIF \(refused)upload with --no-prep to send it as it is\n"),
+            "\(output.stderr)")
+        #expect(output.stderr.contains(
+            "IMAGES/scratches_1.jpg: unsupportedFormat(WEBP): WEBP \(refused)the service takes JPEG, PNG, GIF and BMP "
+                + "only: convert it to JPEG or PNG\n"), "\(output.stderr)")
+        #expect(try await env.imageCount(project) == 1)
+    }
+
     @Test func aMissingDatasetExits65() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

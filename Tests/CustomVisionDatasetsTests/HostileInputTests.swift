@@ -53,28 +53,60 @@ struct HostileInputTests {
         #expect(dataset.image(named: "a.png")?.regions.count == 1, "the good file is still read")
     }
 
-    @Test func cocoReportsMalformedJSONAndWrongTypesByJSONPath() throws {
+    @Test func cocoStopsAtMalformedJSONAndReportsWrongTypesByJSONPath() throws {
         let folder = try TemporaryFolder()
         let file = try folder.write("{\"images\": [", to: "a.json")
         let malformed = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .coco) }
         #expect(malformed?.code == .malformed && malformed?.location.file == "a.json")
 
+        // A mistyped field spoils its entry only (it used to stop the whole read).
         try folder.write(
             #"{"images": [{"id": 1, "file_name": "a.png", "width": 80, "height": 60}], "#
                 + #""categories": [{"id": 1, "name": "cat"}], "annotations": [{"image_id": 1, "category_id": 1, "#
                 + #""bbox": "abc"}]}"#, to: "b.json")
-        let wrongType = #expect(throws: DatasetError.self) {
-            try DatasetReader.read(at: folder.url.appendingPathComponent("b.json"), format: .coco)
-        }
-        #expect(wrongType?.code == .invalidValue)
-        #expect(wrongType?.location.jsonPath == "$.annotations[0].bbox")
-        #expect(wrongType?.description.contains("b.json $.annotations[0].bbox") == true)
+        let (dataset, findings) = try DatasetReader.read(
+            at: folder.url.appendingPathComponent("b.json"), format: .coco)
+        #expect(dataset.images.count == 1 && dataset.regionCount == 0)
+        let wrongType = try #require(findings.first, "\(findings)")
+        #expect(wrongType.severity == .error && wrongType.code == "invalidValue")
+        #expect(wrongType.location.jsonPath == "$.annotations[0].bbox")
+        #expect(wrongType.description.contains("b.json $.annotations[0].bbox"))
 
         try folder.write(#"{"images": {"id": 1}}"#, to: "c.json")
         let notArray = #expect(throws: DatasetError.self) {
             try DatasetReader.read(at: folder.url.appendingPathComponent("c.json"), format: .coco)
         }
         #expect(notArray?.location.jsonPath == "$.images")
+    }
+
+    @Test func cocoSkipsBrokenEntriesNamingTheirJSONPathAndReadsTheRest() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "b.png")
+        let file = try folder.write(
+            #"{"categories": [{"id": 1, "name": "cat"}, {"id": 2}], "images": ["#
+                + #"{"id": 1, "file_name": "a.png", "width": 80, "height": 60}, {"id": 2, "width": 80}, "#
+                + #"{"id": 3, "file_name": "b.png", "width": "wide"}, 7, "#
+                + #"{"id": 5, "file_name": "b.png", "width": 80, "height": 60}], "annotations": ["#
+                + #"{"image_id": 1, "category_id": 1, "bbox": [8, 6, 8, 6]}, {"category_id": 1, "bbox": [1, 1, 2, 2]}, "#
+                + #"{"image_id": 1, "bbox": [1, 1, 2, 2]}, {"image_id": 1, "category_id": 1, "bbox": [1, "x", 2, 2]}, "#
+                + #"{"image_id": 5, "category_id": 1, "bbox": [1, 2, 3]}, "#
+                + #"{"image_id": 5, "category_id": 1, "bbox": [0, 0, 40, 30], "iscrowd": "no"}, "#
+                + #"{"image_id": 5, "category_id": 1, "bbox": [0, 0, 40, 30]}]}"#, to: "instances.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.allSatisfy { $0.severity == .error && $0.message.hasSuffix("skipped") }, "\(findings)")
+        #expect(
+            findings.map(\.location.jsonPath) == [
+                "$.categories[1].name", "$.images[1].file_name", "$.images[2].width", "$.images[3].id",
+                "$.annotations[1].image_id", "$.annotations[2].category_id", "$.annotations[3].bbox",
+                "$.annotations[4].bbox", "$.annotations[5].iscrowd",
+            ])
+        #expect(findings[1].description.hasPrefix("error: instances.json $.images[1].file_name: "))
+        #expect(findings[1].code == "missingField")
+        #expect(dataset.tags == ["cat"])
+        #expect(dataset.images.map(\.path.lastPathComponent) == ["a.png", "b.png"])
+        #expect(dataset.images.map(\.regions.count) == [1, 1])
+        expectBox(dataset.images.first?.regions.first?.box, 0.1, 0.1, 0.1, 0.1)
     }
 
     @Test func cocoRefusesFileNamesThatLeaveTheRoot() throws {
@@ -160,11 +192,18 @@ struct HostileInputTests {
         #expect(dataset.images.isEmpty && findings.first?.code == "pathEscape" && findings.first?.location.line == 2)
     }
 
-    @Test func manifestReportsTheLineOfBadJSON() throws {
+    @Test func manifestSkipsBadLinesNamingThemAndReadsTheRest() throws {
         let folder = try TemporaryFolder()
-        let file = try folder.write("{\"file\": \"a.png\", \"tags\": []}\n{oops\n", to: "m.jsonl")
-        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .manifest) }
-        #expect(error?.code == .malformed && error?.location.line == 2)
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        // A bad line used to stop the whole read.
+        let file = try folder.write(
+            "{\"file\": \"a.png\", \"tags\": [\"x\"]}\n{oops\n{\"tags\": [\"y\"]}\n[1]\n"
+                + "{\"file\": \"a.png\", \"tags\": [3]}\n{\"file\": \"a.png\", \"tags\": [\"z\"]}\n", to: "m.jsonl")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .manifest)
+        #expect(findings.map(\.code) == ["malformed", "missingField", "missingField", "invalidValue"])
+        #expect(findings.map(\.location.description) == ["m.jsonl:2", "m.jsonl:3", "m.jsonl:4", "m.jsonl:5"])
+        #expect(findings.allSatisfy { $0.severity == .error && $0.message.hasSuffix("; line skipped") })
+        #expect(dataset.images.map(\.tags) == [["x"], ["z"]])
     }
 
     @Test func refusesFilesOverTheSizeLimit() throws {

@@ -75,6 +75,41 @@ struct VerifierTests {
         #expect(report.findings.allSatisfy { $0.location.file == "labels.csv" })
     }
 
+    /// A stand-in decoder: refuses PNGs whose last byte is 9.
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "truncated: the data ends early" }
+    }
+
+    @Test func aContentValidatorFlagsDamagedImagesAtTheirAnnotation() throws {
+        let folder = try TemporaryFolder()
+        var images: [DatasetImage] = []
+        for (line, salt) in [(2, UInt8(1)), (3, 9)] {
+            try folder.write(Self.png(100, 100, salt: salt), to: "\(salt).png")
+            images.append(
+                DatasetImage(
+                    path: folder.url.appendingPathComponent("\(salt).png"), width: 100, height: 100, tags: ["cat"],
+                    source: .init(file: "labels.csv", line: line)))
+        }
+        try folder.write("not an image", to: "text.jpg")
+        images.append(
+            DatasetImage(
+                path: folder.url.appendingPathComponent("text.jpg"), width: 100, height: 100, tags: ["cat"],
+                source: .init(file: "labels.csv", line: 4)))
+        let dataset = Dataset(root: folder.url, images: images, tags: ["cat"])
+        let validate: DatasetVerifier.ContentValidator = { bytes in if bytes.last == 9 { throw Refused() } }
+
+        let report = DatasetVerifier.verify(dataset, projectType: .classification, validateContent: validate)
+        let damaged = report.findings.filter { $0.code == "corruptImage" }
+        #expect(damaged.map(\.location.description) == ["labels.csv:3"], "the unreadable file has its own finding")
+        #expect(damaged.first?.severity == .error)
+        #expect(damaged.first?.message == "image '9.png' is damaged: truncated: the data ends early")
+        let headersOnly = DatasetVerifier.verify(dataset, projectType: .classification)
+        #expect(!headersOnly.findings.contains { $0.code == "corruptImage" })
+        let noFiles = DatasetVerifier.verify(
+            dataset, projectType: .classification, options: .init(checkFiles: false), validateContent: validate)
+        #expect(!noFiles.findings.contains { $0.code == "corruptImage" }, "upload's options read no image")
+    }
+
     @Test func appliesServiceLimitsPerImage() throws {
         let folder = try TemporaryFolder()
         try folder.write(Self.png(100, 100), to: "a.png")

@@ -36,8 +36,9 @@ public struct DatasetCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a dataset against the service's limits; exit 65 when it has errors.",
             discussion: """
-                Reports unreadable or duplicate images, boxes outside the image, tags below the service's \
-                minimum images per tag, and more.
+                Reports unreadable, truncated, corrupt or duplicate images, boxes outside the image, tags below \
+                the service's minimum images per tag, and more. Every JPEG and PNG is decoded whole, so a damaged \
+                file is found before an upload.
 
                 Examples:
                   cvctl dataset verify Fixtures/neu-det-mini/train
@@ -53,12 +54,22 @@ public struct DatasetCommand: AsyncParsableCommand {
             let (dataset, findings) = try DatasetLoading.read(input.dataset, format: input.format,
                                                               console: Console(format: .table, quiet: true))
             let report = DatasetVerifier.verify(dataset, projectType: type ?? (dataset.hasRegions ? .detection
-                : .classification), readFindings: findings)
+                : .classification), readFindings: findings, validateContent: Self.validateContent)
             switch console.format {
             case .json: try console.json(report)
             case .table: console.data(report.renderTable())
             }
             if report.hasErrors { throw CLIError.data("\(report.summary.errorCount) errors in \(input.dataset)") }
+        }
+
+        /// Decodes a JPEG or PNG whole (ImagePrep's `validate`, which reads all its entropy-coded data) so a
+        /// truncated or corrupt file is an error. GIF and BMP, which the service takes but ImagePrep does not decode,
+        /// and images over the decoder's pixel limit are left to their header checks.
+        static let validateContent: DatasetVerifier.ContentValidator = { bytes in
+            guard ImageFormat.detect(bytes)?.isDecodable == true else { return }
+            do {
+                _ = try ImageDecoder.validate(bytes)
+            } catch let error as ImagePrepError where error.code == .tooManyPixels {}
         }
     }
 
@@ -142,7 +153,7 @@ public struct DatasetCommand: AsyncParsableCommand {
                     prepared.images.append(copy)
                 } catch {
                     failures += 1
-                    console.error("\(name): \(error)")
+                    console.error("\(name): \(PrepAdvice.advising(error, noPrep: "upload it with --no-prep"))")
                 }
                 progress.update(done: index + 1, total: dataset.images.count)
             }

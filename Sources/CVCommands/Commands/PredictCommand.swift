@@ -139,7 +139,12 @@ public struct PredictCommand: CVCommand {
     static func send(_ path: String, preparer: ImagePreparer?) throws -> (Data, PredictionGeometry) {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read the file") }
         guard let preparer else { return (data, PredictionGeometry()) }
-        let prepared = try preparer.prepare([UInt8](data))
+        let prepared: PreparedImage
+        do {
+            prepared = try preparer.prepare([UInt8](data))
+        } catch {
+            throw PrepAdvice.advising(error, noPrep: "use --no-prep")
+        }
         return (Data(prepared.bytes), PredictionGeometry(prepared: prepared, options: preparer.options))
     }
 }

@@ -36,7 +36,8 @@ struct ItemPreparation: Sendable {
             }
             return .item(UploadItem(name: name, bytes: prepared.bytes, tags: image.tags, regions: regions, hash: hash))
         } catch {
-            return .failed(UploadFailure(name: name, status: "PrepareFailed", reason: "\(error)"))
+            let reason = PrepAdvice.advising(error, noPrep: "upload with --no-prep")
+            return .failed(UploadFailure(name: name, status: "PrepareFailed", reason: "\(reason)"))
         }
     }
 }

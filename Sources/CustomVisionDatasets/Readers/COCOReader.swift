@@ -5,6 +5,10 @@ import Foundation
 ///
 /// Category ids need not be contiguous; `iscrowd` is kept; segmentation is ignored; an annotation without a `bbox`
 /// tags the whole image (classification). A folder is searched for `*.json` COCO files, which are merged.
+///
+/// An entry with a missing or mistyped field (an image without `file_name`, an annotation without `category_id`, a
+/// `bbox` that is not four numbers) is an error finding naming its JSON path and is skipped; the other entries are
+/// read. A file that is not JSON, whose `images` is not an array, or that repeats an id stops the read.
 enum COCOReader {
     static func read(_ entry: URL, normalized: Bool, context: inout ReadContext) throws -> Dataset {
         let files = DatasetReader.isDirectory(entry) ? try cocoFiles(in: entry, fs: context.fs) : [entry]
@@ -51,8 +55,15 @@ enum COCOReader {
 
         var tagByCategory: [String: String] = [:]
         for category in try doc.array("categories", required: false) {
-            let id = try category.idKey("id")
-            let tag = try category.string("name")
+            let id: String
+            let tag: String
+            do {
+                id = try category.idKey("id")
+                tag = try category.string("name")
+            } catch let error as DatasetError {
+                context.skip(error, "category")
+                continue
+            }
             guard tagByCategory[id] == nil else {
                 throw DatasetError(.invalidValue, "category id \(id) appears twice", at: category.location)
             }
@@ -61,90 +72,126 @@ enum COCOReader {
         }
 
         var indexByImage: [String: Int] = [:]
+        let scope = FileScope(base: base, hint: hint, split: split, normalized: normalized)
         for image in try doc.array("images") {
-            let id = try image.idKey("id")
+            let id: String
+            do {
+                id = try image.idKey("id")
+            } catch let error as DatasetError {
+                context.skip(error, "image")
+                continue
+            }
             guard indexByImage[id] == nil else {
                 throw DatasetError(.invalidValue, "image id \(id) appears twice", at: image.location)
             }
-            let written =
-                try image.optionalString("file_name") ?? image.optionalString("absolute_url")
-                ?? image.optionalString("coco_url")
-            guard let written else {
-                throw DatasetError(.missingField, "image has no file_name", at: image.location)
-            }
-            let fileName = written.contains("://") ? String(written.split(separator: "/").last ?? "") : written
-            let place = image.field("file_name").location
-            var width = try image.optionalInt("width") ?? 0
-            var height = try image.optionalInt("height") ?? 0
-            let located: URL?
             do {
-                located = try context.images.locate(fileName, base: base, hint: hint, at: place)
+                let entry = try readImage(image, in: scope, context: &context)
+                indexByImage[id] = dataset.images.count
+                dataset.images.append(entry)
             } catch let error as DatasetError {
-                context.error(error.code.rawValue, error.message + "; image skipped", at: error.location)
-                continue
+                context.skip(error, "image")
             }
-            if let located, let header = context.images.header(located) {
-                if width > 0, height > 0, header.width != width || header.height != height {
-                    context.warn(
-                        "sizeMismatch",
-                        "width/height are \(width)×\(height) but the image is "
-                            + "\(header.width)×\(header.height)", at: image.location)
-                }
-                if width == 0 || height == 0 || normalized {
-                    width = header.width
-                    height = header.height
-                }
-            }
-            indexByImage[id] = dataset.images.count
-            dataset.images.append(
-                DatasetImage(
-                    path: located ?? base.appendingPathComponent(fileName), width: width, height: height,
-                    source: image.location, split: split))
         }
 
         for annotation in try doc.array("annotations", required: false) {
-            let imageID = try annotation.idKey("image_id")
-            let categoryID = try annotation.idKey("category_id")
-            guard let index = indexByImage[imageID] else {
-                context.error(
-                    "unknownImage", "annotation refers to image id \(imageID), which is not in images",
-                    at: annotation.field("image_id").location)
-                continue
+            do {
+                try readAnnotation(
+                    annotation, tagByCategory: tagByCategory, indexByImage: indexByImage, normalized: normalized,
+                    into: &dataset, context: &context)
+            } catch let error as DatasetError {
+                context.skip(error, "annotation")
             }
-            guard let tag = tagByCategory[categoryID] else {
-                context.error(
-                    "unknownCategory", "category id \(categoryID) is not in categories",
-                    at: annotation.field("category_id").location)
-                continue
-            }
-            guard let bbox = try annotation.optionalNumbers("bbox"), !bbox.isEmpty else {
-                if !dataset.images[index].tags.contains(tag) { dataset.images[index].tags.append(tag) }
-                continue
-            }
-            guard bbox.count == 4 else {
-                context.error(
-                    "invalidValue", "bbox has \(bbox.count) numbers, not 4; annotation skipped",
-                    at: annotation.field("bbox").location)
-                continue
-            }
-            let image = dataset.images[index]
-            let box: BoundingBox
-            if normalized {
-                box = BoundingBox(left: bbox[0], top: bbox[1], width: bbox[2], height: bbox[3])
-            } else {
-                guard image.width > 0, image.height > 0 else {
-                    context.error(
-                        "unknownImageSize", "image size unknown: pixel bbox cannot be normalized; skipped",
-                        at: annotation.field("bbox").location)
-                    continue
-                }
-                box = BoundingBox(
-                    pixels: PixelRect(x: bbox[0], y: bbox[1], width: bbox[2], height: bbox[3]),
-                    imageWidth: image.width, imageHeight: image.height)
-            }
-            let crowd = try annotation.optionalInt("iscrowd") ?? 0
-            dataset.images[index].regions.append(DatasetRegion(tag: tag, box: box, isCrowd: crowd != 0))
         }
+    }
+
+    /// What the entries of one COCO file share: the folder its images are looked for in, their split, whether the
+    /// boxes are fractions of the image.
+    private struct FileScope {
+        var base: URL
+        var hint: String?
+        var split: String?
+        var normalized: Bool
+    }
+
+    /// The image of one `images` entry.
+    /// - Throws: `DatasetError` for a missing or mistyped field or a path leaving the root: the caller skips the
+    ///   entry.
+    private static func readImage(
+        _ image: JSONCursor, in scope: FileScope, context: inout ReadContext
+    ) throws -> DatasetImage {
+        let written =
+            try image.optionalString("file_name") ?? image.optionalString("absolute_url")
+            ?? image.optionalString("coco_url")
+        let place = image.field("file_name").location
+        guard let written else {
+            throw DatasetError(.missingField, "image has no file_name (nor absolute_url or coco_url)", at: place)
+        }
+        let fileName = written.contains("://") ? String(written.split(separator: "/").last ?? "") : written
+        var width = try image.optionalInt("width") ?? 0
+        var height = try image.optionalInt("height") ?? 0
+        let located = try context.images.locate(fileName, base: scope.base, hint: scope.hint, at: place)
+        if let located, let header = context.images.header(located) {
+            if width > 0, height > 0, header.width != width || header.height != height {
+                context.warn(
+                    "sizeMismatch",
+                    "width/height are \(width)×\(height) but the image is "
+                        + "\(header.width)×\(header.height)", at: image.location)
+            }
+            if width == 0 || height == 0 || scope.normalized {
+                width = header.width
+                height = header.height
+            }
+        }
+        return DatasetImage(
+            path: located ?? scope.base.appendingPathComponent(fileName), width: width, height: height,
+            source: image.location, split: scope.split)
+    }
+
+    /// Adds one `annotations` entry to its image: a region, or a whole-image tag when it has no `bbox`.
+    /// - Throws: `DatasetError` for a missing or mistyped field: the caller skips the entry.
+    private static func readAnnotation(
+        _ annotation: JSONCursor, tagByCategory: [String: String], indexByImage: [String: Int], normalized: Bool,
+        into dataset: inout Dataset, context: inout ReadContext
+    ) throws {
+        let imageID = try annotation.idKey("image_id")
+        let categoryID = try annotation.idKey("category_id")
+        guard let index = indexByImage[imageID] else {
+            context.error(
+                "unknownImage", "annotation refers to image id \(imageID), which is not in images",
+                at: annotation.field("image_id").location)
+            return
+        }
+        guard let tag = tagByCategory[categoryID] else {
+            context.error(
+                "unknownCategory", "category id \(categoryID) is not in categories",
+                at: annotation.field("category_id").location)
+            return
+        }
+        guard let bbox = try annotation.optionalNumbers("bbox"), !bbox.isEmpty else {
+            if !dataset.images[index].tags.contains(tag) { dataset.images[index].tags.append(tag) }
+            return
+        }
+        guard bbox.count == 4 else {
+            throw DatasetError(
+                .invalidValue, "bbox has \(bbox.count) numbers, not 4", at: annotation.field("bbox").location)
+        }
+        let image = dataset.images[index]
+        let box: BoundingBox
+        if normalized {
+            box = BoundingBox(left: bbox[0], top: bbox[1], width: bbox[2], height: bbox[3])
+        } else {
+            guard image.width > 0, image.height > 0 else {
+                context.error(
+                    "unknownImageSize", "image size unknown: pixel bbox cannot be normalized; skipped",
+                    at: annotation.field("bbox").location)
+                return
+            }
+            box = BoundingBox(
+                pixels: PixelRect(x: bbox[0], y: bbox[1], width: bbox[2], height: bbox[3]),
+                imageWidth: image.width, imageHeight: image.height)
+        }
+        let crowd = try annotation.optionalInt("iscrowd") ?? 0
+        dataset.images[index].regions.append(DatasetRegion(tag: tag, box: box, isCrowd: crowd != 0))
     }
 
     private static func jsonErrorDetail(_ error: any Error) -> String {

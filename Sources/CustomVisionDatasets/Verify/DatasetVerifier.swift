@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Errors: missing, unreadable or refused images (format, over 6 MB, sides < 50 or > 10,240 px), boxes with no
 /// area or wholly outside the image, more tags or regions per image than an upload accepts, negative and regular
-/// tags on one image, tags below the training minimum (15 images per tag for detection, 5 for classification).
+/// tags on one image, tags below the training minimum (15 images per tag for detection, 5 for classification),
+/// and — when a ``ContentValidator`` is given — truncated or corrupt image data.
 /// Warnings: duplicate images by content (SHA-256), boxes that will be clamped, unlabeled images, classification
 /// tags under the recommended 50 images.
 public enum DatasetVerifier {
@@ -32,6 +33,13 @@ public enum DatasetVerifier {
         }
     }
 
+    /// Reads a whole image file (its bytes) and throws when the data does not decode: truncated, corrupt.
+    ///
+    /// This module reads headers only; a caller that links a decoder passes one in (`cvctl dataset verify` passes
+    /// ImagePrep's `ImageDecoder.validate`). It is called for images whose header is readable and whose format the
+    /// service accepts; the thrown error's description becomes the finding's reason.
+    public typealias ContentValidator = @Sendable (_ bytes: [UInt8]) throws -> Void
+
     /// The tag name the service treats as the negative tag.
     public static let negativeTagName = "Negative"
 
@@ -41,9 +49,11 @@ public enum DatasetVerifier {
     ///   - projectType: classification or detection.
     ///   - readFindings: the reader's findings, included first in the report.
     ///   - options: which checks to run.
+    ///   - validateContent: reads each image's whole data (with `options.checkFiles`); nil checks headers only.
     /// - Returns: the findings and a summary.
     public static func verify(
-        _ dataset: Dataset, projectType: ProjectType, readFindings: [Finding] = [], options: Options = Options()
+        _ dataset: Dataset, projectType: ProjectType, readFindings: [Finding] = [], options: Options = Options(),
+        validateContent: ContentValidator? = nil
     ) -> VerificationReport {
         var findings = readFindings
         if dataset.images.isEmpty {
@@ -62,7 +72,7 @@ public enum DatasetVerifier {
                         "image '\(image.path.lastPathComponent)' uses tag '\(tag)', "
                             + "which is not among the dataset's tags", at: image.source))
             }
-            if options.checkFiles { checkFile(image, into: &findings) }
+            if options.checkFiles { checkFile(image, validateContent: validateContent, into: &findings) }
             checkLabels(image, projectType: projectType, unlabeled: &unlabeled, into: &findings)
         }
         if options.checkFiles, options.checkDuplicates { findDuplicates(dataset, into: &findings) }
@@ -84,7 +94,9 @@ public enum DatasetVerifier {
         return VerificationReport(findings: findings, summary: summary)
     }
 
-    private static func checkFile(_ image: DatasetImage, into findings: inout [Finding]) {
+    private static func checkFile(
+        _ image: DatasetImage, validateContent: ContentValidator?, into findings: inout [Finding]
+    ) {
         let place = image.source
         let path = image.path.path
         var isDirectory: ObjCBool = false
@@ -126,6 +138,21 @@ public enum DatasetVerifier {
                         + "\(header.width)×\(header.height); sides must be \(ServiceLimits.minImageSide)…"
                         + "\(ServiceLimits.maxImageSide) px", at: place))
         }
+        guard let validateContent else { return }
+        let problem: String
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                try validateContent([UInt8](data))
+                return
+            } catch {
+                problem = "\(error)"
+            }
+        } else {
+            problem = "it cannot be read"
+        }
+        findings.append(
+            Finding(
+                .error, "corruptImage", "image '\(image.path.lastPathComponent)' is damaged: \(problem)", at: place))
     }
 
     private static func checkLabels(
