@@ -9,8 +9,10 @@ struct Query: Sendable {
 
     init(_ request: Request) {
         for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            // `=v` has an empty name, which no parameter matches (keeping empty pieces, so it never reads as `v`).
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let key = Self.decode(parts[0]).lowercased()
+            guard !key.isEmpty else { continue }
             values[key] = parts.count > 1 ? Self.decode(parts[1]) : ""
         }
     }

@@ -1,0 +1,26 @@
+import CVTestSupport
+import CustomVisionCore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Hostile query strings and bodies: each once crashed the server or was silently accepted.
+@Suite struct HostileRequestTests {
+    @Test func queryPiecesWithoutANameAreIgnored() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            // `=` alone once indexed an empty split and trapped, taking the whole server down.
+            let tag = try cv.decode(
+                CustomVisionCore.Tag.self, try await cv.training(.post, "projects/\(project.id)/tags?name=t&="))
+            #expect(tag.name == "t")
+            // The signed image route parses its query before any key is checked.
+            let image = try await cv.client.execute(uri: "/cvimages/original/x?=", method: .get)
+            #expect(try cv.error(image, status: .forbidden).code == .forbidden)
+            // `=v` is a value without a name, not a parameter `v`.
+            let unnamed = try await cv.training(.post, "projects?=name")
+            #expect(try cv.error(unnamed, status: .badRequest).code == .badRequestRequiredParamIsNull)
+        }
+    }
+}
