@@ -23,4 +23,28 @@ import Testing
             #expect(try cv.error(unnamed, status: .badRequest).code == .badRequestRequiredParamIsNull)
         }
     }
+
+    @Test func queryTokensWithNegativeCountsDoNotTrap() async throws {
+        try await withServer { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            let predictions = "projects/\(project.id)/predictions/query"
+            let negative = try await cv.training(.post, predictions, json: PredictionQueryToken(maxCount: -1))
+            #expect(try cv.error(negative, status: .badRequest).code == .badRequestPredictionInvalidQueryParameters)
+            // A continuation this server did not hand out starts over.
+            let restart = try cv.decode(
+                PredictionQueryResult.self,
+                try await cv.training(.post, predictions, json: PredictionQueryToken(continuation: "-3")))
+            #expect(restart.results?.isEmpty == true)
+
+            let suggested = "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)"
+            let negativeSuggested = try await cv.training(
+                .post, suggested, json: SuggestedTagAndRegionQueryToken(maxCount: -1))
+            #expect(try cv.error(negativeSuggested, status: .badRequest).code == .badRequest)
+            let page = try cv.decode(
+                SuggestedTagAndRegionQuery.self,
+                try await cv.training(.post, suggested, json: SuggestedTagAndRegionQueryToken(continuation: "-1")))
+            #expect(page.results?.isEmpty == true)
+        }
+    }
 }

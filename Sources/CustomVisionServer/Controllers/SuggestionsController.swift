@@ -43,8 +43,9 @@ struct SuggestionsController: Sendable {
                 default: return a.1.created > b.1.created
                 }
             }
-            let skip = Int(token.continuation ?? "") ?? 0
-            let take = min(token.maxCount ?? 50, ServiceLimits.maxTake)
+            let (skip, take) = try TokenPage(
+                continuation: token.continuation, maxCount: token.maxCount, code: .badRequest
+            ).bounds
             let page = sorted.dropFirst(skip).prefix(take)
             var next = token
             next.continuation = skip + page.count < sorted.count ? String(skip + page.count) : nil
