@@ -47,4 +47,17 @@ import Testing
             #expect(page.results?.isEmpty == true)
         }
     }
+
+    @Test func refusesABudgetBeyondInt32() async throws {
+        try await withServer { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            // Hours as seconds once overflowed and trapped after the iteration was stored as Training.
+            let huge = try await cv.training(
+                .post, "projects/\(project.id)/train?trainingType=Advanced&reservedBudgetInHours=\(Int.max / 1000)")
+            #expect(try cv.error(huge, status: .badRequest).code == .badRequest)
+            let iterations = try cv.decode(
+                [Iteration].self, try await cv.training(.get, "projects/\(project.id)/iterations"))
+            #expect(iterations.isEmpty)
+        }
+    }
 }

@@ -120,6 +120,10 @@ struct IterationsController: Sendable {
         guard type == .regular || type == .advanced else {
             throw APIError.badRequest("Unknown training type.", code: .badRequestInvalid)
         }
+        // An int32 on the wire (and in the Iteration echoed back); hours beyond it would overflow as seconds.
+        guard budget <= Int(Int32.max) else {
+            throw APIError.badRequest("The value '\(budget)' is not valid for reservedBudgetInHours.")
+        }
         if type == .advanced, budget < 1 {
             throw APIError.badRequest(
                 "Advanced training needs reservedBudgetInHours of at least 1.",
