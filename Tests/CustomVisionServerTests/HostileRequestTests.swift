@@ -60,4 +60,22 @@ import Testing
             #expect(iterations.isEmpty)
         }
     }
+
+    @Test func refusesTrainingParametersItCannotRead() async throws {
+        try await withServer { cv in
+            let (project, red, _) = try await redBlueProject(cv)
+            // Ignoring a malformed selectedTags would train every tag.
+            let malformed = try await cv.training(
+                .post, "projects/\(project.id)/train", body: Array(#"{"selectedTags":"\#(red.id)"}"#.utf8),
+                contentType: "application/json")
+            #expect(try cv.error(malformed, status: .badRequest).code == .badRequest)
+            let none = try await cv.training(.get, "projects/\(project.id)/iterations")
+            #expect(try cv.decode([Iteration].self, none).isEmpty)
+            // `null` is no parameters, as an absent body.
+            let null = try await cv.training(
+                .post, "projects/\(project.id)/train", body: Array("null".utf8), contentType: "application/json")
+            let iteration = try cv.decode(Iteration.self, null)
+            #expect(try await cv.waitForIteration(project.id, iteration.id).status == .completed)
+        }
+    }
 }

@@ -14,10 +14,7 @@ struct IterationsController: Sendable {
             var request = request
             let project = try context.parameters.id("projectId")
             let body = try await request.bytes(limit: 1 << 20)
-            let parameters =
-                body.isEmpty
-                ? nil
-                : try? CustomVisionJSON.makeDecoder().decode(TrainingParameters.self, from: Data(body))
+            let parameters = try trainingParameters(body)
             return JSONBody.response(try train(project, Query(request), parameters))
         }
         group.get("projects/:projectId/iterations") { _, context in
@@ -82,6 +79,18 @@ struct IterationsController: Sendable {
                 data.put(record)
             }
             return JSONBody.empty()
+        }
+    }
+
+    /// TrainProject's optional body: none (or `null`) trains every tag; a body that is not TrainingParameters is
+    /// refused rather than ignored, since ignoring `selectedTags` would train tags the caller left out.
+    private func trainingParameters(_ body: [UInt8]) throws -> TrainingParameters? {
+        let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text != "null" else { return nil }
+        do {
+            return try CustomVisionJSON.decode(TrainingParameters.self, from: Data(body))
+        } catch {
+            throw APIError.badRequest("The request body is not valid JSON for TrainingParameters.")
         }
     }
 
