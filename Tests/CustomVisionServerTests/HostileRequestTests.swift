@@ -78,4 +78,34 @@ import Testing
             #expect(try await cv.waitForIteration(project.id, iteration.id).status == .completed)
         }
     }
+
+    @Test func updateProjectChecksNameAndClassificationAsCreateDoes() async throws {
+        try await withServer { cv in
+            let first = try await cv.createProject("first")
+            let second = try await cv.createProject("second")
+            let taken = try await cv.training(.patch, "projects/\(second.id)", json: ["name": "first"])
+            #expect(try cv.error(taken, status: .badRequest).code == .badRequestProjectNameNotUnique)
+            let bogus = try await cv.training(
+                .patch, "projects/\(second.id)", json: ["settings": ["classificationType": "Bogus"]])
+            #expect(try cv.error(bogus, status: .badRequest).code == .badRequestProjectUnknownClassification)
+            let stored = try cv.decode(Project.self, try await cv.training(.get, "projects/\(second.id)"))
+            #expect(stored.name == "second" && stored.settings.classificationType == .multiclass)
+            // Renaming a project to its own name is no conflict.
+            let same = try await cv.training(.patch, "projects/\(first.id)", json: ["name": "first"])
+            #expect(try cv.decode(Project.self, same).name == "first")
+        }
+    }
+
+    @Test func updateTagChecksTypeAndTrimsTheNameAsCreateDoes() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let tag = try await cv.createTag(project.id, "t")
+            let path = "projects/\(project.id)/tags/\(tag.id)"
+            let bogus = try await cv.training(.patch, path, json: ["type": "Bogus"])
+            #expect(try cv.error(bogus, status: .badRequest).code == .badRequestTagType)
+            let renamed = try cv.decode(
+                CustomVisionCore.Tag.self, try await cv.training(.patch, path, json: ["name": " u "]))
+            #expect(renamed.name == "u" && renamed.type == .regular)
+        }
+    }
 }

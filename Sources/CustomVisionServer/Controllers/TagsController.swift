@@ -62,9 +62,14 @@ struct TagsController: Sendable {
                 try server.store.write { data in
                     _ = try data.project(project)
                     var record = try data.tag(id, in: project)
-                    if let name = update.name { record.tag.name = name }
+                    if let name = update.name { record.tag.name = name.trimmingCharacters(in: .whitespaces) }
                     if let d = update.description { record.tag.description = d }
-                    if let t = update.type { record.tag.type = t }
+                    if let t = update.type {
+                        guard TagType.allKnown.contains(t) else {
+                            throw APIError.badRequest("Unknown tag type.", code: .badRequestTagType)
+                        }
+                        record.tag.type = t
+                    }
                     try validate(record.tag, project: project, data: data)
                     data.put(record)
                     return withCount(record.tag, data)
