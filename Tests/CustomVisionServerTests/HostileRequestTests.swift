@@ -108,4 +108,31 @@ import Testing
             #expect(renamed.name == "u" && renamed.type == .regular)
         }
     }
+
+    @Test func createBatchesCheckTheirMetadataAsUpdateDoes() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let image = ImageFileCreateEntry(name: "a", contents: Data(reds(1)[0]))
+            let pairs = Dictionary(uniqueKeysWithValues: (0...50).map { ("k\($0)", "v") })
+            let cases: [([String: String], CustomVisionErrorCode)] = [
+                (pairs, .badRequestImageMetadataKey),
+                ([String(repeating: "k", count: 257): "v"], .badRequestImageMetadataKey),
+                (["": "v"], .badRequestImageMetadataKey),
+                (["k": String(repeating: "v", count: 513)], .badRequestImageMetadataValue),
+            ]
+            for (metadata, code) in cases {
+                let batch = ImageFileCreateBatch(images: [image], metadata: metadata)
+                let response = try await cv.training(.post, "projects/\(project.id)/images/files", json: batch)
+                #expect(try cv.error(response, status: .badRequest).code == code)
+            }
+            let count = try await cv.training(.get, "projects/\(project.id)/images/count")
+            #expect(try cv.decode(Int.self, count) == 0)
+            // Fifty pairs fit.
+            let fifty = pairs.filter { $0.key != "k0" }
+            let fits = ImageFileCreateBatch(images: [image], metadata: fifty)
+            let response = try await cv.training(.post, "projects/\(project.id)/images/files", json: fits)
+            let created = try cv.decode(ImageCreateSummary.self, response)
+            #expect(created.images?.first?.image?.metadata == fifty)
+        }
+    }
 }

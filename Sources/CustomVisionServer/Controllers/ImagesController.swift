@@ -113,14 +113,7 @@ struct ImagesController: Sendable {
         guard !ids.isEmpty, ids.count <= ServiceLimits.idsPerGet else {
             throw APIError.badRequest("Give 1 to 256 imageIds.", code: .badRequestInvalidIds)
         }
-        for (key, value) in metadata {
-            guard !key.isEmpty, key.count <= 256 else {
-                throw APIError.badRequest("Invalid metadata key.", code: .badRequestImageMetadataKey)
-            }
-            guard value.count <= 512 else {
-                throw APIError.badRequest("Invalid metadata value.", code: .badRequestImageMetadataValue)
-            }
-        }
+        try ImageMetadataLimits.checkEntries(metadata)
         let entries = try server.store.write { data -> [ImageMetadataUpdateEntry] in
             _ = try data.project(project)
             return ids.map { id in
@@ -129,7 +122,7 @@ struct ImagesController: Sendable {
                 }
                 var merged = image.metadata
                 merged.merge(metadata) { $1 }
-                guard merged.count <= 50 else {
+                guard merged.count <= ImageMetadataLimits.maxPairs else {
                     return ImageMetadataUpdateEntry(
                         imageId: id, status: .errorLimitExceed,
                         metadata: image.metadata)
