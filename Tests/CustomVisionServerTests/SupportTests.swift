@@ -1,3 +1,4 @@
+import CVTestSupport
 import Foundation
 import Testing
 
@@ -24,6 +25,29 @@ import Testing
         await #expect(throws: URLFetcher.Failure.self) { try await fetcher.fetch("file:///etc/passwd", limit: 10) }
         await #expect(throws: URLFetcher.Failure.self) { try await fetcher.fetch("http://127.0.0.1:9/x", limit: 10) }
         await #expect(throws: URLFetcher.Failure.self) { try await fetcher.fetch("http://localhost:9/x", limit: 10) }
+    }
+
+    @Test func fetcherStopsAtTheByteLimitWithoutReadingTheRest() async throws {
+        // Declares 64 MB, sends 2 MB, then closes: the fetch must end on the declared length, not wait for or keep
+        // the body (it once buffered every byte a URL sent and only then compared the size).
+        let server = try LoopbackHTTPServer { _ in
+            .closeMidResponse(status: 200, declaredLength: 64 << 20, sent: Data(count: 2 << 20))
+        }
+        defer { server.stop() }
+        let fetcher = URLFetcher(allowLocal: true)
+        await #expect {
+            try await fetcher.fetch(server.baseURL.absoluteString + "/big", limit: 1 << 20)
+        } throws: { error in
+            (error as? URLFetcher.Failure)?.description.contains("exceeds") == true
+        }
+        let small = try LoopbackHTTPServer { _ in .response(status: 200, body: Data(count: 3 << 20)) }
+        defer { small.stop() }
+        await #expect {
+            try await fetcher.fetch(small.baseURL.absoluteString + "/undeclared", limit: 1 << 20)
+        } throws: { error in
+            (error as? URLFetcher.Failure)?.description.contains("exceeds") == true
+        }
+        #expect(try await fetcher.fetch(small.baseURL.absoluteString + "/fits", limit: 3 << 20).count == 3 << 20)
     }
 
     @Test func parsesMultipartBodies() throws {
