@@ -109,6 +109,48 @@ import Testing
         }
     }
 
+    @Test func refusesImportBundlesThatWouldPlantBrokenRecords() async throws {
+        try await withServer(testConfiguration(allowLocalURLs: true)) { cv in
+            let (project, _, _) = try await redBlueProject(cv, name: "source")
+            _ = try await trainAndWait(cv, project.id)
+            let exported = try cv.decode(
+                ProjectExport.self, try await cv.training(.get, "projects/\(project.id)/export"))
+            let signed = try #require(
+                exported.token.flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) })
+            let path = try #require(URLComponents(string: signed)).percentEncodedPath
+            let query = try #require(URLComponents(string: signed)?.percentEncodedQuery)
+            let bytes = try await cv.client.execute(uri: "\(path)?\(query)", method: .get).body
+            let bundle = try #require(
+                try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any])
+            // Each once imported, then trapped (an index past tagNames, a duplicate dictionary key) or made every
+            // prediction allocate billions of pixels.
+            let tamperings: [(inout [String: Any]) -> Void] = [
+                { iteration in iteration["tagNames"] = [] as [String] },
+                { iteration in
+                    let ids = iteration["tagIds"] as? [String] ?? []
+                    iteration["tagIds"] = ids.map { _ in ids[0] }
+                },
+                { iteration in iteration["inputSize"] = ["width": 1 << 40, "height": 1 << 40] },
+            ]
+            for tamper in tamperings {
+                var hostile = bundle
+                var iterations = hostile["iterations"] as? [[String: Any]] ?? []
+                tamper(&iterations[0])
+                hostile["iterations"] = iterations
+                let body = try JSONSerialization.data(withJSONObject: hostile)
+                let host = try LoopbackHTTPServer { _ in .response(status: 200, body: body) }
+                defer { host.stop() }
+                let token = try #require(
+                    Data("\(host.baseURL.absoluteString)/bundle".utf8).base64EncodedString()
+                        .addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+                let refused = try await cv.training(.post, "projects/import?token=\(token)&name=copy")
+                #expect(try cv.error(refused, status: .badRequest).code == .badRequestInvalidImportToken)
+            }
+            let projects = try cv.decode([Project].self, try await cv.training(.get, "projects"))
+            #expect(projects.map(\.name) == ["source"])
+        }
+    }
+
     @Test func createBatchesCheckTheirMetadataAsUpdateDoes() async throws {
         try await withServer { cv in
             let project = try await cv.createProject()
