@@ -177,4 +177,20 @@ import Testing
             #expect(created.images?.first?.image?.metadata == fifty)
         }
     }
+
+    @Test func predictsWithAPercentEncodedPublishedName() async throws {
+        try await withServer { cv in
+            let (project, red, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            let name = "Iteration%201%20%C3%A9t%C3%A9"  // "Iteration 1 été"
+            let iterationPath = "projects/\(project.id)/iterations/\(iteration.id)"
+            let publish = "\(iterationPath)/publish?publishName=\(name)&predictionId=p"
+            #expect(try cv.decode(Bool.self, try await cv.training(.post, publish)))
+            // As an SDK sends it: the path segment percent-encoded.
+            let response = try await cv.prediction(
+                .post, "\(project.id)/classify/iterations/\(name)/image", body: reds(1)[0],
+                contentType: "application/octet-stream")
+            #expect(try cv.decode(ImagePrediction.self, response).predictions?.first?.tagId == red.id)
+        }
+    }
 }

@@ -72,7 +72,9 @@ struct PredictionsController: Sendable {
     /// The iteration published as `publishedName` in the project.
     private func published(_ context: BasicRequestContext, detect: Bool) throws -> IterationRecord {
         let project = try context.parameters.id("projectId")
-        let name = try context.parameters.require("publishedName")
+        // The router hands segments over as sent; SDKs percent-encode the name (`Iteration 1` → `Iteration%201`).
+        let raw = try context.parameters.require("publishedName")
+        let name = raw.removingPercentEncoding ?? raw
         return try server.store.read { data in
             let p = try data.project(project)
             let isDetection = p.settings.domainId.flatMap(Domains.domain)?.type == .objectDetection
