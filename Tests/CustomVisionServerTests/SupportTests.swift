@@ -57,6 +57,11 @@ import Testing
         #expect(parts.map(\.body) == [Array("AB".utf8), Array("C".utf8)])
         #expect(parts.first?.name == "imageData")
         #expect(Multipart.boundary("multipart/form-data; boundary=\"xy z\"") == "xy z")
+        let named = "Content-Disposition: form-data; name=\"imageData\"; filename=\"a; b.png\"\r\n\r\n"
+        let token = "Content-Disposition: form-data; name=imageData; FILENAME=c.jpg\r\nContent-Type: image/jpeg\r\n\r\n"
+        let files = try Multipart.parse(Array("--b\r\n\(named)A\r\n--b\r\n\(token)B\r\n--b--".utf8), boundary: "b")
+        #expect(files.map(\.filename) == ["\"a; b.png\"", "c.jpg"])
+        #expect(parts.map(\.filename) == [nil, nil])
     }
 
     @Test func zipEntriesCarryTheirCRC() {

@@ -15,7 +15,8 @@ struct ImagesController: Sendable {
             let tags = try Query(request).uuids("tagIds")
             let parts = try await request.imageParts(limit: server.configuration.maxBodySize)
             try ImageIngest.checkBatch(count: parts.count, tagIds: tags)
-            return try await ingest(request, project, parts.map { ImageCandidate(bytes: $0) }, tags).0
+            let candidates = parts.map { ImageCandidate(sourceUrl: $0.filename, bytes: $0.body) }
+            return try await ingest(request, project, candidates, tags).0
         }
         group.post("projects/:projectId/images/files") { request, context in
             var request = request

@@ -20,7 +20,7 @@ struct PredictionsController: Sendable {
                     let limit = ServiceLimits.maxPredictionImageBytes
                     let parts = try await request.imageParts(limit: limit + 65_536)
                     let result = try await predictor.predict(
-                        parts.first ?? [], record: record, limit: limit, store: store,
+                        parts.first?.body ?? [], record: record, limit: limit, store: store,
                         application: Query(request).string("application"))
                     return JSONBody.response(result)
                 }
@@ -44,7 +44,7 @@ struct PredictionsController: Sendable {
             let parts = try await request.imageParts(limit: ServiceLimits.maxTrainingImageBytes + 65_536)
             return JSONBody.response(
                 try await predictor.predict(
-                    parts.first ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
+                    parts.first?.body ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
                     store: try query.bool("store") ?? true))
         }
         router.post("training/projects/:projectId/quicktest/url") { request, context in

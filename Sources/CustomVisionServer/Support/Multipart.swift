@@ -7,6 +7,9 @@ import Hummingbird
 enum Multipart {
     struct Part: Sendable {
         var name: String?
+        /// The `filename` parameter exactly as sent, quotes included: the service echoes it as `sourceUrl`
+        /// (`"\"hemlock_10.jpg\""` in its CreateImagesFromData example).
+        var filename: String? = nil
         var body: [UInt8]
     }
 
@@ -46,7 +49,10 @@ enum Multipart {
                 continue
             }
             let headerText = String(decoding: body[from..<headerEnd], as: UTF8.self)
-            parts.append(Part(name: name(in: headerText), body: Array(body[(headerEnd + 4)..<to])))
+            parts.append(
+                Part(
+                    name: name(in: headerText), filename: filename(in: headerText),
+                    body: Array(body[(headerEnd + 4)..<to])))
         }
         return parts
     }
@@ -55,6 +61,17 @@ enum Multipart {
         guard let range = headers.range(of: "name=\"") else { return nil }
         let rest = headers[range.upperBound...]
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    /// The raw value of the `filename` parameter: a quoted string with its quotes, or a token.
+    private static func filename(in headers: String) -> String? {
+        guard let range = headers.range(of: "filename=", options: .caseInsensitive) else { return nil }
+        let rest = headers[range.upperBound...]
+        if rest.hasPrefix("\"") {
+            return rest.dropFirst().firstIndex(of: "\"").map { String(rest[...$0]) }
+        }
+        let token = rest.prefix { $0 != ";" && !$0.isNewline }
+        return token.isEmpty ? nil : String(token)
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
