@@ -1,9 +1,13 @@
 import CVTestSupport
 import CustomVisionCore
+import CustomVisionServer
+import CustomVisionTraining
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import ImagePrep
 import NIOCore
+import Synchronization
 import Testing
 
 /// Hostile query strings and bodies: each once crashed the server or was silently accepted.
@@ -192,5 +196,53 @@ import Testing
                 contentType: "application/octet-stream")
             #expect(try cv.decode(ImagePrediction.self, response).predictions?.first?.tagId == red.id)
         }
+    }
+
+    @Test func suggestedCountsRunTheModelOncePerImageWhateverTheTagCount() async throws {
+        let backend = CountingBackend()
+        try await withServer(testConfiguration(backend: backend)) { cv in
+            let (project, red, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            _ = try await cv.upload(project.id, reds(3, offset: 40) + blues(2, offset: 40))
+            let suggested = try cv.decode(
+                SuggestedTagAndRegionQuery.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
+                    json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
+            backend.predictions.withLock { $0 = 0 }
+            // A 1 MB body holds some 25,000 ids; each once ran the model over every untagged image.
+            let filter = TagFilter(tagIds: (0..<40).map { _ in UUID() } + [red.id, red.id], threshold: 0.6)
+            let path = "projects/\(project.id)/images/suggested/count?iterationId=\(iteration.id)"
+            let counts = try cv.decode([String: Int].self, try await cv.training(.post, path, json: filter))
+            #expect(counts.count == 41 && counts[red.id.uuidString.lowercased()] == suggested.results?.count)
+            #expect(backend.predictions.withLock { $0 } == 5)
+        }
+    }
+}
+
+/// ``MeanColorBackend`` whose served models count the predictions they make.
+final class CountingBackend: ModelBackend, Sendable {
+    let predictions = Mutex(0)
+
+    struct Counted: ServedModel {
+        let inner: any ServedModel
+        let backend: CountingBackend
+
+        func predict(_ image: RGBImage) -> [ModelPrediction] {
+            backend.predictions.withLock { $0 += 1 }
+            return inner.predict(image)
+        }
+
+        func serialized() throws -> Data { try inner.serialized() }
+    }
+
+    func train(_ request: TrainingRequest) async throws -> TrainedArtifact {
+        var artifact = try await MeanColorBackend().train(request)
+        artifact.model = Counted(inner: artifact.model, backend: self)
+        return artifact
+    }
+
+    func load(_ data: Data) throws -> any ServedModel {
+        Counted(inner: try MeanColorBackend().load(data), backend: self)
     }
 }

@@ -67,12 +67,11 @@ struct SuggestionsController: Sendable {
             let project = try context.parameters.id("projectId")
             let iteration = try iterationRecord(project, try Query(request).uuid("iterationId"))
             let filter = try await request.json(TagFilter.self)
+            // The model runs once per untagged image, however many tags are counted.
+            let all = try untaggedSuggestions(project, iteration)
             var counts: [String: Int] = [:]
-            for tag in filter.tagIds ?? [] {
-                counts[tag.uuidString.lowercased()] = try suggested(
-                    project, iteration, tagIds: [tag],
-                    threshold: filter.threshold ?? 0
-                ).count
+            for tag in Set(filter.tagIds ?? []) {
+                counts[tag.uuidString.lowercased()] = hits(all, tagIds: [tag], threshold: filter.threshold ?? 0).count
             }
             return JSONBody.response(counts)
         }
@@ -137,14 +136,26 @@ struct SuggestionsController: Sendable {
     private func suggested(_ project: UUID, _ iteration: IterationRecord, tagIds: [UUID], threshold: Double) throws
         -> [(SuggestedTagAndRegion, ImageRecord)]
     {
+        hits(try untaggedSuggestions(project, iteration), tagIds: tagIds, threshold: threshold)
+    }
+
+    /// The suggestions for every untagged image of the project.
+    private func untaggedSuggestions(_ project: UUID, _ iteration: IterationRecord) throws
+        -> [(SuggestedTagAndRegion, ImageRecord)]
+    {
         let images = server.store.read { $0.images(of: project).filter { !$0.isTagged } }
+        return try images.map { (try suggestion($0, iteration).0, $0) }
+    }
+
+    /// The suggestions that include one of `tagIds` (any tag when empty) at or above `threshold`.
+    private func hits(
+        _ suggestions: [(SuggestedTagAndRegion, ImageRecord)], tagIds: [UUID], threshold: Double
+    ) -> [(SuggestedTagAndRegion, ImageRecord)] {
         let wanted = Set(tagIds)
-        return try images.compactMap { image in
-            let (s, _) = try suggestion(image, iteration)
-            let hit = (s.predictions ?? []).contains {
+        return suggestions.filter { s, _ in
+            (s.predictions ?? []).contains {
                 (wanted.isEmpty || $0.tagId.map(wanted.contains) == true) && ($0.probability ?? 0) >= threshold
             }
-            return hit ? (s, image) : nil
         }
     }
 }
