@@ -218,6 +218,21 @@ import Testing
             #expect(backend.predictions.withLock { $0 } == 5)
         }
     }
+
+    @Test func iterationNamesStayUnique() async throws {
+        try await withServer { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            let first = try await trainAndWait(cv, project.id)
+            let second = try await trainAndWait(cv, project.id, query: "?forceTrain=true")
+            let path = "projects/\(project.id)/iterations"
+            let taken = try await cv.training(.patch, "\(path)/\(second.id)", json: ["name": first.name])
+            #expect(try cv.error(taken, status: .badRequest).code == .badRequestIterationNameNotUnique)
+            // With "Iteration 1" deleted, the next one was named "Iteration 2" again, beside the existing one.
+            #expect(try await cv.training(.delete, "\(path)/\(first.id)").status == .noContent)
+            let third = try await trainAndWait(cv, project.id, query: "?forceTrain=true")
+            #expect(second.name == "Iteration 2" && third.name == "Iteration 3")
+        }
+    }
 }
 
 /// ``MeanColorBackend`` whose served models count the predictions they make.

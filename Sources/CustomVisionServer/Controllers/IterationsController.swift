@@ -40,6 +40,11 @@ struct IterationsController: Sendable {
                         guard !name.isEmpty, name.count <= 256 else {
                             throw APIError.badRequest("Invalid iteration name.", code: .badRequestIterationName)
                         }
+                        let others = data.iterations(of: project).filter { $0.iteration.id != id }
+                        guard !others.contains(where: { $0.iteration.name == name }) else {
+                            throw APIError.badRequest(
+                                "An iteration named '\(name)' exists.", code: .badRequestIterationNameNotUnique)
+                        }
                         record.iteration.name = name
                     }
                     record.iteration.lastModified = Date()
@@ -153,8 +158,11 @@ struct IterationsController: Sendable {
             }
             let domain = p.settings.domainId.flatMap(Domains.domain)
             let now = Date()
+            // The next number whose name is free (an iteration may have been deleted or renamed).
+            let names = Set(iterations.map(\.iteration.name))
+            let number = ((iterations.count + 1)...).first { !names.contains("Iteration \($0)") } ?? 1
             let iteration = Iteration(
-                id: UUID(), name: "Iteration \(iterations.count + 1)", status: .training, created: now,
+                id: UUID(), name: "Iteration \(number)", status: .training, created: now,
                 lastModified: now, projectId: project, exportable: domain?.exportable ?? false,
                 exportableTo: domain?.exportable == true ? [.dockerFile] : [],
                 domainId: p.settings.domainId, classificationType: p.settings.classificationType,
