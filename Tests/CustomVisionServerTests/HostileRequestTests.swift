@@ -233,6 +233,38 @@ import Testing
             #expect(second.name == "Iteration 2" && third.name == "Iteration 3")
         }
     }
+
+    @Test(arguments: [["--training-key", ""], ["--prediction-key", ""]])
+    func refusesToStartWithAnEmptyKey(arguments: [String]) async throws {
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let process = try ProcessRunner.start(
+            ProcessRunner.executable("cvserver"), ["--in-memory", "--port", "0"] + arguments, stdout: stdout,
+            stderr: stderr)
+        // The server prints its banner once it listens; a refused start ends stdout without one.
+        let banner = String(decoding: stdout.fileHandleForReading.readDataToEndOfFileOrBanner(), as: UTF8.self)
+        if banner.contains("training-key:") {
+            process.terminate()
+            Issue.record("cvserver started with an empty key")
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("key is empty"))
+    }
+}
+
+extension FileHandle {
+    /// What the handle yields until end of file or the banner's `training-key:` line, whichever comes first.
+    fileprivate func readDataToEndOfFileOrBanner() -> Data {
+        var data = Data()
+        while !String(decoding: data, as: UTF8.self).contains("training-key:") {
+            let chunk = availableData
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        return data
+    }
 }
 
 /// ``MeanColorBackend`` whose served models count the predictions they make.
