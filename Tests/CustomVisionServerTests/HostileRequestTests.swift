@@ -28,6 +28,19 @@ import Testing
         }
     }
 
+    @Test func idListsMayAlsoRepeatTheirName() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let ids = try #require(try await cv.upload(project.id, reds(3)).images?.compactMap { $0.image?.id })
+            // Only the last of a repeated name was read: `imageIds=a&imageIds=b` deleted b alone.
+            let query = ids.prefix(2).map { "imageIds=\($0)" }.joined(separator: "&")
+            let deleted = try await cv.training(.delete, "projects/\(project.id)/images?\(query)")
+            #expect(deleted.status == .noContent)
+            let left = try cv.decode([Image].self, try await cv.training(.get, "projects/\(project.id)/images"))
+            #expect(left.map(\.id) == [ids[2]])
+        }
+    }
+
     @Test func queryTokensWithNegativeCountsDoNotTrap() async throws {
         try await withServer { cv in
             let (project, _, _) = try await redBlueProject(cv)
