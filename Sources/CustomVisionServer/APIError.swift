@@ -40,6 +40,9 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
         .notFound(.notFoundIteration, "Iteration \(id.uuidString.lowercased()) not found.")
     }
     static func tagNotFound(_ id: UUID) -> APIError { .notFound(.notFoundTag, "Tag \(id.uuidString.lowercased()) not found.") }
+    static func imageNotFound(_ id: UUID) -> APIError {
+        .notFound(.notFoundImage, "Image \(id.uuidString.lowercased()) not found.")
+    }
     static let unauthorized = APIError(
         .unauthorized, CustomVisionErrorCode("Unauthorized"),
         "Access denied due to invalid subscription key or wrong API endpoint.")

@@ -41,6 +41,22 @@ import Testing
         }
     }
 
+    @Test func errorMessagesNameIdsInLowerCase() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let tag = try await cv.createTag(project.id, "t")
+            let image = UUID()
+            let region = ImageRegionCreateEntry(imageId: image, tagId: tag.id, left: 0, top: 0, width: 0.5, height: 0.5)
+            let response = try await cv.training(
+                .post, "projects/\(project.id)/images/regions", json: ImageRegionCreateBatch(regions: [region]))
+            let error = try cv.error(response, status: .notFound)
+            #expect(error.code == .notFoundImage && error.message.contains(image.uuidString.lowercased()))
+            let domain = UUID()
+            let unknown = try await cv.training(.post, "projects?name=x&domainId=\(domain)")
+            #expect(try cv.error(unknown, status: .badRequest).message.contains(domain.uuidString.lowercased()))
+        }
+    }
+
     @Test func queryTokensWithNegativeCountsDoNotTrap() async throws {
         try await withServer { cv in
             let (project, _, _) = try await redBlueProject(cv)

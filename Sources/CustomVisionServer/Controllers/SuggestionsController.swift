@@ -21,7 +21,7 @@ struct SuggestionsController: Sendable {
             let images = try server.store.read { data in
                 try ids.map { id in
                     guard let image = data.images[id], image.projectId == project else {
-                        throw APIError.notFound(.notFoundImage, "Image \(id.uuidString.lowercased()) not found.")
+                        throw APIError.imageNotFound(id)
                     }
                     return image
                 }
@@ -81,7 +81,7 @@ struct SuggestionsController: Sendable {
             let image = try server.store.read { data in
                 _ = try data.project(project)
                 guard let image = data.images[imageId], image.projectId == project else {
-                    throw APIError.notFound(.notFoundImage, "Image \(imageId.uuidString.lowercased()) not found.")
+                    throw APIError.imageNotFound(imageId)
                 }
                 return image
             }
