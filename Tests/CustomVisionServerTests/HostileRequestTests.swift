@@ -3,6 +3,7 @@ import CustomVisionCore
 import CustomVisionServer
 import CustomVisionTraining
 import Foundation
+import Glibc
 import HTTPTypes
 import HummingbirdTesting
 import ImagePrep
@@ -280,6 +281,55 @@ import Testing
         #expect(process.terminationStatus != 0)
         let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(message.contains("key is empty"))
+    }
+
+    @Test func closesAConnectionThatStopsSendingItsBody() async throws {
+        var configuration = testConfiguration()
+        configuration.idleTimeout = .milliseconds(300)
+        try await withLiveServer(configuration) { server in
+            // Declares 100 bytes and sends 3: without an idle timeout the server waited for the rest for good, so
+            // a client (or anyone, on the keyless /cvimages route) could hold connections open at no cost.
+            let head = "POST /customvision/v3.3/training/projects/\(UUID())/images HTTP/1.1\r\nHost: x\r\n"
+                + "Training-Key: \(trainingKey)\r\nContent-Length: 100\r\n\r\nabc"
+            let outcome = try RawConnection(port: server.port).sendThenReadUntilClosed(Array(head.utf8))
+            #expect(outcome == .closedByServer)
+        }
+    }
+}
+
+/// A plain TCP connection to 127.0.0.1, for requests no HTTP client would send.
+struct RawConnection {
+    enum Outcome: Equatable { case closedByServer, stillOpen }
+    let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard socket >= 0, connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        // A safety net far beyond the server's idle timeout, so a server that never closes fails the test
+        // instead of hanging it.
+        var wait = timeval(tv_sec: 120, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Sends `bytes`, then reads (discarding any answer) until the server closes or the safety net expires.
+    func sendThenReadUntilClosed(_ bytes: [UInt8]) -> Outcome {
+        defer { close(socket) }
+        _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return .closedByServer }
+            if n < 0 { return errno == ECONNRESET ? .closedByServer : .stillOpen }
+        }
     }
 }
 
