@@ -58,6 +58,24 @@ import Testing
         }
     }
 
+    @Test func getTagReadsItsIterationIdAsGetTagsDoes() async throws {
+        try await withServer { cv in
+            let (project, red, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            let later = try await cv.createTag(project.id, "later")
+            let path = "projects/\(project.id)/tags"
+            // The iterationId was ignored: an unknown one answered the tag, as did one the tag was never in.
+            let unknown = try await cv.training(.get, "\(path)/\(red.id)?iterationId=\(UUID())")
+            #expect(try cv.error(unknown, status: .notFound).code == .notFoundIteration)
+            let untrained = try await cv.training(.get, "\(path)/\(later.id)?iterationId=\(iteration.id)")
+            #expect(try cv.error(untrained, status: .notFound).code == .notFoundTag)
+            // A tag deleted since is still the iteration's, under the name it had.
+            #expect(try await cv.training(.delete, "\(path)/\(red.id)").status == .noContent)
+            let trained = try await cv.training(.get, "\(path)/\(red.id)?iterationId=\(iteration.id)")
+            #expect(try cv.decode(CustomVisionCore.Tag.self, trained).name == "red")
+        }
+    }
+
     @Test func queryTokensWithNegativeCountsDoNotTrap() async throws {
         try await withServer { cv in
             let (project, _, _) = try await redBlueProject(cv)
