@@ -174,8 +174,8 @@ import Testing
             let bytes = try await cv.client.execute(uri: "\(path)?\(query)", method: .get).body
             let bundle = try #require(
                 try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any])
-            // Each once imported, then trapped (an index past tagNames, a duplicate dictionary key) or made every
-            // prediction allocate billions of pixels.
+            // Each once imported, then trapped (an index past tagNames, a duplicate dictionary key), made every
+            // prediction allocate billions of pixels, or blocked training.
             let tamperings: [(inout [String: Any]) -> Void] = [
                 { iteration in iteration["tagNames"] = [] as [String] },
                 { iteration in
@@ -183,6 +183,12 @@ import Testing
                     iteration["tagIds"] = ids.map { _ in ids[0] }
                 },
                 { iteration in iteration["inputSize"] = ["width": 1 << 40, "height": 1 << 40] },
+                // Training blocked the project's training until a restart.
+                { iteration in
+                    var it = iteration["iteration"] as? [String: Any] ?? [:]
+                    it["status"] = "Training"
+                    iteration["iteration"] = it
+                },
             ]
             for tamper in tamperings {
                 var hostile = bundle

@@ -2,9 +2,10 @@ import CustomVisionCore
 import Foundation
 
 /// Whether an import bundle (which may come from any URL) holds only what this server's own records hold: unique
-/// ids, bytes for every image and model, regions inside their image, and iterations whose tag lists line up and
-/// whose input size is one training could have chosen. A bundle that fails would plant records that trap or
-/// exhaust memory later (an index past `tagNames`, a duplicate key, a prediction resized to billions of pixels).
+/// ids, bytes for every image and model, regions inside their image, and completed iterations whose tag lists line
+/// up and whose input size is one training could have chosen. A bundle that fails would plant records that trap,
+/// exhaust memory or block training later (an index past `tagNames`, a duplicate key, a prediction resized to
+/// billions of pixels, an iteration forever Training).
 struct BundleCheck {
     let bundle: ProjectTransferController.Bundle
     let blobs: BlobStore
@@ -27,8 +28,8 @@ struct BundleCheck {
     }
 
     private func soundIteration(_ record: IterationRecord) -> Bool {
-        guard let model = record.model, available(model), record.tagIds.count == record.tagNames.count,
-            unique(record.tagIds)
+        guard record.iteration.status == .completed, let model = record.model, available(model),
+            record.tagIds.count == record.tagNames.count, unique(record.tagIds)
         else { return false }
         guard let size = record.inputSize else { return true }
         let sides = 1...InputSize.maximumPixels
