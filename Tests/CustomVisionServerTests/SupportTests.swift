@@ -64,6 +64,22 @@ import Testing
         #expect(parts.map(\.filename) == [nil, nil])
     }
 
+    @Test func multipartBodiesOfHostileShapeNeitherTrapNorCrawl() throws {
+        // The header block's end once sat past the part's end: the body slice's bounds crossed and the server
+        // trapped, on a 17-byte prediction body.
+        #expect(try Multipart.parse(Array("--b\r\nX\r\n\r\n--b--".utf8), boundary: "b").isEmpty)
+        // A delimiter every three bytes: each part's header search once ran to the end of the body, hours for
+        // a 4 MB prediction body (here 1 MB).
+        #expect(try Multipart.parse([UInt8](repeating: UInt8(ascii: "-"), count: 1 << 20), boundary: "-").isEmpty)
+        // A part without headers starts with the empty line.
+        let bare = try Multipart.parse(Array("--b\r\n\r\nAB\r\n--b--".utf8), boundary: "b")
+        #expect(bare.map(\.body) == [Array("AB".utf8)])
+        // More parts than a batch holds are refused as the first extra one is found.
+        let many = Array(String(repeating: "--b\r\n\r\nX\r\n", count: 5).utf8) + Array("--b--".utf8)
+        #expect(throws: APIError.self) { try Multipart.parse(many, boundary: "b", maxParts: 4) }
+        #expect(try Multipart.parse(many, boundary: "b", maxParts: 5).count == 5)
+    }
+
     @Test func zipEntriesCarryTheirCRC() {
         #expect(ZipWriter.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
         var zip = ZipWriter()

@@ -34,14 +34,15 @@ extension Request {
         } ?? ""
     }
 
-    /// The images of a multipart `imageData` body (every file part) or of a raw body (one unnamed part).
+    /// The images of a multipart `imageData` body (every file part, at most a batch's worth) or of a raw body (one
+    /// unnamed part).
     mutating func imageParts(limit: Int) async throws -> [Multipart.Part] {
         let body = try await bytes(limit: limit)
         if mediaType.hasPrefix("multipart/") {
             guard let boundary = Multipart.boundary(headers[.contentType] ?? "") else {
                 throw APIError.badRequest("The multipart body has no boundary.", code: .badRequestImageStream)
             }
-            return try Multipart.parse(body, boundary: boundary)
+            return try Multipart.parse(body, boundary: boundary, maxParts: ServiceLimits.imagesPerBatch)
         }
         return body.isEmpty ? [] : [Multipart.Part(name: nil, body: body)]
     }
