@@ -75,6 +75,9 @@ struct Network: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case inputs, hidden, outputs, head, mean, scale, w1, b1, w2, b2 }
 
+    /// The largest layer a model file may declare.
+    static let maxLayerSize = 1 << 16
+
     init(inputs: Int, hidden: Int, outputs: Int, head: Head, mean: [Float], scale: [Float],
          w1: [Float], b1: [Float], w2: [Float], b2: [Float]) {
         (self.inputs, self.hidden, self.outputs, self.head) = (inputs, hidden, outputs, head)
@@ -97,6 +100,10 @@ struct Network: Codable, Sendable, Equatable {
         inputs = try c.decode(Int.self, forKey: .inputs)
         hidden = try c.decode(Int.self, forKey: .hidden)
         outputs = try c.decode(Int.self, forKey: .outputs)
+        // Sizes from a file (which may come from anywhere): products of larger ones would overflow and trap.
+        guard [inputs, hidden, outputs].allSatisfy({ (1...Self.maxLayerSize).contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .inputs, in: c, debugDescription: "layer sizes out of range")
+        }
         head = try c.decode(Head.self, forKey: .head)
         mean = try floats(.mean, inputs)
         scale = try floats(.scale, inputs)
