@@ -176,25 +176,38 @@ import Testing
                 try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any])
             // Each once imported, then trapped (an index past tagNames, a duplicate dictionary key), made every
             // prediction allocate billions of pixels, or blocked training.
+            func inIteration(_ edit: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
+                { bundle in
+                    var iterations = bundle["iterations"] as? [[String: Any]] ?? []
+                    edit(&iterations[0])
+                    bundle["iterations"] = iterations
+                }
+            }
+            let garbage = Array("not a model".utf8)
             let tamperings: [(inout [String: Any]) -> Void] = [
-                { iteration in iteration["tagNames"] = [] as [String] },
-                { iteration in
+                inIteration { $0["tagNames"] = [] as [String] },
+                inIteration { iteration in
                     let ids = iteration["tagIds"] as? [String] ?? []
                     iteration["tagIds"] = ids.map { _ in ids[0] }
                 },
-                { iteration in iteration["inputSize"] = ["width": 1 << 40, "height": 1 << 40] },
+                inIteration { $0["inputSize"] = ["width": 1 << 40, "height": 1 << 40] },
                 // Training blocked the project's training until a restart.
-                { iteration in
+                inIteration { iteration in
                     var it = iteration["iteration"] as? [String: Any] ?? [:]
                     it["status"] = "Training"
                     iteration["iteration"] = it
                 },
+                // A model this server cannot load.
+                { bundle in
+                    var blobs = bundle["blobs"] as? [String: Any] ?? [:]
+                    blobs[SHA256.hex(garbage)] = Data(garbage).base64EncodedString()
+                    bundle["blobs"] = blobs
+                    inIteration { $0["model"] = SHA256.hex(garbage) }(&bundle)
+                },
             ]
             for tamper in tamperings {
                 var hostile = bundle
-                var iterations = hostile["iterations"] as? [[String: Any]] ?? []
-                tamper(&iterations[0])
-                hostile["iterations"] = iterations
+                tamper(&hostile)
                 let body = try JSONSerialization.data(withJSONObject: hostile)
                 let host = try LoopbackHTTPServer { _ in .response(status: 200, body: body) }
                 defer { host.stop() }

@@ -3,12 +3,14 @@ import Foundation
 
 /// Whether an import bundle (which may come from any URL) holds only what this server's own records hold: unique
 /// ids, bytes for every image and model, regions inside their image, and completed iterations whose tag lists line
-/// up and whose input size is one training could have chosen. A bundle that fails would plant records that trap,
-/// exhaust memory or block training later (an index past `tagNames`, a duplicate key, a prediction resized to
-/// billions of pixels, an iteration forever Training).
+/// up, whose model loads and whose input size is one training could have chosen. A bundle that fails would plant
+/// records that trap, exhaust memory or block training later (an index past `tagNames`, a duplicate key, a
+/// prediction resized to billions of pixels, an iteration forever Training).
 struct BundleCheck {
     let bundle: ProjectTransferController.Bundle
     let blobs: BlobStore
+    /// Loads the bundle's models, which must load here before they are served.
+    let backend: any ModelBackend
 
     var isSound: Bool {
         unique(bundle.tags.map(\.tag.id)) && unique(bundle.images.map(\.id))
@@ -29,7 +31,8 @@ struct BundleCheck {
 
     private func soundIteration(_ record: IterationRecord) -> Bool {
         guard record.iteration.status == .completed, let model = record.model, available(model),
-            record.tagIds.count == record.tagNames.count, unique(record.tagIds)
+            record.tagIds.count == record.tagNames.count, unique(record.tagIds),
+            bundle.blobs[model].map({ (try? backend.load($0)) != nil }) ?? true
         else { return false }
         guard let size = record.inputSize else { return true }
         let sides = 1...InputSize.maximumPixels

@@ -74,7 +74,8 @@ struct ProjectTransferController: Sendable {
 
     /// Stores the bundle's blobs in one pack, then its rows in one transaction, both off the cooperative pool.
     private func importBundle(_ bundle: Bundle, name: String?) async throws -> Project {
-        guard BundleCheck(bundle: bundle, blobs: server.store.blobs).isSound else {
+        let check = BundleCheck(bundle: bundle, blobs: server.store.blobs, backend: server.configuration.modelBackend)
+        guard check.isSound else {
             throw APIError.badRequest("The bundle is corrupt.", code: .badRequestInvalidImportToken)
         }
         var blobs: [(digest: String, bytes: [UInt8])] = []
