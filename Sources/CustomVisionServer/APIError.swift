@@ -60,11 +60,16 @@ enum JSONBody {
         // Foundation encodes UUIDs in upper case; the service sends them in lower case.
         // The hot response types write their own JSON (the same document, without JSONEncoder's boxing).
         let encoded = (value as? any JSONWritable)?.jsonBytes() ?? (try? encoder.encode(value)).map(Array.init)
-        let data = JSONUUIDCase.lowercased(encoded ?? Array("{}".utf8))
+        // A value JSON cannot carry (a NaN from a model, say) is a server error, never a 200 with `{}`.
+        guard let encoded else { return unencodable.makeResponse() }
+        let data = JSONUUIDCase.lowercased(encoded)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    static let unencodable = APIError(
+        .internalServerError, .errorUnknown, "The response holds a number JSON cannot carry.")
 
     /// An empty response (204, 202).
     static func empty(_ status: HTTPResponse.Status = .noContent) -> Response { Response(status: status) }

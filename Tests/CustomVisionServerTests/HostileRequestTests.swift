@@ -320,6 +320,18 @@ import Testing
         #expect(message.contains("key is empty"))
     }
 
+    @Test func aResponseJSONCannotCarryIsAServerErrorNotAnEmptyObject() async throws {
+        try await withServer(testConfiguration(backend: NaNBackend())) { cv in
+            let (project, _, _) = try await redBlueProject(cv)
+            let iteration = try await trainAndWait(cv, project.id)
+            // The model answers NaN: the prediction was once sent as `{}` with 200.
+            let response = try await cv.training(
+                .post, "projects/\(project.id)/quicktest/image?iterationId=\(iteration.id)&store=false",
+                body: reds(1)[0], contentType: "application/octet-stream")
+            #expect(try cv.error(response, status: .internalServerError).code == .errorUnknown)
+        }
+    }
+
     @Test func closesAConnectionThatStopsSendingItsBody() async throws {
         var configuration = testConfiguration()
         configuration.idleTimeout = .milliseconds(300)
@@ -408,4 +420,25 @@ final class CountingBackend: ModelBackend, Sendable {
     func load(_ data: Data) throws -> any ServedModel {
         Counted(inner: try MeanColorBackend().load(data), backend: self)
     }
+}
+
+/// ``MeanColorBackend`` whose served models answer NaN probabilities.
+struct NaNBackend: ModelBackend {
+    struct NaNModel: ServedModel {
+        let inner: any ServedModel
+
+        func predict(_ image: RGBImage) -> [ModelPrediction] {
+            inner.predict(image).map { ModelPrediction(tag: $0.tag, probability: .nan, box: $0.box) }
+        }
+
+        func serialized() throws -> Data { try inner.serialized() }
+    }
+
+    func train(_ request: TrainingRequest) async throws -> TrainedArtifact {
+        var artifact = try await MeanColorBackend().train(request)
+        artifact.model = NaNModel(inner: artifact.model)
+        return artifact
+    }
+
+    func load(_ data: Data) throws -> any ServedModel { NaNModel(inner: try MeanColorBackend().load(data)) }
 }
