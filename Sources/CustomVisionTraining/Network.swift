@@ -92,10 +92,15 @@ struct Network: Codable, Sendable, Equatable {
             guard data.count == count * 4 else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected \(count) floats")
             }
-            return stride(from: 0, to: data.count, by: 4).map { o in
+            let values = stride(from: 0, to: data.count, by: 4).map { o in
                 Float(bitPattern: UInt32(data[data.startIndex + o]) | UInt32(data[data.startIndex + o + 1]) << 8
                     | UInt32(data[data.startIndex + o + 2]) << 16 | UInt32(data[data.startIndex + o + 3]) << 24)
             }
+            // Training never writes NaN or infinity; a file holding one would answer NaN probabilities.
+            guard values.allSatisfy(\.isFinite) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "non-finite weights")
+            }
+            return values
         }
         inputs = try c.decode(Int.self, forKey: .inputs)
         hidden = try c.decode(Int.self, forKey: .hidden)
