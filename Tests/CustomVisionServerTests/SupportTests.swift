@@ -50,6 +50,19 @@ import Testing
         #expect(try await fetcher.fetch(small.baseURL.absoluteString + "/fits", limit: 3 << 20).count == 3 << 20)
     }
 
+    @Test func fetcherGivesUpOnAURLThatNeverFinishes() async throws {
+        // A byte every 20 ms is never idle; the whole body would take 20 s, and a slower drip forever.
+        let server = try LoopbackHTTPServer { _ in .drip(length: 1000, every: .milliseconds(20)) }
+        defer { server.stop() }
+        var fetcher = URLFetcher(allowLocal: true)
+        fetcher.deadline = 0.5
+        await #expect {
+            try await fetcher.fetch(server.baseURL.absoluteString + "/drip", limit: 1 << 20)
+        } throws: { error in
+            (error as? URLFetcher.Failure)?.description.contains("took too long") == true
+        }
+    }
+
     @Test func parsesMultipartBodies() throws {
         let part = "Content-Disposition: form-data; name=\"imageData\"\r\n\r\n"
         let body = Array("--b\r\n\(part)AB\r\n--b\r\n\(part)C\r\n--b--\r\n".utf8)

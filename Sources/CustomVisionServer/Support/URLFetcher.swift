@@ -11,14 +11,18 @@ import Synchronization
 
 #endif
 
-/// Fetches images for CreateImagesFromUrls and the `/url` predictions: http(s) only, no redirects, a byte and a
-/// time limit, and no loopback, private or link-local targets unless `allowLocal` (SSRF protection).
+/// Fetches images for CreateImagesFromUrls and the `/url` predictions: http(s) only, no redirects, a byte limit, an
+/// idle and a total time limit, and no loopback, private or link-local targets unless `allowLocal` (SSRF
+/// protection).
 ///
 /// The host is resolved and checked before the request; URLSession then resolves it again, so a DNS answer that
 /// changes in between (rebinding) is not caught — acceptable for a development server, noted here.
 struct URLFetcher: Sendable {
     let allowLocal: Bool
+    /// How long the URL may send nothing.
     var timeout: TimeInterval = 10
+    /// How long a whole fetch may take (a URL sending a byte now and then never idles).
+    var deadline: TimeInterval = 60
 
     /// A failed fetch, with the reason.
     struct Failure: Error, CustomStringConvertible {
@@ -42,9 +46,11 @@ struct URLFetcher: Sendable {
         let collector = Collector(limit: limit)
         let session = URLSession(configuration: .ephemeral, delegate: collector, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let (status, data) = try await withCheckedThrowingContinuation { cont in
-            collector.start(session.dataTask(with: request), cont)
-        }
+        let task = session.dataTask(with: request)
+        let expiry = DispatchWorkItem { collector.expire(task) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: expiry)
+        defer { expiry.cancel() }
+        let (status, data) = try await withCheckedThrowingContinuation { cont in collector.start(task, cont) }
         guard (200..<300).contains(status) else { throw Failure(description: "the URL did not answer 2xx") }
         return [UInt8](data)
     }
@@ -57,6 +63,7 @@ struct URLFetcher: Sendable {
             var body = Data()
             var status = 0
             var overLimit = false
+            var expired = false
             var continuation: Continuation?
         }
         private let limit: Int
@@ -67,6 +74,12 @@ struct URLFetcher: Sendable {
         func start(_ task: URLSessionDataTask, _ continuation: Continuation) {
             state.withLock { $0.continuation = continuation }
             task.resume()
+        }
+
+        /// Ends a fetch that took too long.
+        func expire(_ task: URLSessionDataTask) {
+            state.withLock { $0.expired = true }
+            task.cancel()
         }
 
         func urlSession(
@@ -105,6 +118,7 @@ struct URLFetcher: Sendable {
                 if s.overLimit {
                     return (s.continuation, .failure(Failure(description: "the image exceeds \(limit) bytes")))
                 }
+                if s.expired { return (s.continuation, .failure(Failure(description: "the URL took too long"))) }
                 if let error {
                     let failure = Failure(description: "fetch failed: \(error.localizedDescription)")
                     return (s.continuation, .failure(failure))
