@@ -40,6 +40,9 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
         .notFound(.notFoundIteration, "Iteration \(id.uuidString.lowercased()) not found.")
     }
     static func tagNotFound(_ id: UUID) -> APIError { .notFound(.notFoundTag, "Tag \(id.uuidString.lowercased()) not found.") }
+    static func imageNotFound(_ id: UUID) -> APIError {
+        .notFound(.notFoundImage, "Image \(id.uuidString.lowercased()) not found.")
+    }
     static let unauthorized = APIError(
         .unauthorized, CustomVisionErrorCode("Unauthorized"),
         "Access denied due to invalid subscription key or wrong API endpoint.")
@@ -57,11 +60,16 @@ enum JSONBody {
         // Foundation encodes UUIDs in upper case; the service sends them in lower case.
         // The hot response types write their own JSON (the same document, without JSONEncoder's boxing).
         let encoded = (value as? any JSONWritable)?.jsonBytes() ?? (try? encoder.encode(value)).map(Array.init)
-        let data = JSONUUIDCase.lowercased(encoded ?? Array("{}".utf8))
+        // A value JSON cannot carry (a NaN from a model, say) is a server error, never a 200 with `{}`.
+        guard let encoded else { return unencodable.makeResponse() }
+        let data = JSONUUIDCase.lowercased(encoded)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    static let unencodable = APIError(
+        .internalServerError, .errorUnknown, "The response holds a number JSON cannot carry.")
 
     /// An empty response (204, 202).
     static func empty(_ status: HTTPResponse.Status = .noContent) -> Response { Response(status: status) }

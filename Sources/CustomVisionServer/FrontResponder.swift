@@ -34,7 +34,9 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
     private func route(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let path = request.uri.path
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if segments.first == "cvimages" { return try await inner.respond(to: request, context: context) }
+        if segments.first == "cvimages" {
+            return try Self.routed(await inner.respond(to: request, context: context))
+        }
         guard segments.count >= 3, segments[0].lowercased() == "customvision" else {
             throw APIError.notFound(.notFound, "Resource not found.")
         }
@@ -67,7 +69,11 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
         var head = request.head
         let rest = segments.dropFirst(3).joined(separator: "/")
         head.path = "/\(area)/\(rest)" + (request.uri.query.map { "?\($0)" } ?? "")
-        let response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+        return try Self.routed(await inner.respond(to: Request(head: head, body: request.body), context: context))
+    }
+
+    /// The router's answer, its bare 404 (no route matched) turned into the service's JSON error.
+    private static func routed(_ response: Response) throws -> Response {
         if response.status == .notFound, response.headers[.contentType] == nil {
             throw APIError.notFound(.notFound, "Resource not found.")
         }

@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     /// Extra time before every API response, emulating the round trip to a cloud region (zero by default): lets
     /// benchmarks and client tests see what concurrency buys against the real service.
     public var latency: Duration = .zero
+    /// How long a connection may send nothing (between requests, or partway through a request) before it is
+    /// closed; `nil` never closes one, so a client that stops sending, or lies about its `Content-Length`, holds
+    /// its connection for good. A response being written is never cut short.
+    public var idleTimeout: Duration? = .seconds(120)
 
     /// A configuration; `nil` keys are generated (and printed by `cvserver`).
     public init(

@@ -75,6 +75,9 @@ struct Network: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case inputs, hidden, outputs, head, mean, scale, w1, b1, w2, b2 }
 
+    /// The largest layer a model file may declare.
+    static let maxLayerSize = 1 << 16
+
     init(inputs: Int, hidden: Int, outputs: Int, head: Head, mean: [Float], scale: [Float],
          w1: [Float], b1: [Float], w2: [Float], b2: [Float]) {
         (self.inputs, self.hidden, self.outputs, self.head) = (inputs, hidden, outputs, head)
@@ -89,14 +92,23 @@ struct Network: Codable, Sendable, Equatable {
             guard data.count == count * 4 else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected \(count) floats")
             }
-            return stride(from: 0, to: data.count, by: 4).map { o in
+            let values = stride(from: 0, to: data.count, by: 4).map { o in
                 Float(bitPattern: UInt32(data[data.startIndex + o]) | UInt32(data[data.startIndex + o + 1]) << 8
                     | UInt32(data[data.startIndex + o + 2]) << 16 | UInt32(data[data.startIndex + o + 3]) << 24)
             }
+            // Training never writes NaN or infinity; a file holding one would answer NaN probabilities.
+            guard values.allSatisfy(\.isFinite) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "non-finite weights")
+            }
+            return values
         }
         inputs = try c.decode(Int.self, forKey: .inputs)
         hidden = try c.decode(Int.self, forKey: .hidden)
         outputs = try c.decode(Int.self, forKey: .outputs)
+        // Sizes from a file (which may come from anywhere): products of larger ones would overflow and trap.
+        guard [inputs, hidden, outputs].allSatisfy({ (1...Self.maxLayerSize).contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .inputs, in: c, debugDescription: "layer sizes out of range")
+        }
         head = try c.decode(Head.self, forKey: .head)
         mean = try floats(.mean, inputs)
         scale = try floats(.scale, inputs)

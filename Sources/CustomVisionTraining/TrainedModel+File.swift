@@ -60,6 +60,7 @@ extension TrainedModel {
         let extra = payload.kind == .multiclass ? 1 : 0
         let outputs = payload.kind == .detection ? payload.tags.count + 1 : payload.tags.count
         guard payload.features == Self.featureLayout(payload.kind),
+              payload.network.inputs == FeatureExtractor.count(payload.kind),
               payload.network.outputs == outputs || payload.network.outputs == outputs + extra,
               payload.rescorer.map({
                   $0.outputs == 1 && $0.inputs == BoxDecoder.featureCount(classes: payload.tags.count)

@@ -88,4 +88,10 @@ enum FeatureExtractor {
     static func features(_ kind: ModelKind, _ planes: Planes) -> [Float] {
         kind == .detection ? CellDescriptor.features(planes) : ImageDescriptor.features(planes)
     }
+
+    /// The length of a feature vector of `kind` (of one cell's, for detection): what a loaded network must take.
+    static func count(_ kind: ModelKind) -> Int { kind == .detection ? CellDescriptor.count : imageCount }
+
+    private static let imageCount =
+        ImageDescriptor.features(Planes(RGBImage(width: 1, height: 1), side: ImageDescriptor.side)).count
 }

@@ -73,6 +73,10 @@ struct CVServer: AsyncParsableCommand {
         let (trainingKey, predictionKey) = try KeyFile.resolve(
             training: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
             prediction: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], dataDirectory: directory)
+        // An empty key would let in any request that sends the header empty (say, from an unset variable).
+        for (area, key) in [("training", trainingKey), ("prediction", predictionKey)] where key.isEmpty {
+            throw ValidationError("The \(area) key is empty; give one, or none to have one generated.")
+        }
         var settings = ServerConfiguration(
             host: host, port: port, dataDirectory: directory, inMemory: inMemory, trainingKey: trainingKey,
             predictionKey: predictionKey, allowLocalURLs: allowLocalUrls,

@@ -23,6 +23,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         case closeMidResponse(status: Int, declaredLength: Int, sent: Data)
         /// Close the connection without a byte of response.
         case closeWithoutResponse
+        /// A 200 declaring `length` bytes, sent one at a time `every` apart: never idle, never done soon.
+        case drip(length: Int, every: Duration)
         /// Wait, then reply.
         indirect case delayed(Duration, Reply)
 
@@ -157,10 +159,22 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         case .closeWithoutResponse:
             return false
         case .delayed(let duration, let reply):
-            let (seconds, attoseconds) = duration.components
-            usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+            Self.sleep(duration)
             return perform(reply, on: socket, reader: &reader)
+        case .drip(let length, let every):
+            let head = "HTTP/1.1 200 OK\r\nContent-Length: \(length)\r\n\r\n"
+            guard sendAll(socket, Data(head.utf8)) else { return false }
+            for _ in 0..<length {
+                Self.sleep(every)
+                guard sendAll(socket, Data("x".utf8)) else { return false }
+            }
+            return true
         }
+    }
+
+    private static func sleep(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
     }
 
     private func sendAll(_ socket: Int32, _ data: Data) -> Bool {

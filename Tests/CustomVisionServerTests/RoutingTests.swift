@@ -42,6 +42,11 @@ import Testing
         try await withServer { cv in
             let error = try cv.error(try await cv.training(.get, "nothing/here"), status: .notFound)
             #expect(error.code == .notFound)
+            // Also under the signed image route, which takes no key.
+            for uri in ["/cvimages", "/cvimages/original", "/cvimages/original/a/b"] {
+                let response = try await cv.client.execute(uri: uri, method: .get)
+                #expect(try cv.error(response, status: .notFound).code == .notFound)
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CVTestSupport
 import Foundation
 import Testing
 
@@ -26,6 +27,42 @@ import Testing
         await #expect(throws: URLFetcher.Failure.self) { try await fetcher.fetch("http://localhost:9/x", limit: 10) }
     }
 
+    @Test func fetcherStopsAtTheByteLimitWithoutReadingTheRest() async throws {
+        // Declares 64 MB, sends 2 MB, then closes: the fetch must end on the declared length, not wait for or keep
+        // the body (it once buffered every byte a URL sent and only then compared the size).
+        let server = try LoopbackHTTPServer { _ in
+            .closeMidResponse(status: 200, declaredLength: 64 << 20, sent: Data(count: 2 << 20))
+        }
+        defer { server.stop() }
+        let fetcher = URLFetcher(allowLocal: true)
+        await #expect {
+            try await fetcher.fetch(server.baseURL.absoluteString + "/big", limit: 1 << 20)
+        } throws: { error in
+            (error as? URLFetcher.Failure)?.description.contains("exceeds") == true
+        }
+        let small = try LoopbackHTTPServer { _ in .response(status: 200, body: Data(count: 3 << 20)) }
+        defer { small.stop() }
+        await #expect {
+            try await fetcher.fetch(small.baseURL.absoluteString + "/undeclared", limit: 1 << 20)
+        } throws: { error in
+            (error as? URLFetcher.Failure)?.description.contains("exceeds") == true
+        }
+        #expect(try await fetcher.fetch(small.baseURL.absoluteString + "/fits", limit: 3 << 20).count == 3 << 20)
+    }
+
+    @Test func fetcherGivesUpOnAURLThatNeverFinishes() async throws {
+        // A byte every 20 ms is never idle; the whole body would take 20 s, and a slower drip forever.
+        let server = try LoopbackHTTPServer { _ in .drip(length: 1000, every: .milliseconds(20)) }
+        defer { server.stop() }
+        var fetcher = URLFetcher(allowLocal: true)
+        fetcher.deadline = 0.5
+        await #expect {
+            try await fetcher.fetch(server.baseURL.absoluteString + "/drip", limit: 1 << 20)
+        } throws: { error in
+            (error as? URLFetcher.Failure)?.description.contains("took too long") == true
+        }
+    }
+
     @Test func parsesMultipartBodies() throws {
         let part = "Content-Disposition: form-data; name=\"imageData\"\r\n\r\n"
         let body = Array("--b\r\n\(part)AB\r\n--b\r\n\(part)C\r\n--b--\r\n".utf8)
@@ -33,6 +70,27 @@ import Testing
         #expect(parts.map(\.body) == [Array("AB".utf8), Array("C".utf8)])
         #expect(parts.first?.name == "imageData")
         #expect(Multipart.boundary("multipart/form-data; boundary=\"xy z\"") == "xy z")
+        let named = "Content-Disposition: form-data; name=\"imageData\"; filename=\"a; b.png\"\r\n\r\n"
+        let token = "Content-Disposition: form-data; name=imageData; FILENAME=c.jpg\r\nContent-Type: image/jpeg\r\n\r\n"
+        let files = try Multipart.parse(Array("--b\r\n\(named)A\r\n--b\r\n\(token)B\r\n--b--".utf8), boundary: "b")
+        #expect(files.map(\.filename) == ["\"a; b.png\"", "c.jpg"])
+        #expect(parts.map(\.filename) == [nil, nil])
+    }
+
+    @Test func multipartBodiesOfHostileShapeNeitherTrapNorCrawl() throws {
+        // The header block's end once sat past the part's end: the body slice's bounds crossed and the server
+        // trapped, on a 17-byte prediction body.
+        #expect(try Multipart.parse(Array("--b\r\nX\r\n\r\n--b--".utf8), boundary: "b").isEmpty)
+        // A delimiter every three bytes: each part's header search once ran to the end of the body, hours for
+        // a 4 MB prediction body (here 1 MB).
+        #expect(try Multipart.parse([UInt8](repeating: UInt8(ascii: "-"), count: 1 << 20), boundary: "-").isEmpty)
+        // A part without headers starts with the empty line.
+        let bare = try Multipart.parse(Array("--b\r\n\r\nAB\r\n--b--".utf8), boundary: "b")
+        #expect(bare.map(\.body) == [Array("AB".utf8)])
+        // More parts than a batch holds are refused as the first extra one is found.
+        let many = Array(String(repeating: "--b\r\n\r\nX\r\n", count: 5).utf8) + Array("--b--".utf8)
+        #expect(throws: APIError.self) { try Multipart.parse(many, boundary: "b", maxParts: 4) }
+        #expect(try Multipart.parse(many, boundary: "b", maxParts: 5).count == 5)
     }
 
     @Test func zipEntriesCarryTheirCRC() {

@@ -15,7 +15,8 @@ struct ImagesController: Sendable {
             let tags = try Query(request).uuids("tagIds")
             let parts = try await request.imageParts(limit: server.configuration.maxBodySize)
             try ImageIngest.checkBatch(count: parts.count, tagIds: tags)
-            return try await ingest(request, project, parts.map { ImageCandidate(bytes: $0) }, tags).0
+            let candidates = parts.map { ImageCandidate(sourceUrl: $0.filename, bytes: $0.body) }
+            return try await ingest(request, project, candidates, tags).0
         }
         group.post("projects/:projectId/images/files") { request, context in
             var request = request
@@ -113,14 +114,7 @@ struct ImagesController: Sendable {
         guard !ids.isEmpty, ids.count <= ServiceLimits.idsPerGet else {
             throw APIError.badRequest("Give 1 to 256 imageIds.", code: .badRequestInvalidIds)
         }
-        for (key, value) in metadata {
-            guard !key.isEmpty, key.count <= 256 else {
-                throw APIError.badRequest("Invalid metadata key.", code: .badRequestImageMetadataKey)
-            }
-            guard value.count <= 512 else {
-                throw APIError.badRequest("Invalid metadata value.", code: .badRequestImageMetadataValue)
-            }
-        }
+        try ImageMetadataLimits.checkEntries(metadata)
         let entries = try server.store.write { data -> [ImageMetadataUpdateEntry] in
             _ = try data.project(project)
             return ids.map { id in
@@ -129,7 +123,7 @@ struct ImagesController: Sendable {
                 }
                 var merged = image.metadata
                 merged.merge(metadata) { $1 }
-                guard merged.count <= 50 else {
+                guard merged.count <= ImageMetadataLimits.maxPairs else {
                     return ImageMetadataUpdateEntry(
                         imageId: id, status: .errorLimitExceed,
                         metadata: image.metadata)

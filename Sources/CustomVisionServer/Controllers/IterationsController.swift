@@ -14,10 +14,7 @@ struct IterationsController: Sendable {
             var request = request
             let project = try context.parameters.id("projectId")
             let body = try await request.bytes(limit: 1 << 20)
-            let parameters =
-                body.isEmpty
-                ? nil
-                : try? CustomVisionJSON.makeDecoder().decode(TrainingParameters.self, from: Data(body))
+            let parameters = try trainingParameters(body)
             return JSONBody.response(try train(project, Query(request), parameters))
         }
         group.get("projects/:projectId/iterations") { _, context in
@@ -42,6 +39,11 @@ struct IterationsController: Sendable {
                     if let name = update.name {
                         guard !name.isEmpty, name.count <= 256 else {
                             throw APIError.badRequest("Invalid iteration name.", code: .badRequestIterationName)
+                        }
+                        let others = data.iterations(of: project).filter { $0.iteration.id != id }
+                        guard !others.contains(where: { $0.iteration.name == name }) else {
+                            throw APIError.badRequest(
+                                "An iteration named '\(name)' exists.", code: .badRequestIterationNameNotUnique)
                         }
                         record.iteration.name = name
                     }
@@ -85,6 +87,18 @@ struct IterationsController: Sendable {
         }
     }
 
+    /// TrainProject's optional body: none (or `null`) trains every tag; a body that is not TrainingParameters is
+    /// refused rather than ignored, since ignoring `selectedTags` would train tags the caller left out.
+    private func trainingParameters(_ body: [UInt8]) throws -> TrainingParameters? {
+        let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text != "null" else { return nil }
+        do {
+            return try CustomVisionJSON.decode(TrainingParameters.self, from: Data(body))
+        } catch {
+            throw APIError.badRequest("The request body is not valid JSON for TrainingParameters.")
+        }
+    }
+
     private func ids(_ context: BasicRequestContext) throws -> (UUID, UUID) {
         (try context.parameters.id("projectId"), try context.parameters.id("iterationId"))
     }
@@ -120,6 +134,10 @@ struct IterationsController: Sendable {
         guard type == .regular || type == .advanced else {
             throw APIError.badRequest("Unknown training type.", code: .badRequestInvalid)
         }
+        // An int32 on the wire (and in the Iteration echoed back); hours beyond it would overflow as seconds.
+        guard budget <= Int(Int32.max) else {
+            throw APIError.badRequest("The value '\(budget)' is not valid for reservedBudgetInHours.")
+        }
         if type == .advanced, budget < 1 {
             throw APIError.badRequest(
                 "Advanced training needs reservedBudgetInHours of at least 1.",
@@ -140,8 +158,11 @@ struct IterationsController: Sendable {
             }
             let domain = p.settings.domainId.flatMap(Domains.domain)
             let now = Date()
+            // The next number whose name is free (an iteration may have been deleted or renamed).
+            let names = Set(iterations.map(\.iteration.name))
+            let number = ((iterations.count + 1)...).first { !names.contains("Iteration \($0)") } ?? 1
             let iteration = Iteration(
-                id: UUID(), name: "Iteration \(iterations.count + 1)", status: .training, created: now,
+                id: UUID(), name: "Iteration \(number)", status: .training, created: now,
                 lastModified: now, projectId: project, exportable: domain?.exportable ?? false,
                 exportableTo: domain?.exportable == true ? [.dockerFile] : [],
                 domainId: p.settings.domainId, classificationType: p.settings.classificationType,

@@ -39,8 +39,10 @@ struct PredictionQueries: Sendable {
         guard tags.count <= 2 else {
             throw APIError.badRequest("At most 2 tags.", code: .badRequestPredictionTagsExceededCount)
         }
-        let maxCount = min(token.maxCount ?? 50, ServiceLimits.maxTake)
-        let skip = Int(token.continuation ?? "") ?? 0
+        let (skip, maxCount) = try TokenPage(
+            continuation: token.continuation, maxCount: token.maxCount,
+            code: .badRequestPredictionInvalidQueryParameters
+        ).bounds
         let oldest = token.orderBy == .oldest
         let matching = data.predictions.values.filter { p in
             guard p.projectId == project else { return false }

@@ -20,7 +20,7 @@ struct PredictionsController: Sendable {
                     let limit = ServiceLimits.maxPredictionImageBytes
                     let parts = try await request.imageParts(limit: limit + 65_536)
                     let result = try await predictor.predict(
-                        parts.first ?? [], record: record, limit: limit, store: store,
+                        parts.first?.body ?? [], record: record, limit: limit, store: store,
                         application: Query(request).string("application"))
                     return JSONBody.response(result)
                 }
@@ -44,7 +44,7 @@ struct PredictionsController: Sendable {
             let parts = try await request.imageParts(limit: ServiceLimits.maxTrainingImageBytes + 65_536)
             return JSONBody.response(
                 try await predictor.predict(
-                    parts.first ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
+                    parts.first?.body ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
                     store: try query.bool("store") ?? true))
         }
         router.post("training/projects/:projectId/quicktest/url") { request, context in
@@ -72,7 +72,9 @@ struct PredictionsController: Sendable {
     /// The iteration published as `publishedName` in the project.
     private func published(_ context: BasicRequestContext, detect: Bool) throws -> IterationRecord {
         let project = try context.parameters.id("projectId")
-        let name = try context.parameters.require("publishedName")
+        // The router hands segments over as sent; SDKs percent-encode the name (`Iteration 1` → `Iteration%201`).
+        let raw = try context.parameters.require("publishedName")
+        let name = raw.removingPercentEncoding ?? raw
         return try server.store.read { data in
             let p = try data.project(project)
             let isDetection = p.settings.domainId.flatMap(Domains.domain)?.type == .objectDetection

@@ -74,6 +74,10 @@ struct ProjectTransferController: Sendable {
 
     /// Stores the bundle's blobs in one pack, then its rows in one transaction, both off the cooperative pool.
     private func importBundle(_ bundle: Bundle, name: String?) async throws -> Project {
+        let check = BundleCheck(bundle: bundle, blobs: server.store.blobs, backend: server.configuration.modelBackend)
+        guard check.isSound else {
+            throw APIError.badRequest("The bundle is corrupt.", code: .badRequestInvalidImportToken)
+        }
         var blobs: [(digest: String, bytes: [UInt8])] = []
         for (digest, data) in bundle.blobs {
             let bytes = [UInt8](data)

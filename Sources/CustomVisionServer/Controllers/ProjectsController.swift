@@ -45,7 +45,8 @@ struct ProjectsController: Sendable {
         let name = try query.require("name")
         let domainId = try query.uuid("domainId") ?? Domains.defaultID
         guard let domain = Domains.domain(domainId) else {
-            throw APIError.badRequest("Unknown domain \(domainId).", code: .badRequestProjectUnknownDomain)
+            throw APIError.badRequest(
+                "Unknown domain \(domainId.uuidString.lowercased()).", code: .badRequestProjectUnknownDomain)
         }
         var classification: ClassificationType? = nil
         if domain.type == .classification {
@@ -84,6 +85,9 @@ struct ProjectsController: Sendable {
             guard !name.isEmpty else {
                 throw APIError.badRequest("Project name is empty.", code: .badRequestProjectName)
             }
+            guard !data.projects.values.contains(where: { $0.id != id && $0.name == name }) else {
+                throw APIError.badRequest("A project named '\(name)' exists.", code: .badRequestProjectNameNotUnique)
+            }
             project.name = name
         }
         if let description = update.description { project.description = description }
@@ -100,6 +104,10 @@ struct ProjectsController: Sendable {
                 project.settings.domainId = newDomain
             }
             if let c = settings.classificationType, project.settings.classificationType != nil {
+                guard c == .multiclass || c == .multilabel else {
+                    throw APIError.badRequest(
+                        "Unknown classification type.", code: .badRequestProjectUnknownClassification)
+                }
                 project.settings.classificationType = c
             }
             if let p = settings.targetExportPlatforms { project.settings.targetExportPlatforms = p }

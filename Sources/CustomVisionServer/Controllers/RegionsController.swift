@@ -74,7 +74,7 @@ struct RegionsController: Sendable {
         let now = Date()
         for entry in entries {
             guard var image = data.images[entry.imageId], image.projectId == project else {
-                throw APIError.notFound(.notFoundImage, "Image \(entry.imageId) not found.")
+                throw APIError.imageNotFound(entry.imageId)
             }
             let tag = try data.tag(entry.tagId, in: project)
             let box = BoundingBox(left: entry.left, top: entry.top, width: entry.width, height: entry.height)
@@ -115,7 +115,7 @@ struct RegionsController: Sendable {
                 throw APIError.badRequest("imageId and tagId are required.", code: .badRequestRequiredParamIsNull)
             }
             guard var image = data.images[imageId], image.projectId == project else {
-                throw APIError.notFound(.notFoundImage, "Image \(imageId.uuidString.lowercased()) not found.")
+                throw APIError.imageNotFound(imageId)
             }
             let tag = try data.tag(tagId, in: project)
             if image.tags.contains(where: { $0.tagId == tagId }) {

@@ -21,7 +21,7 @@ struct SuggestionsController: Sendable {
             let images = try server.store.read { data in
                 try ids.map { id in
                     guard let image = data.images[id], image.projectId == project else {
-                        throw APIError.notFound(.notFoundImage, "Image \(id.uuidString.lowercased()) not found.")
+                        throw APIError.imageNotFound(id)
                     }
                     return image
                 }
@@ -43,8 +43,9 @@ struct SuggestionsController: Sendable {
                 default: return a.1.created > b.1.created
                 }
             }
-            let skip = Int(token.continuation ?? "") ?? 0
-            let take = min(token.maxCount ?? 50, ServiceLimits.maxTake)
+            let (skip, take) = try TokenPage(
+                continuation: token.continuation, maxCount: token.maxCount, code: .badRequest
+            ).bounds
             let page = sorted.dropFirst(skip).prefix(take)
             var next = token
             next.continuation = skip + page.count < sorted.count ? String(skip + page.count) : nil
@@ -66,12 +67,11 @@ struct SuggestionsController: Sendable {
             let project = try context.parameters.id("projectId")
             let iteration = try iterationRecord(project, try Query(request).uuid("iterationId"))
             let filter = try await request.json(TagFilter.self)
+            // The model runs once per untagged image, however many tags are counted.
+            let all = try untaggedSuggestions(project, iteration)
             var counts: [String: Int] = [:]
-            for tag in filter.tagIds ?? [] {
-                counts[tag.uuidString.lowercased()] = try suggested(
-                    project, iteration, tagIds: [tag],
-                    threshold: filter.threshold ?? 0
-                ).count
+            for tag in Set(filter.tagIds ?? []) {
+                counts[tag.uuidString.lowercased()] = hits(all, tagIds: [tag], threshold: filter.threshold ?? 0).count
             }
             return JSONBody.response(counts)
         }
@@ -81,7 +81,7 @@ struct SuggestionsController: Sendable {
             let image = try server.store.read { data in
                 _ = try data.project(project)
                 guard let image = data.images[imageId], image.projectId == project else {
-                    throw APIError.notFound(.notFoundImage, "Image \(imageId.uuidString.lowercased()) not found.")
+                    throw APIError.imageNotFound(imageId)
                 }
                 return image
             }
@@ -136,14 +136,26 @@ struct SuggestionsController: Sendable {
     private func suggested(_ project: UUID, _ iteration: IterationRecord, tagIds: [UUID], threshold: Double) throws
         -> [(SuggestedTagAndRegion, ImageRecord)]
     {
+        hits(try untaggedSuggestions(project, iteration), tagIds: tagIds, threshold: threshold)
+    }
+
+    /// The suggestions for every untagged image of the project.
+    private func untaggedSuggestions(_ project: UUID, _ iteration: IterationRecord) throws
+        -> [(SuggestedTagAndRegion, ImageRecord)]
+    {
         let images = server.store.read { $0.images(of: project).filter { !$0.isTagged } }
+        return try images.map { (try suggestion($0, iteration).0, $0) }
+    }
+
+    /// The suggestions that include one of `tagIds` (any tag when empty) at or above `threshold`.
+    private func hits(
+        _ suggestions: [(SuggestedTagAndRegion, ImageRecord)], tagIds: [UUID], threshold: Double
+    ) -> [(SuggestedTagAndRegion, ImageRecord)] {
         let wanted = Set(tagIds)
-        return try images.compactMap { image in
-            let (s, _) = try suggestion(image, iteration)
-            let hit = (s.predictions ?? []).contains {
+        return suggestions.filter { s, _ in
+            (s.predictions ?? []).contains {
                 (wanted.isEmpty || $0.tagId.map(wanted.contains) == true) && ($0.probability ?? 0) >= threshold
             }
-            return hit ? (s, image) : nil
         }
     }
 }

@@ -16,13 +16,7 @@ struct TagsController: Sendable {
             return JSONBody.response(
                 try server.store.read { data in
                     _ = try data.project(project)
-                    if let iteration {
-                        let record = try data.iteration(iteration, in: project)
-                        return record.tagIds.enumerated().map { i, id in
-                            data.tags[id].map { withCount($0.tag, data) }
-                                ?? Tag(id: id, name: record.tagNames[i], type: .regular, imageCount: 0)
-                        }
-                    }
+                    if let iteration { return try tags(of: iteration, in: project, data) }
                     return data.tags(of: project).map { withCount($0.tag, data) }
                 })
         }
@@ -44,13 +38,18 @@ struct TagsController: Sendable {
             }
             return JSONBody.response(tag)
         }
-        group.get("projects/:projectId/tags/:tagId") { _, context in
+        group.get("projects/:projectId/tags/:tagId") { request, context in
             let project = try context.parameters.id("projectId")
             let id = try context.parameters.id("tagId")
+            let iteration = try Query(request).uuid("iterationId")
             return JSONBody.response(
                 try server.store.read { data in
                     _ = try data.project(project)
-                    return withCount(try data.tag(id, in: project).tag, data)
+                    guard let iteration else { return withCount(try data.tag(id, in: project).tag, data) }
+                    guard let tag = try tags(of: iteration, in: project, data).first(where: { $0.id == id }) else {
+                        throw APIError.tagNotFound(id)
+                    }
+                    return tag
                 })
         }
         group.patch("projects/:projectId/tags/:tagId") { request, context in
@@ -62,9 +61,14 @@ struct TagsController: Sendable {
                 try server.store.write { data in
                     _ = try data.project(project)
                     var record = try data.tag(id, in: project)
-                    if let name = update.name { record.tag.name = name }
+                    if let name = update.name { record.tag.name = name.trimmingCharacters(in: .whitespaces) }
                     if let d = update.description { record.tag.description = d }
-                    if let t = update.type { record.tag.type = t }
+                    if let t = update.type {
+                        guard TagType.allKnown.contains(t) else {
+                            throw APIError.badRequest("Unknown tag type.", code: .badRequestTagType)
+                        }
+                        record.tag.type = t
+                    }
                     try validate(record.tag, project: project, data: data)
                     data.put(record)
                     return withCount(record.tag, data)
@@ -84,6 +88,15 @@ struct TagsController: Sendable {
                 data.remove(.tag, id)
             }
             return JSONBody.empty()
+        }
+    }
+
+    /// The tags `iteration` was trained with; one deleted since keeps the name it had then.
+    private func tags(of iteration: UUID, in project: UUID, _ data: StoreData) throws -> [Tag] {
+        let record = try data.iteration(iteration, in: project)
+        return record.tagIds.enumerated().map { i, id in
+            data.tags[id].map { withCount($0.tag, data) }
+                ?? Tag(id: id, name: record.tagNames[i], type: .regular, imageCount: 0)
         }
     }
 

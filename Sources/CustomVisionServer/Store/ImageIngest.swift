@@ -54,6 +54,7 @@ struct ImageIngest: Sendable {
         project: UUID, candidates: [ImageCandidate], batchTags: [UUID], metadata: [String: String] = [:]
     ) async throws -> (Response, ImageCreateSummary) {
         try Self.checkBatch(count: candidates.count, tagIds: batchTags)
+        try ImageMetadataLimits.checkBatch(metadata)
         let known = try server.store.read { data -> [UUID: TagType] in
             _ = try data.project(project)
             var types: [UUID: TagType] = [:]

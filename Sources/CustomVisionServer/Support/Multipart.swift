@@ -7,6 +7,9 @@ import Hummingbird
 enum Multipart {
     struct Part: Sendable {
         var name: String?
+        /// The `filename` parameter exactly as sent, quotes included: the service echoes it as `sourceUrl`
+        /// (`"\"hemlock_10.jpg\""` in its CreateImagesFromData example).
+        var filename: String? = nil
         var body: [UInt8]
     }
 
@@ -24,31 +27,50 @@ enum Multipart {
         return nil
     }
 
-    /// The parts of `body`.
-    static func parse(_ body: [UInt8], boundary: String) throws -> [Part] {
+    /// The parts of `body`; more than `maxParts` is refused as soon as the next one is found.
+    ///
+    /// Linear in the body: each part's header block is looked for within the part only (a search to the end of the
+    /// body for every part made a body of many tiny parts take hours).
+    static func parse(_ body: [UInt8], boundary: String, maxParts: Int = .max) throws -> [Part] {
         let delimiter = Array("--\(boundary)".utf8)
-        var positions: [Int] = []
-        var i = 0
-        while let found = find(delimiter, in: body, from: i) {
-            positions.append(found)
-            i = found + delimiter.count
-        }
-        guard positions.count >= 2 else {
-            throw APIError.badRequest("The multipart body is malformed.", code: .badRequestImageStream)
-        }
+        let malformed = APIError.badRequest("The multipart body is malformed.", code: .badRequestImageStream)
+        guard var start = find(delimiter, in: body, from: 0, to: body.count) else { throw malformed }
         var parts: [Part] = []
-        for (start, end) in zip(positions, positions.dropFirst()) {
-            var from = start + delimiter.count
-            if from + 1 < body.count, body[from] == 13, body[from + 1] == 10 { from += 2 }
-            var to = end
-            if to >= 2, body[to - 2] == 13, body[to - 1] == 10 { to -= 2 }
-            guard from <= to, let headerEnd = find([13, 10, 13, 10], in: body, from: from), headerEnd <= to else {
-                continue
+        var delimiters = 1
+        while let end = find(delimiter, in: body, from: start + delimiter.count, to: body.count) {
+            delimiters += 1
+            if let part = part(of: body, from: start + delimiter.count, to: end) {
+                guard parts.count < maxParts else {
+                    throw APIError.badRequest(
+                        "A batch holds at most \(maxParts) images.", code: .badRequestImageBatch)
+                }
+                parts.append(part)
             }
-            let headerText = String(decoding: body[from..<headerEnd], as: UTF8.self)
-            parts.append(Part(name: name(in: headerText), body: Array(body[(headerEnd + 4)..<to])))
+            start = end
         }
+        guard delimiters >= 2 else { throw malformed }
         return parts
+    }
+
+    /// The part between the delimiter ending at `start` and the next one at `end`; nil without a header block.
+    private static func part(of body: [UInt8], from start: Int, to end: Int) -> Part? {
+        let crlf: [UInt8] = [13, 10]
+        var from = start
+        if end - from >= 2, Array(body[from..<(from + 2)]) == crlf { from += 2 }
+        var to = end
+        if to - from >= 2, Array(body[(to - 2)..<to]) == crlf { to -= 2 }
+        // Headers end with an empty line; a part with no headers starts with it.
+        let headerEnd: Int
+        if to - from >= 2, Array(body[from..<(from + 2)]) == crlf {
+            headerEnd = from - 2
+        } else if let found = find(crlf + crlf, in: body, from: from, to: to) {
+            headerEnd = found
+        } else {
+            return nil
+        }
+        let headerText = String(decoding: body[from..<max(from, headerEnd)], as: UTF8.self)
+        return Part(
+            name: name(in: headerText), filename: filename(in: headerText), body: Array(body[(headerEnd + 4)..<to]))
     }
 
     private static func name(in headers: String) -> String? {
@@ -57,18 +79,34 @@ enum Multipart {
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
-    private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, hay.count >= needle.count, from <= hay.count - needle.count else { return nil }
-        let first = needle[0]
-        var i = from
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == first {
-                var j = 1
-                while j < needle.count, hay[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
-            }
-            i += 1
+    /// The raw value of the `filename` parameter: a quoted string with its quotes, or a token.
+    private static func filename(in headers: String) -> String? {
+        guard let range = headers.range(of: "filename=", options: .caseInsensitive) else { return nil }
+        let rest = headers[range.upperBound...]
+        if rest.hasPrefix("\"") {
+            return rest.dropFirst().firstIndex(of: "\"").map { String(rest[...$0]) }
+        }
+        let token = rest.prefix { $0 != ";" && !$0.isNewline }
+        return token.isEmpty ? nil : String(token)
+    }
+
+    /// The first `needle` lying wholly within `hay[from..<to]`, by Knuth–Morris–Pratt: linear whatever the needle
+    /// (the boundary is the client's choice, so a naive search could be made to compare every byte many times).
+    private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int, to: Int) -> Int? {
+        guard !needle.isEmpty, from >= 0, to <= hay.count, to - from >= needle.count else { return nil }
+        // border[i]: the length of the longest proper prefix of needle[0...i] that is also its suffix.
+        var border = [Int](repeating: 0, count: needle.count)
+        var k = 0
+        for i in needle.indices.dropFirst() {
+            while k > 0, needle[i] != needle[k] { k = border[k - 1] }
+            if needle[i] == needle[k] { k += 1 }
+            border[i] = k
+        }
+        k = 0
+        for i in from..<to {
+            while k > 0, hay[i] != needle[k] { k = border[k - 1] }
+            if hay[i] == needle[k] { k += 1 }
+            if k == needle.count { return i - needle.count + 1 }
         }
         return nil
     }

@@ -5,13 +5,16 @@ import Hummingbird
 
 /// A request's query string, percent-decoded, with the service's argument errors.
 struct Query: Sendable {
-    private var values: [String: String] = [:]
+    /// Every value of each name, in order: a name may repeat.
+    private var values: [String: [String]] = [:]
 
     init(_ request: Request) {
         for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            // `=v` has an empty name, which no parameter matches (keeping empty pieces, so it never reads as `v`).
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let key = Self.decode(parts[0]).lowercased()
-            values[key] = parts.count > 1 ? Self.decode(parts[1]) : ""
+            guard !key.isEmpty else { continue }
+            values[key, default: []].append(parts.count > 1 ? Self.decode(parts[1]) : "")
         }
     }
 
@@ -19,8 +22,8 @@ struct Query: Sendable {
         s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s
     }
 
-    /// The value of `name` (matched case-insensitively, as ASP.NET does).
-    subscript(_ name: String) -> String? { values[name.lowercased()] }
+    /// The value of `name` (matched case-insensitively, as ASP.NET does); the last one when it repeats.
+    subscript(_ name: String) -> String? { values[name.lowercased()]?.last }
 
     func string(_ name: String) -> String? {
         guard let v = self[name], !v.isEmpty else { return nil }
@@ -45,7 +48,7 @@ struct Query: Sendable {
 
     /// A comma-separated (or repeated) list of ids.
     func uuids(_ name: String) throws -> [UUID] {
-        guard let v = string(name) else { return [] }
+        let v = (values[name.lowercased()] ?? []).joined(separator: ",")
         return try v.split(separator: ",").map { part in
             guard let id = UUID(uuidString: part.trimmingCharacters(in: .whitespaces)) else {
                 throw APIError.badRequest("Invalid id '\(part.prefix(64))' in \(name).", code: .badRequestInvalidIds)

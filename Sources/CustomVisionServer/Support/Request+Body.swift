@@ -34,17 +34,17 @@ extension Request {
         } ?? ""
     }
 
-    /// Image bytes from a multipart `imageData` body (every file part) or a raw body.
-    mutating func imageParts(limit: Int) async throws -> [[UInt8]] {
+    /// The images of a multipart `imageData` body (every file part, at most a batch's worth) or of a raw body (one
+    /// unnamed part).
+    mutating func imageParts(limit: Int) async throws -> [Multipart.Part] {
         let body = try await bytes(limit: limit)
         if mediaType.hasPrefix("multipart/") {
             guard let boundary = Multipart.boundary(headers[.contentType] ?? "") else {
                 throw APIError.badRequest("The multipart body has no boundary.", code: .badRequestImageStream)
             }
-            let parts = try Multipart.parse(body, boundary: boundary)
-            return parts.map(\.body)
+            return try Multipart.parse(body, boundary: boundary, maxParts: ServiceLimits.imagesPerBatch)
         }
-        return body.isEmpty ? [] : [body]
+        return body.isEmpty ? [] : [Multipart.Part(name: nil, body: body)]
     }
 
     /// The server's base URL as the client addressed it.

@@ -1,5 +1,6 @@
 import CustomVisionCore
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -10,14 +11,18 @@ import Foundation
 
 #endif
 
-/// Fetches images for CreateImagesFromUrls and the `/url` predictions: http(s) only, no redirects, a byte and a
-/// time limit, and no loopback, private or link-local targets unless `allowLocal` (SSRF protection).
+/// Fetches images for CreateImagesFromUrls and the `/url` predictions: http(s) only, no redirects, a byte limit, an
+/// idle and a total time limit, and no loopback, private or link-local targets unless `allowLocal` (SSRF
+/// protection).
 ///
 /// The host is resolved and checked before the request; URLSession then resolves it again, so a DNS answer that
 /// changes in between (rebinding) is not caught — acceptable for a development server, noted here.
 struct URLFetcher: Sendable {
     let allowLocal: Bool
+    /// How long the URL may send nothing.
     var timeout: TimeInterval = 10
+    /// How long a whole fetch may take (a URL sending a byte now and then never idles).
+    var deadline: TimeInterval = 60
 
     /// A failed fetch, with the reason.
     struct Failure: Error, CustomStringConvertible {
@@ -38,32 +43,90 @@ struct URLFetcher: Sendable {
         }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "GET"
-        let delegate = NoRedirects()
-        let session = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
+        let collector = Collector(limit: limit)
+        let session = URLSession(configuration: .ephemeral, delegate: collector, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { cont in
-            session.dataTask(with: request) { data, response, error in
-                if let error {
-                    cont.resume(throwing: Failure(description: "fetch failed: \(error.localizedDescription)"))
-                } else if let response {
-                    cont.resume(returning: (data ?? Data(), response))
-                } else {
-                    cont.resume(throwing: Failure(description: "no response"))
-                }
-            }.resume()
-        }
-        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
-            throw Failure(description: "the URL did not answer 2xx")
-        }
-        guard data.count <= limit else { throw Failure(description: "the image exceeds \(limit) bytes") }
+        let task = session.dataTask(with: request)
+        let expiry = DispatchWorkItem { collector.expire(task) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: expiry)
+        defer { expiry.cancel() }
+        let (status, data) = try await withCheckedThrowingContinuation { cont in collector.start(task, cont) }
+        guard (200..<300).contains(status) else { throw Failure(description: "the URL did not answer 2xx") }
         return [UInt8](data)
     }
 
-    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    /// Refuses redirects and gathers a response body, cancelling the transfer as soon as it (or its declared
+    /// length) exceeds the limit, so a huge or endless answer never sits in memory.
+    private final class Collector: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        typealias Continuation = CheckedContinuation<(Int, Data), any Error>
+        private struct State {
+            var body = Data()
+            var status = 0
+            var overLimit = false
+            var expired = false
+            var continuation: Continuation?
+        }
+        private let limit: Int
+        private let state = Mutex(State())
+
+        init(limit: Int) { self.limit = limit }
+
+        func start(_ task: URLSessionDataTask, _ continuation: Continuation) {
+            state.withLock { $0.continuation = continuation }
+            task.resume()
+        }
+
+        /// Ends a fetch that took too long.
+        func expire(_ task: URLSessionDataTask) {
+            state.withLock { $0.expired = true }
+            task.cancel()
+        }
+
         func urlSession(
             _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
             newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
         ) { completionHandler(nil) }
+
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+            completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+        ) {
+            let tooLong = response.expectedContentLength > Int64(limit)
+            state.withLock {
+                $0.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if tooLong { $0.overLimit = true }
+            }
+            completionHandler(tooLong ? .cancel : .allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            let over = state.withLock { s -> Bool in
+                guard !s.overLimit else { return true }
+                s.body.append(data)
+                if s.body.count > limit {
+                    s.overLimit = true
+                    s.body = Data()
+                }
+                return s.overLimit
+            }
+            if over { dataTask.cancel() }
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            let (continuation, result) = state.withLock { s -> (Continuation?, Result<(Int, Data), any Error>) in
+                defer { s.continuation = nil }
+                if s.overLimit {
+                    return (s.continuation, .failure(Failure(description: "the image exceeds \(limit) bytes")))
+                }
+                if s.expired { return (s.continuation, .failure(Failure(description: "the URL took too long"))) }
+                if let error {
+                    let failure = Failure(description: "fetch failed: \(error.localizedDescription)")
+                    return (s.continuation, .failure(failure))
+                }
+                return (s.continuation, .success((s.status, s.body)))
+            }
+            continuation?.resume(with: result)
+        }
     }
 
     /// The IPv4/IPv6 addresses of `host`, as raw bytes.
