@@ -32,7 +32,17 @@ struct ProjectTransferController: Sendable {
             let encoded = Array(try CustomVisionJSON.makeEncoder().encode(full))
             let blobs = server.store.blobs
             let digest = try await BlockingIO.run { try blobs.put(encoded) }
-            let url = server.signer.url(base: request.baseURL, kind: "bundle", digest: digest)
+            let now = Date()
+            let url = server.signer.url(base: request.baseURL, kind: "bundle", digest: digest, now: now)
+            // Recorded, so the startup sweep keeps the bundle until its token expires; expired bundles go (a
+            // bundle's bytes are JSON of a whole project: no image, model or prediction shares its digest).
+            let (store, expires) = (server.store, now + server.signer.lifetime + 60)
+            try await BlockingIO.run {
+                let released = try store.write { data in
+                    data.recordProjectExport(project: project, blob: digest, expires: expires, now: now)
+                }
+                for blob in released { blobs.remove(blob) }
+            }
             let token = Data(url.utf8).base64EncodedString()
             return JSONBody.response(
                 ProjectExport(

@@ -7,7 +7,7 @@ import GRDB
 struct MetadataStore: Sendable {
     /// The kinds of document stored.
     enum Kind: String, Sendable, CaseIterable {
-        case project, tag, image, iteration, prediction, export
+        case project, tag, image, iteration, prediction, export, projectExport
     }
 
     /// One stored document.

@@ -101,6 +101,17 @@ struct PredictionRecord: Codable, Sendable {
     var application: String? = nil
 }
 
+/// The bundle of an ExportProject, kept until its token expires so that ImportProject finds it after a restart.
+///
+/// Stored under its own id as the owning project (not the exported project's), so deleting the project leaves a
+/// token already handed out working until it expires: exporting, deleting and importing elsewhere is a move.
+struct ProjectExportRecord: Codable, Sendable {
+    var id: UUID
+    var projectId: UUID
+    var blob: String
+    var expires: Date
+}
+
 /// An export of an iteration.
 struct ExportRecord: Codable, Sendable {
     var id: UUID

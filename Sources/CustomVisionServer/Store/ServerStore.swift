@@ -78,6 +78,9 @@ final class ServerStore: Sendable {
         referenced.formUnion(data.predictions.values.map(\.blob))
         referenced.formUnion(data.iterations.values.compactMap(\.model))
         referenced.formUnion(data.exports.values.compactMap(\.blob))
+        for record in data.projectExports.values {
+            if record.expires < Date() { data.remove(.projectExport, record.id) } else { referenced.insert(record.blob) }
+        }
         let orphans = blobs.allDigests().filter { !referenced.contains($0) }
         for digest in orphans { blobs.remove(digest) }
         if !orphans.isEmpty { problems.append("removed \(orphans.count) orphan blob(s)") }

@@ -9,6 +9,7 @@ struct StoreData: Sendable {
     var iterations: [UUID: IterationRecord] = [:]
     var predictions: [UUID: PredictionRecord] = [:]
     var exports: [UUID: ExportRecord] = [:]
+    var projectExports: [UUID: ProjectExportRecord] = [:]
     /// Changes not yet committed.
     var pending: [MetadataStore.Change] = []
 
@@ -46,6 +47,11 @@ struct StoreData: Sendable {
         queue(.export, export.id, export.projectId, export)
     }
 
+    mutating func put(_ export: ProjectExportRecord) {
+        projectExports[export.id] = export
+        queue(.projectExport, export.id, export.id, export)
+    }
+
     mutating func remove(_ kind: MetadataStore.Kind, _ id: UUID) {
         switch kind {
         case .project: projects[id] = nil
@@ -54,8 +60,24 @@ struct StoreData: Sendable {
         case .iteration: iterations[id] = nil
         case .prediction: predictions[id] = nil
         case .export: exports[id] = nil
+        case .projectExport: projectExports[id] = nil
         }
         pending.append(.delete(kind, id))
+    }
+
+    /// Records a project export's bundle until `expires` (one record per bundle: exporting the same content again
+    /// extends it) and forgets expired ones; returns the blobs no record references any more.
+    mutating func recordProjectExport(project: UUID, blob: String, expires: Date, now: Date = Date()) -> [String] {
+        var released: [String] = []
+        for record in projectExports.values where record.expires < now {
+            remove(.projectExport, record.id)
+            released.append(record.blob)
+        }
+        let existing = projectExports.values.first { $0.blob == blob }
+        put(ProjectExportRecord(id: existing?.id ?? UUID(), projectId: project, blob: blob,
+            expires: max(expires, existing?.expires ?? expires)))
+        let live = Set(projectExports.values.map(\.blob))
+        return released.filter { !live.contains($0) }
     }
 
     /// Removes a project and everything it owns.
@@ -80,6 +102,8 @@ struct StoreData: Sendable {
                 case .iteration: iterations[doc.id] = try Self.decoder.decode(IterationRecord.self, from: doc.body)
                 case .prediction: predictions[doc.id] = try Self.decoder.decode(PredictionRecord.self, from: doc.body)
                 case .export: exports[doc.id] = try Self.decoder.decode(ExportRecord.self, from: doc.body)
+                case .projectExport:
+                    projectExports[doc.id] = try Self.decoder.decode(ProjectExportRecord.self, from: doc.body)
                 }
             } catch {
                 problems.append("unreadable \(doc.kind.rawValue) \(doc.id): \(error)")
