@@ -36,6 +36,11 @@ public struct ServerConfiguration: Sendable {
     /// closed; `nil` never closes one, so a client that stops sending, or lies about its `Content-Length`, holds
     /// its connection for good. A response being written is never cut short.
     public var idleTimeout: Duration? = .seconds(120)
+    /// The most image pixels decoded at once across all requests (predictions, quick tests, suggestions,
+    /// renditions), 64 megapixels by default: a decode waits until its pixels fit, so a few images declaring
+    /// 10,000 × 10,000 pixels decode one at a time instead of together exhausting memory. A single larger image
+    /// still decodes, alone.
+    public var pixelBudget: Int = 64_000_000
 
     /// A configuration; `nil` keys are generated (and printed by `cvserver`).
     public init(

@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 import Synchronization
 
-/// What every controller shares: configuration, storage, the URL signer, the URL fetcher and loaded models.
+/// What every controller shares: configuration, storage, the URL signer, the URL fetcher, loaded models and the
+/// pixel budget of image decodes.
 struct ServerContext: Sendable {
     let configuration: ServerConfiguration
     let store: ServerStore
@@ -11,6 +12,7 @@ struct ServerContext: Sendable {
     let fetcher: URLFetcher
     let models: ModelCache
     let renditions = Renditions()
+    let pixelBudget: PixelBudget
 
     init(configuration: ServerConfiguration) throws {
         self.configuration = configuration
@@ -18,6 +20,7 @@ struct ServerContext: Sendable {
         signer = URLSigner(secret: Array("cvserver-images:\(configuration.trainingKey)".utf8))
         fetcher = URLFetcher(allowLocal: configuration.allowLocalURLs)
         models = ModelCache(backend: configuration.modelBackend, blobs: store.blobs)
+        pixelBudget = PixelBudget(limit: configuration.pixelBudget)
     }
 }
 

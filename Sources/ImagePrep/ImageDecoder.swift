@@ -24,6 +24,16 @@ public enum ImageDecoder {
         try decodeWithHeader(bytes, options: options).image.rgb
     }
 
+    /// The size `decode(_:options:)` gives an image with `header`, known before any pixel is decoded: the stored
+    /// size reduced by the DCT scale `options.minimumSize` allows (JPEG only), upright when
+    /// `options.applyOrientation`. Lets a caller reserve memory for a decode before starting it.
+    public static func decodedSize(_ header: ImageHeader, options: DecodeOptions) -> (width: Int, height: Int) {
+        let (width, height) = header.format == .jpeg
+            ? JPEGCodec.scaledSize(header, JPEGCodec.scale(header, options)) : (header.width, header.height)
+        return options.applyOrientation
+            ? header.orientation.orientedSize(width: width, height: height) : (width, height)
+    }
+
     /// Decodes the whole file at the smallest size its format allows — a JPEG at 1/8 scale, whose entropy data is
     /// still read in full, so a damaged file is refused — and returns its header (stored size, orientation): the
     /// check an upload needs, without full-size pixels.

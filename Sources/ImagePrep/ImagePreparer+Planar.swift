@@ -39,7 +39,7 @@ extension ImagePreparer {
         let planned = options.mode.layout(sourceWidth: w, sourceHeight: h)
         let (num, denom) = JPEGCodec.scale(oriented,
             DecodeOptions(minimumSize: (planned.contentWidth, planned.contentHeight)))
-        let scaledW = (oriented.width * num + denom - 1) / denom, scaledH = (oriented.height * num + denom - 1) / denom
+        let (scaledW, scaledH) = JPEGCodec.scaledSize(oriented, (num, denom))
         let upright = oriented.orientation.orientedSize(width: scaledW, height: scaledH)
         let layout = options.mode.layout(sourceWidth: upright.width, sourceHeight: upright.height)
         var (planes, _) = try JPEGCodec.decodePlanes(bytes, info: info, width: scaledW, height: scaledH,

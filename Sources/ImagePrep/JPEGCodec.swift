@@ -11,14 +11,11 @@ enum JPEGCodec {
         guard let handle = tjInitDecompress() else { throw ImagePrepError(.corrupt, "cannot start libjpeg-turbo") }
         defer { tjDestroy(handle) }
         let info = try readHeader(handle, bytes, maxPixels: options.maxPixels)
-        let (header, width, height, colorspace) = (info.header, Int32(info.header.width), Int32(info.header.height),
-            info.colorspace)
+        let (header, colorspace) = (info.header, info.colorspace)
 
         var options = options
         if let target = try plan(header) { options.minimumSize = target }
-        let (num, denom) = scale(header, options)
-        let outW = Int((Int(width) * num + denom - 1) / denom)
-        let outH = Int((Int(height) * num + denom - 1) / denom)
+        let (outW, outH) = scaledSize(header, scale(header, options))
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let isGray = colorspace == Int32(TJCS_GRAY.rawValue)
         let channels = isCMYK ? 4 : (isGray ? 1 : 3)
@@ -70,6 +67,12 @@ enum JPEGCodec {
             return (1, denom)
         }
         return (1, 1)
+    }
+
+    /// The stored size `header` decodes to at `scale` (num/denom), rounded up as libjpeg-turbo does.
+    static func scaledSize(_ header: ImageHeader, _ scale: (Int, Int)) -> (width: Int, height: Int) {
+        let (num, denom) = scale
+        return ((header.width * num + denom - 1) / denom, (header.height * num + denom - 1) / denom)
     }
 
     static func tooManyPixels(_ header: ImageHeader, _ options: DecodeOptions) -> ImagePrepError {

@@ -57,11 +57,17 @@ struct CVServer: AsyncParsableCommand {
         discussion: "Emulates the round trip to a cloud region (e.g. 50), to see what a client's concurrency buys."))
     var latency: Int = 0
 
+    @Option(help: ArgumentHelp(
+        "Most image megapixels decoded at once across requests.",
+        discussion: "Decodes beyond it wait their turn; one larger image still decodes, alone."))
+    var pixelBudget: Int = 64
+
     func validate() throws {
         guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0, S0 or none.") }
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard (0...60_000).contains(latency) else { throw ValidationError("--latency must be 0...60000 ms.") }
+        guard (1...100_000).contains(pixelBudget) else { throw ValidationError("--pixel-budget must be 1...100000.") }
         for kind in faultKinds.split(separator: ",") where FaultConfiguration.Kind(rawValue: String(kind)) == nil {
             throw ValidationError("Unknown fault kind '\(kind)'.")
         }
@@ -88,6 +94,7 @@ struct CVServer: AsyncParsableCommand {
                     }, seed: faultSeed) : nil,
             tier: ServiceTier.named(tier) ?? .unlimited, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
         settings.latency = .milliseconds(latency)
+        settings.pixelBudget = pixelBudget * 1_000_000
         let configuration = settings
         let host = self.host
         let app = try buildApplication(configuration: configuration) { port in

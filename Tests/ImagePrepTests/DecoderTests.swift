@@ -60,6 +60,25 @@ struct DecoderTests {
         #expect(try ImageDecoder.decode(bytes).width == 640)
     }
 
+    @Test func decodedSizeIsKnownFromTheHeaderBeforeDecoding() throws {
+        for path in [
+            "images/coco/000000085329.jpg", "images/generated/orientation_6.jpg", "images/generated/rgb.png",
+        ] {
+            let bytes = try TestImages.bytes(path)
+            let header = try ImageHeader.read(bytes)
+            for target in [nil, (256, 200), (50, 50), (1, 1)] as [(Int, Int)?] {
+                for upright in [true, false] {
+                    let options = DecodeOptions(applyOrientation: upright, minimumSize: target)
+                    let image = try ImageDecoder.decode(bytes, options: options)
+                    #expect(ImageDecoder.decodedSize(header, options: options) == (image.width, image.height),
+                        "\(path)")
+                }
+            }
+        }
+        let jpeg = try ImageHeader.read(TestImages.bytes("images/coco/000000085329.jpg"))  // 640×449
+        #expect(ImageDecoder.decodedSize(jpeg, options: DecodeOptions(minimumSize: (50, 50))) == (80, 57))
+    }
+
     @Test func pixelLimitIsCheckedBeforeDecoding() throws {
         let bytes = try TestImages.bytes("images/coco/000000037777.jpg")
         let error = try #require(throws: ImagePrepError.self) {

@@ -18,7 +18,8 @@ struct ImageFilesController: Sendable {
             guard let bytes = server.store.blobs.get(digest) else {
                 throw APIError.notFound(.notFoundImage, "Image not found.")
             }
-            let served = server.renditions.bytes(kind: kind, digest: digest, original: bytes)
+            let served = await server.renditions.bytes(
+                kind: kind, digest: digest, original: bytes, budget: server.pixelBudget)
             let type = kind == "export" ? "application/zip" : served.first == 0x89 ? "image/png" : "image/jpeg"
             return Response(
                 status: .ok, headers: [.contentType: type],

@@ -26,7 +26,9 @@ struct SuggestionsController: Sendable {
                     return image
                 }
             }
-            return JSONBody.response(try images.map { try suggestion($0, iteration).0 })
+            var suggestions: [SuggestedTagAndRegion] = []
+            for image in images { suggestions.append(try await suggestion(image, iteration).0) }
+            return JSONBody.response(suggestions)
         }
         group.post("projects/:projectId/images/suggested") { request, context in
             var request = request
@@ -34,7 +36,8 @@ struct SuggestionsController: Sendable {
             let iteration = try iterationRecord(project, try Query(request).uuid("iterationId"))
             let token = try await request.json(SuggestedTagAndRegionQueryToken.self)
             let view = ImageView(signer: server.signer, base: request.baseURL)
-            let matches = try suggested(project, iteration, tagIds: token.tagIds ?? [], threshold: token.threshold ?? 0)
+            let matches = try await suggested(
+                project, iteration, tagIds: token.tagIds ?? [], threshold: token.threshold ?? 0)
             let sorted = matches.sorted { a, b in
                 let (ua, ub) = (a.0.predictionUncertainty ?? 0, b.0.predictionUncertainty ?? 0)
                 switch token.sortBy {
@@ -68,7 +71,7 @@ struct SuggestionsController: Sendable {
             let iteration = try iterationRecord(project, try Query(request).uuid("iterationId"))
             let filter = try await request.json(TagFilter.self)
             // The model runs once per untagged image, however many tags are counted.
-            let all = try untaggedSuggestions(project, iteration)
+            let all = try await untaggedSuggestions(project, iteration)
             var counts: [String: Int] = [:]
             for tag in Set(filter.tagIds ?? []) {
                 counts[tag.uuidString.lowercased()] = hits(all, tagIds: [tag], threshold: filter.threshold ?? 0).count
@@ -86,10 +89,12 @@ struct SuggestionsController: Sendable {
                 return image
             }
             let latest = server.store.read { $0.iterations(of: project).last { $0.iteration.status == .completed } }
-            let proposals =
-                try latest.map { try predictions(image, $0) }?.compactMap { p in
+            var proposals: [RegionProposal] = []
+            if let latest {
+                proposals = try await predictions(image, latest).compactMap { p in
                     p.box.map { RegionProposal(confidence: p.probability, boundingBox: $0) }
-                } ?? []
+                }
+            }
             return JSONBody.response(ImageRegionProposal(projectId: project, imageId: imageId, proposals: proposals))
         }
     }
@@ -108,16 +113,16 @@ struct SuggestionsController: Sendable {
         }
     }
 
-    private func predictions(_ image: ImageRecord, _ iteration: IterationRecord) throws -> [ModelPrediction] {
+    private func predictions(_ image: ImageRecord, _ iteration: IterationRecord) async throws -> [ModelPrediction] {
         guard let bytes = server.store.blobs.get(image.blob), let digest = iteration.model else { return [] }
-        let rgb = try ImageDecoder.decode(bytes)
+        let rgb = try await Predictor.decode(bytes, for: iteration.inputSize, budget: server.pixelBudget).image
         return try server.models.model(digest).predict(Predictor.atTrainingSize(rgb, iteration.inputSize))
     }
 
-    private func suggestion(_ image: ImageRecord, _ iteration: IterationRecord) throws -> (
+    private func suggestion(_ image: ImageRecord, _ iteration: IterationRecord) async throws -> (
         SuggestedTagAndRegion, [ModelPrediction]
     ) {
-        let raw = try predictions(image, iteration)
+        let raw = try await predictions(image, iteration)
         let predictions = raw.compactMap { p -> Prediction? in
             guard iteration.tagIds.indices.contains(p.tag) else { return nil }
             return Prediction(
@@ -133,18 +138,20 @@ struct SuggestionsController: Sendable {
     }
 
     /// Untagged images whose suggestions include one of `tagIds` at or above `threshold`.
-    private func suggested(_ project: UUID, _ iteration: IterationRecord, tagIds: [UUID], threshold: Double) throws
-        -> [(SuggestedTagAndRegion, ImageRecord)]
-    {
-        hits(try untaggedSuggestions(project, iteration), tagIds: tagIds, threshold: threshold)
+    private func suggested(
+        _ project: UUID, _ iteration: IterationRecord, tagIds: [UUID], threshold: Double
+    ) async throws -> [(SuggestedTagAndRegion, ImageRecord)] {
+        hits(try await untaggedSuggestions(project, iteration), tagIds: tagIds, threshold: threshold)
     }
 
     /// The suggestions for every untagged image of the project.
-    private func untaggedSuggestions(_ project: UUID, _ iteration: IterationRecord) throws
+    private func untaggedSuggestions(_ project: UUID, _ iteration: IterationRecord) async throws
         -> [(SuggestedTagAndRegion, ImageRecord)]
     {
         let images = server.store.read { $0.images(of: project).filter { !$0.isTagged } }
-        return try images.map { (try suggestion($0, iteration).0, $0) }
+        var suggestions: [(SuggestedTagAndRegion, ImageRecord)] = []
+        for image in images { suggestions.append((try await suggestion(image, iteration).0, image)) }
+        return suggestions
     }
 
     /// The suggestions that include one of `tagIds` (any tag when empty) at or above `threshold`.

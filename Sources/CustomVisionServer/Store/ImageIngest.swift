@@ -63,7 +63,8 @@ struct ImageIngest: Sendable {
         }
         let mentioned = batchTags + candidates.flatMap { $0.tagIds + $0.regions.map(\.tagId) }
         for id in mentioned where known[id] == nil { throw APIError.tagNotFound(id) }
-        var prepared = candidates.map { validate($0, batchTags: batchTags, known: known) }
+        var prepared: [Checked] = []
+        for candidate in candidates { prepared.append(await validate(candidate, batchTags: batchTags, known: known)) }
         // Durable bytes first; rows afterwards in one transaction.
         let blobs = server.store.blobs
         let fresh = prepared.compactMap { entry in entry.digest.map { ($0, entry.candidate.bytes ?? []) } }
@@ -83,12 +84,13 @@ struct ImageIngest: Sendable {
     }
 
     /// Checks one candidate, reads its size and hashes it when it is acceptable.
-    private func validate(_ candidate: ImageCandidate, batchTags: [UUID], known: [UUID: TagType]) -> Checked {
+    private func validate(_ candidate: ImageCandidate, batchTags: [UUID], known: [UUID: TagType]) async -> Checked {
         var entry = Checked(candidate: candidate, status: check(candidate, batchTags: batchTags, known: known))
         guard entry.status == .ok, let bytes = candidate.bytes else { return entry }
         // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
-        // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold.
-        if let header = try? ImageDecoder.validate(bytes) {
+        // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold. A PNG is
+        // decoded at full size, so the decode waits for room in the server's pixel budget.
+        if let header = try? await server.pixelBudget.validate(bytes) {
             (entry.width, entry.height) = header.orientedSize
             let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
             if !sides.contains(entry.width) || !sides.contains(entry.height) { entry.status = .errorImageSize }

@@ -18,18 +18,23 @@ final class Renditions: Sendable {
         }
     }
 
-    /// The bytes to serve for `kind` of `original` (stored as `digest`).
-    func bytes(kind: String, digest: String, original: [UInt8]) -> [UInt8] {
+    /// The bytes to serve for `kind` of `original` (stored as `digest`), decoded within `budget`: only images
+    /// larger than the rendition are decoded, and a JPEG at least four times the rendition's size at a DCT scale
+    /// still at least twice it.
+    func bytes(kind: String, digest: String, original: [UInt8], budget: PixelBudget) async -> [UInt8] {
         guard let side = Self.longestSide(kind) else { return original }
         let key = "\(kind)/\(digest)"
         if let hit = cache.withLock({ $0[key] }) { return hit }
-        guard let image = try? ImageDecoder.decode(original), max(image.width, image.height) > side else {
-            return original
-        }
-        let scale = Double(side) / Double(max(image.width, image.height))
-        let resized = ImageResizer.resize(
-            image, width: max(1, Int((Double(image.width) * scale).rounded())),
-            height: max(1, Int((Double(image.height) * scale).rounded())))
+        guard let header = try? ImageHeader.read(original) else { return original }
+        let (width, height) = header.orientedSize
+        guard max(width, height) > side else { return original }
+        let scale = Double(side) / Double(max(width, height))
+        let size = (
+            width: max(1, Int((Double(width) * scale).rounded())),
+            height: max(1, Int((Double(height) * scale).rounded())))
+        guard let image = try? await budget.decode(original, minimumSize: { _ in (2 * size.width, 2 * size.height) })
+        else { return original }
+        let resized = ImageResizer.resize(image.image, width: size.width, height: size.height)
         guard let jpeg = try? ImageEncoder.jpeg(resized, quality: 85) else { return original }
         cache.withLock { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll() }
