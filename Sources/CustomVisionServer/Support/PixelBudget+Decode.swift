@@ -20,7 +20,11 @@ extension PixelBudget {
     /// `ImageDecoder.validate(bytes)` (a whole decode at the smallest size the format allows: a PNG's is its full
     /// size) once its pixels fit in the budget.
     /// - Throws: `ImagePrepError`; `CancellationError` when cancelled while waiting.
+    ///
+    /// A JPEG is checked at 1/8 scale (at most 1280×1280 for the service's largest side), so it does not wait: the
+    /// upload path, run for every image, keeps its one header read.
     func validate(_ bytes: [UInt8]) async throws -> ImageHeader {
+        if ImageFormat.detect(bytes) == .jpeg { return try ImageDecoder.validate(bytes) }
         let header = try ImageHeader.read(bytes)
         return try await withPixels(Self.pixels(header, DecodeOptions(minimumSize: (1, 1)))) {
             try ImageDecoder.validate(bytes)
