@@ -79,21 +79,26 @@ struct OutputFolder {
     init(folder: URL, dataset: Dataset, options: DatasetWriter.Options) throws {
         self.folder = folder
         self.options = options
+        // Unique by stem, ignoring case: VOC and YOLO name an image's annotation file by its stem, so `a.jpg` and
+        // `a.png` would share `a.xml` / `a.txt`.
+        let key = { (name: String) in
+            URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent.lowercased()
+        }
         var used = Set<String>()
         var names: [String] = []
         for image in dataset.images {
             var name = image.path.lastPathComponent
-            if used.contains(name.lowercased()) {
+            if used.contains(key(name)) {
                 name = image.path.deletingLastPathComponent().lastPathComponent + "_" + name
             }
             var counter = 2
-            let base = name
-            while used.contains(name.lowercased()) {
-                let url = URL(fileURLWithPath: base)
-                name = url.deletingPathExtension().lastPathComponent + "-\(counter)." + url.pathExtension
+            let base = URL(fileURLWithPath: name)
+            while used.contains(key(name)) {
+                let suffix = base.pathExtension.isEmpty ? "" : "." + base.pathExtension
+                name = base.deletingPathExtension().lastPathComponent + "-\(counter)" + suffix
                 counter += 1
             }
-            used.insert(name.lowercased())
+            used.insert(key(name))
             names.append(name)
         }
         imageNames = names

@@ -134,4 +134,31 @@ struct RoundTripTests {
         #expect(throws: DatasetError.self) { try DatasetWriter.write(dataset, format: .coco, to: folder.url) }
         try DatasetWriter.write(dataset, format: .coco, to: folder.url, options: .init(overwrite: true))
     }
+
+    /// `a.jpg` and `a.png` would share `a.xml` (VOC) and `a.txt` (YOLO): each image must keep its own boxes.
+    @Test(arguments: [DatasetFormat.voc, .yolo])
+    func imagesSharingAStemKeepTheirOwnAnnotations(format: DatasetFormat) throws {
+        let source = try TemporaryFolder()
+        try source.copyImage("images/generated/gray.jpg", to: "a.jpg")
+        try source.copyImage("images/generated/rgb.png", to: "a.png")
+        let images = try ["a.jpg", "a.png"].enumerated().map { index, name in
+            let url = source.url.appendingPathComponent(name)
+            let header = try #require(ImageHeader.read(contentsOf: url))
+            let box = BoundingBox(left: 0.1 * Double(index + 1), top: 0.25, width: 0.5, height: 0.5)
+            return DatasetImage(
+                path: url, width: header.width, height: header.height,
+                regions: [DatasetRegion(tag: "tag\(index)", box: box)], source: .init(file: name))
+        }
+        let dataset = Dataset(root: source.url, images: images, tags: ["tag0", "tag1"])
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: format, to: folder.url)
+        let (copy, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(copy.images.count == 2)
+        #expect(Set(copy.images.map(\.path.pathExtension)) == ["jpg", "png"])
+        for image in copy.images {
+            let tag = image.path.pathExtension == "jpg" ? "tag0" : "tag1"
+            #expect(image.regions.map(\.tag) == [tag])
+        }
+    }
 }
