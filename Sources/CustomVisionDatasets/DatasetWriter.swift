@@ -155,9 +155,12 @@ struct OutputFolder {
             Finding(.warning, "notRepresentable", "\(format) cannot hold \(what); dropped", at: image.source))
     }
 
-    /// A number as text: integers without a fraction, others at full precision.
+    /// A number as text: integers without a fraction, others at full precision. A value within floating-point
+    /// noise of an integer (`0.9999999999999964` after a few conversions) is that integer, so pixel corners stay
+    /// whole and repeated conversions write the same text.
     static func number(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        let whole = x.rounded()
+        if abs(x - whole) <= 1e-9 * max(1, abs(x)), abs(x) < 1e15 { return String(Int64(whole)) }
         return "\(x)"
     }
 }

@@ -161,4 +161,31 @@ struct RoundTripTests {
             #expect(image.regions.map(\.tag) == [tag])
         }
     }
+
+    /// Whole-pixel VOC corners stay whole through YOLO's centre/size and back: no `0.9999999999999964`, which VOC
+    /// tools that parse corners as integers reject, and the same text on every further round trip.
+    @Test func wholePixelCornersStayWholeThroughYOLO() throws {
+        let source = try TemporaryFolder()
+        try source.copyImage("images/generated/rgb.png", to: "JPEGImages/a.png")  // 80×60
+        try source.write(
+            "<annotation><filename>a.png</filename><size><width>80</width><height>60</height></size>"
+                + "<object><name>edge</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>80</xmax><ymax>60</ymax>"
+                + "</bndbox></object><object><name>tiny</name><bndbox><xmin>7</xmin><ymin>3</ymin><xmax>8</xmax>"
+                + "<ymax>4</ymax></bndbox></object></annotation>", to: "Annotations/a.xml")
+        var dataset = try DatasetReader.read(at: source.url, format: .voc).0
+        var texts: [String] = []
+        var folders: [TemporaryFolder] = []  // the images of `dataset` live in the last one
+        for _ in 0..<3 {
+            let yolo = try TemporaryFolder()
+            try DatasetWriter.write(dataset, format: .yolo, to: yolo.url)
+            let voc = try TemporaryFolder()
+            try DatasetWriter.write(try DatasetReader.read(at: yolo.url).0, format: .voc, to: voc.url)
+            texts.append(try String(contentsOf: voc.url.appendingPathComponent("Annotations/a.xml"), encoding: .utf8))
+            dataset = try DatasetReader.read(at: voc.url, format: .voc).0
+            folders.append(voc)
+        }
+        #expect(texts[0].contains("<xmin>1</xmin>\n      <ymin>1</ymin>\n      <xmax>80</xmax>\n      <ymax>60</ymax>"))
+        #expect(texts[0].contains("<xmin>7</xmin>\n      <ymin>3</ymin>\n      <xmax>8</xmax>\n      <ymax>4</ymax>"))
+        #expect(Set(texts).count == 1)
+    }
 }
