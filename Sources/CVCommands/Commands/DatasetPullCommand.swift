@@ -3,6 +3,7 @@ import CustomVisionCore
 import CustomVisionDatasets
 import CustomVisionHTTP
 import Foundation
+import ImagePrep
 
 /// `cvctl dataset pull --project ID --to FORMAT --out DIR`: a project's images and labels as a local dataset.
 struct DatasetPullCommand: CVCommand {
@@ -36,13 +37,20 @@ struct DatasetPullCommand: CVCommand {
             guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
             let file = staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
             try await ImageCommand.fetch(uri, to: file, projectId: project, client: client)
+            // The service's boxes and size are of the upright image; a dataset's are of the stored pixels.
+            let header = FileManager.default.contents(atPath: file.path).flatMap {
+                try? ImagePrep.ImageHeader.read([UInt8]($0))
+            }
+            let orientation = header?.orientation ?? .up
             let regions = (image.regions ?? []).map {
-                DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString.lowercased(),
-                              box: BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height))
+                let box = BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height)
+                return DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString.lowercased(),
+                                     box: orientation.inverse.transform(box))
             }
             let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
             dataset.images.append(DatasetImage(
-                path: file, width: image.width ?? 0, height: image.height ?? 0, tags: tags, regions: regions,
+                path: file, width: header?.width ?? image.width ?? 0, height: header?.height ?? image.height ?? 0,
+                tags: tags, regions: regions,
                 source: DatasetLocation(file: "project \(project.uuidString.lowercased())")))
             progress.update(done: dataset.images.count, total: total)
         }

@@ -1,0 +1,72 @@
+import CVTestSupport
+import Foundation
+import Testing
+
+/// Datasets through `cvctl dataset prepare`, `upload` and `dataset pull`: every image keeps its own pixels and boxes.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct DatasetFidelityEndToEndTests {
+    /// `a.jpg` and `a.png` both become JPEGs named `a.jpg`: the second must not replace the first.
+    @Test func imagesSharingAStemArePreparedSeparately() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let source = env.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        let images = [("a.jpg", "neu-det-mini/train/IMAGES/inclusion_1.jpg", 200, 200, "square"),
+                      ("a.png", "images/generated/rgb.png", 80, 60, "wide")]
+        for (name, fixture, width, height, tag) in images {
+            try FileManager.default.copyItem(at: FixturePaths.fixture(fixture), to: source.appendingPathComponent(name))
+            let xml = "<annotation><filename>\(name)</filename><size><width>\(width)</width><height>\(height)"
+                + "</height></size><object><name>\(tag)</name><bndbox><xmin>0</xmin><ymin>0</ymin>"
+                + "<xmax>\(width / 2)</xmax><ymax>\(height / 2)</ymax></bndbox></object></annotation>"
+            try Data(xml.utf8).write(to: source.appendingPathComponent(name.replacingOccurrences(of: ".", with: "-")
+                + ".xml"))
+        }
+        let out = env.directory.appendingPathComponent("prepared")
+        let output = try await env.cvctl(["dataset", "prepare", source.path, "--format", "voc", "--out", out.path,
+                                          "--size", "64"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("JPEGImages").path)
+        #expect(written.sorted() == ["a-2.jpg", "a.jpg"])
+        let square = try String(contentsOf: out.appendingPathComponent("Annotations/a.xml"), encoding: .utf8)
+        let wide = try String(contentsOf: out.appendingPathComponent("Annotations/a-2.xml"), encoding: .utf8)
+        #expect(square.contains("<filename>a.jpg</filename>") && square.contains("<name>square</name>"))
+        #expect(wide.contains("<filename>a-2.jpg</filename>") && wide.contains("<name>wide</name>"))
+        let jpegs = try ["a.jpg", "a-2.jpg"].map { try Data(contentsOf: out.appendingPathComponent("JPEGImages/\($0)")) }
+        #expect(jpegs[0] != jpegs[1])
+    }
+
+    /// A JPEG stored 64×96 with EXIF orientation 6 (shown 96×64) and a VOC box on its stored pixels: `--no-prep`
+    /// sends the box turned upright, as the service places it, and `dataset pull` turns it back to the stored pixels.
+    @Test func exifRotatedBoxesSurviveNoPrepUploadAndPull() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let source = env.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FixturePaths.fixture("images/generated/orientation_6.jpg"),
+                                         to: source.appendingPathComponent("r.jpg"))
+        let box = "<xmin>3</xmin><ymin>5</ymin><xmax>32</xmax><ymax>32</ymax>"
+        try Data(("<annotation><filename>r.jpg</filename><size><width>64</width><height>96</height></size>"
+            + "<object><name>scratch</name><bndbox>\(box)</bndbox></object></annotation>").utf8)
+            .write(to: source.appendingPathComponent("r.xml"))
+        let project = try await env.createProject()
+        let upload = try await env.cvctl(["upload", source.path, "--format", "voc", "--project", project, "--no-prep"])
+        #expect(upload.status == 0, "\(upload.stderr)")
+
+        let (_, listed) = try await env.json(["image", "list", "--project", project])
+        let region = try #require(((listed as? [[String: Any]])?.first?["regions"] as? [[String: Any]])?.first)
+        let upright = ["left": 1 - 32.0 / 96, "top": 3.0 / 64, "width": 27.0 / 96, "height": 29.0 / 64]
+        for (key, value) in upright {
+            #expect(abs((region[key] as? Double ?? -1) - value) < 1e-6, "\(key): \(region)")
+        }
+
+        let pulled = env.directory.appendingPathComponent("pulled")
+        let pull = try await env.cvctl(["dataset", "pull", "--project", project, "--out", pulled.path])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let annotations = try FileManager.default.contentsOfDirectory(
+            atPath: pulled.appendingPathComponent("Annotations").path)
+        let xml = try String(contentsOf: pulled.appendingPathComponent("Annotations/\(annotations.first ?? "")"),
+                             encoding: .utf8)
+        #expect(xml.contains("<width>64</width>\n    <height>96</height>"), "\(xml)")
+        #expect(xml.contains(box.replacingOccurrences(of: "><", with: ">\n      <")), "\(xml)")
+    }
+}
