@@ -69,4 +69,29 @@ struct DatasetFidelityEndToEndTests {
         #expect(xml.contains("<width>64</width>\n    <height>96</height>"), "\(xml)")
         #expect(xml.contains(box.replacingOccurrences(of: "><", with: ">\n      <")), "\(xml)")
     }
+
+    /// A pulled project's Negative images come back tagged `Negative`; uploading them creates that tag as the
+    /// Negative tag again, not a regular tag of that name.
+    @Test func aNegativeTagIsUploadedAsNegative() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let source = env.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        for name in ["inclusion_1.jpg", "inclusion_2.jpg"] {
+            try FileManager.default.copyItem(at: FixturePaths.fixture("neu-det-mini/train/IMAGES/\(name)"),
+                                             to: source.appendingPathComponent(name))
+        }
+        try Data("filename,tags\ninclusion_1.jpg,inclusion\ninclusion_2.jpg,Negative\n".utf8)
+            .write(to: source.appendingPathComponent("labels.csv"))
+        let (created, project) = try await env.json(["project", "create", "c", "--type", "classification"])
+        let id = try #require((project as? [String: Any])?["id"] as? String, "\(created.stderr)")
+        let upload = try await env.cvctl(["upload", source.appendingPathComponent("labels.csv").path,
+                                          "--format", "csv", "--project", id])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        let (_, listed) = try await env.json(["tag", "list", "--project", id])
+        let types = Dictionary(uniqueKeysWithValues: try #require(listed as? [[String: Any]]).map {
+            ($0["name"] as? String ?? "", $0["type"] as? String ?? "")
+        })
+        #expect(types == ["inclusion": "Regular", "Negative": "Negative"])
+    }
 }
