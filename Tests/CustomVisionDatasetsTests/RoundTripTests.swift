@@ -188,4 +188,22 @@ struct RoundTripTests {
         #expect(texts[0].contains("<xmin>7</xmin>\n      <ymin>3</ymin>\n      <xmax>8</xmax>\n      <ymax>4</ymax>"))
         #expect(Set(texts).count == 1)
     }
+
+    /// The COCO writer sorts keys, so `annotations` comes before `images`: with a few hundred boxes `images` lies past
+    /// the 64 KiB that format detection looks at, and the folder was taken for folder-per-class (tag `images`).
+    @Test func aLargeWrittenCOCOFolderIsReadAsCOCO() throws {
+        var (dataset, _) = try DatasetReader.read(at: DatasetFixtures.neuMiniTrain)
+        for i in dataset.images.indices {
+            let regions = dataset.images[i].regions
+            dataset.images[i].regions = (0..<40).map { regions[$0 % regions.count] }
+        }
+        #expect(dataset.regionCount >= 400)
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .coco, to: folder.url)
+        #expect(try DatasetFormat.detect(at: folder.url) == .coco)
+        let (copy, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings.prefix(3))")
+        #expect(copy.images.count == dataset.images.count)
+        #expect(copy.regionCountsByTag == dataset.regionCountsByTag)
+    }
 }
