@@ -94,4 +94,33 @@ struct DatasetFidelityEndToEndTests {
         })
         #expect(types == ["inclusion": "Regular", "Negative": "Negative"])
     }
+
+    /// An image without boxes is untagged in a detection project: `--tagging all` pulls it too, so pulling what
+    /// was uploaded gives back every image.
+    @Test func pullWithTaggingAllKeepsImagesWithoutBoxes() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let source = env.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        for (index, name) in ["inclusion_1", "inclusion_2"].enumerated() {
+            try FileManager.default.copyItem(at: FixturePaths.fixture("neu-det-mini/train/IMAGES/\(name).jpg"),
+                                             to: source.appendingPathComponent("\(name).jpg"))
+            let object = "<object><name>inclusion</name><bndbox><xmin>10</xmin><ymin>20</ymin><xmax>60</xmax>"
+                + "<ymax>90</ymax></bndbox></object>"
+            try Data(("<annotation><filename>\(name).jpg</filename><size><width>200</width><height>200</height>"
+                + "</size>\(index == 0 ? object : "")</annotation>").utf8)
+                .write(to: source.appendingPathComponent("\(name).xml"))
+        }
+        let project = try await env.createProject()
+        let upload = try await env.cvctl(["upload", source.path, "--project", project])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        for (tagging, images) in [("tagged", 1), ("all", 2)] {
+            let out = env.directory.appendingPathComponent(tagging).path
+            let (pull, value) = try await env.json(
+                ["dataset", "pull", "--project", project, "--tagging", tagging, "--out", out])
+            #expect(pull.status == 0, "\(pull.stderr)")
+            let summary = value as? [String: Any]
+            #expect(summary?["images"] as? Int == images && summary?["regions"] as? Int == 1, "\(tagging): \(value)")
+        }
+    }
 }

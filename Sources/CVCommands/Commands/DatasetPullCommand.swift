@@ -11,14 +11,19 @@ struct DatasetPullCommand: CVCommand {
         commandName: "pull",
         abstract: "Download a project's tagged images with their tags and regions into a local dataset.",
         discussion: """
+            --tagging all also downloads the untagged images (images without boxes in a detection project), so \
+            pulling and uploading again keeps every image.
+
             Examples:
               cvctl dataset pull --project 0f6c… --out /tmp/pulled
+              cvctl dataset pull --project 0f6c… --tagging all --out /tmp/everything
               cvctl dataset pull --project 0f6c… --to coco --out /tmp/pulled-coco --iteration 7a8b…
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The project id.") var project: UUID
     @Option(help: "Images as of this iteration (default: the workspace).") var iteration: UUID?
+    @Option(help: "tagged | all | untagged.") var tagging: TaggingFilter = .tagged
     @Option(help: "Output format: \(DatasetFormat.writable.map(\.rawValue).joined(separator: ", ")).")
     var to: DatasetFormat = .voc
     @Option(help: "Output folder.") var out: String
@@ -30,10 +35,11 @@ struct DatasetPullCommand: CVCommand {
         try OutputFolder.create(out)
         try OutputFolder.create(staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }
-        let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: .tagged)
+        let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: tagging.status)
         let progress = ProgressReporter(console: context.console, label: "images")
         var dataset = Dataset(root: staging)
-        for try await image in client.images(projectId: project, iterationId: iteration, taggingStatus: .tagged) {
+        for try await image in client.images(projectId: project, iterationId: iteration,
+                                                  taggingStatus: tagging.status) {
             guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
             let file = staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
             try await ImageCommand.fetch(uri, to: file, projectId: project, client: client)
