@@ -123,4 +123,25 @@ struct DatasetFidelityEndToEndTests {
             #expect(summary?["images"] as? Int == images && summary?["regions"] as? Int == 1, "\(tagging): \(value)")
         }
     }
+
+    /// A PNG uploaded as it is comes back as a PNG named `.png`, not PNG bytes in a `.jpg`.
+    @Test func aPNGOriginalIsPulledAsPNG() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let source = env.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FixturePaths.fixture("images/generated/rgb.png"),
+                                         to: source.appendingPathComponent("p.png"))
+        try Data(("<annotation><filename>p.png</filename><size><width>80</width><height>60</height></size><object>"
+            + "<name>dot</name><bndbox><xmin>8</xmin><ymin>6</ymin><xmax>40</xmax><ymax>30</ymax></bndbox></object>"
+            + "</annotation>").utf8).write(to: source.appendingPathComponent("p.xml"))
+        let project = try await env.createProject()
+        let upload = try await env.cvctl(["upload", source.path, "--format", "voc", "--project", project, "--no-prep"])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        let pulled = env.directory.appendingPathComponent("pulled")
+        let pull = try await env.cvctl(["dataset", "pull", "--project", project, "--out", pulled.path])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let images = try FileManager.default.contentsOfDirectory(atPath: pulled.appendingPathComponent("JPEGImages").path)
+        #expect(images.count == 1 && images.allSatisfy { $0.hasSuffix(".png") }, "\(images)")
+    }
 }

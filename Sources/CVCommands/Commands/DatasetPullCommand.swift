@@ -41,8 +41,9 @@ struct DatasetPullCommand: CVCommand {
         for try await image in client.images(projectId: project, iterationId: iteration,
                                                   taggingStatus: tagging.status) {
             guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
-            let file = staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
-            try await ImageCommand.fetch(uri, to: file, projectId: project, client: client)
+            let file = try await ImageCommand.fetch(
+                uri, to: staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg"), projectId: project,
+                client: client)
             // The service's boxes and size are of the upright image; a dataset's are of the stored pixels.
             let header = FileManager.default.contents(atPath: file.path).flatMap {
                 try? ImagePrep.ImageHeader.read([UInt8]($0))
