@@ -5,6 +5,16 @@ import Testing
 /// Datasets through `cvctl dataset prepare`, `upload` and `dataset pull`: every image keeps its own pixels and boxes.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct DatasetFidelityEndToEndTests {
+    /// The folder `source` of `env` with `fixtures` copied in and `texts` written, both by file name.
+    private func source(_ env: CLITestEnvironment, fixtures: [String: String], texts: [String: String]) throws -> URL {
+        let source = env.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        for (name, fixture) in fixtures {
+            try FileManager.default.copyItem(at: FixturePaths.fixture(fixture), to: source.appendingPathComponent(name))
+        }
+        for (name, text) in texts { try Data(text.utf8).write(to: source.appendingPathComponent(name)) }
+        return source
+    }
     /// `a.jpg` and `a.png` both become JPEGs named `a.jpg`: the second must not replace the first.
     @Test func imagesSharingAStemArePreparedSeparately() async throws {
         let env = try CLITestEnvironment(server: nil)
@@ -40,14 +50,11 @@ struct DatasetFidelityEndToEndTests {
     @Test func exifRotatedBoxesSurviveNoPrepUploadAndPull() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
-        let source = env.directory.appendingPathComponent("source")
-        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: FixturePaths.fixture("images/generated/orientation_6.jpg"),
-                                         to: source.appendingPathComponent("r.jpg"))
         let box = "<xmin>3</xmin><ymin>5</ymin><xmax>32</xmax><ymax>32</ymax>"
-        try Data(("<annotation><filename>r.jpg</filename><size><width>64</width><height>96</height></size>"
-            + "<object><name>scratch</name><bndbox>\(box)</bndbox></object></annotation>").utf8)
-            .write(to: source.appendingPathComponent("r.xml"))
+        let source = try source(env, fixtures: ["r.jpg": "images/generated/orientation_6.jpg"], texts: [
+            "r.xml": "<annotation><filename>r.jpg</filename><size><width>64</width><height>96</height></size>"
+                + "<object><name>scratch</name><bndbox>\(box)</bndbox></object></annotation>",
+        ])
         let project = try await env.createProject()
         let upload = try await env.cvctl(["upload", source.path, "--format", "voc", "--project", project, "--no-prep"])
         #expect(upload.status == 0, "\(upload.stderr)")
@@ -75,14 +82,10 @@ struct DatasetFidelityEndToEndTests {
     @Test func aNegativeTagIsUploadedAsNegative() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
-        let source = env.directory.appendingPathComponent("source")
-        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-        for name in ["inclusion_1.jpg", "inclusion_2.jpg"] {
-            try FileManager.default.copyItem(at: FixturePaths.fixture("neu-det-mini/train/IMAGES/\(name)"),
-                                             to: source.appendingPathComponent(name))
-        }
-        try Data("filename,tags\ninclusion_1.jpg,inclusion\ninclusion_2.jpg,Negative\n".utf8)
-            .write(to: source.appendingPathComponent("labels.csv"))
+        let source = try source(
+            env, fixtures: ["a.jpg": "neu-det-mini/train/IMAGES/inclusion_1.jpg",
+                            "b.jpg": "neu-det-mini/train/IMAGES/inclusion_2.jpg"],
+            texts: ["labels.csv": "filename,tags\na.jpg,inclusion\nb.jpg,Negative\n"])
         let (created, project) = try await env.json(["project", "create", "c", "--type", "classification"])
         let id = try #require((project as? [String: Any])?["id"] as? String, "\(created.stderr)")
         let upload = try await env.cvctl(["upload", source.appendingPathComponent("labels.csv").path,
@@ -128,13 +131,11 @@ struct DatasetFidelityEndToEndTests {
     @Test func aPNGOriginalIsPulledAsPNG() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
-        let source = env.directory.appendingPathComponent("source")
-        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: FixturePaths.fixture("images/generated/rgb.png"),
-                                         to: source.appendingPathComponent("p.png"))
-        try Data(("<annotation><filename>p.png</filename><size><width>80</width><height>60</height></size><object>"
-            + "<name>dot</name><bndbox><xmin>8</xmin><ymin>6</ymin><xmax>40</xmax><ymax>30</ymax></bndbox></object>"
-            + "</annotation>").utf8).write(to: source.appendingPathComponent("p.xml"))
+        let source = try source(env, fixtures: ["p.png": "images/generated/rgb.png"], texts: [
+            "p.xml": "<annotation><filename>p.png</filename><size><width>80</width><height>60</height></size>"
+                + "<object><name>dot</name><bndbox><xmin>8</xmin><ymin>6</ymin><xmax>40</xmax><ymax>30</ymax>"
+                + "</bndbox></object></annotation>",
+        ])
         let project = try await env.createProject()
         let upload = try await env.cvctl(["upload", source.path, "--format", "voc", "--project", project, "--no-prep"])
         #expect(upload.status == 0, "\(upload.stderr)")
