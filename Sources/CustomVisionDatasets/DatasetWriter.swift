@@ -133,7 +133,13 @@ struct OutputFolder {
         let target = folder.appendingPathComponent(subfolder).appendingPathComponent(imageNames[index])
         try makeFolder(target.deletingLastPathComponent())
         let manager = FileManager.default
-        if (try? manager.attributesOfItem(atPath: target.path)) != nil {
+        if let attributes = try? manager.attributesOfItem(atPath: target.path) {
+            // Rewriting a dataset in place: the target is the image itself, and removing it would lose it.
+            if attributes[.type] as? FileAttributeType != .typeSymbolicLink,
+                target.resolvingSymlinksInPath().path == image.path.resolvingSymlinksInPath().path
+            {
+                return
+            }
             guard options.overwrite else {
                 throw DatasetError(.io, "file exists (pass overwrite to replace it)", at: .init(file: target.path))
             }

@@ -206,4 +206,21 @@ struct RoundTripTests {
         #expect(copy.images.count == dataset.images.count)
         #expect(copy.regionCountsByTag == dataset.regionCountsByTag)
     }
+
+    /// Rewriting a dataset into its own folder with `overwrite` keeps its images: the image a target names is the
+    /// source itself, which was removed before being copied onto itself.
+    @Test(arguments: [DatasetFormat.coco, .csv])
+    func rewritingInPlaceKeepsTheImages(format: DatasetFormat) throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: format, to: folder.url)
+        let (written, _) = try DatasetReader.read(at: folder.url, format: format)
+        try DatasetWriter.write(written, format: format, to: folder.url, options: .init(overwrite: true))
+        let (again, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(again.images.count == dataset.images.count)
+        for (image, original) in zip(again.images, dataset.images) {
+            #expect(try Data(contentsOf: image.path) == Data(contentsOf: original.path))
+        }
+    }
 }
