@@ -223,4 +223,19 @@ struct RoundTripTests {
             #expect(try Data(contentsOf: image.path) == Data(contentsOf: original.path))
         }
     }
+
+    /// An unsplit dataset is written as YOLO with `train: images` and `val: images`; read back it is still unsplit,
+    /// so writing it again keeps `images/` instead of moving everything to `images/train/`.
+    @Test func anUnsplitYOLODatasetStaysUnsplit() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("voc"))
+        let first = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .yolo, to: first.url)
+        let (copy, findings) = try DatasetReader.read(at: first.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(copy.images.allSatisfy { $0.split == nil })
+        let second = try TemporaryFolder()
+        try DatasetWriter.write(copy, format: .yolo, to: second.url)
+        let yaml = try String(contentsOf: second.url.appendingPathComponent("data.yaml"), encoding: .utf8)
+        #expect(yaml.contains("train: images\nval: images\n"), "\(yaml)")
+    }
 }
