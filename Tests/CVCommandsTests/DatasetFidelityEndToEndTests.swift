@@ -145,4 +145,17 @@ struct DatasetFidelityEndToEndTests {
         let images = try FileManager.default.contentsOfDirectory(atPath: pulled.appendingPathComponent("JPEGImages").path)
         #expect(images.count == 1 && images.allSatisfy { $0.hasSuffix(".png") }, "\(images)")
     }
+
+    /// The summary counts what the output holds: a detection dataset written as a manifest has no regions.
+    @Test func aManifestSummaryCountsNoRegions() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let out = env.directory.appendingPathComponent("manifest").path
+        let (output, value) = try await env.json(
+            ["dataset", "convert", FixturePaths.fixture("datasets/voc").path, "--to", "manifest", "--out", out])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("notRepresentable"))
+        let summary = value as? [String: Any]
+        #expect(summary?["images"] as? Int == 2 && summary?["regions"] as? Int == 0, "\(value)")
+    }
 }
