@@ -91,6 +91,7 @@ struct OutputFolder {
             if used.contains(key(name)) {
                 name = image.path.deletingLastPathComponent().lastPathComponent + "_" + name
             }
+            if name.hasPrefix(".") { name = "_" + name }  // readers skip hidden files: it would be lost
             var counter = 2
             let base = URL(fileURLWithPath: name)
             while used.contains(key(name)) {

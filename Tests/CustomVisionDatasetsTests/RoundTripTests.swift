@@ -238,4 +238,24 @@ struct RoundTripTests {
         let yaml = try String(contentsOf: second.url.appendingPathComponent("data.yaml"), encoding: .utf8)
         #expect(yaml.contains("train: images\nval: images\n"), "\(yaml)")
     }
+
+    /// `a.jpg` beside `.cache/a.jpg` was written as `.cache_a.jpg`, a hidden file every reader skips.
+    @Test(arguments: [DatasetFormat.voc, .yolo])
+    func noImageIsWrittenUnderAHiddenName(format: DatasetFormat) throws {
+        let source = try TemporaryFolder()
+        let images = try ["a.jpg", ".cache/a.jpg", ".b.jpg"].map { name in
+            try source.copyImage("images/generated/gray.jpg", to: name)
+            let url = source.url.appendingPathComponent(name)
+            let header = try #require(ImageHeader.read(contentsOf: url))
+            return DatasetImage(
+                path: url, width: header.width, height: header.height,
+                regions: [DatasetRegion(tag: "t", box: BoundingBox(left: 0.1, top: 0.1, width: 0.5, height: 0.5))],
+                source: .init(file: name))
+        }
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(Dataset(root: source.url, images: images, tags: ["t"]), format: format, to: folder.url)
+        let (copy, _) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(copy.images.count == 3)
+        #expect(copy.regionCount == 3)
+    }
 }
