@@ -79,21 +79,27 @@ struct OutputFolder {
     init(folder: URL, dataset: Dataset, options: DatasetWriter.Options) throws {
         self.folder = folder
         self.options = options
+        // Unique by stem, ignoring case: VOC and YOLO name an image's annotation file by its stem, so `a.jpg` and
+        // `a.png` would share `a.xml` / `a.txt`.
+        let key = { (name: String) in
+            URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent.lowercased()
+        }
         var used = Set<String>()
         var names: [String] = []
         for image in dataset.images {
             var name = image.path.lastPathComponent
-            if used.contains(name.lowercased()) {
+            if used.contains(key(name)) {
                 name = image.path.deletingLastPathComponent().lastPathComponent + "_" + name
             }
+            if name.hasPrefix(".") { name = "_" + name }  // readers skip hidden files: it would be lost
             var counter = 2
-            let base = name
-            while used.contains(name.lowercased()) {
-                let url = URL(fileURLWithPath: base)
-                name = url.deletingPathExtension().lastPathComponent + "-\(counter)." + url.pathExtension
+            let base = URL(fileURLWithPath: name)
+            while used.contains(key(name)) {
+                let suffix = base.pathExtension.isEmpty ? "" : "." + base.pathExtension
+                name = base.deletingPathExtension().lastPathComponent + "-\(counter)" + suffix
                 counter += 1
             }
-            used.insert(name.lowercased())
+            used.insert(key(name))
             names.append(name)
         }
         imageNames = names
@@ -128,7 +134,13 @@ struct OutputFolder {
         let target = folder.appendingPathComponent(subfolder).appendingPathComponent(imageNames[index])
         try makeFolder(target.deletingLastPathComponent())
         let manager = FileManager.default
-        if (try? manager.attributesOfItem(atPath: target.path)) != nil {
+        if let attributes = try? manager.attributesOfItem(atPath: target.path) {
+            // Rewriting a dataset in place: the target is the image itself, and removing it would lose it.
+            if attributes[.type] as? FileAttributeType != .typeSymbolicLink,
+                target.resolvingSymlinksInPath().path == image.path.resolvingSymlinksInPath().path
+            {
+                return
+            }
             guard options.overwrite else {
                 throw DatasetError(.io, "file exists (pass overwrite to replace it)", at: .init(file: target.path))
             }
@@ -150,9 +162,12 @@ struct OutputFolder {
             Finding(.warning, "notRepresentable", "\(format) cannot hold \(what); dropped", at: image.source))
     }
 
-    /// A number as text: integers without a fraction, others at full precision.
+    /// A number as text: integers without a fraction, others at full precision. A value within floating-point
+    /// noise of an integer (`0.9999999999999964` after a few conversions) is that integer, so pixel corners stay
+    /// whole and repeated conversions write the same text.
     static func number(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        let whole = x.rounded()
+        if abs(x - whole) <= 1e-9 * max(1, abs(x)), abs(x) < 1e15 { return String(Int64(whole)) }
         return "\(x)"
     }
 }

@@ -30,6 +30,15 @@ public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
         swapsDimensions ? (height, width) : (width, height)
     }
 
+    /// The orientation that undoes this one: its `transform` maps a box on the upright image back to the stored one.
+    public var inverse: ImageOrientation {
+        switch self {
+        case .rotate90CW: .rotate90CCW
+        case .rotate90CCW: .rotate90CW
+        default: self  // the others are their own inverse
+        }
+    }
+
     /// Maps a normalized box on the stored image to the same region on the upright image.
     public func transform(_ box: BoundingBox) -> BoundingBox {
         let (l, t, w, h) = (box.left, box.top, box.width, box.height)

@@ -134,4 +134,128 @@ struct RoundTripTests {
         #expect(throws: DatasetError.self) { try DatasetWriter.write(dataset, format: .coco, to: folder.url) }
         try DatasetWriter.write(dataset, format: .coco, to: folder.url, options: .init(overwrite: true))
     }
+
+    /// `a.jpg` and `a.png` would share `a.xml` (VOC) and `a.txt` (YOLO): each image must keep its own boxes.
+    @Test(arguments: [DatasetFormat.voc, .yolo])
+    func imagesSharingAStemKeepTheirOwnAnnotations(format: DatasetFormat) throws {
+        let source = try TemporaryFolder()
+        try source.copyImage("images/generated/gray.jpg", to: "a.jpg")
+        try source.copyImage("images/generated/rgb.png", to: "a.png")
+        let images = try ["a.jpg", "a.png"].enumerated().map { index, name in
+            let url = source.url.appendingPathComponent(name)
+            let header = try #require(ImageHeader.read(contentsOf: url))
+            let box = BoundingBox(left: 0.1 * Double(index + 1), top: 0.25, width: 0.5, height: 0.5)
+            return DatasetImage(
+                path: url, width: header.width, height: header.height,
+                regions: [DatasetRegion(tag: "tag\(index)", box: box)], source: .init(file: name))
+        }
+        let dataset = Dataset(root: source.url, images: images, tags: ["tag0", "tag1"])
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: format, to: folder.url)
+        let (copy, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(copy.images.count == 2)
+        #expect(Set(copy.images.map(\.path.pathExtension)) == ["jpg", "png"])
+        for image in copy.images {
+            let tag = image.path.pathExtension == "jpg" ? "tag0" : "tag1"
+            #expect(image.regions.map(\.tag) == [tag])
+        }
+    }
+
+    /// Whole-pixel VOC corners stay whole through YOLO's centre/size and back: no `0.9999999999999964`, which VOC
+    /// tools that parse corners as integers reject, and the same text on every further round trip.
+    @Test func wholePixelCornersStayWholeThroughYOLO() throws {
+        let source = try TemporaryFolder()
+        try source.copyImage("images/generated/rgb.png", to: "JPEGImages/a.png")  // 80×60
+        try source.write(
+            "<annotation><filename>a.png</filename><size><width>80</width><height>60</height></size>"
+                + "<object><name>edge</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>80</xmax><ymax>60</ymax>"
+                + "</bndbox></object><object><name>tiny</name><bndbox><xmin>7</xmin><ymin>3</ymin><xmax>8</xmax>"
+                + "<ymax>4</ymax></bndbox></object></annotation>", to: "Annotations/a.xml")
+        var dataset = try DatasetReader.read(at: source.url, format: .voc).0
+        var texts: [String] = []
+        var folders: [TemporaryFolder] = []  // the images of `dataset` live in the last one
+        for _ in 0..<3 {
+            let yolo = try TemporaryFolder()
+            try DatasetWriter.write(dataset, format: .yolo, to: yolo.url)
+            let voc = try TemporaryFolder()
+            try DatasetWriter.write(try DatasetReader.read(at: yolo.url).0, format: .voc, to: voc.url)
+            texts.append(try String(contentsOf: voc.url.appendingPathComponent("Annotations/a.xml"), encoding: .utf8))
+            dataset = try DatasetReader.read(at: voc.url, format: .voc).0
+            folders.append(voc)
+        }
+        #expect(texts[0].contains("<xmin>1</xmin>\n      <ymin>1</ymin>\n      <xmax>80</xmax>\n      <ymax>60</ymax>"))
+        #expect(texts[0].contains("<xmin>7</xmin>\n      <ymin>3</ymin>\n      <xmax>8</xmax>\n      <ymax>4</ymax>"))
+        #expect(Set(texts).count == 1)
+    }
+
+    /// The COCO writer sorts keys, so `annotations` comes before `images`: with a few hundred boxes `images` lies past
+    /// the 64 KiB that format detection looks at, and the folder was taken for folder-per-class (tag `images`).
+    @Test func aLargeWrittenCOCOFolderIsReadAsCOCO() throws {
+        var (dataset, _) = try DatasetReader.read(at: DatasetFixtures.neuMiniTrain)
+        for i in dataset.images.indices {
+            let regions = dataset.images[i].regions
+            dataset.images[i].regions = (0..<40).map { regions[$0 % regions.count] }
+        }
+        #expect(dataset.regionCount >= 400)
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .coco, to: folder.url)
+        #expect(try DatasetFormat.detect(at: folder.url) == .coco)
+        let (copy, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings.prefix(3))")
+        #expect(copy.images.count == dataset.images.count)
+        #expect(copy.regionCountsByTag == dataset.regionCountsByTag)
+    }
+
+    /// Rewriting a dataset into its own folder with `overwrite` keeps its images: the image a target names is the
+    /// source itself, which was removed before being copied onto itself.
+    @Test(arguments: [DatasetFormat.coco, .csv])
+    func rewritingInPlaceKeepsTheImages(format: DatasetFormat) throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: format, to: folder.url)
+        let (written, _) = try DatasetReader.read(at: folder.url, format: format)
+        try DatasetWriter.write(written, format: format, to: folder.url, options: .init(overwrite: true))
+        let (again, findings) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(again.images.count == dataset.images.count)
+        for (image, original) in zip(again.images, dataset.images) {
+            #expect(try Data(contentsOf: image.path) == Data(contentsOf: original.path))
+        }
+    }
+
+    /// An unsplit dataset is written as YOLO with `train: images` and `val: images`; read back it is still unsplit,
+    /// so writing it again keeps `images/` instead of moving everything to `images/train/`.
+    @Test func anUnsplitYOLODatasetStaysUnsplit() throws {
+        let (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("voc"))
+        let first = try TemporaryFolder()
+        try DatasetWriter.write(dataset, format: .yolo, to: first.url)
+        let (copy, findings) = try DatasetReader.read(at: first.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(copy.images.allSatisfy { $0.split == nil })
+        let second = try TemporaryFolder()
+        try DatasetWriter.write(copy, format: .yolo, to: second.url)
+        let yaml = try String(contentsOf: second.url.appendingPathComponent("data.yaml"), encoding: .utf8)
+        #expect(yaml.contains("train: images\nval: images\n"), "\(yaml)")
+    }
+
+    /// `a.jpg` beside `.cache/a.jpg` was written as `.cache_a.jpg`, a hidden file every reader skips.
+    @Test(arguments: [DatasetFormat.voc, .yolo])
+    func noImageIsWrittenUnderAHiddenName(format: DatasetFormat) throws {
+        let source = try TemporaryFolder()
+        let images = try ["a.jpg", ".cache/a.jpg", ".b.jpg"].map { name in
+            try source.copyImage("images/generated/gray.jpg", to: name)
+            let url = source.url.appendingPathComponent(name)
+            let header = try #require(ImageHeader.read(contentsOf: url))
+            return DatasetImage(
+                path: url, width: header.width, height: header.height,
+                regions: [DatasetRegion(tag: "t", box: BoundingBox(left: 0.1, top: 0.1, width: 0.5, height: 0.5))],
+                source: .init(file: name))
+        }
+        let folder = try TemporaryFolder()
+        try DatasetWriter.write(Dataset(root: source.url, images: images, tags: ["t"]), format: format, to: folder.url)
+        let (copy, _) = try DatasetReader.read(at: folder.url, format: format)
+        #expect(copy.images.count == 3)
+        #expect(copy.regionCount == 3)
+    }
 }

@@ -55,4 +55,12 @@ struct OrientationTests {
             #expect(TestImages.pixel(turned, px, py) == (3, 1, 7), "\(orientation)")
         }
     }
+
+    @Test(arguments: ImageOrientation.allCases)
+    func inverseTurnsAnUprightBoxBackToTheStoredPixels(orientation: ImageOrientation) {
+        let stored = BoundingBox(left: 0.125, top: 0.25, width: 0.5, height: 0.375)
+        let back = orientation.inverse.transform(orientation.transform(stored))
+        #expect(abs(back.left - stored.left) < 1e-12 && abs(back.top - stored.top) < 1e-12)
+        #expect(abs(back.width - stored.width) < 1e-12 && abs(back.height - stored.height) < 1e-12)
+    }
 }

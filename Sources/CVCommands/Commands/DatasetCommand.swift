@@ -129,6 +129,7 @@ public struct DatasetCommand: AsyncParsableCommand {
             let preparer = ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality)))
             var prepared = Dataset(root: staging, images: [], tags: dataset.tags)
             var failures = 0
+            var staged = Set<String>()  // `a.jpg` and `a.png` both become `a.jpg`: the second is `a-2.jpg`
             let progress = ProgressReporter(console: console, label: "images")
             for (index, image) in dataset.images.enumerated() {
                 let name = DatasetLoading.relativeName(image, root: dataset.root)
@@ -137,7 +138,13 @@ public struct DatasetCommand: AsyncParsableCommand {
                         throw CLIError.data("cannot read \(image.path.path) (named by \(image.source))")
                     }
                     let result = try preparer.prepare([UInt8](data), boxes: image.regions.map(\.box))
-                    let target = staging.appendingPathComponent((name as NSString).deletingPathExtension + ".jpg")
+                    let stem = (name as NSString).deletingPathExtension
+                    var target = staging.appendingPathComponent(stem + ".jpg")
+                    var counter = 2
+                    while !staged.insert(target.path.lowercased()).inserted {
+                        target = staging.appendingPathComponent(stem + "-\(counter).jpg")
+                        counter += 1
+                    }
                     try FileManager.default.createDirectory(
                         at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(result.bytes).write(to: target)
@@ -220,8 +227,9 @@ public struct DatasetCommand: AsyncParsableCommand {
             throw CLIError.data("cannot write \(out): \(error.description)")
         }
         for finding in findings { console.info("\(finding)") }
+        // What the files hold: the manifest has no boxes (the writer warned it dropped them).
         return WriteSummary(folder: out, format: format.rawValue, images: dataset.images.count,
-                            regions: dataset.regionCount, tags: dataset.allTags.count)
+                            regions: format == .manifest ? 0 : dataset.regionCount, tags: dataset.allTags.count)
     }
 
     /// The table of written datasets: one row each.

@@ -3,6 +3,7 @@ import CustomVisionCore
 import CustomVisionDatasets
 import CustomVisionHTTP
 import Foundation
+import ImagePrep
 
 /// `cvctl dataset pull --project ID --to FORMAT --out DIR`: a project's images and labels as a local dataset.
 struct DatasetPullCommand: CVCommand {
@@ -10,14 +11,19 @@ struct DatasetPullCommand: CVCommand {
         commandName: "pull",
         abstract: "Download a project's tagged images with their tags and regions into a local dataset.",
         discussion: """
+            --tagging all also downloads the untagged images (images without boxes in a detection project), so \
+            pulling and uploading again keeps every image.
+
             Examples:
               cvctl dataset pull --project 0f6c… --out /tmp/pulled
+              cvctl dataset pull --project 0f6c… --tagging all --out /tmp/everything
               cvctl dataset pull --project 0f6c… --to coco --out /tmp/pulled-coco --iteration 7a8b…
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The project id.") var project: UUID
     @Option(help: "Images as of this iteration (default: the workspace).") var iteration: UUID?
+    @Option(help: "tagged | all | untagged.") var tagging: TaggingFilter = .tagged
     @Option(help: "Output format: \(DatasetFormat.writable.map(\.rawValue).joined(separator: ", ")).")
     var to: DatasetFormat = .voc
     @Option(help: "Output folder.") var out: String
@@ -29,20 +35,29 @@ struct DatasetPullCommand: CVCommand {
         try OutputFolder.create(out)
         try OutputFolder.create(staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }
-        let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: .tagged)
+        let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: tagging.status)
         let progress = ProgressReporter(console: context.console, label: "images")
         var dataset = Dataset(root: staging)
-        for try await image in client.images(projectId: project, iterationId: iteration, taggingStatus: .tagged) {
+        for try await image in client.images(projectId: project, iterationId: iteration,
+                                                  taggingStatus: tagging.status) {
             guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
-            let file = staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
-            try await ImageCommand.fetch(uri, to: file, projectId: project, client: client)
+            let file = try await ImageCommand.fetch(
+                uri, to: staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg"), projectId: project,
+                client: client)
+            // The service's boxes and size are of the upright image; a dataset's are of the stored pixels.
+            let header = FileManager.default.contents(atPath: file.path).flatMap {
+                try? ImagePrep.ImageHeader.read([UInt8]($0))
+            }
+            let orientation = header?.orientation ?? .up
             let regions = (image.regions ?? []).map {
-                DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString.lowercased(),
-                              box: BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height))
+                let box = BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height)
+                return DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString.lowercased(),
+                                     box: orientation.inverse.transform(box))
             }
             let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
             dataset.images.append(DatasetImage(
-                path: file, width: image.width ?? 0, height: image.height ?? 0, tags: tags, regions: regions,
+                path: file, width: header?.width ?? image.width ?? 0, height: header?.height ?? image.height ?? 0,
+                tags: tags, regions: regions,
                 source: DatasetLocation(file: "project \(project.uuidString.lowercased())")))
             progress.update(done: dataset.images.count, total: total)
         }

@@ -96,7 +96,12 @@ public struct EvaluateCommand: CVCommand {
     /// The EXIF orientation of the image file at `url` (`.up` when it has none or cannot be read).
     static func orientation(of url: URL) -> ImageOrientation {
         guard let data = FileManager.default.contents(atPath: url.path) else { return .up }
-        return (try? ImageHeader.read([UInt8](data)))?.orientation ?? .up
+        return orientation(of: data)
+    }
+
+    /// The EXIF orientation of the image file `data` (`.up` when it has none or is not an image).
+    static func orientation(of data: Data) -> ImageOrientation {
+        (try? ImageHeader.read([UInt8](data)))?.orientation ?? .up
     }
 
     static func table(_ report: PerformanceReport) -> TextTable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CustomVisionCore
 import CustomVisionHTTP
 import Foundation
+import ImagePrep
 
 /// Which images `image list|count` selects.
 public enum TaggingFilter: String, CaseIterable, ExpressibleByArgument, Sendable {
@@ -150,7 +151,18 @@ public struct ImageCommand: AsyncParsableCommand {
     }
 
     /// Downloads an image URI the service handed out (signed; the key is sent only to the service's own origin).
-    static func fetch(_ uri: String, to file: URL, projectId: UUID, client: TrainingClient) async throws {
+    /// An original that is not a JPEG (a PNG, GIF or BMP uploaded as it was) gets its own format's extension
+    /// instead of `file`'s.
+    /// - Returns: the file written.
+    @discardableResult
+    static func fetch(_ uri: String, to file: URL, projectId: UUID, client: TrainingClient) async throws -> URL {
         try await client.downloadImage(uri, projectId: projectId, to: file)
+        let handle = try? FileHandle(forReadingFrom: file)
+        let head = (try? handle?.read(upToCount: 16)) ?? nil
+        try? handle?.close()
+        guard let format = head.flatMap({ ImageFormat.detect([UInt8]($0)) }), format != .jpeg else { return file }
+        let named = file.deletingPathExtension().appendingPathExtension(format.rawValue)
+        try FileManager.default.moveItem(at: file, to: named)
+        return named
     }
 }

@@ -17,9 +17,10 @@ public struct UploadCommand: CVCommand {
         abstract: "Upload a labelled dataset (VOC, COCO, YOLO, CSV, folders, manifest) to a project.",
         discussion: """
             Reads and checks the dataset, prepares each image (default: 256×256 stretch, RGB JPEG; --no-prep \
-            uploads the files as they are), creates missing tags, and uploads in batches within the service \
-            limits (64 images and 20 tags per request, 64 regions per image, 12 MB of images per request), \
-            several requests in flight, retrying throttled or dropped requests. OK and OKDuplicate both count \
+            uploads the files as they are, boxes turned upright with the EXIF orientation), creates missing \
+            tags (one named Negative as the Negative tag), and uploads in batches within the service limits \
+            (64 images and 20 tags per request, 64 regions per image, 12 MB of images per request), several \
+            requests in flight, retrying throttled or dropped requests. OK and OKDuplicate both count \
             as done.
 
             A journal (content hash → image id, default ~/.cache/cvctl/journal-PROJECT-….jsonl) makes a re-run \
@@ -149,7 +150,9 @@ public struct UploadCommand: CVCommand {
             do {
                 for tag in try await client.getTags(projectId: project) { ids[tag.name] = tag.id }
                 for name in names where ids[name] == nil {
-                    ids[name] = try await client.createTag(projectId: project, name: name).id
+                    // A pulled project's Negative tag comes back as a tag name: it is created Negative again.
+                    let type: TagType? = name == DatasetVerifier.negativeTagName ? .negative : nil
+                    ids[name] = try await client.createTag(projectId: project, name: name, type: type).id
                     console.info("created tag \(name)")
                 }
                 return ids

@@ -25,7 +25,10 @@ struct ItemPreparation: Sendable {
         let hash = UploadItem.key(source: data, settings: settings, tags: image.tags, regions: sourceRegions)
         if journaled.contains(hash) { return .skipped(name: name) }
         guard let preparer else {
-            return .item(UploadItem(name: name, bytes: data, tags: image.tags, regions: sourceRegions, hash: hash))
+            // The service places boxes on the upright image; the dataset's are on the stored pixels.
+            let orientation = image.regions.isEmpty ? .up : EvaluateCommand.orientation(of: data)
+            let regions = sourceRegions.map { UploadRegion(tag: $0.tag, box: orientation.transform($0.box)) }
+            return .item(UploadItem(name: name, bytes: data, tags: image.tags, regions: regions, hash: hash))
         }
         do {
             // No name: the failure's reason follows its name wherever it is shown.

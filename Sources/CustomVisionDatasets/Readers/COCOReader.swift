@@ -22,7 +22,8 @@ enum COCOReader {
         return dataset
     }
 
-    /// JSON files below `folder` holding an object with `images`.
+    /// JSON files below `folder` holding an object with `images` or `annotations` in their first 64 KiB (written
+    /// with sorted keys, as by `DatasetWriter`, `annotations` comes first and `images` may lie megabytes later).
     static func cocoFiles(in folder: URL, fs: DatasetFileSystem) throws -> [URL] {
         try fs.listFiles(in: folder).filter { url in
             guard url.pathExtension.lowercased() == "json", let size = fs.fileSize(url), size < 512 * 1024 * 1024,
@@ -30,7 +31,7 @@ enum COCOReader {
             else { return false }
             defer { try? handle.close() }
             let head = String(decoding: (try? handle.read(upToCount: 64 * 1024)) ?? Data(), as: UTF8.self)
-            return head.contains("\"images\"")
+            return head.contains("\"images\"") || head.contains("\"annotations\"")
         }
     }
 

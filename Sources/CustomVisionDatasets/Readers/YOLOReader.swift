@@ -87,7 +87,10 @@ enum YOLOReader {
                         + "without a split", at: context.fs.location(yamlURL))
             }
         }
-        return result
+        // A folder several splits name (`train: images` and `val: images`, as DatasetWriter writes an unsplit
+        // dataset) assigns no split, so reading and writing again keeps the layout.
+        let paths = result.map(\.1)
+        return result.filter { entry in paths.filter { $0 == entry.1 }.count == 1 }
     }
 
     private static func classNames(
