@@ -114,13 +114,16 @@ struct HostileInputTests {
         let file = try folder.write(
             #"{"images": [{"id": 1, "file_name": "../../etc/passwd", "width": 8, "height": 8}, "#
                 + #"{"id": 2, "file_name": "/etc/passwd"}], "categories": [{"id": 1, "name": "x"}], "#
-                + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
+                + #""annotations": [{"image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]}, "#
+                + #"{"image_id": 7, "category_id": 1, "bbox": [1, 1, 2, 2]}]}"#, to: "a.json")
         let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
         #expect(dataset.images.isEmpty)
         #expect(
             findings.filter { $0.code == "pathEscape" }.map(\.location.jsonPath)
                 == ["$.images[0].file_name", "$.images[1].file_name"])
-        #expect(findings.contains { $0.code == "unknownImage" })
+        // Image 1's annotation goes with its skipped image (it is in `images`, reported there); id 7 is unknown.
+        #expect(
+            findings.filter { $0.code == "unknownImage" }.map(\.location.jsonPath) == ["$.annotations[1].image_id"])
     }
 
     @Test func absolutePathsFromTheLabellingMachineFallBackToImagesInsideTheRoot() throws {

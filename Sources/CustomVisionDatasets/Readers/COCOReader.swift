@@ -73,6 +73,8 @@ enum COCOReader {
         }
 
         var indexByImage: [String: Int] = [:]
+        // Images whose entry was skipped with a finding of its own: their annotations go with them, unreported.
+        var skippedImages: Set<String> = []
         let scope = FileScope(base: base, hint: hint, split: split, normalized: normalized)
         for image in try doc.array("images") {
             let id: String
@@ -91,14 +93,15 @@ enum COCOReader {
                 dataset.images.append(entry)
             } catch let error as DatasetError {
                 context.skip(error, "image")
+                skippedImages.insert(id)
             }
         }
 
         for annotation in try doc.array("annotations", required: false) {
             do {
                 try readAnnotation(
-                    annotation, tagByCategory: tagByCategory, indexByImage: indexByImage, normalized: normalized,
-                    into: &dataset, context: &context)
+                    annotation, tagByCategory: tagByCategory, indexByImage: indexByImage,
+                    skippedImages: skippedImages, normalized: normalized, into: &dataset, context: &context)
             } catch let error as DatasetError {
                 context.skip(error, "annotation")
             }
@@ -151,12 +154,14 @@ enum COCOReader {
     /// Adds one `annotations` entry to its image: a region, or a whole-image tag when it has no `bbox`.
     /// - Throws: `DatasetError` for a missing or mistyped field: the caller skips the entry.
     private static func readAnnotation(
-        _ annotation: JSONCursor, tagByCategory: [String: String], indexByImage: [String: Int], normalized: Bool,
-        into dataset: inout Dataset, context: inout ReadContext
+        _ annotation: JSONCursor, tagByCategory: [String: String], indexByImage: [String: Int],
+        skippedImages: Set<String>, normalized: Bool, into dataset: inout Dataset, context: inout ReadContext
     ) throws {
         let imageID = try annotation.idKey("image_id")
         let categoryID = try annotation.idKey("category_id")
         guard let index = indexByImage[imageID] else {
+            // Its image was reported and skipped: "not in images" would be wrong.
+            if skippedImages.contains(imageID) { return }
             context.error(
                 "unknownImage", "annotation refers to image id \(imageID), which is not in images",
                 at: annotation.field("image_id").location)
