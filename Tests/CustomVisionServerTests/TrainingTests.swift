@@ -37,10 +37,15 @@ func trainAndWait(_ cv: CV, _ project: UUID, query: String = "") async throws ->
             #expect(
                 try cv.error(response, status: .badRequest).code
                     == .badRequestMultiClassClassificationTrainingValidationFailed)
-            let advanced = try await cv.training(.post, "projects/\(project.id)/train?trainingType=Advanced")
-            #expect(
-                try cv.error(advanced, status: .badRequest).code
-                    == .badRequestReservedBudgetInHoursNotEnoughForAdvancedTraining)
+            // The type in any letter case (as the service binds enums); an unknown one is refused as such.
+            for spelling in ["Advanced", "advanced", "ADVANCED"] {
+                let advanced = try await cv.training(.post, "projects/\(project.id)/train?trainingType=\(spelling)")
+                #expect(
+                    try cv.error(advanced, status: .badRequest).code
+                        == .badRequestReservedBudgetInHoursNotEnoughForAdvancedTraining)
+            }
+            let unknown = try await cv.training(.post, "projects/\(project.id)/train?trainingType=Turbo")
+            #expect(try cv.error(unknown, status: .badRequest).code == .badRequestInvalid)
         }
     }
 
