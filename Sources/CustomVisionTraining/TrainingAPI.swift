@@ -15,6 +15,13 @@ public enum ModelKind: String, Codable, Sendable {
     case detection
 }
 
+extension ModelKind {
+    /// The side of the square the trainer resamples every image to before reading its features: an image much
+    /// larger than this may be decoded smaller first (see `DecodeOptions.minimumSize`) without changing what the
+    /// model sees beyond resampling noise.
+    public var featureSide: Int { FeatureExtractor.side(self) }
+}
+
 /// How long and how hard to train.
 public enum TrainingMode: Sendable, Hashable {
     /// Fast default training.
