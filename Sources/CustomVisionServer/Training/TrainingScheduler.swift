@@ -78,7 +78,8 @@ struct TrainingScheduler: Sendable {
             let started = Date()
             var record: IterationRecord? = server.store.read { $0.iterations[iteration] }
             do {
-                let (request, sizes) = try Self.request(plan, mode: mode, blobs: server.store.blobs)
+                let (request, sizes) = try await Self.request(
+                    plan, mode: mode, blobs: server.store.blobs, budget: server.pixelBudget)
                 let inputSize = InputSize.common(sizes)
                 let artifact = try await server.configuration.modelBackend.train(request)
                 let digest = try server.store.blobs.put(Array(try artifact.model.serialized()))
@@ -107,20 +108,23 @@ struct TrainingScheduler: Sendable {
     /// Every image is held in memory for the whole run, so a JPEG at least four times the model's feature side
     /// decodes at the DCT scale still twice that side (a 12 MP photo: 2.3 MB instead of 36 MB); the trainer
     /// resamples it to the feature side as any other. Smaller images (every prepared upload) decode at full size.
-    static func request(_ plan: Plan, mode: TrainingMode, blobs: BlobStore) throws -> (TrainingRequest, [InputSize]) {
+    /// Each decode waits for room in the server's pixel budget, as predictions' do.
+    private static func request(
+        _ plan: Plan, mode: TrainingMode, blobs: BlobStore, budget: PixelBudget
+    ) async throws -> (TrainingRequest, [InputSize]) {
         let index = Dictionary(uniqueKeysWithValues: plan.tagIds.enumerated().map { ($1, $0) })
         let side = 2 * plan.kind.featureSide
         var sizes: [InputSize] = []
-        let samples = try plan.images.map { image -> TrainingSample in
+        var samples: [TrainingSample] = []
+        for image in plan.images {
             guard let bytes = blobs.get(image.blob) else { throw StoreError("image \(image.id) has no bytes") }
-            let header = try ImageHeader.read(bytes)
+            let (rgb, header) = try await budget.decode(bytes) { _ in (side, side) }
             sizes.append(InputSize(width: header.orientedSize.width, height: header.orientedSize.height))
-            let rgb = try ImageDecoder.decode(bytes, options: DecodeOptions(minimumSize: (side, side)))
             let tags = image.tags.compactMap { index[$0.tagId] }
             let regions = image.regions.compactMap { r in index[r.tagId].map { LabeledBox(tag: $0, box: r.box) } }
-            return TrainingSample(
+            samples.append(TrainingSample(
                 id: image.id.uuidString, image: rgb, tags: tags, regions: regions,
-                isNegative: tags.isEmpty && regions.isEmpty)
+                isNegative: tags.isEmpty && regions.isEmpty))
         }
         let request = TrainingRequest(
             kind: plan.kind, tags: plan.tagIds.map(\.uuidString), samples: samples, mode: mode, seed: 0)
