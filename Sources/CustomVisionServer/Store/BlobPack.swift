@@ -82,9 +82,9 @@ enum BlobPack {
 
 /// Small POSIX helpers for the blob store: whole writes, positioned reads, fsync.
 enum FileIO {
-    /// Creates (or truncates) `path`, writes `bytes` and fsyncs the file.
-    static func writeSynced(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    /// Creates (or truncates) `path` (a new file with `mode`), writes `bytes` and fsyncs the file.
+    static func writeSynced(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw StoreError("open failed: errno \(errno)") }
         defer { close(fd) }
         var written = 0
