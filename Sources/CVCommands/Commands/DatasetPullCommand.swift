@@ -35,7 +35,8 @@ struct DatasetPullCommand: CVCommand {
         try OutputFolder.create(out)
         try OutputFolder.create(staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }
-        let total = try await client.getImageCount(projectId: project, iterationId: iteration, taggingStatus: tagging.status)
+        let total = try await client.getImageCount(
+            projectId: project, iterationId: iteration, taggingStatus: tagging.status)
         let progress = ProgressReporter(console: context.console, label: "images")
         var dataset = Dataset(root: staging)
         for try await image in client.images(projectId: project, iterationId: iteration,

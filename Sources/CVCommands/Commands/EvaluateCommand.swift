@@ -70,7 +70,7 @@ public struct EvaluateCommand: CVCommand {
         for (image, answer) in zip(data.images, answers) {
             let predictions = try answer.get().predictions ?? []
             // Predicted boxes are on the upright file; the dataset's are on the stored pixels.
-            let orientation = kind == .detection ? Self.orientation(of: image.path) : .up
+            let orientation = kind == .detection ? ImageOrientation.stored(atPath: image.path.path) : .up
             let truth = kind == .detection
                 ? image.regions.map { TruthLabel(tag: $0.tag, box: orientation.transform($0.box)) }
                 : image.tags.map { TruthLabel(tag: $0) }
@@ -91,17 +91,6 @@ public struct EvaluateCommand: CVCommand {
             if let gate, value < gate { failures.append("\(label) \(Format.number(value)) < \(Format.number(gate))") }
         }
         if !failures.isEmpty { throw CLIError.failed("quality gate failed: " + failures.joined(separator: "; ")) }
-    }
-
-    /// The EXIF orientation of the image file at `url` (`.up` when it has none or cannot be read).
-    static func orientation(of url: URL) -> ImageOrientation {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return .up }
-        return orientation(of: data)
-    }
-
-    /// The EXIF orientation of the image file `data` (`.up` when it has none or is not an image).
-    static func orientation(of data: Data) -> ImageOrientation {
-        (try? ImageHeader.read([UInt8](data)))?.orientation ?? .up
     }
 
     static func table(_ report: PerformanceReport) -> TextTable {

@@ -26,7 +26,7 @@ struct ItemPreparation: Sendable {
         if journaled.contains(hash) { return .skipped(name: name) }
         guard let preparer else {
             // The service places boxes on the upright image; the dataset's are on the stored pixels.
-            let orientation = image.regions.isEmpty ? .up : EvaluateCommand.orientation(of: data)
+            let orientation = image.regions.isEmpty ? .up : ImageOrientation.stored(in: data)
             let regions = sourceRegions.map { UploadRegion(tag: $0.tag, box: orientation.transform($0.box)) }
             return .item(UploadItem(name: name, bytes: data, tags: image.tags, regions: regions, hash: hash))
         }

@@ -78,8 +78,13 @@ final class ServerStore: Sendable {
         referenced.formUnion(data.predictions.values.map(\.blob))
         referenced.formUnion(data.iterations.values.compactMap(\.model))
         referenced.formUnion(data.exports.values.compactMap(\.blob))
+        // A project export's bundle lives until its token expires; an expired one goes with its record.
         for record in data.projectExports.values {
-            if record.expires < Date() { data.remove(.projectExport, record.id) } else { referenced.insert(record.blob) }
+            if record.expires < Date() {
+                data.remove(.projectExport, record.id)
+            } else {
+                referenced.insert(record.blob)
+            }
         }
         let orphans = blobs.allDigests().filter { !referenced.contains($0) }
         for digest in orphans { blobs.remove(digest) }
