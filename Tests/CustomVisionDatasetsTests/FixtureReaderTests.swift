@@ -165,3 +165,39 @@ struct FixtureReaderTests {
         #expect(heldout.images.allSatisfy { FileManager.default.fileExists(atPath: $0.path.path) })
     }
 }
+
+/// VOC files are parsed and their images' headers read on every core, a chunk at a time: what comes out must be
+/// what a one-file-after-another read gives, in file order, across chunk boundaries.
+struct ParallelVOCReadTests {
+    @Test func readsManyFilesInOrderWithFindingsInFileOrder() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/green.png", to: "JPEGImages/green.png")
+        let count = 600  // over two chunks of 256
+        for i in 0..<count {
+            let name = String(format: "f%04d", i)
+            if i % 97 == 5 {
+                try folder.write("<annotation><object>", to: "Annotations/\(name).xml")  // malformed
+                continue
+            }
+            // Every file names the one image; every 7th a size that disagrees with it (a warning).
+            let size = i % 7 == 0 ? (10, 10) : (100, 50)
+            try folder.write(
+                """
+                <annotation><filename>green.png</filename>
+                <size><width>\(size.0)</width><height>\(size.1)</height></size>
+                <object><name>t\(i % 30)</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>5</xmax><ymax>6</ymax>
+                </bndbox></object></annotation>
+                """, to: "Annotations/\(name).xml")
+        }
+        let (dataset, findings) = try DatasetReader.read(at: folder.url, format: .voc)
+        let good = (0..<count).filter { $0 % 97 != 5 }
+        #expect(dataset.images.map(\.source.file) == good.map { String(format: "Annotations/f%04d.xml", $0) })
+        var firstSeen: [String] = []
+        for i in good where !firstSeen.contains("t\(i % 30)") { firstSeen.append("t\(i % 30)") }
+        #expect(dataset.tags == firstSeen)
+        #expect(dataset.images.allSatisfy { $0.width == 100 && $0.height == 50 })
+        let expectedFindings = (0..<count).filter { $0 % 97 == 5 || $0 % 7 == 0 }
+        #expect(findings.map(\.location.file) == expectedFindings.map { String(format: "Annotations/f%04d.xml", $0) })
+        #expect(findings.filter { $0.severity == .error }.count == (0..<count).filter { $0 % 97 == 5 }.count)
+    }
+}

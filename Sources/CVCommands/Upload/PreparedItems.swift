@@ -1,3 +1,4 @@
+import CustomVisionCore
 import CustomVisionDatasets
 import Foundation
 
@@ -39,27 +40,7 @@ struct PreparedItems: Sequence {
         }
 
         private static func prepare(_ images: [DatasetImage], with preparation: ItemPreparation) -> [UploadElement] {
-            let results = ResultSlots(count: images.count)
-            DispatchQueue.concurrentPerform(iterations: images.count) { index in
-                results.set(index, preparation.item(for: images[index]))
-            }
-            return results.values()
+            images.concurrentMap { preparation.item(for: $0) }
         }
     }
-}
-
-/// Slots written from `concurrentPerform`, each by exactly one iteration.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [UploadElement?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: UploadElement) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func values() -> [UploadElement] { slots.compactMap { $0 } }
 }

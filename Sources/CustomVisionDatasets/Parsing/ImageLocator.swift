@@ -1,3 +1,4 @@
+import CustomVisionCore
 import Foundation
 
 /// Finds image files below the root by exact name or by stem, and reads their headers (cached).
@@ -118,6 +119,15 @@ struct ImageLocator {
     /// The header of the image at `url`, nil when missing or unreadable (or headers are not read).
     mutating func header(_ url: URL) -> ImageHeader? {
         header(path: url.path)
+    }
+
+    /// Reads the headers of the images at `paths` (standardized) on every core, for `header(path:)` to find.
+    mutating func prefetchHeaders(_ paths: [String]) {
+        guard readHeaders else { return }
+        let missing = Array(Set(paths.filter { headers[$0] == nil }))
+        for (path, header) in zip(missing, missing.concurrentMap { ImageHeader.read(path: $0) }) {
+            headers[path] = .some(header)
+        }
     }
 
     /// The header of the image at `path`, as `header(_:)`.

@@ -14,39 +14,83 @@ enum VOCReader {
             : [entry.path]
         var dataset = Dataset(root: context.fs.root)
         var tagSet = Set<String>()
-        for file in files {
-            do {
-                guard let image = try readFile(file, context: &context) else { continue }
-                for tag in image.allTags where tagSet.insert(tag).inserted { dataset.tags.append(tag) }
-                dataset.images.append(image)
-            } catch let error as DatasetError {
-                context.error(error.code.rawValue, error.message, at: error.location)
+        // Reading and parsing each XML file is independent of the others: done on every core, a chunk of files at
+        // a time (so only a chunk's parsed trees are held). Finding the images goes through the locator's shared
+        // index, one file after another; then their headers are read on every core. Findings are recorded in file
+        // order, as a sequential read gives them.
+        let fs = context.fs
+        for start in stride(from: 0, to: files.count, by: chunkSize) {
+            let chunk = Array(files[start..<min(start + chunkSize, files.count)])
+            let parsed = chunk.concurrentMap { file in Result { try parse(file, fs: fs) } }
+            let annotations = parsed.map { result in Result { try locateImage(of: result.get(), context: &context) } }
+            context.images.prefetchHeaders(annotations.compactMap { try? $0.get().image?.path })
+            for annotation in annotations {
+                do {
+                    let image = try readFile(annotation.get(), context: &context)
+                    for tag in image.allTags where tagSet.insert(tag).inserted { dataset.tags.append(tag) }
+                    dataset.images.append(image)
+                } catch let error as DatasetError {
+                    context.error(error.code.rawValue, error.message, at: error.location)
+                }
             }
         }
         return dataset
     }
 
-    /// Reads the XML file at the standardized path `file`.
-    private static func readFile(_ file: String, context: inout ReadContext) throws -> DatasetImage? {
-        let fileName = context.fs.displayName(path: file)
-        let xml = try XMLReader.parse(bytes: try context.fs.readBytes(file, at: .init(file: fileName)), file: fileName)
+    /// How many XML files are parsed at once.
+    static let chunkSize = 256
+
+    /// One XML file, parsed, and the image it names.
+    private struct Annotation {
+        var fileName: String
+        var xml: XMLElement
+        /// The folder of the XML file (standardized path; empty for the file-system root).
+        var basePath: String
+        /// The image file name as written (or the XML file's stem).
+        var written: String
+        var image: ImageLocator.Located?
+
+        var base: URL { URL(fileURLWithPath: basePath.isEmpty ? "/" : basePath, isDirectory: true) }
+    }
+
+    /// Reads and parses the XML file at the standardized path `file`.
+    private static func parse(_ file: String, fs: DatasetFileSystem) throws -> (file: String, xml: XMLElement) {
+        let fileName = fs.displayName(path: file)
+        let xml = try XMLReader.parse(bytes: try fs.readBytes(file, at: .init(file: fileName)), file: fileName)
         guard xml.name == "annotation" else {
             throw DatasetError(
                 .malformed, "root element is <\(xml.name)>, not <annotation>",
                 at: .init(file: fileName, line: xml.line))
         }
-        let place = DatasetLocation(file: fileName, line: xml.line)
+        return (file, xml)
+    }
+
+    /// Finds the image `parsed` names: by `<filename>`, else by the XML file's stem.
+    private static func locateImage(of parsed: (file: String, xml: XMLElement), context: inout ReadContext) throws
+        -> Annotation
+    {
+        let (file, xml) = parsed
+        let fileName = context.fs.displayName(path: file)
         let basePath = String(DatasetFileSystem.folder(of: file))
-        let base = { URL(fileURLWithPath: basePath.isEmpty ? "/" : basePath, isDirectory: true) }
         let xmlStem = FileName(path: file).stem
         let written = xml.text(of: "filename").flatMap { $0.isEmpty ? nil : $0 } ?? xmlStem
+        var annotation = Annotation(fileName: fileName, xml: xml, basePath: basePath, written: written)
         let filePlace = DatasetLocation(file: fileName, line: xml.child("filename")?.line ?? xml.line)
         let knownBase = basePath.isEmpty ? nil : basePath
-        var image = try context.images.locate(written, base: base(), basePath: knownBase, at: filePlace)
-        if image == nil, written != xmlStem {
-            image = try context.images.locate(xmlStem, base: base(), basePath: knownBase, at: filePlace)
+        annotation.image = try context.images.locate(
+            written, base: annotation.base, basePath: knownBase, at: filePlace)
+        if annotation.image == nil, written != xmlStem {
+            annotation.image = try context.images.locate(
+                xmlStem, base: annotation.base, basePath: knownBase, at: filePlace)
         }
-        let path = image?.url ?? base().appendingPathComponent(written)
+        return annotation
+    }
+
+    /// The dataset image of one annotation: its size (the image's header over `<size>`) and its boxes.
+    private static func readFile(_ annotation: Annotation, context: inout ReadContext) throws -> DatasetImage {
+        let (fileName, xml, image) = (annotation.fileName, annotation.xml, annotation.image)
+        let place = DatasetLocation(file: fileName, line: xml.line)
+        let path = image?.url ?? annotation.base.appendingPathComponent(annotation.written)
 
         var width = 0
         var height = 0
