@@ -51,8 +51,11 @@ final class ModelCache: Sendable {
 
 /// Signs and checks expiring image URLs (HMAC-SHA-256 over kind, digest and expiry).
 struct URLSigner: Sendable {
-    let secret: [UInt8]
+    private let hmac: SHA256.HMAC
     var lifetime: TimeInterval = 24 * 3600
+
+    /// A signer with the key `secret`.
+    init(secret: [UInt8]) { hmac = SHA256.HMAC(key: secret) }
 
     /// A signed URL for an image blob.
     func url(base: String, kind: String, digest: String, now: Date = Date()) -> String {
@@ -61,7 +64,7 @@ struct URLSigner: Sendable {
     }
 
     func signature(_ kind: String, _ digest: String, _ expiry: Int) -> String {
-        SHA256.hmac(key: secret, message: Array("\(kind)/\(digest)/\(expiry)".utf8)).hexString
+        hmac.authenticationCode(for: "\(kind)/\(digest)/\(expiry)".utf8).hexString
     }
 
     /// Whether `sig` is valid and unexpired.

@@ -159,7 +159,13 @@ extension JSONInput {
             throw failure()
         }
         let length = UnsafeRawPointer(quote) - base
-        guard let data = Data(base64Encoded: Data(bytes: base, count: length)) else { throw failure() }
+        let text = UnsafeRawBufferPointer(start: base, count: length)
+        var data = Data(count: Base64Codec.decodedLength(text) ?? 0)
+        if data.isEmpty || !data.withUnsafeMutableBytes({ Base64Codec.decode(text, into: $0) }) {
+            // Not canonical (or empty): Foundation's decoder decides, as JSONDecoder would.
+            guard let decoded = Data(base64Encoded: Data(text)) else { throw failure() }
+            data = decoded
+        }
         position += length + 1
         return data
     }

@@ -23,12 +23,19 @@ extension CustomVisionJSON {
     /// Decodes a `T` from JSON: a ``JSONReadable`` type with its own reader, falling back to `makeDecoder()` (whose
     /// value or `DecodingError` then stands) when the reader gives up; any other type with `makeDecoder()`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        if let readable = T.self as? any JSONReadable.Type,
-            let value = data.withUnsafeBytes({ try? readable.read(json: $0) }) as? T
-        {
-            return value
-        }
+        if let value = data.withUnsafeBytes({ readFast(T.self, from: $0) }) { return value }
         return try makeDecoder().decode(T.self, from: data)
+    }
+
+    /// `decode(_:from:)` of the JSON in `bytes`, read in place; only the fallback to `JSONDecoder` copies them.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        if let value = readFast(T.self, from: bytes) { return value }
+        return try makeDecoder().decode(T.self, from: Data(bytes))
+    }
+
+    private static func readFast<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) -> T? {
+        guard let readable = T.self as? any JSONReadable.Type else { return nil }
+        return (try? readable.read(json: bytes)) as? T
     }
 }
 

@@ -88,15 +88,34 @@ public struct SHA256: Sendable {
 
     /// HMAC-SHA-256 of `message` under `key`.
     public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var block = key.count > 64 ? hash(key) : key
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize()
+        HMAC(key: key).authenticationCode(for: message)
+    }
+
+    /// HMAC-SHA-256 under one key, with the key's two padded blocks hashed once (RFC 2104's precomputed
+    /// intermediate states): each message then costs only its own blocks and those of the inner digest.
+    public struct HMAC: Sendable {
+        private let inner: SHA256
+        private let outer: SHA256
+
+        /// The HMAC of `key`.
+        public init(key: [UInt8]) {
+            var block = key.count > 64 ? SHA256.hash(key) : key
+            block += [UInt8](repeating: 0, count: 64 - block.count)
+            var inner = SHA256()
+            inner.update(block.map { $0 ^ 0x36 })
+            var outer = SHA256()
+            outer.update(block.map { $0 ^ 0x5c })
+            (self.inner, self.outer) = (inner, outer)
+        }
+
+        /// The 32-byte authentication code of `message`.
+        public func authenticationCode(for message: some Collection<UInt8>) -> [UInt8] {
+            var inner = self.inner
+            inner.update(message)
+            var outer = self.outer
+            outer.update(inner.finalize())
+            return outer.finalize()
+        }
     }
 
     /// One round: `d` and `h` take the new values; the caller rotates the roles of the eight words.

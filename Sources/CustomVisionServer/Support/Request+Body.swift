@@ -6,22 +6,26 @@ import Hummingbird
 extension Request {
     /// The body, read only up to `limit` bytes: a declared or actual larger body is refused with 413.
     mutating func bytes(limit: Int) async throws -> [UInt8] {
+        Array(try await buffer(limit: limit).readableBytesView)
+    }
+
+    /// `bytes(limit:)` as the collected buffer.
+    private mutating func buffer(limit: Int) async throws -> ByteBuffer {
         if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
             throw APIError.tooLarge(limit)
         }
         do {
-            let buffer = try await collectBody(upTo: limit)
-            return Array(buffer.readableBytesView)
+            return try await collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit)
         }
     }
 
-    /// The body decoded as JSON of type `T` (at most `limit` bytes).
+    /// The body decoded as JSON of type `T` (at most `limit` bytes), read in place (an image batch is megabytes).
     mutating func json<T: Decodable>(_ type: T.Type, limit: Int = 1 << 20) async throws -> T {
-        let body = try await bytes(limit: limit)
+        let body = try await buffer(limit: limit)
         do {
-            return try CustomVisionJSON.decode(T.self, from: Data(body))
+            return try body.withUnsafeReadableBytes { try CustomVisionJSON.decode(T.self, from: $0) }
         } catch {
             throw APIError.badRequest("The request body is not valid JSON for \(T.self).")
         }

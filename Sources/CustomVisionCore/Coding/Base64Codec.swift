@@ -1,0 +1,95 @@
+/// Base64 (RFC 4648, standard alphabet, padded) between raw buffers, for the multi-megabyte image batches: no
+/// intermediate `Data` or `String`, four table lookups per 3 bytes.
+///
+/// `decode` takes only the canonical form (length a multiple of 4, `=` padding at the end only, no whitespace);
+/// callers fall back to Foundation's decoder for anything else, so what is accepted stays what `JSONDecoder`
+/// accepts.
+package enum Base64Codec {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// For each of a quantum's four characters, its 6 bits already shifted into place in the 24-bit group;
+    /// `invalid` for a byte outside the alphabet. OR-ing the four entries gives the group, or a value with the
+    /// invalid bit set.
+    private static let invalid: UInt32 = 1 << 24
+    private static let tables: [UInt32] = {
+        var tables = [UInt32](repeating: invalid, count: 4 * 256)
+        for (value, character) in alphabet.enumerated() {
+            for position in 0..<4 {
+                tables[position * 256 + Int(character)] = UInt32(value) << (18 - 6 * position)
+            }
+        }
+        return tables
+    }()
+
+    /// The length of the encoding of `count` bytes.
+    package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Writes the encoding of `bytes` to `out`, which must hold `encodedLength(bytes.count)` bytes.
+    package static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) {
+        alphabet.withUnsafeBufferPointer { table in
+            var i = 0, o = 0
+            let count = bytes.count
+            while i + 3 <= count {
+                let group = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                out.storeBytes(of: table[Int(group >> 18)], toByteOffset: o, as: UInt8.self)
+                out.storeBytes(of: table[Int(group >> 12 & 63)], toByteOffset: o + 1, as: UInt8.self)
+                out.storeBytes(of: table[Int(group >> 6 & 63)], toByteOffset: o + 2, as: UInt8.self)
+                out.storeBytes(of: table[Int(group & 63)], toByteOffset: o + 3, as: UInt8.self)
+                i += 3
+                o += 4
+            }
+            let rest = count - i
+            guard rest > 0 else { return }
+            let group = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out.storeBytes(of: table[Int(group >> 18)], toByteOffset: o, as: UInt8.self)
+            out.storeBytes(of: table[Int(group >> 12 & 63)], toByteOffset: o + 1, as: UInt8.self)
+            let third = rest == 2 ? table[Int(group >> 6 & 63)] : UInt8(ascii: "=")
+            out.storeBytes(of: third, toByteOffset: o + 2, as: UInt8.self)
+            out.storeBytes(of: UInt8(ascii: "="), toByteOffset: o + 3, as: UInt8.self)
+        }
+    }
+
+    /// How many bytes `text` decodes to, or nil when its length or padding is not canonical.
+    package static func decodedLength(_ text: UnsafeRawBufferPointer) -> Int? {
+        let count = text.count
+        guard count % 4 == 0 else { return nil }
+        guard count > 0 else { return 0 }
+        let padding = text[count - 1] == UInt8(ascii: "=") ? (text[count - 2] == UInt8(ascii: "=") ? 2 : 1) : 0
+        return count / 4 * 3 - padding
+    }
+
+    /// Decodes `text` into `out` (`decodedLength(text)` bytes). False when `text` is not canonical base64: a byte
+    /// outside the alphabet, `=` before the end, or padding bits that are not zero; `out` is then garbage.
+    package static func decode(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let length = decodedLength(text), out.count == length, length > 0 else {
+            return decodedLength(text) == out.count
+        }
+        let count = text.count
+        let padding = count / 4 * 3 - length
+        return tables.withUnsafeBufferPointer { t -> Bool in
+            var i = 0, o = 0
+            // Whole quanta (the last one too when it has no padding).
+            let whole = padding == 0 ? count : count - 4
+            var bad: UInt32 = 0
+            while i < whole {
+                let group = t[Int(text[i])] | t[256 + Int(text[i + 1])] | t[512 + Int(text[i + 2])]
+                    | t[768 + Int(text[i + 3])]
+                bad |= group
+                out[o] = UInt8(truncatingIfNeeded: group >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: group)
+                i += 4
+                o += 3
+            }
+            if padding > 0 {
+                let third = padding == 1 ? t[512 + Int(text[i + 2])] : 0
+                let group = t[Int(text[i])] | t[256 + Int(text[i + 1])] | third
+                // The bits after the last whole byte must be zero (else the text is not canonical).
+                bad |= group & (padding == 1 ? 0xC0 : 0xF000) != 0 ? invalid : group
+                out[o] = UInt8(truncatingIfNeeded: group >> 16)
+                if padding == 1 { out[o + 1] = UInt8(truncatingIfNeeded: group >> 8) }
+            }
+            return bad & invalid == 0
+        }
+    }
+}

@@ -1,0 +1,64 @@
+@testable import CustomVisionCore
+import Foundation
+import Testing
+
+/// `Base64Codec` against Foundation's base64: the same text both ways, and nothing accepted that is not canonical.
+struct Base64CodecTests {
+    private func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8](repeating: 0, count: Base64Codec.encodedLength(bytes.count))
+        bytes.withUnsafeBytes { source in out.withUnsafeMutableBytes { Base64Codec.encode(source, into: $0.baseAddress!) } }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func decode(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        return utf8.withUnsafeBytes { text -> [UInt8]? in
+            guard let length = Base64Codec.decodedLength(text) else { return nil }
+            var out = [UInt8](repeating: 0, count: length)
+            return out.withUnsafeMutableBytes { Base64Codec.decode(text, into: $0) } ? out : nil
+        }
+    }
+
+    @Test func roundTripsEveryLengthAsFoundationDoes() {
+        var generator = SeededRandomGenerator(seed: 7)
+        for length in 0..<200 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = encode(bytes)
+            #expect(text == Data(bytes).base64EncodedString(), "length \(length)")
+            #expect(decode(text) == bytes, "length \(length)")
+        }
+    }
+
+    @Test(arguments: [
+        "QQ", "QQ=", "Q===", "====", "QQ==QQ==", "QQ\n==", "QUJD RA==", "QUJ-", "QUJ_", "QR==", "QUF=", "Zm9v\u{0}",
+    ])
+    func refusesWhatIsNotCanonical(text: String) {
+        #expect(decode(text) == nil)
+    }
+
+    @Test func nonCanonicalTextIsLeftToFoundationWhenReadFromJSON() throws {
+        // "QR==" has non-zero padding bits: the fast path refuses it and Foundation decides, as JSONDecoder does.
+        let json = Array(#"{"images":[{"name":"a","contents":"QR=="}]}"#.utf8)
+        let fast = try json.withUnsafeBytes { try CustomVisionJSON.decode(ImageFileCreateBatch.self, from: $0) }
+        let reference = try CustomVisionJSON.makeDecoder().decode(ImageFileCreateBatch.self, from: Data(json))
+        #expect(fast.images?.first?.contents == reference.images?.first?.contents)
+    }
+
+    @Test func hmacWithAPrecomputedKeyMatchesTheOneShotFunction() {
+        for keyLength in [0, 20, 64, 65, 131] {
+            let key = (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            let hmac = SHA256.HMAC(key: key)
+            for message in ["", "Hi There", String(repeating: "abc", count: 50)] {
+                #expect(hmac.authenticationCode(for: Array(message.utf8)) == SHA256.hmac(key: key, message: Array(message.utf8)))
+                #expect(hmac.authenticationCode(for: message.utf8) == SHA256.hmac(key: key, message: Array(message.utf8)))
+            }
+        }
+    }
+
+    @Test func concurrentMapKeepsOrder() {
+        let values = Array(0..<1000)
+        #expect(values.concurrentMap { $0 * 3 } == values.map { $0 * 3 })
+        #expect([Int]().concurrentMap { $0 } == [])
+        #expect([5].concurrentMap { $0 + 1 } == [6])
+    }
+}
