@@ -24,22 +24,42 @@ enum BlobPack {
 
     static let magic = Array("CVPACK1\n".utf8)
     private static let entryHeader = 72
+    /// Blobs handed to one gathered write.
+    private static let gatherLimit = 64
 
     /// Writes `blobs` to a new file at `path` and fsyncs it.
     /// - Returns: each blob's offset and length, in order.
     /// - Throws: `StoreError` naming the failed call.
     static func write(_ blobs: [(digest: String, bytes: [UInt8])], to path: String) throws -> [(Int, Int)] {
-        var buffer = magic
-        buffer.reserveCapacity(magic.count + blobs.reduce(0) { $0 + entryHeader + $1.bytes.count })
+        // The headers go in one buffer; the blobs are written from where they are (one gathered write, no copy).
+        var headers: [UInt8] = []
+        headers.reserveCapacity(blobs.count * entryHeader)
         var places: [(Int, Int)] = []
+        var offset = magic.count
         for blob in blobs {
-            buffer.append(contentsOf: blob.digest.utf8)
+            headers.append(contentsOf: blob.digest.utf8)
             var length = UInt64(blob.bytes.count).littleEndian
-            withUnsafeBytes(of: &length) { buffer.append(contentsOf: $0) }
-            places.append((buffer.count, blob.bytes.count))
-            buffer.append(contentsOf: blob.bytes)
+            withUnsafeBytes(of: &length) { headers.append(contentsOf: $0) }
+            places.append((offset + entryHeader, blob.bytes.count))
+            offset += entryHeader + blob.bytes.count
         }
-        try FileIO.writeSynced(buffer, to: path)
+        guard headers.count == blobs.count * entryHeader else { throw StoreError("a pack digest is not 64 bytes") }
+        try FileIO.writeSynced(to: path) { fd in
+            try magic.withUnsafeBytes { try FileIO.writeAll(fd, [$0]) }
+            try headers.withUnsafeBytes { headers in
+                for start in stride(from: 0, to: blobs.count, by: gatherLimit) {
+                    let end = min(start + gatherLimit, blobs.count)
+                    try FileIO.withBuffers(blobs[start..<end].map(\.bytes)) { bodies in
+                        var parts: [UnsafeRawBufferPointer] = []
+                        for (index, body) in zip(start..<end, bodies) {
+                            let header = index * entryHeader..<(index + 1) * entryHeader
+                            parts += [UnsafeRawBufferPointer(rebasing: headers[header]), body]
+                        }
+                        try FileIO.writeAll(fd, parts)
+                    }
+                }
+            }
+        }
         return places
     }
 
@@ -84,18 +104,60 @@ enum BlobPack {
 enum FileIO {
     /// Creates (or truncates) `path` (a new file with `mode`), writes `bytes` and fsyncs the file.
     static func writeSynced(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        try writeSynced(to: path, mode: mode) { fd in try bytes.withUnsafeBytes { try writeAll(fd, [$0]) } }
+    }
+
+    /// Creates (or truncates) `path` (a new file with `mode`), lets `write` fill it through its descriptor, and
+    /// fsyncs the file.
+    static func writeSynced(to path: String, mode: mode_t = 0o644, _ write: (Int32) throws -> Void) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw StoreError("open failed: errno \(errno)") }
         defer { close(fd) }
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                guard n > 0 else { throw StoreError("write failed: errno \(errno)") }
-                written += n
+        try write(fd)
+        guard fsync(fd) == 0 else { throw StoreError("fsync failed: errno \(errno)") }
+    }
+
+    /// Writes `parts` to `fd` one after another, gathered by `writev` (no copy into one buffer).
+    static func writeAll(_ fd: Int32, _ parts: [UnsafeRawBufferPointer]) throws {
+        var vectors = parts.filter { $0.count > 0 }.map {
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+        }
+        var next = 0
+        while next < vectors.count {
+            let n = vectors.withUnsafeBufferPointer {
+                writev(fd, $0.baseAddress! + next, Int32(min($0.count - next, 1024)))
+            }
+            guard n > 0 else { throw StoreError("write failed: errno \(errno)") }
+            // Step over what was written: whole vectors, then into the first one written in part.
+            var left = n
+            while next < vectors.count, left >= vectors[next].iov_len {
+                left -= vectors[next].iov_len
+                next += 1
+            }
+            if left > 0 {
+                vectors[next].iov_base += left
+                vectors[next].iov_len -= left
             }
         }
-        guard fsync(fd) == 0 else { throw StoreError("fsync failed: errno \(errno)") }
+    }
+
+    /// Calls `body` with the bytes of every array in `arrays`, all pinned for the call (one nested call per array:
+    /// keep `arrays` short).
+    static func withBuffers<R>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+        var pinned: [UnsafeRawBufferPointer] = []
+        pinned.reserveCapacity(arrays.count)
+        return try pin(arrays[...], &pinned, body)
+    }
+
+    private static func pin<R>(
+        _ arrays: ArraySlice<[UInt8]>, _ pinned: inout [UnsafeRawBufferPointer],
+        _ body: ([UnsafeRawBufferPointer]) throws -> R
+    ) rethrows -> R {
+        guard let first = arrays.first else { return try body(pinned) }
+        return try first.withUnsafeBytes { bytes in
+            pinned.append(bytes)
+            return try pin(arrays.dropFirst(), &pinned, body)
+        }
     }
 
     /// `count` bytes of `fd` from `offset`.

@@ -19,6 +19,9 @@ import Synchronization
 /// visible is complete and durable before `put` returns, and `tmp/` leftovers of a crash are deleted at start.
 final class BlobStore: Sendable {
     private let root: URL?
+    /// The paths of `root`'s `blobs/`, `packs/` and `tmp/` folders, built once: paths are joined as strings on
+    /// the hot path.
+    private let blobsPath: String?, packsPath: String?, tmpPath: String?
     private let memory = Mutex<[String: [UInt8]]>([:])
     private let packed = Mutex<PackIndex>(PackIndex())
     /// Damaged packs found at start (their blobs are unreadable; rows referring to them are dropped).
@@ -33,6 +36,9 @@ final class BlobStore: Sendable {
     /// A store under `directory`, or in memory when `nil`.
     init(directory: URL?) throws {
         root = directory
+        blobsPath = directory.map { $0.appendingPathComponent("blobs").path }
+        packsPath = directory.map { $0.appendingPathComponent("packs").path }
+        tmpPath = directory.map { $0.appendingPathComponent("tmp").path }
         guard let directory else {
             loadProblems = []
             return
@@ -68,21 +74,22 @@ final class BlobStore: Sendable {
     @discardableResult
     func put(_ bytes: [UInt8], digest known: String? = nil) throws -> String {
         let digest = known ?? SHA256.hex(bytes)
-        guard let root else {
+        guard Self.isDigest(digest) else { throw StoreError("not a SHA-256 digest") }
+        guard root != nil else {
             memory.withLock { $0[digest] = bytes }
             return digest
         }
         if contains(digest) { return digest }
         let final = loosePath(digest)
-        let dir = final.deletingLastPathComponent()
-        if access(dir.path, F_OK) != 0 {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try FileIO.syncDirectory(dir.deletingLastPathComponent().path)
+        let dir = String(final.dropLast(digest.utf8.count + 1))
+        if access(dir, F_OK) != 0 {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileIO.syncDirectory(blobsPath!)
         }
-        let tmp = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
-        try FileIO.writeSynced(bytes, to: tmp.path)
-        guard rename(tmp.path, final.path) == 0 else { throw StoreError("rename failed: errno \(errno)") }
-        try FileIO.syncDirectory(dir.path)
+        let tmp = tmpPath! + "/" + UUID().uuidString
+        try FileIO.writeSynced(bytes, to: tmp)
+        guard rename(tmp, final) == 0 else { throw StoreError("rename failed: errno \(errno)") }
+        try FileIO.syncDirectory(dir)
         return digest
     }
 
@@ -94,11 +101,11 @@ final class BlobStore: Sendable {
         var seen = Set<String>()
         let fresh = blobs.filter { !contains($0.digest) && seen.insert($0.digest).inserted }
         guard !fresh.isEmpty else { return }
-        guard let root else {
+        guard root != nil else {
             memory.withLock { store in for blob in fresh { store[blob.digest] = blob.bytes } }
             return
         }
-        let (name, places) = try writePack(fresh, root: root)
+        let (name, places) = try writePack(fresh)
         packed.withLock { index in
             for (blob, place) in zip(fresh, places) where index.locations[blob.digest] == nil {
                 index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)
@@ -107,12 +114,10 @@ final class BlobStore: Sendable {
     }
 
     /// Writes `blobs` as a new pack: to `tmp/`, fsynced, renamed into `packs/`, the directory fsynced.
-    private func writePack(
-        _ blobs: [(digest: String, bytes: [UInt8])], root: URL
-    ) throws -> (name: String, places: [(Int, Int)]) {
+    private func writePack(_ blobs: [(digest: String, bytes: [UInt8])]) throws -> (name: String, places: [(Int, Int)]) {
         let name = UUID().uuidString.lowercased() + ".pack"
-        let tmp = root.appendingPathComponent("tmp").appendingPathComponent(name).path
-        let packs = root.appendingPathComponent("packs").path
+        let tmp = tmpPath! + "/" + name
+        let packs = packsPath!
         do {
             let places = try BlobPack.write(blobs, to: tmp)
             guard rename(tmp, packs + "/" + name) == 0 else { throw StoreError("rename failed: errno \(errno)") }
@@ -127,11 +132,11 @@ final class BlobStore: Sendable {
     /// The bytes of `digest`, or `nil`.
     func get(_ digest: String) -> [UInt8]? {
         guard Self.isDigest(digest) else { return nil }
-        guard let root else { return memory.withLock { $0[digest] } }
+        guard let packsPath else { return memory.withLock { $0[digest] } }
         if let location = packed.withLock({ $0.locations[digest] }) {
-            return BlobPack.read(location, in: root.appendingPathComponent("packs").path)
+            return BlobPack.read(location, in: packsPath)
         }
-        guard let data = FileManager.default.contents(atPath: loosePath(digest).path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: loosePath(digest)) else { return nil }
         return [UInt8](data)
     }
 
@@ -140,7 +145,7 @@ final class BlobStore: Sendable {
         guard Self.isDigest(digest) else { return false }
         guard root != nil else { return memory.withLock { $0[digest] != nil } }
         if packed.withLock({ $0.locations[digest] != nil }) { return true }
-        return access(loosePath(digest).path, F_OK) == 0
+        return access(loosePath(digest), F_OK) == 0
     }
 
     /// Removes `digest` (when no record refers to it any more). A packed blob leaves dead bytes in its pack until
@@ -156,7 +161,7 @@ final class BlobStore: Sendable {
             index.withDeadEntries.insert(location.pack)
             return true
         }
-        if !wasPacked { try? FileManager.default.removeItem(at: loosePath(digest)) }
+        if !wasPacked { try? FileManager.default.removeItem(atPath: loosePath(digest)) }
     }
 
     /// Every stored digest.
@@ -176,8 +181,7 @@ final class BlobStore: Sendable {
     /// - Returns: how many packs were rewritten or deleted.
     @discardableResult
     func compact() throws -> Int {
-        guard let root else { return 0 }
-        let packs = root.appendingPathComponent("packs").path
+        guard let packs = packsPath else { return 0 }
         let (dirty, locations) = packed.withLock { index in
             let dirty = index.withDeadEntries
             index.withDeadEntries = []
@@ -193,7 +197,7 @@ final class BlobStore: Sendable {
                 blobs.append((digest, bytes))
             }
             if !blobs.isEmpty {
-                let (name, places) = try writePack(blobs, root: root)
+                let (name, places) = try writePack(blobs)
                 packed.withLock { index in
                     for (blob, place) in zip(blobs, places) {
                         index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)
@@ -206,9 +210,9 @@ final class BlobStore: Sendable {
         return dirty.count
     }
 
-    private func loosePath(_ digest: String) -> URL {
-        root!.appendingPathComponent("blobs").appendingPathComponent(String(digest.prefix(2)))
-            .appendingPathComponent(digest)
+    /// `blobs/ab/abcdef…` under the root, for a checked digest.
+    private func loosePath(_ digest: String) -> String {
+        blobsPath! + "/" + digest.prefix(2) + "/" + digest
     }
 
     static func isDigest(_ text: String) -> Bool {
