@@ -271,16 +271,18 @@ import Testing
             let (project, red, _) = try await redBlueProject(cv)
             let iteration = try await trainAndWait(cv, project.id)
             _ = try await cv.upload(project.id, reds(3, offset: 40) + blues(2, offset: 40))
-            let suggested = try cv.decode(
-                SuggestedTagAndRegionQuery.self,
-                try await cv.training(
-                    .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
-                    json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
             backend.predictions.withLock { $0 = 0 }
             // A 1 MB body holds some 25,000 ids; each once ran the model over every untagged image.
             let filter = TagFilter(tagIds: (0..<40).map { _ in UUID() } + [red.id, red.id], threshold: 0.6)
             let path = "projects/\(project.id)/images/suggested/count?iterationId=\(iteration.id)"
             let counts = try cv.decode([String: Int].self, try await cv.training(.post, path, json: filter))
+            #expect(backend.predictions.withLock { $0 } == 5)
+            // The images' scores are kept for the suggestions themselves: the query runs no model.
+            let suggested = try cv.decode(
+                SuggestedTagAndRegionQuery.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
+                    json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
             #expect(counts.count == 41 && counts[red.id.uuidString.lowercased()] == suggested.results?.count)
             #expect(backend.predictions.withLock { $0 } == 5)
         }
