@@ -372,14 +372,23 @@ struct RawConnection {
     }
 
     /// Sends `bytes`, then reads (discarding any answer) until the server closes or the safety net expires.
-    func sendThenReadUntilClosed(_ bytes: [UInt8]) -> Outcome {
+    func sendThenReadUntilClosed(_ bytes: [UInt8]) -> Outcome { exchange(bytes).outcome }
+
+    /// Sends `bytes`, then reads until `done` holds for what arrived (the connection left open), the server closes
+    /// or the safety net expires: what arrived, and how it ended.
+    func exchange(_ bytes: [UInt8], until done: ([UInt8]) -> Bool = { _ in false }) -> (
+        received: [UInt8], outcome: Outcome
+    ) {
         defer { close(socket) }
         _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+        var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return .closedByServer }
-            if n < 0 { return errno == ECONNRESET ? .closedByServer : .stillOpen }
+            if n == 0 { return (received, .closedByServer) }
+            if n < 0 { return (received, errno == ECONNRESET ? .closedByServer : .stillOpen) }
+            received += buffer[..<n]
+            if done(received) { return (received, .stillOpen) }
         }
     }
 }
