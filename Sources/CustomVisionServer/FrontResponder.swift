@@ -8,7 +8,8 @@ import Hummingbird
 /// Azure accepts `/customvision/{version}/{training|prediction}/…` with any of several versions and the area
 /// segment in any case (the portal capitalises it). The router's own matching is exact, so this responder checks
 /// the version, rewrites the path to `/training/…` or `/prediction/…`, checks the area's key (constant time),
-/// applies the tier's rate limit and injected faults, and renders every error as `{"code","message"}`.
+/// applies the tier's rate limit and injected faults, and renders every error as `{"code","message"}`. A request that
+/// names no host gets the connection's local address as its authority, so the URLs rendered for it reach this server.
 struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
     let inner: Inner
     let configuration: ServerConfiguration
@@ -18,7 +19,7 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
     static var trainingVersions: Set<String> { ["v3.0", "v3.1", "v3.2", "v3.3", "v3.4-preview"] }
     static var predictionVersions: Set<String> { ["v3.0", "v3.1"] }
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(to request: Request, context: FrontContext) async throws -> Response {
         do {
             return try await route(request, context: context)
         } catch let error as APIError {
@@ -31,11 +32,11 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
         }
     }
 
-    private func route(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    private func route(_ request: Request, context: FrontContext) async throws -> Response {
         let path = request.uri.path
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         if segments.first == "cvimages" {
-            return try Self.routed(await inner.respond(to: request, context: context))
+            return try Self.routed(await inner.respond(to: request, context: context.routed))
         }
         guard segments.count >= 3, segments[0].lowercased() == "customvision" else {
             throw APIError.notFound(.notFound, "Resource not found.")
@@ -69,7 +70,11 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
         var head = request.head
         let rest = segments.dropFirst(3).joined(separator: "/")
         head.path = "/\(area)/\(rest)" + (request.uri.query.map { "?\($0)" } ?? "")
-        return try Self.routed(await inner.respond(to: Request(head: head, body: request.body), context: context))
+        if head.authority == nil, head.headerFields[HTTPField.Name("Host")!] == nil {
+            head.authority = context.localAuthority
+        }
+        return try Self.routed(
+            await inner.respond(to: Request(head: head, body: request.body), context: context.routed))
     }
 
     /// The router's answer, its bare 404 (no route matched) turned into the service's JSON error.

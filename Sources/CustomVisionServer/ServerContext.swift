@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import Synchronization
 
-/// What every controller shares: configuration, storage, the URL signer, the URL fetcher, loaded models and the
-/// pixel budget of image decodes.
+/// What every controller shares: configuration, storage, the URL signer, the URL fetcher, loaded models, scored
+/// suggestions and the pixel budget of image decodes.
 struct ServerContext: Sendable {
     let configuration: ServerConfiguration
     let store: ServerStore
@@ -12,6 +12,7 @@ struct ServerContext: Sendable {
     let fetcher: URLFetcher
     let models: ModelCache
     let renditions = Renditions()
+    let suggestions = SuggestionCache()
     let pixelBudget: PixelBudget
 
     init(configuration: ServerConfiguration) throws {

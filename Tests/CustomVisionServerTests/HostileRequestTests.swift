@@ -271,16 +271,18 @@ import Testing
             let (project, red, _) = try await redBlueProject(cv)
             let iteration = try await trainAndWait(cv, project.id)
             _ = try await cv.upload(project.id, reds(3, offset: 40) + blues(2, offset: 40))
-            let suggested = try cv.decode(
-                SuggestedTagAndRegionQuery.self,
-                try await cv.training(
-                    .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
-                    json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
             backend.predictions.withLock { $0 = 0 }
             // A 1 MB body holds some 25,000 ids; each once ran the model over every untagged image.
             let filter = TagFilter(tagIds: (0..<40).map { _ in UUID() } + [red.id, red.id], threshold: 0.6)
             let path = "projects/\(project.id)/images/suggested/count?iterationId=\(iteration.id)"
             let counts = try cv.decode([String: Int].self, try await cv.training(.post, path, json: filter))
+            #expect(backend.predictions.withLock { $0 } == 5)
+            // The images' scores are kept for the suggestions themselves: the query runs no model.
+            let suggested = try cv.decode(
+                SuggestedTagAndRegionQuery.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/suggested?iterationId=\(iteration.id)",
+                    json: SuggestedTagAndRegionQueryToken(tagIds: [red.id], threshold: 0.6)))
             #expect(counts.count == 41 && counts[red.id.uuidString.lowercased()] == suggested.results?.count)
             #expect(backend.predictions.withLock { $0 } == 5)
         }
@@ -370,14 +372,23 @@ struct RawConnection {
     }
 
     /// Sends `bytes`, then reads (discarding any answer) until the server closes or the safety net expires.
-    func sendThenReadUntilClosed(_ bytes: [UInt8]) -> Outcome {
+    func sendThenReadUntilClosed(_ bytes: [UInt8]) -> Outcome { exchange(bytes).outcome }
+
+    /// Sends `bytes`, then reads until `done` holds for what arrived (the connection left open), the server closes
+    /// or the safety net expires: what arrived, and how it ended.
+    func exchange(_ bytes: [UInt8], until done: ([UInt8]) -> Bool = { _ in false }) -> (
+        received: [UInt8], outcome: Outcome
+    ) {
         defer { close(socket) }
         _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+        var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return .closedByServer }
-            if n < 0 { return errno == ECONNRESET ? .closedByServer : .stillOpen }
+            if n == 0 { return (received, .closedByServer) }
+            if n < 0 { return (received, errno == ECONNRESET ? .closedByServer : .stillOpen) }
+            received += buffer[..<n]
+            if done(received) { return (received, .stillOpen) }
         }
     }
 }

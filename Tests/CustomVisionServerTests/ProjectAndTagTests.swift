@@ -90,4 +90,50 @@ import Testing
             #expect(try cv.error(gone, status: .notFound).code == .notFoundTag)
         }
     }
+
+    @Test func countsEachTagsImagesOnce() async throws {
+        try await withServer { cv in
+            let (project, red, blue) = try await redBlueProject(cv)  // six images of each
+            let iteration = try await trainAndWait(cv, project.id)
+            let none = try await cv.createTag(project.id, "none", type: "Negative")
+            _ = try await cv.createTag(project.id, "unused")
+            _ = try await cv.upload(project.id, reds(2, offset: 20), tags: [none.id])
+            _ = try await cv.upload(project.id, reds(3, offset: 30))  // untagged
+            // Tagged red with a red and a blue region on it: one more image for each, red counted once.
+            let both = try #require(try await cv.upload(project.id, reds(1, offset: 40), tags: [red.id]).images?
+                .first?.image?.id)
+            let regions = [red.id, blue.id].map {
+                ImageRegionCreateEntry(imageId: both, tagId: $0, left: 0.1, top: 0.1, width: 0.5, height: 0.5)
+            }
+            _ = try cv.decode(
+                ImageRegionCreateSummary.self,
+                try await cv.training(
+                    .post, "projects/\(project.id)/images/regions", json: ImageRegionCreateBatch(regions: regions)))
+            // Another project's images count for its own tags only.
+            let (other, otherRed, _) = try await redBlueProject(cv, name: "other")
+            _ = try await cv.upload(other.id, reds(2, offset: 50), tags: [otherRed.id])
+
+            func counts(_ query: String = "") async throws -> [String: Int] {
+                let tags = try cv.decode(
+                    [CustomVisionCore.Tag].self, try await cv.training(.get, "projects/\(project.id)/tags\(query)"))
+                return Dictionary(uniqueKeysWithValues: tags.map { ($0.name, $0.imageCount ?? -1) })
+            }
+            #expect(try await counts() == ["red": 7, "blue": 7, "none": 2, "unused": 0])
+            // With iterationId: the iteration's tags, with their images now.
+            #expect(try await counts("?iterationId=\(iteration.id)") == ["red": 7, "blue": 7])
+            for query in ["", "?iterationId=\(iteration.id)"] {
+                let one = try cv.decode(
+                    CustomVisionCore.Tag.self,
+                    try await cv.training(.get, "projects/\(project.id)/tags/\(red.id)\(query)"))
+                #expect(one.imageCount == 7)
+            }
+            let otherTags = try cv.decode(
+                [CustomVisionCore.Tag].self, try await cv.training(.get, "projects/\(other.id)/tags"))
+            #expect(otherTags.first { $0.id == otherRed.id }?.imageCount == 8)
+            // Deleting the tagged image counts it out of both tags.
+            let deleted = try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(both)")
+            #expect(deleted.status == .noContent)
+            #expect(try await counts() == ["red": 6, "blue": 6, "none": 2, "unused": 0])
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import CVTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 @testable import CustomVisionServer
@@ -106,5 +107,11 @@ import Testing
         #expect(!filter.matches(["a": "1", "b": "2"]))
         #expect(filter.matches(["c": "3"]))
         #expect(throws: APIError.self) { try MetadataFilter("a gt 1") }
+    }
+
+    @Test func localAddressesBecomeURLAuthorities() throws {
+        #expect(FrontContext.authority(try SocketAddress(ipAddress: "127.0.0.1", port: 5080)) == "127.0.0.1:5080")
+        #expect(FrontContext.authority(try SocketAddress(ipAddress: "::1", port: 8080)) == "[::1]:8080")
+        #expect(FrontContext.authority(try SocketAddress(unixDomainSocketPath: "/tmp/cv.sock")) == nil)
     }
 }

@@ -38,14 +38,7 @@ struct SuggestionsController: Sendable {
             let view = ImageView(signer: server.signer, base: request.baseURL)
             let matches = try await suggested(
                 project, iteration, tagIds: token.tagIds ?? [], threshold: token.threshold ?? 0)
-            let sorted = matches.sorted { a, b in
-                let (ua, ub) = (a.0.predictionUncertainty ?? 0, b.0.predictionUncertainty ?? 0)
-                switch token.sortBy {
-                case .uncertaintyAscending?: return ua < ub
-                case .uncertaintyDescending?: return ua > ub
-                default: return a.1.created > b.1.created
-                }
-            }
+            let sorted = ordered(matches, by: token.sortBy)
             let (skip, take) = try TokenPage(
                 continuation: token.continuation, maxCount: token.maxCount, code: .badRequest
             ).bounds
@@ -53,7 +46,8 @@ struct SuggestionsController: Sendable {
             var next = token
             next.continuation = skip + page.count < sorted.count ? String(skip + page.count) : nil
             let results = server.store.read { data in
-                page.map { s, image in
+                page.map { scored in
+                    let (s, image) = (scored.suggestion, scored.image)
                     let rendered = view.image(image, data)
                     return StoredSuggestedTagAndRegion(
                         width: image.width, height: image.height, resizedImageUri: rendered.resizedImageUri,
@@ -140,29 +134,54 @@ struct SuggestionsController: Sendable {
     /// Untagged images whose suggestions include one of `tagIds` at or above `threshold`.
     private func suggested(
         _ project: UUID, _ iteration: IterationRecord, tagIds: [UUID], threshold: Double
-    ) async throws -> [(SuggestedTagAndRegion, ImageRecord)] {
+    ) async throws -> [SuggestionCache.Scored] {
         hits(try await untaggedSuggestions(project, iteration), tagIds: tagIds, threshold: threshold)
     }
 
-    /// The suggestions for every untagged image of the project.
+    /// The suggestions for every untagged image of the project, from the cache while the project's images and tags
+    /// are as they were when they were scored.
     private func untaggedSuggestions(_ project: UUID, _ iteration: IterationRecord) async throws
-        -> [(SuggestedTagAndRegion, ImageRecord)]
+        -> [SuggestionCache.Scored]
     {
-        let images = server.store.read { $0.images(of: project).filter { !$0.isTagged } }
-        var suggestions: [(SuggestedTagAndRegion, ImageRecord)] = []
-        for image in images { suggestions.append((try await suggestion(image, iteration).0, image)) }
+        func key(_ revision: UInt64) -> SuggestionCache.Key {
+            .init(project: project, iteration: iteration.iteration.id, model: iteration.model ?? "", revision: revision)
+        }
+        if let cached = server.suggestions.list(key(server.store.read { $0.revision(of: project) })) { return cached }
+        let (images, revision) = server.store.read { data in
+            (data.images(of: project).filter { !$0.isTagged }, data.revision(of: project))
+        }
+        var suggestions: [SuggestionCache.Scored] = []
+        for image in images {
+            suggestions.append(.init(suggestion: try await suggestion(image, iteration).0, image: image))
+        }
+        server.suggestions.store(suggestions, for: key(revision))
         return suggestions
     }
 
     /// The suggestions that include one of `tagIds` (any tag when empty) at or above `threshold`.
     private func hits(
-        _ suggestions: [(SuggestedTagAndRegion, ImageRecord)], tagIds: [UUID], threshold: Double
-    ) -> [(SuggestedTagAndRegion, ImageRecord)] {
+        _ suggestions: [SuggestionCache.Scored], tagIds: [UUID], threshold: Double
+    ) -> [SuggestionCache.Scored] {
         let wanted = Set(tagIds)
-        return suggestions.filter { s, _ in
-            (s.predictions ?? []).contains {
+        return suggestions.filter { scored in
+            (scored.suggestion.predictions ?? []).contains {
                 (wanted.isEmpty || $0.tagId.map(wanted.contains) == true) && ($0.probability ?? 0) >= threshold
             }
+        }
+    }
+
+    /// `suggestions` in the order a query asks for (newest first by default); ties go by image id, so every page
+    /// of a query sees the same order.
+    private func ordered(_ suggestions: [SuggestionCache.Scored], by sort: SortBy?) -> [SuggestionCache.Scored] {
+        let byUncertainty = sort == .uncertaintyAscending || sort == .uncertaintyDescending
+        return suggestions.sorted { a, b in
+            let (ua, ub) = (a.suggestion.predictionUncertainty ?? 0, b.suggestion.predictionUncertainty ?? 0)
+            if byUncertainty {
+                if ua != ub { return (sort == .uncertaintyAscending) == (ua < ub) }
+            } else if a.image.created != b.image.created {
+                return a.image.created > b.image.created
+            }
+            return a.image.id.uuidString < b.image.id.uuidString
         }
     }
 }

@@ -17,7 +17,8 @@ struct TagsController: Sendable {
                 try server.store.read { data in
                     _ = try data.project(project)
                     if let iteration { return try tags(of: iteration, in: project, data) }
-                    return data.tags(of: project).map { withCount($0.tag, data) }
+                    let counts = imageCounts(in: project, data)
+                    return data.tags(of: project).map { withCount($0.tag, counts) }
                 })
         }
         group.post("projects/:projectId/tags") { request, context in
@@ -45,7 +46,9 @@ struct TagsController: Sendable {
             return JSONBody.response(
                 try server.store.read { data in
                     _ = try data.project(project)
-                    guard let iteration else { return withCount(try data.tag(id, in: project).tag, data) }
+                    guard let iteration else {
+                        return withCount(try data.tag(id, in: project).tag, imageCounts(in: project, data))
+                    }
                     guard let tag = try tags(of: iteration, in: project, data).first(where: { $0.id == id }) else {
                         throw APIError.tagNotFound(id)
                     }
@@ -71,7 +74,7 @@ struct TagsController: Sendable {
                     }
                     try validate(record.tag, project: project, data: data)
                     data.put(record)
-                    return withCount(record.tag, data)
+                    return withCount(record.tag, imageCounts(in: project, data))
                 })
         }
         group.delete("projects/:projectId/tags/:tagId") { _, context in
@@ -94,16 +97,28 @@ struct TagsController: Sendable {
     /// The tags `iteration` was trained with; one deleted since keeps the name it had then.
     private func tags(of iteration: UUID, in project: UUID, _ data: StoreData) throws -> [Tag] {
         let record = try data.iteration(iteration, in: project)
+        let counts = imageCounts(in: project, data)
         return record.tagIds.enumerated().map { i, id in
-            data.tags[id].map { withCount($0.tag, data) }
+            data.tags[id].map { withCount($0.tag, counts) }
                 ?? Tag(id: id, name: record.tagNames[i], type: .regular, imageCount: 0)
         }
     }
 
-    private func withCount(_ tag: Tag, _ data: StoreData) -> Tag {
+    /// `tag` with its image count from `counts`.
+    private func withCount(_ tag: Tag, _ counts: [UUID: Int]) -> Tag {
         var tag = tag
-        tag.imageCount = data.images.values.reduce(0) { $0 + ($1.allTagIds.contains(tag.id) ? 1 : 0) }
+        tag.imageCount = counts[tag.id] ?? 0
         return tag
+    }
+
+    /// How many of the project's images carry each tag (as an image tag or on a region; an image counts once per
+    /// tag), in one pass over the images.
+    private func imageCounts(in project: UUID, _ data: StoreData) -> [UUID: Int] {
+        var counts: [UUID: Int] = [:]
+        for image in data.images.values where image.projectId == project {
+            for id in image.allTagIds { counts[id, default: 0] += 1 }
+        }
+        return counts
     }
 
     private func validate(_ tag: Tag, project: UUID, data: StoreData) throws {

@@ -12,6 +12,10 @@ struct StoreData: Sendable {
     var projectExports: [UUID: ProjectExportRecord] = [:]
     /// Changes not yet committed.
     var pending: [MetadataStore.Change] = []
+    /// Per project, the revision at which one of its images or tags last changed (see ``revision(of:)``).
+    private var revisions: [UUID: UInt64] = [:]
+    /// The last revision handed out; revisions only grow, so a project never sees one of its old values again.
+    private var lastRevision: UInt64 = 0
 
     private static let encoder = CustomVisionJSON.makeEncoder()
     private static let decoder = CustomVisionJSON.makeDecoder()
@@ -28,10 +32,12 @@ struct StoreData: Sendable {
     }
     mutating func put(_ tag: TagRecord) {
         tags[tag.tag.id] = tag
+        touch(tag.projectId)
         queue(.tag, tag.tag.id, tag.projectId, tag)
     }
     mutating func put(_ image: ImageRecord) {
         images[image.id] = image
+        touch(image.projectId)
         queue(.image, image.id, image.projectId, image)
     }
     mutating func put(_ iteration: IterationRecord) {
@@ -55,8 +61,12 @@ struct StoreData: Sendable {
     mutating func remove(_ kind: MetadataStore.Kind, _ id: UUID) {
         switch kind {
         case .project: projects[id] = nil
-        case .tag: tags[id] = nil
-        case .image: images[id] = nil
+        case .tag:
+            if let project = tags[id]?.projectId { touch(project) }
+            tags[id] = nil
+        case .image:
+            if let project = images[id]?.projectId { touch(project) }
+            images[id] = nil
         case .iteration: iterations[id] = nil
         case .prediction: predictions[id] = nil
         case .export: exports[id] = nil
@@ -83,6 +93,7 @@ struct StoreData: Sendable {
     /// Removes a project and everything it owns.
     mutating func removeProject(_ id: UUID) {
         projects[id] = nil
+        revisions[id] = nil  // project ids are never reused (an import gets a new one)
         tags = tags.filter { $0.value.projectId != id }
         images = images.filter { $0.value.projectId != id }
         iterations = iterations.filter { $0.value.iteration.projectId != id }
@@ -112,6 +123,16 @@ struct StoreData: Sendable {
     }
 
     init() {}
+
+    /// A number that changes whenever an image or tag of `project` is added, changed or removed (an image tagged or
+    /// untagged, a region drawn, a tag deleted): what a cache of results derived from them keys on. It lives in
+    /// memory only and starts over with the process.
+    func revision(of project: UUID) -> UInt64 { revisions[project] ?? 0 }
+
+    private mutating func touch(_ project: UUID) {
+        lastRevision += 1
+        revisions[project] = lastRevision
+    }
 
     // MARK: Lookups that throw the service's errors
 
