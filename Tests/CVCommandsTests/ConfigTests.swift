@@ -22,6 +22,24 @@ struct ConfigTests {
         #expect(loaded.profile(named: nil)?.trainingKey == "secret-key-1")
     }
 
+    @Test func replacingALargeConfigWritesItWholeAndLeavesNoTemporaryFile() throws {
+        let url = tempURL()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try ConfigFile(currentProfile: "a", profiles: ["a": ConfigProfile()]).save(to: url)
+        var profiles: [String: ConfigProfile] = [:]
+        for i in 0..<3_000 {
+            var profile = ConfigProfile()
+            profile.trainingEndpoint = "https://region-\(i).example.com/"
+            profile.trainingKey = "key-\(i)"
+            profiles["p\(i)"] = profile
+        }
+        try ConfigFile(currentProfile: "p7", profiles: profiles).save(to: url)
+        let loaded = try ConfigFile.load(from: url)
+        #expect(loaded.profiles.count == 3_000)
+        #expect(loaded.profile(named: "p2999")?.trainingKey == "key-2999")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["config.json"])
+    }
+
     @Test func flagsBeatEnvironmentWhichBeatsTheProfile() throws {
         let url = tempURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }

@@ -103,13 +103,32 @@ public struct ConfigFile: Codable, Hashable, Sendable {
         let temporary = directory.appendingPathComponent(".config.json.\(getpid()).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw CLIError.usage("cannot write config file \(temporary.path)") }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        // The whole file, on disk before it replaces the old one: a crash must not leave an empty config (and the
+        // profiles' keys lost) behind the new name.
+        var written = 0
+        data.withUnsafeBytes { bytes in
+            while written < bytes.count {
+                let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
+                guard n > 0 else { return }
+                written += n
+            }
+        }
         fchmod(fd, 0o600)
+        let synced = fsync(fd) == 0
         close(fd)
-        guard written == data.count else { throw CLIError.usage("cannot write config file \(temporary.path)") }
+        guard written == data.count, synced else {
+            unlink(temporary.path)
+            throw CLIError.usage("cannot write config file \(temporary.path)")
+        }
         guard rename(temporary.path, url.path) == 0 else {
             unlink(temporary.path)
             throw CLIError.usage("cannot replace config file \(url.path)")
+        }
+        // The rename itself (best effort: not every file system lets a directory be fsynced).
+        let directoryFD = open(directory.path, O_RDONLY | O_DIRECTORY)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
         }
     }
 }
