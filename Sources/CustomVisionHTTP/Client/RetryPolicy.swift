@@ -24,8 +24,8 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The longest `Retry-After` the client will honour; a longer one ends the call with the error.
     public var maxRetryAfter: Duration
     /// Attempts in all whose connection could not be opened (refused, host or proxy not resolved, TLS handshake
-    /// failed) before the call gives up, at most ``maxAttempts``. With the default backoff, 3 attempts wait
-    /// 0.5 s and 1 s in between.
+    /// failed) before the call gives up (``maxAttempts`` still bounds the call). With the default backoff, the
+    /// 3 attempts wait at most 0.5 s and 1 s in between.
     public var maxConnectAttempts: Int
 
     /// Creates a policy.
