@@ -154,6 +154,51 @@ struct BadInputEndToEndTests {
         }
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func anOutFolderThatHoldsFilesIsRefusedUnlessOverwrite() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let subset = try env.miniSubset(perClass: 2)
+        let out = env.directory.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let fm = FileManager.default
+        try Data("notes".utf8).write(to: out.appendingPathComponent("old.txt"))
+        let project = try await env.createProject()
+        // These used to write their dataset among the files already there.
+        let writers = [
+            ["dataset", "convert", subset, "--to", "yolo", "--out", out.path],
+            ["dataset", "prepare", subset, "--out", out.path, "--size", "32"],
+            ["dataset", "split", subset, "--test", "0.5", "--out", out.path],
+            ["dataset", "pull", "--project", project, "--out", out.path],
+        ]
+        for arguments in writers {
+            let output = try await env.cvctl(arguments + ["-o", "json"])
+            #expect(output.status == 65, "\(arguments): \(output.stderr)")
+            #expect(output.stderr.hasPrefix("error: cannot write into \(out.path): it already holds files (old.txt)"),
+                    "\(output.stderr)")
+            #expect(output.stderr.contains("--overwrite"))
+            #expect(output.stdout.isEmpty)
+            #expect(try fm.contentsOfDirectory(atPath: out.path) == ["old.txt"], "\(arguments)")
+        }
+        // A folder that exists but is empty is fine; writing into it again is refused.
+        let empty = env.directory.appendingPathComponent("empty")
+        try fm.createDirectory(at: empty, withIntermediateDirectories: true)
+        let convert = ["dataset", "convert", subset, "--to", "csv", "--out", empty.path]
+        let first = try await env.cvctl(convert)
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try await env.cvctl(convert)
+        #expect(again.status == 65, "\(again.stderr)")
+        #expect(again.stderr.contains("it already holds files (annotations.csv and 1 more)"), "\(again.stderr)")
+        // --overwrite keeps its meaning: write into the folder, replacing files of the same names.
+        for arguments in writers {
+            let output = try await env.cvctl(arguments + ["--overwrite"])
+            #expect(output.status == 0, "\(arguments): \(output.stderr)")
+        }
+        let written = Set(try fm.contentsOfDirectory(atPath: out.path))
+        #expect(written.isSuperset(of: ["old.txt", "data.yaml", "Annotations", "JPEGImages", "train", "test"]),
+                "\(written)")
+    }
+
     @Test func predictingAFolderWithoutImagesExits65() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

@@ -132,6 +132,28 @@ struct ConnectionEndToEndTests {
         #expect(output.status == 3)
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aRefusedEndpointFailsAfterThreeAttemptsNamingIt() async throws {
+        // A cvserver that has stopped: its port refuses connections.
+        let server = try await ServerProcess()
+        server.stop()
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let key = "refused-key-0123456789"
+        let output = try await env.cvctl(
+            ["upload", CLITestEnvironment.mini.appendingPathComponent("train").path,
+             "--project", "00000000-0000-0000-0000-000000000001", "--verbose"],
+            environment: ["VISION_TRAINING_ENDPOINT": server.endpoint, "VISION_TRAINING_KEY": key])
+        #expect(output.status == 3, "\(output.stderr)")
+        // Each attempt is logged once. The upload's tag listing used to be retried 8 times over 5 attempts each.
+        let attempts = output.stderr.split(separator: "\n").filter { $0.contains("→ GET") && $0.contains("/tags") }
+        #expect(attempts.count == 3, "\(output.stderr)")
+        let message = "error: GetTags failed: cannot connect to \(server.endpoint): "
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+        #expect(output.stderr.contains("3 attempts)"))
+        #expect(!output.stderr.contains(key) && !output.stdout.contains(key))
+    }
+
     @Test func configProfilesAreWritten0600AndKeysNeverShown() async throws {
         let server = try await ServerProcess()
         let env = try CLITestEnvironment(server: nil)

@@ -195,18 +195,36 @@ struct HostileInputTests {
         #expect(dataset.images.isEmpty && findings.first?.code == "pathEscape" && findings.first?.location.line == 2)
     }
 
-    @Test func manifestSkipsBadLinesNamingThemAndReadsTheRest() throws {
+    /// Reads `text` as `m.jsonl` in a folder that holds the image `a.png`.
+    private func readManifest(_ text: String) throws -> (Dataset, [Finding]) {
         let folder = try TemporaryFolder()
         try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        return try DatasetReader.read(at: try folder.write(text, to: "m.jsonl"), format: .manifest)
+    }
+
+    @Test func manifestSkipsBadLinesNamingThemAndReadsTheRest() throws {
         // A bad line used to stop the whole read.
-        let file = try folder.write(
+        let (dataset, findings) = try readManifest(
             "{\"file\": \"a.png\", \"tags\": [\"x\"]}\n{oops\n{\"tags\": [\"y\"]}\n[1]\n"
-                + "{\"file\": \"a.png\", \"tags\": [3]}\n{\"file\": \"a.png\", \"tags\": [\"z\"]}\n", to: "m.jsonl")
-        let (dataset, findings) = try DatasetReader.read(at: file, format: .manifest)
+                + "{\"file\": \"a.png\", \"tags\": [3]}\n{\"file\": \"a.png\", \"tags\": [\"z\"]}\n")
         #expect(findings.map(\.code) == ["malformed", "missingField", "missingField", "invalidValue"])
-        #expect(findings.map(\.location.description) == ["m.jsonl:2", "m.jsonl:3", "m.jsonl:4", "m.jsonl:5"])
+        #expect(findings.map(\.location.description)
+            == ["m.jsonl:2", "m.jsonl:3", "m.jsonl:4", "m.jsonl:5 $.tags[0]"])
         #expect(findings.allSatisfy { $0.severity == .error && $0.message.hasSuffix("; line skipped") })
         #expect(dataset.images.map(\.tags) == [["x"], ["z"]])
+    }
+
+    @Test func manifestFieldsOfTheWrongTypeAreNamedWithTheirLine() throws {
+        // These findings named only the JSON path, not the line.
+        let (dataset, findings) = try readManifest(
+            "{\"file\": \"a.png\", \"tags\": [\"x\"]}\n{\"file\": 3}\n\n{\"image\": [\"a.png\"]}\n"
+                + "{\"file\": \"a.png\", \"tags\": \"x\"}\n{\"file\": null, \"image\": true}\n")
+        #expect(findings.map(\.code) == ["invalidValue", "invalidValue", "invalidValue", "invalidValue"])
+        #expect(findings.map(\.location.line) == [2, 4, 5, 6])
+        #expect(findings.map(\.location.description)
+            == ["m.jsonl:2 $.file", "m.jsonl:4 $.image", "m.jsonl:5 $.tags", "m.jsonl:6 $.image"])
+        #expect(findings.allSatisfy { $0.severity == .error && $0.message.hasSuffix("; line skipped") })
+        #expect(dataset.images.map(\.tags) == [["x"]])
     }
 
     @Test func refusesFilesOverTheSizeLimit() throws {

@@ -144,6 +144,51 @@ import Testing
         #expect(transport.requests.count == 3)
     }
 
+    @Test func aConnectionThatNeverOpensIsRetriedOnlyBrieflyAndNamesTheEndpoint() async throws {
+        // A wrong endpoint used to take the whole backoff (5 attempts, 7.5 s) before it failed.
+        for code in [CurlError.Code.couldntConnect, .couldntResolveHost] {
+            let clock = InstantClock()
+            let transport = ScriptedTransport(Array(repeating: ScriptedTransport.curl(code), count: 10))
+            let client = TrainingClient(
+                endpoint: URL(string: "http://user:pass-1234@127.0.0.1:9/")!, key: "key-0123456789",
+                configuration: ClientConfiguration(retryPolicy: RetryPolicy(jitter: 0), clock: clock),
+                transport: transport)
+            let error = await #expect(throws: CustomVisionClientError.self) {
+                try await client.getTags(projectId: Self.project)
+            }
+            #expect(transport.requests.count == 3, "\(code)")
+            #expect(error?.attempts == 3)
+            #expect(clock.sleeps == [.milliseconds(500), .seconds(1)])
+            #expect(error?.isConnectionFailure == true)
+            #expect(error?.kind == .transport)
+            let text = error.map(String.init(describing:)) ?? ""
+            #expect(text.hasPrefix("GetTags failed: cannot connect to http://127.0.0.1:9: curl \(code)"), "\(text)")
+            #expect(!text.contains("key-0123456789") && !text.contains("pass-1234"))
+        }
+    }
+
+    @Test func theConnectionBudgetCountsOnlyConnectionsThatNeverOpened() async throws {
+        let clock = InstantClock()
+        let transport = ScriptedTransport([
+            .status(503), ScriptedTransport.curl(.recvError), ScriptedTransport.curl(.couldntConnect),
+            ScriptedTransport.curl(.couldntConnect), .status(200, body: Self.projectJSON),
+        ])
+        let project = try await client(transport, clock: clock).getProject(projectId: Self.project)
+        #expect(project.id == Self.project)
+        #expect(transport.requests.count == 5)
+
+        // Dropped connections and timeouts of an idempotent call keep the whole backoff.
+        for code in [CurlError.Code.recvError, .operationTimedOut] {
+            let transport = ScriptedTransport(Array(repeating: ScriptedTransport.curl(code), count: 10))
+            let error = await #expect(throws: CustomVisionClientError.self) {
+                try await client(transport, clock: InstantClock()).getTags(projectId: Self.project)
+            }
+            #expect(transport.requests.count == 5, "\(code)")
+            #expect(error?.isConnectionFailure == false)
+            #expect(error.map(String.init(describing:))?.contains("cannot connect") == false)
+        }
+    }
+
     @Test func theTotalTimeLimitStopsRetrying() async throws {
         let clock = InstantClock()
         let transport = ScriptedTransport(Array(repeating: .status(503), count: 20), clock: clock, cost: .seconds(4))

@@ -13,7 +13,8 @@ public struct DatasetCommand: AsyncParsableCommand {
         abstract: "Verify, convert, prepare and split local datasets; pull a project's images into one.",
         discussion: """
             Formats: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (read; all but folders \
-            are written).
+            are written). convert, prepare, split and pull refuse an --out folder that already holds files (exit \
+            65) unless given --overwrite.
 
             Examples:
               cvctl dataset verify Fixtures/neu-det-mini/train
@@ -25,6 +26,11 @@ public struct DatasetCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Convert.self, Prepare.self, Split.self, DatasetPullCommand.self])
 
     public init() {}
+
+    /// `--overwrite` of every subcommand that writes a dataset into `--out`.
+    static let overwriteHelp = ArgumentHelp(
+        "Write into a folder that already holds files, replacing files of the same names.",
+        discussion: "Without it, an --out folder that exists and is not empty is refused (exit 65).")
 
     /// The dataset argument and `--format`, shared by the local subcommands.
     struct Input: ParsableArguments {
@@ -86,10 +92,11 @@ public struct DatasetCommand: AsyncParsableCommand {
         var to: DatasetFormat
         @Option(help: "Output folder.") var out: String
         @Flag(help: "Link images instead of copying them.") var linkImages = false
-        @Flag(help: "Replace existing files.") var overwrite = false
+        @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
         func run() async throws {
+            try OutputFolder.checkUnused(out, overwrite: overwrite)
             let console = Console(format: output.output, quiet: output.quiet)
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
             try DatasetCommand.write(dataset, format: to, out: out, console: console,
@@ -113,12 +120,13 @@ public struct DatasetCommand: AsyncParsableCommand {
         @Option(help: "Prepared image side in pixels.") var size = 256
         @Option(help: "stretch | fit.") var mode: PrepMode = .stretch
         @Option(help: "JPEG quality.") var quality = 90
-        @Flag(help: "Replace existing files.") var overwrite = false
+        @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
         func validate() throws { try UploadCommand.validatePrep(size: size, quality: quality) }
 
         func run() async throws {
+            try OutputFolder.checkUnused(out, overwrite: overwrite)
             let console = Console(format: output.output, quiet: output.quiet)
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
             try OutputFolder.create(out)
@@ -180,7 +188,7 @@ public struct DatasetCommand: AsyncParsableCommand {
         @Option(help: "Random seed.") var seed: UInt64 = 0
         @Option(help: "Output format (default: voc, or csv for datasets without boxes).") var to: DatasetFormat?
         @Option(help: "Output folder.") var out: String
-        @Flag(help: "Replace existing files.") var overwrite = false
+        @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
         func validate() throws {
@@ -188,6 +196,7 @@ public struct DatasetCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            try OutputFolder.checkUnused(out, overwrite: overwrite)
             let console = Console(format: output.output, quiet: output.quiet)
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
             let (train, testSet) = DatasetSplitter.split(dataset, testFraction: test, seed: seed)

@@ -27,9 +27,10 @@ struct DatasetPullCommand: CVCommand {
     @Option(help: "Output format: \(DatasetFormat.writable.map(\.rawValue).joined(separator: ", ")).")
     var to: DatasetFormat = .voc
     @Option(help: "Output folder.") var out: String
-    @Flag(help: "Replace existing files.") var overwrite = false
+    @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
 
     func run(_ context: CommandContext) async throws {
+        try OutputFolder.checkUnused(out, overwrite: overwrite)
         let client = try context.training()
         let staging = URL(fileURLWithPath: out).appendingPathComponent(".cvctl-pull-\(getpid())")
         try OutputFolder.create(out)

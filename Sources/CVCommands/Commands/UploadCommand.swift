@@ -142,6 +142,7 @@ public struct UploadCommand: CVCommand {
 
     /// The project's tag ids by name, creating the missing ones. Throttled or failed calls are retried; a tag
     /// whose creation failed after reaching the service is found by the next listing instead of created twice.
+    /// A connection that cannot be opened is not retried here: the client already did, briefly.
     static func ensureTags(_ names: [String], project: UUID, client: TrainingClient, console: Console)
         async throws -> [String: UUID]
     {

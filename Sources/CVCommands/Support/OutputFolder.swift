@@ -7,13 +7,33 @@ enum OutputFolder {
     static func create(_ path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw CLIError.data("cannot write into \(path): it is a file, not a folder")
+            throw notAFolder(path)
         }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw CLIError.data("cannot create the folder \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// Checks, before any work, that a dataset may be written into the folder at `path`: it does not exist yet, it
+    /// is empty, or `overwrite` allows writing among the files it holds. Writing into a folder that holds another
+    /// dataset would silently mix the two.
+    /// - Throws: ``CLIError/data(_:)`` naming the path and what to do, or as ``create(_:)`` does for a file.
+    static func checkUnused(_ path: String, overwrite: Bool) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw notAFolder(path) }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? []
+        guard !overwrite, let first = entries.first else { return }
+        let more = entries.count > 1 ? " and \(entries.count - 1) more" : ""
+        throw CLIError.data("cannot write into \(path): it already holds files (\(first)\(more)), and a dataset "
+            + "written there would be mixed with them; use an empty or new folder, or pass --overwrite to write "
+            + "into it anyway (files of the same names are replaced, the others kept)")
+    }
+
+    private static func notAFolder(_ path: String) -> CLIError {
+        CLIError.data("cannot write into \(path): it is a file, not a folder")
     }
 
     /// Checks, before any work, that a file can be written at `path` later: it is not a folder, and its folder

@@ -7,12 +7,15 @@ public struct ServiceErrorInfo: Sendable, Hashable {
     public var status: Int?
     /// A one-line message without keys.
     public var message: String
+    /// No connection could be opened (refused, host not resolved): the client has already retried briefly.
+    public var isConnectionFailure: Bool
 
     /// Recognizes errors of the HTTP layer; `nil` for anything else.
     public init?(_ error: any Error) {
         guard let error = error as? CustomVisionClientError else { return nil }
         self.status = error.status
         self.message = error.description
+        self.isConnectionFailure = error.isConnectionFailure
         if error.kind == .invalidRequest { self.status = 400 }
     }
 
@@ -22,9 +25,10 @@ public struct ServiceErrorInfo: Sendable, Hashable {
         return (400..<500).contains(status) ? ExitStatus.api : ExitStatus.transport
     }
 
-    /// Whether retrying may succeed: no response, 408, 429 or 5xx.
+    /// Whether retrying the call again may succeed: a response lost or timed out, 408, 429 or 5xx. Not a connection
+    /// that could not be opened: the client gave it its brief retries, and more would only delay the error.
     public var isRetryable: Bool {
-        guard let status else { return true }
+        guard let status else { return !isConnectionFailure }
         return status == 408 || status == 429 || status >= 500
     }
 }

@@ -16,9 +16,9 @@ public struct DatasetLocation: Sendable, Hashable, Codable, CustomStringConverti
         self.jsonPath = jsonPath
     }
 
-    /// `file:line`, `file $.path` or `file`.
+    /// `file:line`, `file $.path`, `file:line $.path` (a JSON Lines document) or `file`.
     public var description: String {
-        if let line { return "\(file):\(line)" }
+        if let line { return "\(file):\(line)" + (jsonPath.map { " " + $0 } ?? "") }
         if let jsonPath { return "\(file) \(jsonPath)" }
         return file
     }

@@ -1,16 +1,18 @@
 import Foundation
 
 /// A value inside a parsed JSON document with its JSON path, so type errors name the place
-/// (`annotations.json $.annotations[3].bbox`).
+/// (`annotations.json $.annotations[3].bbox`; `manifest.jsonl:4 $.tags` for a document on one line of a file).
 struct JSONCursor {
     let value: Any?
     let file: String
     let path: String
+    /// The 1-based line of the document, when it is one line of a JSON Lines file.
+    var line: Int? = nil
 
-    var location: DatasetLocation { DatasetLocation(file: file, jsonPath: path) }
+    var location: DatasetLocation { DatasetLocation(file: file, line: line, jsonPath: path) }
 
     func field(_ key: String) -> JSONCursor {
-        JSONCursor(value: (value as? [String: Any])?[key], file: file, path: "\(path).\(key)")
+        JSONCursor(value: (value as? [String: Any])?[key], file: file, path: "\(path).\(key)", line: line)
     }
 
     private func fail(_ key: String, _ expected: String) -> DatasetError {
@@ -28,7 +30,7 @@ struct JSONCursor {
             if !required, child.value == nil { return [] }
             throw fail(key, "an array")
         }
-        return items.enumerated().map { JSONCursor(value: $1, file: file, path: "\(child.path)[\($0)]") }
+        return items.enumerated().map { JSONCursor(value: $1, file: file, path: "\(child.path)[\($0)]", line: line) }
     }
 
     func string(_ key: String) throws -> String {

@@ -42,7 +42,7 @@ enum ManifestReader {
         } catch {
             throw DatasetError(.malformed, "manifest line is not a JSON object", at: place)
         }
-        let cursor = JSONCursor(value: object, file: place.file, path: "$")
+        let cursor = JSONCursor(value: object, file: place.file, path: "$", line: place.line)
         guard object is [String: Any],
             let written = try cursor.optionalString("file") ?? cursor.optionalString("image")
         else {
@@ -50,7 +50,7 @@ enum ManifestReader {
         }
         let tags = try cursor.array("tags", required: false).map { item -> String in
             guard let tag = item.value as? String else {
-                throw DatasetError(.invalidValue, "tags must be strings", at: place)
+                throw DatasetError(.invalidValue, "tags must be strings", at: item.location)
             }
             return tag
         }

@@ -69,6 +69,11 @@ public struct CustomVisionClientError: Error, Sendable, CustomStringConvertible 
     /// True for statuses 400–499: the request itself was wrong (a retry will not help).
     public var isClientError: Bool { status.map { (400..<500).contains($0) } ?? false }
 
+    /// True when no connection could be opened (refused, host not resolved, TLS handshake failed): the request never
+    /// reached the service, most often because the endpoint is wrong or the server is down. The client has already
+    /// retried it as its ``RetryPolicy/maxConnectAttempts`` allows.
+    public var isConnectionFailure: Bool { (underlyingError as? CurlError)?.requestNotSent == true }
+
     /// `OperationID failed: HTTP 404 NotFoundProject: message (request id …; curl 7: text; 3 attempts)`.
     public var description: String {
         var text = "\(operationID) failed: "

@@ -6,6 +6,8 @@ import Logging
 struct RequestExecutor: Sendable {
     /// `{endpoint}/customvision/v3.x/{training|prediction}`, without a trailing slash.
     let baseURL: String
+    /// The endpoint as messages name it: without a trailing slash or any `user:password@` part.
+    let endpointName: String
     let keyHeader: String
     let key: String
     let configuration: ClientConfiguration
@@ -19,6 +21,7 @@ struct RequestExecutor: Sendable {
         var base = endpoint.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base + basePath
+        self.endpointName = Self.name(of: endpoint)
         self.keyHeader = keyHeader
         self.key = key
         self.configuration = configuration
@@ -80,6 +83,7 @@ struct RequestExecutor: Sendable {
         let policy = configuration.retryPolicy
         let stopwatch = Stopwatch(configuration.clock)
         var attempt = 0
+        var unopened = 0  // attempts whose connection could not be opened
         while true {
             attempt += 1
             try Task.checkCancellation()
@@ -99,7 +103,9 @@ struct RequestExecutor: Sendable {
                 let wrapped = transportError(operation, error, attempts: attempt)
                 logger.debug("\(operation.id) failed: \(wrapped.message)")
                 failure = wrapped
-                delay = retryDelay(transport: error, operation, attempt, policy)
+                if (error as? CurlError)?.requestNotSent == true { unopened += 1 }
+                delay = unopened >= policy.maxConnectAttempts
+                    ? nil : retryDelay(transport: error, operation, attempt, policy)
             }
             guard let delay, attempt < policy.maxAttempts, stopwatch.elapsed() + delay <= policy.maxTotalTime else {
                 throw failure
@@ -177,14 +183,26 @@ struct RequestExecutor: Sendable {
     private func transportError(_ operation: Operation, _ error: any Error, attempts: Int) -> CustomVisionClientError {
         if let curl = error as? CurlError {
             let timedOut = curl.code == .operationTimedOut
+            // A connection that never opened is most often a wrong endpoint: say which one was tried.
+            let place = curl.requestNotSent ? "cannot connect to \(endpointName): " : ""
             return CustomVisionClientError(
                 kind: timedOut ? .timeout : .transport, operationID: operation.id,
-                message: redact(curl.detail ?? curl.message), curlCode: curl.code.rawValue,
+                message: redact(place + (curl.detail ?? curl.message)), curlCode: curl.code.rawValue,
                 curlMessage: curl.message, attempts: attempts, underlyingError: curl)
         }
         return CustomVisionClientError(
             kind: .transport, operationID: operation.id, message: redact(String(describing: error)),
             attempts: attempts, underlyingError: error)
+    }
+
+    /// `endpoint` without a trailing slash or any `user:password@` part, for messages.
+    static func name(of endpoint: URL) -> String {
+        var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
+        components?.user = nil
+        components?.password = nil
+        var name = components?.string ?? endpoint.host ?? "the endpoint"
+        while name.hasSuffix("/") { name.removeLast() }
+        return name
     }
 
     static func requestID(_ headers: HTTPHeaders) -> String? {

@@ -6,7 +6,9 @@ import Foundation
 ///   `Retry-After` (delta-seconds or an HTTP date) or `retry-after-ms`.
 /// - Other 5xx statuses, dropped connections and timeouts are retried with exponential backoff and jitter,
 ///   but only for operations whose repetition is harmless (see ``RetrySafety``). A connection that could not be
-///   established at all is retried for every operation.
+///   established at all (refused, host not resolved) is retried for every operation, but only briefly: at most
+///   ``maxConnectAttempts`` such attempts, enough for a server that is restarting, so a wrong endpoint fails within
+///   a second or two instead of after the whole backoff.
 /// - ``maxAttempts`` and ``maxTotalTime`` bound the whole call; a `Retry-After` beyond the remaining time ends it.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included (1 = never retry).
@@ -21,11 +23,16 @@ public struct RetryPolicy: Sendable, Hashable {
     public var jitter: Double
     /// The longest `Retry-After` the client will honour; a longer one ends the call with the error.
     public var maxRetryAfter: Duration
+    /// Attempts in all whose connection could not be opened (refused, host or proxy not resolved, TLS handshake
+    /// failed) before the call gives up (``maxAttempts`` still bounds the call). With the default backoff, the
+    /// 3 attempts wait at most 0.5 s and 1 s in between.
+    public var maxConnectAttempts: Int
 
     /// Creates a policy.
     public init(
         maxAttempts: Int = 5, maxTotalTime: Duration = .seconds(120), baseDelay: Duration = .milliseconds(500),
-        maxDelay: Duration = .seconds(20), jitter: Double = 0.5, maxRetryAfter: Duration = .seconds(60)
+        maxDelay: Duration = .seconds(20), jitter: Double = 0.5, maxRetryAfter: Duration = .seconds(60),
+        maxConnectAttempts: Int = 3
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.maxTotalTime = maxTotalTime
@@ -33,9 +40,10 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maxDelay = maxDelay
         self.jitter = min(1, max(0, jitter))
         self.maxRetryAfter = maxRetryAfter
+        self.maxConnectAttempts = max(1, maxConnectAttempts)
     }
 
-    /// Five attempts within two minutes, 0.5 s doubling to 20 s, half jitter.
+    /// Five attempts within two minutes, 0.5 s doubling to 20 s, half jitter; three when no connection opens.
     public static let `default` = RetryPolicy()
     /// A single attempt.
     public static let none = RetryPolicy(maxAttempts: 1)
