@@ -1,4 +1,6 @@
+import CVTestSupport
 import CustomVisionCore
+import CustomVisionHTTP
 import Foundation
 import Synchronization
 import Testing
@@ -91,5 +93,39 @@ struct UploadEngineTests {
         let unpaced = RequestPacer(perSecond: 0)
         for _ in 0..<100 { try await unpaced.wait() }
         #expect(await unpaced.delayedWaits == 0)
+    }
+}
+
+/// A connection refused after the upload has started (a server restarting) is retried by the engine as `upload`
+/// configures it, while the same error before any answer (a wrong endpoint) fails fast.
+struct ConnectionLossTests {
+    @Test func aRefusedConnectionMidUploadIsRetriedAndNothingIsLost() async throws {
+        // A real connection failure: the client against the port of a server that has stopped.
+        let server = try await ServerProcess()
+        server.stop()
+        let client = TrainingClient(endpoint: URL(string: server.endpoint)!, key: "k")
+        let refused = try await #require(throws: CustomVisionClientError.self) {
+            _ = try await client.getTags(projectId: UUID())
+        }
+        let info = try #require(ServiceErrorInfo(refused))
+        #expect(info.isConnectionFailure && !info.isRetryable && info.isRetryableOnceConnected)
+
+        let outages = Mutex(3)
+        let engine = UploadEngine(concurrency: 2, retryDelay: .milliseconds(1),
+                                  isRetryable: UploadCommand.retriesBatch,
+                                  describe: { "\($0)" })
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-outage-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try UploadJournal(url: dir.appendingPathComponent("j.jsonl"))
+        let items = (0..<150).map { i in
+            UploadElement.item(UploadItem(name: "img\(i).jpg", bytes: Array("image \(i)".utf8), tags: ["t"], regions: []))
+        }
+        let report = try await engine.run(items: items, total: 150, journal: journal, send: { batch in
+            if outages.withLock({ left in defer { left -= 1 }; return left > 0 }) { throw refused }
+            return batch.map { _ in .uploaded(imageId: UUID().uuidString, duplicate: false) }
+        }, progress: { _ in })
+        #expect(report.summary.uploaded == 150)
+        #expect(report.summary.failed == 0)
+        #expect(await journal.count == 150)
     }
 }

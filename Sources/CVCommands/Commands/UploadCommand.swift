@@ -94,7 +94,7 @@ public struct UploadCommand: CVCommand {
             root: data.root, journaled: await journalFile.hashes)
         let engine = UploadEngine(
             concurrency: concurrency,
-            isRetryable: { ServiceErrorInfo($0)?.isRetryable ?? false },
+            isRetryable: Self.retriesBatch,
             describe: { ExitStatus.message(for: $0) })
         let projectId = project
         let pacer = RequestPacer(perSecond: rate)
@@ -123,6 +123,12 @@ public struct UploadCommand: CVCommand {
             throw CLIError.partial("\(result.summary.failed) of \(result.summary.total) images failed"
                 + (report == nil ? " (use --report FILE for the list)" : "; see \(report!)"))
         }
+    }
+
+    /// Whether the engine sends a batch again after `error`. The tags were listed before any batch goes out, so
+    /// the endpoint is right: a connection refused from then on (a server restarting) is retried too.
+    static func retriesBatch(_ error: any Error) -> Bool {
+        ServiceErrorInfo(error)?.isRetryableOnceConnected ?? false
     }
 
     static func table(_ report: UploadReport) -> TextTable {

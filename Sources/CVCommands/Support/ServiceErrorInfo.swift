@@ -31,4 +31,9 @@ public struct ServiceErrorInfo: Sendable, Hashable {
         guard let status else { return !isConnectionFailure }
         return status == 408 || status == 429 || status >= 500
     }
+
+    /// `isRetryable`, or a connection that could not be opened, for calls to a service that has already answered
+    /// this run: then a refused connection is a server restarting or the network dropping out, not a wrong
+    /// endpoint, and backing off rides it out (an upload's batches).
+    public var isRetryableOnceConnected: Bool { isRetryable || isConnectionFailure }
 }
