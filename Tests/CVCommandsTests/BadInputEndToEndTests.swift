@@ -199,6 +199,29 @@ struct BadInputEndToEndTests {
                 "\(written)")
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aStagingFolderLeftByADeadRunIsRemovedAndDoesNotBlock() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let subset = try env.miniSubset(perClass: 2)
+        let out = env.directory.appendingPathComponent("out")
+        // The id of a process that has exited, as a killed `dataset prepare` leaves behind.
+        let gone = try ProcessRunner.start(URL(fileURLWithPath: "/bin/true"), [], stdout: Pipe(), stderr: Pipe())
+        gone.waitUntilExit()
+        let stale = out.appendingPathComponent(".cvctl-prepared-\(gone.processIdentifier)")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: stale.appendingPathComponent("a.jpg"))
+        let output = try await env.cvctl(["dataset", "prepare", subset, "--out", out.path, "--size", "32"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        // A staging folder of a running process (this one) still counts.
+        let live = env.directory.appendingPathComponent("live")
+        try FileManager.default.createDirectory(
+            at: live.appendingPathComponent(".cvctl-pull-\(getpid())"), withIntermediateDirectories: true)
+        let refused = try await env.cvctl(["dataset", "prepare", subset, "--out", live.path, "--size", "32"])
+        #expect(refused.status == 65, "\(refused.stderr)")
+    }
+
     @Test func predictingAFolderWithoutImagesExits65() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

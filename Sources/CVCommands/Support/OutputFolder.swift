@@ -24,12 +24,26 @@ enum OutputFolder {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw notAFolder(path) }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? []
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            .filter { !removeIfStaleStaging($0, in: path) }
         guard !overwrite, let first = entries.first else { return }
         let more = entries.count > 1 ? " and \(entries.count - 1) more" : ""
         throw CLIError.data("cannot write into \(path): it already holds files (\(first)\(more)), and a dataset "
             + "written there would be mixed with them; use an empty or new folder, or pass --overwrite to write "
             + "into it anyway (files of the same names are replaced, the others kept)")
+    }
+
+    /// The prefixes of the staging folders `dataset prepare` and `dataset pull` write in before moving files into
+    /// place, each followed by the writing process's id.
+    static let stagingPrefixes = [".cvctl-prepared-", ".cvctl-pull-"]
+
+    /// Removes `name` (in `folder`) when it is a staging folder left by a cvctl that is no longer running (killed or
+    /// crashed mid-write), and says so; a staging folder of a live process is left alone (and counts as a file).
+    private static func removeIfStaleStaging(_ name: String, in folder: String) -> Bool {
+        guard let prefix = stagingPrefixes.first(where: name.hasPrefix),
+            let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH
+        else { return false }
+        return (try? FileManager.default.removeItem(atPath: folder + "/" + name)) != nil
     }
 
     private static func notAFolder(_ path: String) -> CLIError {
