@@ -66,6 +66,24 @@ import Testing
         }
     }
 
+    /// Requests sent back to back are answered in order, and the connection closes after the one that asks.
+    @Test func pipelinedRequestsCloseAfterTheOneThatAsks() async throws {
+        try await withLiveServer { server in
+            let get = "GET /customvision/v3.3/training/domains HTTP/1.1\r\nHost: x\r\nTraining-Key: \(trainingKey)\r\n"
+            let request = get + "\r\n" + get + "Connection: close\r\n\r\n" + get + "\r\n"
+            let connection = try RawConnection(port: server.port)
+            let (answer, outcome) = await onThread { connection.exchange(Array(request.utf8)) }
+            #expect(outcome == .closedByServer)
+            var received = answer, heads: [String] = []
+            while let response = RawResponse(complete: received) {
+                heads.append(response.head)
+                received.removeFirst(received.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound + response.body.count)
+            }
+            #expect(heads.count == 2 && heads.allSatisfy { $0.hasPrefix("HTTP/1.1 200 ") }, "\(heads)")
+            #expect(heads.last?.lowercased().contains("connection: close") == true, "\(heads)")
+        }
+    }
+
     @Test func anHTTP10RequestAskingForKeepAliveKeepsItsConnection() async throws {
         try await withLiveServer { server in
             let heads = try await Self.answers(
