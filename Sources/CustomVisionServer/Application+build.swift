@@ -28,7 +28,9 @@ public func buildApplication(
         faults: configuration.faults.map(FaultInjector.init))
     return Application(
         responder: responder,
-        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout.map(TimeAmount.init))),
+        server: .cvserver(
+            idleTimeout: configuration.idleTimeout.map(TimeAmount.init),
+            requestTimeout: configuration.requestTimeout.map(TimeAmount.init)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -36,6 +36,11 @@ public struct ServerConfiguration: Sendable {
     /// closed; `nil` never closes one, so a client that stops sending, or lies about its `Content-Length`, holds
     /// its connection for good. A response being written is never cut short.
     public var idleTimeout: Duration? = .seconds(120)
+    /// How long a request may take to arrive in full, head and body, from its first bytes (10 minutes by default);
+    /// then its connection is closed. The idle timeout restarts with every bit of a request read, so without this a
+    /// client sending a byte now and then holds its connection, and the server's buffers, for good. `nil` for no
+    /// limit.
+    public var requestTimeout: Duration? = .seconds(600)
     /// The most image pixels decoded at once across all requests (predictions, quick tests, suggestions,
     /// renditions), 64 megapixels by default: a decode waits until its pixels fit, so a few images declaring
     /// 10,000 × 10,000 pixels decode one at a time instead of together exhausting memory. A single larger image

@@ -62,12 +62,18 @@ struct CVServer: AsyncParsableCommand {
         discussion: "Decodes beyond it wait their turn; one larger image still decodes, alone."))
     var pixelBudget: Int = 64
 
+    @Option(help: ArgumentHelp(
+        "Seconds a request may take to arrive in full (head and body); 0 for no limit.",
+        discussion: "Then its connection is closed. Raise it for large uploads over slow links."))
+    var requestTimeout: Int = 600
+
     func validate() throws {
         guard ServiceTier.named(tier) != nil else { throw ValidationError("--tier must be F0, S0 or none.") }
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard (0...60_000).contains(latency) else { throw ValidationError("--latency must be 0...60000 ms.") }
         guard (1...100_000).contains(pixelBudget) else { throw ValidationError("--pixel-budget must be 1...100000.") }
+        guard requestTimeout >= 0 else { throw ValidationError("--request-timeout must be 0 or more seconds.") }
         for kind in faultKinds.split(separator: ",") where FaultConfiguration.Kind(rawValue: String(kind)) == nil {
             throw ValidationError("Unknown fault kind '\(kind)'.")
         }
@@ -95,6 +101,7 @@ struct CVServer: AsyncParsableCommand {
             tier: ServiceTier.named(tier) ?? .unlimited, maxBodySize: maxBodySize, predictionOnly: predictionOnly)
         settings.latency = .milliseconds(latency)
         settings.pixelBudget = pixelBudget * 1_000_000
+        settings.requestTimeout = requestTimeout > 0 ? .seconds(requestTimeout) : nil
         let configuration = settings
         let host = self.host
         let app = try buildApplication(configuration: configuration) { port in

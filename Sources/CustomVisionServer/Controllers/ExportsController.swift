@@ -13,7 +13,7 @@ struct ExportsController: Sendable {
             let project = try context.parameters.id("projectId")
             let id = try context.parameters.id("iterationId")
             let query = Query(request)
-            let platform = ExportPlatform(rawValue: try query.require("platform"))
+            let platform = try ExportPlatform.validated(try query.require("platform"))
             let flavor = query.string("flavor").map(ExportFlavor.init(rawValue:))
             let (p, record) = try server.store.read { data in
                 (try data.project(project), try data.iteration(id, in: project))
@@ -26,7 +26,7 @@ struct ExportsController: Sendable {
                 throw APIError.badRequest("The project's domain is not compact, so its iterations cannot be exported.",
                     code: .badRequestProjectUnsupportedExportPlatform)
             }
-            guard platform.rawValue.lowercased() == ExportPlatform.dockerFile.rawValue.lowercased() else {
+            guard platform == .dockerFile else {
                 throw APIError.badRequest(
                     "This server exports DockerFile only, not \(platform.rawValue.prefix(32)).",
                     code: .badRequestNotSupported)

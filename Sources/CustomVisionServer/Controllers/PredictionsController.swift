@@ -18,9 +18,8 @@ struct PredictionsController: Sendable {
                     var request = request
                     let record = try published(context, detect: kind == "detect")
                     let limit = ServiceLimits.maxPredictionImageBytes
-                    let parts = try await request.imageParts(limit: limit + 65_536)
                     let result = try await predictor.predict(
-                        parts.first?.body ?? [], record: record, limit: limit, store: store,
+                        try await image(&request, limit: limit), record: record, limit: limit, store: store,
                         application: Query(request).string("application"))
                     return JSONBody.response(result)
                 }
@@ -41,10 +40,10 @@ struct PredictionsController: Sendable {
             var request = request
             let query = Query(request)
             let record = try quickTestIteration(context, query)
-            let parts = try await request.imageParts(limit: ServiceLimits.maxTrainingImageBytes + 65_536)
+            let limit = ServiceLimits.maxTrainingImageBytes
             return JSONBody.response(
                 try await predictor.predict(
-                    parts.first?.body ?? [], record: record, limit: ServiceLimits.maxTrainingImageBytes,
+                    try await image(&request, limit: limit), record: record, limit: limit,
                     store: try query.bool("store") ?? true))
         }
         router.post("training/projects/:projectId/quicktest/url") { request, context in
@@ -61,9 +60,23 @@ struct PredictionsController: Sendable {
         PredictionQueries(server: server).register(router)
     }
 
+    /// The image of a raw or multipart body (its first file part). The body is read no further than `limit` plus
+    /// room for a multipart's headers; an image over `limit` is the service's 400 BadRequestImageSizeBytes whatever
+    /// its size (the read's 413 included), as ``Predictor`` answers one just over it.
+    private func image(_ request: inout Request, limit: Int) async throws -> [UInt8] {
+        do {
+            return try await request.imageParts(limit: limit + 65_536).first?.body ?? []
+        } catch let error as APIError where error.status == .contentTooLarge {
+            throw APIError.imageTooLarge(limit)
+        }
+    }
+
+    /// The image at `url`; one over `limit` is BadRequestImageSizeBytes as an uploaded one is.
     private func fetch(_ url: String, limit: Int) async throws -> [UInt8] {
         do {
             return try await server.fetcher.fetch(url, limit: limit)
+        } catch let failure as URLFetcher.Failure where failure.isOverLimit {
+            throw APIError.imageTooLarge(limit)
         } catch let failure as URLFetcher.Failure {
             throw APIError.badRequest("Cannot fetch the image: \(failure.description).", code: .badRequestImageUrl)
         }

@@ -55,9 +55,7 @@ struct ProjectsController: Sendable {
                 throw APIError.badRequest("Unknown classification type.", code: .badRequestProjectUnknownClassification)
             }
         }
-        let platforms = query.string("targetExportPlatforms")?.split(separator: ",").map {
-            ExportPlatform(rawValue: String($0))
-        }
+        let platforms = try query.string("targetExportPlatforms").map(ExportPlatform.validatedList)
         let now = Date()
         let project = Project(
             id: UUID(), name: name, description: query.string("description") ?? "",
@@ -110,7 +108,9 @@ struct ProjectsController: Sendable {
                 }
                 project.settings.classificationType = c
             }
-            if let p = settings.targetExportPlatforms { project.settings.targetExportPlatforms = p }
+            if let p = settings.targetExportPlatforms {
+                project.settings.targetExportPlatforms = try p.map { try ExportPlatform.validated($0.rawValue) }
+            }
             if let n = settings.useNegativeSet { project.settings.useNegativeSet = n }
         }
         project.lastModified = Date()

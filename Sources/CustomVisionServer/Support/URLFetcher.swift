@@ -27,6 +27,8 @@ struct URLFetcher: Sendable {
     /// A failed fetch, with the reason.
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// The URL answered more bytes than the limit.
+        var isOverLimit = false
     }
 
     /// The body at `text`, at most `limit` bytes.
@@ -116,7 +118,7 @@ struct URLFetcher: Sendable {
             let (continuation, result) = state.withLock { s -> (Continuation?, Result<(Int, Data), any Error>) in
                 defer { s.continuation = nil }
                 if s.overLimit {
-                    return (s.continuation, .failure(Failure(description: "the image exceeds \(limit) bytes")))
+                    return (s.continuation, .failure(Failure(description: "the image exceeds \(limit) bytes", isOverLimit: true)))
                 }
                 if s.expired { return (s.continuation, .failure(Failure(description: "the URL took too long"))) }
                 if let error {

@@ -38,7 +38,7 @@ struct Predictor: Sendable {
             throw APIError.badRequest("The request has no image.", code: .badRequestImageStream)
         }
         guard bytes.count <= limit else {
-            throw APIError.badRequest("The image exceeds \(limit) bytes.", code: .badRequestImageSizeBytes)
+            throw APIError.imageTooLarge(limit)
         }
         let decoded: (image: RGBImage, width: Int, height: Int)
         do {
