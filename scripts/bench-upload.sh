@@ -109,7 +109,8 @@ echo "speed-up vs SDK: $(ratio "$t_sdk" "$t_raw")x (--no-prep, same bytes), $(ra
 
 echo "== predict 500 images (model trained on Fixtures/neu-det-mini); best of $ROUNDS rounds"
 mkdir -p "$WORK/predict500"
-ls "$NEU/IMAGES" | sort | head -500 | while read -r f; do ln -s "$NEU/IMAGES/$f" "$WORK/predict500/$f"; done
+# awk reads to the end: `head` exiting early would kill sort with SIGPIPE, which pipefail turns into a failure.
+ls "$NEU/IMAGES" | sort | awk "NR <= 500" | while read -r f; do ln -s "$NEU/IMAGES/$f" "$WORK/predict500/$f"; done
 predict_pair predict "$ROUNDS"
 t_pred="$T_PRED"; sdk_pred="$SDK_PRED"; t_sdk_pred="$(seconds "$sdk_pred")"
 echo "cvctl predict --no-prep (4 in flight): ${T_PRED_RAW} s"

@@ -52,7 +52,7 @@ cvctl dataset verify "$DATA/train" || true
 echo "==> cvctl project create neu-det-mini --type detection"
 # The project's id, from its JSON (no jq or python needed on a fresh machine).
 PROJECT="$(cvctl project create neu-det-mini --type detection --domain "General (compact)" --output json \
-    | grep -o '"id" *: *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')"
+    | grep -o '"id" *: *"[^"]*"' | sed -n '1s/.*"\([^"]*\)"$/\1/p')"
 echo "    project $PROJECT"
 
 echo "==> cvctl upload $DATA/train --project $PROJECT   (256×256 stretch JPEG)"
