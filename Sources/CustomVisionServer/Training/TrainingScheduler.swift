@@ -107,8 +107,18 @@ struct TrainingScheduler: Sendable {
     ///
     /// Every image is held in memory for the whole run, so a JPEG at least four times the model's feature side
     /// decodes at the DCT scale still twice that side (a 12 MP photo: 2.3 MB instead of 36 MB); the trainer
-    /// resamples it to the feature side as any other. Smaller images (every prepared upload) decode at full size.
-    /// Each decode waits for room in the server's pixel budget, as predictions' do.
+    /// resamples it to the feature side as any other. Other formats (PNG) decode at full size and are then reduced
+    /// by the same rule, and so is a JPEG still that large at 1/8. Smaller images (every prepared upload) are kept
+    /// as decoded. Each decode waits for room in the server's pixel budget, as predictions' do.
+    /// `image` shrunk by the largest power of two that keeps both sides at least `side` (itself when even half
+    /// would be smaller), as a JPEG's DCT scale shrinks it while decoding.
+    static func reduced(_ image: RGBImage, toAtLeast side: Int) -> RGBImage {
+        var factor = 1
+        while image.width / (factor * 2) >= side, image.height / (factor * 2) >= side { factor *= 2 }
+        guard factor > 1 else { return image }
+        return ImageResizer.resize(image, width: image.width / factor, height: image.height / factor)
+    }
+
     private static func request(
         _ plan: Plan, mode: TrainingMode, blobs: BlobStore, budget: PixelBudget
     ) async throws -> (TrainingRequest, [InputSize]) {
@@ -118,7 +128,8 @@ struct TrainingScheduler: Sendable {
         var samples: [TrainingSample] = []
         for image in plan.images {
             guard let bytes = blobs.get(image.blob) else { throw StoreError("image \(image.id) has no bytes") }
-            let (rgb, header) = try await budget.decode(bytes) { _ in (side, side) }
+            let (decoded, header) = try await budget.decode(bytes) { _ in (side, side) }
+            let rgb = reduced(decoded, toAtLeast: side)
             sizes.append(InputSize(width: header.orientedSize.width, height: header.orientedSize.height))
             let tags = image.tags.compactMap { index[$0.tagId] }
             let regions = image.regions.compactMap { r in index[r.tagId].map { LabeledBox(tag: $0, box: r.box) } }
