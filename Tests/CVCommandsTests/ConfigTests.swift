@@ -37,7 +37,8 @@ struct ConfigTests {
         let loaded = try ConfigFile.load(from: url)
         #expect(loaded.profiles.count == 3_000)
         #expect(loaded.profile(named: "p2999")?.trainingKey == "key-2999")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["config.json"])
+        let folder = url.deletingLastPathComponent().path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["config.json"])
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsTheProfile() throws {

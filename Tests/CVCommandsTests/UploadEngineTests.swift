@@ -118,7 +118,8 @@ struct ConnectionLossTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let journal = try UploadJournal(url: dir.appendingPathComponent("j.jsonl"))
         let items = (0..<150).map { i in
-            UploadElement.item(UploadItem(name: "img\(i).jpg", bytes: Array("image \(i)".utf8), tags: ["t"], regions: []))
+            UploadElement.item(
+                UploadItem(name: "img\(i).jpg", bytes: Array("image \(i)".utf8), tags: ["t"], regions: []))
         }
         let report = try await engine.run(items: items, total: 150, journal: journal, send: { batch in
             if outages.withLock({ left in defer { left -= 1 }; return left > 0 }) { throw refused }

@@ -6,7 +6,9 @@ import Testing
 struct Base64CodecTests {
     private func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8](repeating: 0, count: Base64Codec.encodedLength(bytes.count))
-        bytes.withUnsafeBytes { source in out.withUnsafeMutableBytes { Base64Codec.encode(source, into: $0.baseAddress!) } }
+        bytes.withUnsafeBytes { source in
+            out.withUnsafeMutableBytes { Base64Codec.encode(source, into: $0.baseAddress!) }
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -49,8 +51,9 @@ struct Base64CodecTests {
             let key = (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 7) }
             let hmac = SHA256.HMAC(key: key)
             for message in ["", "Hi There", String(repeating: "abc", count: 50)] {
-                #expect(hmac.authenticationCode(for: Array(message.utf8)) == SHA256.hmac(key: key, message: Array(message.utf8)))
-                #expect(hmac.authenticationCode(for: message.utf8) == SHA256.hmac(key: key, message: Array(message.utf8)))
+                let expected = SHA256.hmac(key: key, message: Array(message.utf8))
+                #expect(hmac.authenticationCode(for: Array(message.utf8)) == expected)
+                #expect(hmac.authenticationCode(for: message.utf8) == expected)
             }
         }
     }

@@ -342,7 +342,10 @@ import Testing
             // a client (or anyone, on the keyless /cvimages route) could hold connections open at no cost.
             let head = "POST /customvision/v3.3/training/projects/\(UUID())/images HTTP/1.1\r\nHost: x\r\n"
                 + "Training-Key: \(trainingKey)\r\nContent-Length: 100\r\n\r\nabc"
-            let outcome = try RawConnection(port: server.port).sendThenReadUntilClosed(Array(head.utf8))
+            let port = server.port
+            let outcome = try await onThread {
+                Result { try RawConnection(port: port).sendThenReadUntilClosed(Array(head.utf8)) }
+            }.get()
             #expect(outcome == .closedByServer)
         }
     }

@@ -17,9 +17,13 @@ import Testing
             #expect(upload.isBatchSuccessful == true)
             let request = "GET /customvision/v3.3/training/projects/\(project.id)/images/untagged HTTP/1.0\r\n"
                 + "Training-Key: \(trainingKey)\r\n\r\n"
-            let (received, _) = try RawConnection(port: server.port).exchange(Array(request.utf8)) {
-                RawResponse(complete: $0) != nil
-            }
+            // Blocking socket reads run on a thread of their own: on the shared pool they can starve the server.
+            let port = server.port
+            let received = try await onThread {
+                Result {
+                    try RawConnection(port: port).exchange(Array(request.utf8)) { RawResponse(complete: $0) != nil }.0
+                }
+            }.get()
             let response = try #require(RawResponse(complete: received))
             #expect(response.head.hasPrefix("HTTP/1.") && response.head.contains(" 200 "), "\(response.head)")
             let images = try CustomVisionJSON.decode([CustomVisionCore.Image].self, from: Data(response.body))

@@ -30,7 +30,8 @@ import Testing
                 let (form, formType) = Self.multipart(image)
                 for suffix in ["", "/nostore"] {
                     let route = "\(project.id)/classify/iterations/prod/image\(suffix)"
-                    let raw = try await cv.prediction(.post, route, body: image, contentType: "application/octet-stream")
+                    let raw = try await cv.prediction(
+                        .post, route, body: image, contentType: "application/octet-stream")
                     #expect(try cv.error(raw, status: .badRequest).code == .badRequestImageSizeBytes, "\(size)")
                     let multipart = try await cv.prediction(.post, route, body: form, contentType: formType)
                     #expect(try cv.error(multipart, status: .badRequest).code == .badRequestImageSizeBytes, "\(size)")

@@ -118,7 +118,8 @@ struct URLFetcher: Sendable {
             let (continuation, result) = state.withLock { s -> (Continuation?, Result<(Int, Data), any Error>) in
                 defer { s.continuation = nil }
                 if s.overLimit {
-                    return (s.continuation, .failure(Failure(description: "the image exceeds \(limit) bytes", isOverLimit: true)))
+                    let failure = Failure(description: "the image exceeds \(limit) bytes", isOverLimit: true)
+                    return (s.continuation, .failure(failure))
                 }
                 if s.expired { return (s.continuation, .failure(Failure(description: "the URL took too long"))) }
                 if let error {
