@@ -50,4 +50,24 @@ import Testing
             #expect(try cv.error(known, status: .notFound).code == .notFoundIteration)
         }
     }
+
+    @Test func exportIterationRefusesFlavorsOfOtherPlatforms() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject("p")
+            let path = "projects/\(project.id)/iterations/\(UUID())/export"
+            // Any text used to be stored and echoed back as the export's flavor.
+            for query in ["platform=DockerFile&flavor=Bogus", "platform=DockerFile&flavor=ONNX12",
+                          "platform=CoreML&flavor=Linux", "platform=ONNX&flavor=\(String(repeating: "x", count: 500))"] {
+                let refused = try await cv.training(.post, "\(path)?\(query)")
+                let error = try cv.error(refused, status: .badRequest)
+                #expect(error.code == .badRequestExportValidationFailed, "\(query)")
+                #expect(error.message.count < 200, "\(query)")
+            }
+            // A flavor of the platform, in any case, goes on to the iteration (which does not exist).
+            for query in ["platform=DockerFile&flavor=arm", "platform=TensorFlow&flavor=TensorFlowLite"] {
+                let known = try await cv.training(.post, "\(path)?\(query)")
+                #expect(try cv.error(known, status: .notFound).code == .notFoundIteration, "\(query)")
+            }
+        }
+    }
 }

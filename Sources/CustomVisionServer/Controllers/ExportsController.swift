@@ -14,7 +14,7 @@ struct ExportsController: Sendable {
             let id = try context.parameters.id("iterationId")
             let query = Query(request)
             let platform = try ExportPlatform.validated(try query.require("platform"))
-            let flavor = query.string("flavor").map(ExportFlavor.init(rawValue:))
+            let flavor = try query.string("flavor").map { try ExportFlavor.validated($0, for: platform) }
             let (p, record) = try server.store.read { data in
                 (try data.project(project), try data.iteration(id, in: project))
             }

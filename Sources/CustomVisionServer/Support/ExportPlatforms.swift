@@ -25,3 +25,27 @@ extension ExportPlatform {
         try csv.split(separator: ",").filter { !$0.allSatisfy(\.isWhitespace) }.map { try validated($0) }
     }
 }
+
+extension ExportFlavor {
+    /// The flavors each platform is exported in, as the specification lists them; a platform missing here has none.
+    static let byPlatform: [ExportPlatform: [ExportFlavor]] = [
+        .dockerFile: [.linux, .windows, .arm],
+        .tensorFlow: [.tensorFlowNormal, .tensorFlowLite],
+        .onnx: [.onnx10, .onnx12],
+    ]
+
+    /// `text` as a flavor of `platform`, spelled as the specification spells it (matched ignoring case).
+    /// - Throws: 400 `BadRequestExportValidationFailed` for a value that is no flavor of `platform`.
+    static func validated(_ text: String, for platform: ExportPlatform) throws -> ExportFlavor {
+        let name = text.trimmingCharacters(in: .whitespaces)
+        let flavors = byPlatform[platform] ?? []
+        guard let flavor = flavors.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+            let expected = flavors.isEmpty ? "it has no flavors" : "expected one of "
+                + flavors.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badRequest(
+                "'\(name.prefix(32))' is not a flavor of \(platform.rawValue.prefix(32)); \(expected).",
+                code: .badRequestExportValidationFailed)
+        }
+        return flavor
+    }
+}
