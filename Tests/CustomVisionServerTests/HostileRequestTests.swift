@@ -184,7 +184,19 @@ import Testing
                 }
             }
             let garbage = Array("not a model".utf8)
+            func inSettings(_ key: String, _ value: Any) -> (inout [String: Any]) -> Void {
+                { bundle in
+                    var project = bundle["project"] as? [String: Any] ?? [:]
+                    var settings = project["settings"] as? [String: Any] ?? [:]
+                    settings[key] = value
+                    project["settings"] = settings
+                    bundle["project"] = project
+                }
+            }
             let tamperings: [(inout [String: Any]) -> Void] = [
+                // Settings no create or update accepts: stored as they came.
+                inSettings("domainId", UUID().uuidString),
+                inSettings("targetExportPlatforms", ["Bogus"]),
                 inIteration { $0["tagNames"] = [] as [String] },
                 inIteration { iteration in
                     let ids = iteration["tagIds"] as? [String] ?? []

@@ -13,11 +13,24 @@ struct BundleCheck {
     let backend: any ModelBackend
 
     var isSound: Bool {
-        unique(bundle.tags.map(\.tag.id)) && unique(bundle.images.map(\.id))
+        soundProject && unique(bundle.tags.map(\.tag.id)) && unique(bundle.images.map(\.id))
             && bundle.images.allSatisfy(soundImage) && bundle.iterations.allSatisfy(soundIteration)
     }
 
     private func unique(_ ids: [UUID]) -> Bool { Set(ids).count == ids.count }
+
+    /// Settings CreateProject and UpdateProject would have accepted: a known domain, a classification type of a
+    /// classification domain, export platforms of the specification's enum.
+    private var soundProject: Bool {
+        let settings = bundle.project.settings
+        guard let domain = settings.domainId.flatMap(Domains.domain) else { return false }
+        if domain.type == .classification,
+            ![ClassificationType.multiclass, .multilabel].contains(settings.classificationType ?? .multiclass)
+        {
+            return false
+        }
+        return (settings.targetExportPlatforms ?? []).allSatisfy(ExportPlatform.accepted.contains)
+    }
 
     private func available(_ digest: String) -> Bool {
         bundle.blobs[digest] != nil || (BlobStore.isDigest(digest) && blobs.contains(digest))
