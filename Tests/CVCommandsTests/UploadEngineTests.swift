@@ -130,3 +130,49 @@ struct ConnectionLossTests {
         #expect(await journal.count == 150)
     }
 }
+
+/// Predictions of a folder (`predict`, `evaluate`) ride out a server restarting mid-run; a wrong endpoint still
+/// fails at its first call.
+struct OutageRetryTests {
+    /// A real connection failure: the client against the port of a server that has stopped.
+    private func refusedError() async throws -> CustomVisionClientError {
+        let server = try await ServerProcess()
+        server.stop()
+        let client = TrainingClient(endpoint: URL(string: server.endpoint)!, key: "k")
+        return try await #require(throws: CustomVisionClientError.self) {
+            _ = try await client.getTags(projectId: UUID())
+        }
+    }
+
+    @Test func aRefusedConnectionIsRetriedOnlyOnceTheServiceHasAnswered() async throws {
+        let refused = try await refusedError()
+        let calls = Mutex(0)
+        let retry = OutageRetry(attempts: 5, delay: .milliseconds(1))
+        // Before any answer: the failure stands after one call.
+        await #expect(throws: CustomVisionClientError.self) {
+            try await retry.run { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                throw refused
+            }
+        }
+        #expect(calls.withLock { $0 } == 1)
+        // Once a call succeeded, a call failing twice to connect is sent a third time.
+        #expect(try await retry.run { 1 } == 1)
+        calls.withLock { $0 = 0 }
+        let value = try await retry.run { () async throws -> Int in
+            let n = calls.withLock { $0 += 1; return $0 }
+            if n <= 2 { throw refused }
+            return 42
+        }
+        #expect(value == 42 && calls.withLock { $0 } == 3)
+        // At most `attempts` calls, then the failure stands.
+        calls.withLock { $0 = 0 }
+        await #expect(throws: CustomVisionClientError.self) {
+            try await retry.run { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                throw refused
+            }
+        }
+        #expect(calls.withLock { $0 } == 5)
+    }
+}

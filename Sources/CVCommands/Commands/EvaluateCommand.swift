@@ -46,11 +46,14 @@ public struct EvaluateCommand: CVCommand {
         let inputs = data.images.map { PredictionInput(path: $0.path.path, isURL: false) }
         let progress = ProgressReporter(console: context.console, label: "images")
         let (project, name, preparer) = (project, name, prep.preparer)
+        let outages = OutageRetry()
         let answers = try await PredictionInputs.map(inputs, concurrency: concurrency, progress: progress) { input in
             do {
-                return Result<ImagePrediction, any Error>.success(try await PredictCommand.predict(
-                    input, kind: kind, client: client, project: project, name: name, noStore: true,
-                    preparer: preparer))
+                return Result<ImagePrediction, any Error>.success(try await outages.run {
+                    try await PredictCommand.predict(
+                        input, kind: kind, client: client, project: project, name: name, noStore: true,
+                        preparer: preparer)
+                })
             } catch {
                 return .failure(error)
             }

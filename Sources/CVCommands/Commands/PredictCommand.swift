@@ -69,11 +69,14 @@ public struct PredictCommand: CVCommand {
             let urls = files.filter(\.isURL).count
             if urls > 0 { context.console.info("--draw: \(urls) URL inputs are predicted but not drawn") }
         }
+        let outages = OutageRetry()
         let outcomes = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) {
             input -> (PredictionResult, (any Error)?) in
             do {
-                let answer = try await Self.predict(input, kind: kind, client: client, project: project, name: name,
-                                                    noStore: noStore, preparer: preparer)
+                let answer = try await outages.run {
+                    try await Self.predict(input, kind: kind, client: client, project: project, name: name,
+                                           noStore: noStore, preparer: preparer)
+                }
                 let kept = (answer.predictions ?? []).filter { ($0.probability ?? 0) >= threshold }
                 if let draw, !input.isURL {
                     try PredictionDrawing.write(input.path, kept, into: draw, name: drawingNames[input.path])
