@@ -154,6 +154,25 @@ struct ConnectionEndToEndTests {
         #expect(!output.stderr.contains(key) && !output.stdout.contains(key))
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func predictingAFolderAgainstARefusedEndpointStopsAfterTheFirstImage() async throws {
+        let server = try await ServerProcess()
+        server.stop()
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let folder = CLITestEnvironment.mini.appendingPathComponent("heldout/IMAGES")
+        let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).count
+        let output = try await env.cvctl(
+            ["predict", folder.path, "--project", "00000000-0000-0000-0000-000000000001", "--name", "n",
+             "--type", "detection", "--concurrency", "1", "--verbose"],
+            environment: ["VISION_PREDICTION_ENDPOINT": server.endpoint, "VISION_PREDICTION_KEY": "k"])
+        #expect(output.status == 3, "\(output.stderr)")
+        // The first image's 3 connection attempts; the other images fail with its error without trying.
+        let attempts = output.stderr.split(separator: "\n").filter { $0.contains("→ POST") }
+        #expect(attempts.count == 3, "\(output.stderr)")
+        #expect(output.stderr.contains("\(images) of \(images) predictions failed"), "\(output.stderr)")
+    }
+
     @Test func configProfilesAreWritten0600AndKeysNeverShown() async throws {
         let server = try await ServerProcess()
         let env = try CLITestEnvironment(server: nil)

@@ -144,7 +144,7 @@ struct OutageRetryTests {
         }
     }
 
-    @Test func aRefusedConnectionIsRetriedOnlyOnceTheServiceHasAnswered() async throws {
+    @Test func beforeAnyAnswerARefusedConnectionStandsAndStopsTheRest() async throws {
         let refused = try await refusedError()
         let calls = Mutex(0)
         let retry = OutageRetry(attempts: 5, delay: .milliseconds(1))
@@ -156,6 +156,20 @@ struct OutageRetryTests {
             }
         }
         #expect(calls.withLock { $0 } == 1)
+        // The calls after it fail with it, without trying.
+        await #expect(throws: CustomVisionClientError.self) {
+            try await retry.run { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                return 1
+            }
+        }
+        #expect(calls.withLock { $0 } == 1)
+    }
+
+    @Test func onceTheServiceHasAnsweredARefusedConnectionIsRetried() async throws {
+        let refused = try await refusedError()
+        let calls = Mutex(0)
+        let retry = OutageRetry(attempts: 5, delay: .milliseconds(1))
         // Once a call succeeded, a call failing twice to connect is sent a third time.
         #expect(try await retry.run { 1 } == 1)
         calls.withLock { $0 = 0 }
