@@ -53,6 +53,31 @@ struct ImageBatchJSONTests {
         }
     }
 
+    /// curl asks for the body in pieces of its buffer's size, and from 0 again when it resends: every way of cutting
+    /// it must give the same bytes, base64 cut anywhere inside a quantum included.
+    @Test func readsTheSameBytesWhateverThePiecesAndFromAnyOffset() throws {
+        let batch = tricky
+        let body = try ImageBatchJSON.body(batch)
+        let whole = [UInt8](body.materialized())
+        #expect(whole.count == body.count)
+        #expect(try CustomVisionJSON.makeDecoder().decode(ImageFileCreateBatch.self, from: Data(whole)) == batch)
+        for piece in [1, 2, 3, 4, 5, 7, 64, 4093, 65_536] {
+            var read: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: piece)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { body.read(at: read.count, into: $0) }
+                guard n > 0 else { break }
+                read += buffer[..<n]
+            }
+            #expect(read == whole, "pieces of \(piece)")
+        }
+        for offset in stride(from: 0, to: whole.count, by: 997) {
+            var rest = [UInt8](repeating: 0, count: whole.count - offset)
+            let n = rest.withUnsafeMutableBytes { body.read(at: offset, into: $0) }
+            #expect(n == rest.count && rest == Array(whole[offset...]), "from \(offset)")
+        }
+    }
+
     @Test func writesUUIDsLowercaseAsTheServicePrintsThem() throws {
         let id = try #require(UUID(uuidString: "0F6C1D2E-AAAA-BBBB-CCCC-DDDDEEEEFFFF"))
         let body = try ImageBatchJSON.encode(ImageFileCreateBatch(tagIds: [id]))

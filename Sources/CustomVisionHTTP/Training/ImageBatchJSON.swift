@@ -1,13 +1,14 @@
 import CustomVisionCore
 import Foundation
 
-/// Writes an `ImageFileCreateBatch` request body straight into one buffer: the same JSON document `JSONEncoder`
-/// makes (same keys, absent optionals left out, base64 `contents`, UUIDs as the service prints them: lowercase),
-/// without the encoder's intermediate tree, one `String` per image's base64 and the escaping scan over it.
+/// Writes an `ImageFileCreateBatch` request body: the same JSON document `JSONEncoder` makes (same keys, absent
+/// optionals left out, base64 `contents`, UUIDs as the service prints them: lowercase), without the encoder's
+/// intermediate tree, one `String` per image's base64 and the escaping scan over it.
 ///
-/// A 64-image batch of NEU-DET files is ~1.4 MB of base64: this is the bulk of what `cvctl upload` sends. The JSON
-/// around the images' bytes is written first, with the places their base64 goes; then the body is allocated at
-/// its final size and each image is encoded straight into it, so the base64 is written once and never copied.
+/// A 64-image batch of NEU-DET files is ~1.4 MB of base64: this is the bulk of what `cvctl upload` sends, with
+/// several batches in flight. The JSON around the images' bytes is written first, with the places their base64
+/// goes; the body is then made as the transport sends it, each piece of base64 encoded from the images' bytes
+/// when it is needed, so the body is never held whole (`body(_:)`), or written once into one buffer (`encode(_:)`).
 enum ImageBatchJSON {
     /// Where an image's base64 goes in the JSON text: before the text's byte `offset`.
     private struct Splice {
@@ -15,9 +16,19 @@ enum ImageBatchJSON {
         var bytes: Data
     }
 
-    /// The JSON body of `batch`.
+    /// The JSON body of `batch`, made as it is sent.
     /// - Throws: `EncodingError.invalidValue` for a non-finite region coordinate (JSON has no NaN or infinity).
-    static func encode(_ batch: ImageFileCreateBatch) throws -> Data {
+    static func body(_ batch: ImageFileCreateBatch) throws -> GeneratedBody {
+        let layout = try Layout(batch)
+        return GeneratedBody(count: layout.count) { offset, buffer in layout.read(at: offset, into: buffer) }
+    }
+
+    /// The JSON body of `batch` in one buffer.
+    /// - Throws: as `body(_:)`.
+    static func encode(_ batch: ImageFileCreateBatch) throws -> Data { try body(batch).materialized() }
+
+    /// The JSON text around the images' bytes, and where each image's base64 goes.
+    private static func text(_ batch: ImageFileCreateBatch) throws -> ([UInt8], [Splice]) {
         var out = [UInt8]()
         var splices: [Splice] = []
         out.reserveCapacity(256 + (batch.images?.count ?? 0) * 512)
@@ -42,26 +53,106 @@ enum ImageBatchJSON {
             }
         }
         out.append(UInt8(ascii: "}"))
-        return assemble(out, splices)
+        return (out, splices)
     }
 
-    /// `text` with each splice's base64 inserted at its offset.
-    private static func assemble(_ text: [UInt8], _ splices: [Splice]) -> Data {
-        let total = text.count + splices.reduce(0) { $0 + Base64Codec.encodedLength($1.bytes.count) }
-        var body = Data(count: total)
-        body.withUnsafeMutableBytes { body in
-            text.withUnsafeBytes { text in
-                var from = 0, to = 0
-                for splice in splices + [Splice(offset: text.count, bytes: Data())] {
-                    let run = splice.offset - from
-                    (body.baseAddress! + to).copyMemory(from: text.baseAddress! + from, byteCount: run)
-                    (from, to) = (splice.offset, to + run)
-                    splice.bytes.withUnsafeBytes { Base64Codec.encode($0, into: body.baseAddress! + to) }
-                    to += Base64Codec.encodedLength(splice.bytes.count)
+    /// The body as pieces: runs of the JSON text and images' base64, each with where it starts in the body.
+    private struct Layout: Sendable {
+        enum Piece: Sendable {
+            case text(Range<Int>)
+            case base64(Data)
+
+            var count: Int {
+                switch self {
+                case .text(let range): range.count
+                case .base64(let bytes): Base64Codec.encodedLength(bytes.count)
                 }
             }
         }
-        return body
+
+        let text: [UInt8]
+        let pieces: [Piece]
+        /// Where each piece starts in the body.
+        let starts: [Int]
+        let count: Int
+
+        init(_ batch: ImageFileCreateBatch) throws {
+            let (text, splices) = try ImageBatchJSON.text(batch)
+            var pieces: [Piece] = []
+            var from = 0
+            for splice in splices {
+                pieces += [.text(from..<splice.offset), .base64(splice.bytes)]
+                from = splice.offset
+            }
+            pieces.append(.text(from..<text.count))
+            var starts: [Int] = []
+            var position = 0
+            for piece in pieces {
+                starts.append(position)
+                position += piece.count
+            }
+            (self.text, self.pieces, self.starts, self.count) = (text, pieces, starts, position)
+        }
+
+        /// Copies the body's bytes from `offset` into `buffer`, as many as fit; returns how many.
+        func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+            // The last piece starting at or before `offset`.
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if starts[middle] <= offset { low = middle } else { high = middle - 1 }
+            }
+            var index = low, position = offset, written = 0
+            while written < buffer.count, index < pieces.count {
+                let within = position - starts[index]
+                let room = min(pieces[index].count - within, buffer.count - written)
+                guard room > 0 else {
+                    index += 1
+                    continue
+                }
+                let target = UnsafeMutableRawBufferPointer(rebasing: buffer[written..<written + room])
+                switch pieces[index] {
+                case .text(let range):
+                    text.withUnsafeBytes { text in
+                        target.copyMemory(from: UnsafeRawBufferPointer(
+                            rebasing: text[range.lowerBound + within..<range.lowerBound + within + room]))
+                    }
+                case .base64(let bytes):
+                    bytes.withUnsafeBytes { Self.base64($0, from: within, into: target) }
+                }
+                written += room
+                position += room
+            }
+            return written
+        }
+
+        /// Fills `out` with the base64 of `bytes` from the encoding's offset `from`.
+        private static func base64(_ bytes: UnsafeRawBufferPointer, from: Int, into out: UnsafeMutableRawBufferPointer) {
+            var quad: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            /// Copies characters `skip...` of quantum `q` (one to three input bytes) to `out` at `at`.
+            func partial(_ q: Int, skip: Int, count: Int, at: Int) {
+                let input = UnsafeRawBufferPointer(rebasing: bytes[q * 3..<min(q * 3 + 3, bytes.count)])
+                withUnsafeMutableBytes(of: &quad) { quad in
+                    Base64Codec.encode(input, into: quad.baseAddress!)
+                    (out.baseAddress! + at).copyMemory(from: quad.baseAddress! + skip, byteCount: count)
+                }
+            }
+            var position = from, written = 0
+            // A quantum cut at the start, whole quanta, then one cut at the end.
+            if position % 4 != 0 {
+                let count = min(4 - position % 4, out.count)
+                partial(position / 4, skip: position % 4, count: count, at: 0)
+                (position, written) = (position + count, count)
+            }
+            let quanta = (out.count - written) / 4
+            if quanta > 0 {
+                let q = position / 4
+                let input = UnsafeRawBufferPointer(rebasing: bytes[q * 3..<min((q + quanta) * 3, bytes.count)])
+                Base64Codec.encode(input, into: out.baseAddress! + written)
+                (position, written) = (position + quanta * 4, written + quanta * 4)
+            }
+            if written < out.count { partial(position / 4, skip: 0, count: out.count - written, at: written) }
+        }
     }
 
     private static func entry(

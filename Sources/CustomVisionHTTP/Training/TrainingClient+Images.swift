@@ -23,7 +23,7 @@ extension TrainingClient {
     /// CreateImagesFromFiles: uploads up to 64 images as base64 JSON entries, each with its own tags and regions.
     public func createImagesFromFiles(projectId: UUID, batch: ImageFileCreateBatch) async throws -> ImageCreateSummary {
         try await createImages("CreateImagesFromFiles", projectId, "files", count: batch.images?.count,
-            body: .bytes(try ImageBatchJSON.encode(batch), contentType: "application/json"))
+            body: .generated(try ImageBatchJSON.body(batch), contentType: "application/json"))
     }
 
     /// CreateImagesFromUrls: adds up to 64 images the service downloads itself.

@@ -97,7 +97,10 @@ final class CurlTransfer: @unchecked Sendable {
 
         // No `Expect: 100-continue` round trip before uploads.
         var lines = ["Expect:"]
-        if case .bytes(_, let contentType) = request.body { lines.append("Content-Type: \(contentType)") }
+        switch request.body {
+        case .bytes(_, let contentType), .generated(_, let contentType): lines.append("Content-Type: \(contentType)")
+        default: break
+        }
         for field in request.headers where field.name.lowercased() != "content-type" || request.body == nil {
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
@@ -118,13 +121,13 @@ final class CurlTransfer: @unchecked Sendable {
                 try check(cv_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, ""))
             default: break
             }
-        case .bytes(let data, _):
+        case .bytes, .generated:
             // curl reads the body from `request` through the read callback (and rewinds it through the seek
             // callback when it must resend on a fresh connection) instead of keeping its own copy: a 64-image
             // upload body is 1–12 MB, and several are in flight.
             let context = Unmanaged.passUnretained(self).toOpaque()
             try check(cv_easy_setopt_long(easy, CURLOPT_POST, 1))
-            try check(cv_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(data.count)))
+            try check(cv_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount)))
             try check(cv_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, curlReadCallback))
             try check(cv_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
             try check(cv_easy_setopt_seek_callback(easy, curlSeekCallback))
@@ -179,12 +182,29 @@ final class CurlTransfer: @unchecked Sendable {
         return bytes[first...last]
     }
 
+    /// The length of a `.bytes` or `.generated` body (0 for any other).
+    private var bodyCount: Int {
+        switch request.body {
+        case .bytes(let data, _): data.count
+        case .generated(let body, _): body.count
+        default: 0
+        }
+    }
+
     /// Copies the next part of the request body into curl's buffer; 0 at the end.
     fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard case .bytes(let data, _) = request.body, bodyOffset < data.count else { return 0 }
-        let count = min(buffer.count, data.count - bodyOffset)
-        data.withUnsafeBytes { source in
-            buffer.baseAddress!.copyMemory(from: source.baseAddress! + bodyOffset, byteCount: count)
+        let count: Int
+        switch request.body {
+        case .bytes(let data, _):
+            guard bodyOffset < data.count else { return 0 }
+            count = min(buffer.count, data.count - bodyOffset)
+            data.withUnsafeBytes { source in
+                buffer.baseAddress!.copyMemory(from: source.baseAddress! + bodyOffset, byteCount: count)
+            }
+        case .generated(let body, _):
+            count = body.read(at: bodyOffset, into: buffer)
+        default:
+            return 0
         }
         bodyOffset += count
         return count
@@ -192,7 +212,11 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Moves the body's read position (curl rewinds to 0 before resending a request on a new connection).
     fileprivate func seekBody(to offset: Int, whence: Int32) -> Int32 {
-        guard case .bytes(let data, _) = request.body, whence == SEEK_SET, (0...data.count).contains(offset) else {
+        switch request.body {
+        case .bytes, .generated: break
+        default: return Int32(CURL_SEEKFUNC_CANTSEEK)
+        }
+        guard whence == SEEK_SET, (0...bodyCount).contains(offset) else {
             return Int32(CURL_SEEKFUNC_CANTSEEK)
         }
         bodyOffset = offset

@@ -91,6 +91,8 @@ public struct MultipartPart: Sendable, Hashable {
 public enum HTTPRequestBody: Sendable, Hashable {
     /// Raw bytes with their content type (JSON, `application/octet-stream`).
     case bytes(Data, contentType: String)
+    /// Bytes made a piece at a time as the transport sends them, with their content type.
+    case generated(GeneratedBody, contentType: String)
     /// A `multipart/form-data` body; the transport chooses the boundary.
     case multipart([MultipartPart])
 
@@ -98,9 +100,52 @@ public enum HTTPRequestBody: Sendable, Hashable {
     public var payloadSize: Int {
         switch self {
         case .bytes(let data, _): data.count
+        case .generated(let body, _): body.count
         case .multipart(let parts): parts.reduce(0) { $0 + $1.data.count }
         }
     }
+}
+
+/// A request body made a piece at a time as the transport sends it, from parts held elsewhere (an image batch's
+/// files): the body itself is never held whole, and it is made again from the start when a request is resent.
+public struct GeneratedBody: Sendable, Hashable {
+    /// The body's length in bytes.
+    public let count: Int
+    /// Identity: two bodies are equal when they are the same body.
+    private let id = UUID()
+    private let reader: @Sendable (Int, UnsafeMutableRawBufferPointer) -> Int
+
+    /// A body of `count` bytes that `read` copies out from an offset.
+    /// - Parameter read: copies the bytes from `offset` into `buffer` (as many as fit, up to the end) and returns
+    ///   how many it copied.
+    public init(count: Int, read: @escaping @Sendable (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) -> Int) {
+        self.count = count
+        self.reader = read
+    }
+
+    /// Copies the bytes from `offset` into `buffer`; returns how many (fewer than `buffer.count` only at the end).
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard offset < count, buffer.count > 0 else { return 0 }
+        let wanted = min(buffer.count, count - offset)
+        return reader(offset, UnsafeMutableRawBufferPointer(rebasing: buffer[..<wanted]))
+    }
+
+    /// The whole body in one buffer.
+    public func materialized() -> Data {
+        var data = Data(count: count)
+        data.withUnsafeMutableBytes { buffer in
+            var done = 0
+            while done < count {
+                let n = read(at: done, into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+                guard n > 0 else { break }
+                done += n
+            }
+        }
+        return data
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.id == rhs.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
 /// A request as handed to an ``HTTPTransport``.
