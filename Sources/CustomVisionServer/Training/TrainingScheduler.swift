@@ -103,13 +103,6 @@ struct TrainingScheduler: Sendable {
         }
     }
 
-    /// The training request of `plan` and each image's full upright size (what predictions are compared with).
-    ///
-    /// Every image is held in memory for the whole run, so a JPEG at least four times the model's feature side
-    /// decodes at the DCT scale still twice that side (a 12 MP photo: 2.3 MB instead of 36 MB); the trainer
-    /// resamples it to the feature side as any other. Other formats (PNG) decode at full size and are then reduced
-    /// by the same rule, and so is a JPEG still that large at 1/8. Smaller images (every prepared upload) are kept
-    /// as decoded. Each decode waits for room in the server's pixel budget, as predictions' do.
     /// `image` shrunk by the largest power of two that keeps both sides at least `side` (itself when even half
     /// would be smaller), as a JPEG's DCT scale shrinks it while decoding.
     static func reduced(_ image: RGBImage, toAtLeast side: Int) -> RGBImage {
@@ -119,6 +112,13 @@ struct TrainingScheduler: Sendable {
         return ImageResizer.resize(image, width: image.width / factor, height: image.height / factor)
     }
 
+    /// The training request of `plan` and each image's full upright size (what predictions are compared with).
+    ///
+    /// Every image is held in memory for the whole run, so a JPEG at least four times the model's feature side
+    /// decodes at the DCT scale still twice that side (a 12 MP photo: 2.3 MB instead of 36 MB); the trainer
+    /// resamples it to the feature side as any other. Other formats (PNG) decode at full size and are then reduced
+    /// by the same rule, and so is a JPEG still that large at 1/8. Smaller images (every prepared upload) are kept
+    /// as decoded. Each decode waits for room in the server's pixel budget, as predictions' do.
     private static func request(
         _ plan: Plan, mode: TrainingMode, blobs: BlobStore, budget: PixelBudget
     ) async throws -> (TrainingRequest, [InputSize]) {
