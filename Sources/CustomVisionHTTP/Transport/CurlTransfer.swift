@@ -12,6 +12,8 @@ import Foundation
 /// `cancel()` and the continuation hand-off may come from any thread; everything else runs on the loop thread.
 final class CurlTransfer: @unchecked Sendable {
     private let request: HTTPRequest
+    /// The body curl reads through the read callback (`.bytes` and `.generated`); nil for none or multipart.
+    private let body: GeneratedBody?
     private let configuration: CurlTransport.Configuration
     private let state = Locked(Shared())
 
@@ -35,6 +37,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     init(request: HTTPRequest, configuration: CurlTransport.Configuration) {
         self.request = request
+        self.body = request.body?.readable
         self.configuration = configuration
     }
 
@@ -127,7 +130,7 @@ final class CurlTransfer: @unchecked Sendable {
             // upload body is 1–12 MB, and several are in flight.
             let context = Unmanaged.passUnretained(self).toOpaque()
             try check(cv_easy_setopt_long(easy, CURLOPT_POST, 1))
-            try check(cv_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount)))
+            try check(cv_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body?.count ?? 0)))
             try check(cv_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, curlReadCallback))
             try check(cv_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
             try check(cv_easy_setopt_seek_callback(easy, curlSeekCallback))
@@ -182,41 +185,17 @@ final class CurlTransfer: @unchecked Sendable {
         return bytes[first...last]
     }
 
-    /// The length of a `.bytes` or `.generated` body (0 for any other).
-    private var bodyCount: Int {
-        switch request.body {
-        case .bytes(let data, _): data.count
-        case .generated(let body, _): body.count
-        default: 0
-        }
-    }
-
     /// Copies the next part of the request body into curl's buffer; 0 at the end.
     fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        let count: Int
-        switch request.body {
-        case .bytes(let data, _):
-            guard bodyOffset < data.count else { return 0 }
-            count = min(buffer.count, data.count - bodyOffset)
-            data.withUnsafeBytes { source in
-                buffer.baseAddress!.copyMemory(from: source.baseAddress! + bodyOffset, byteCount: count)
-            }
-        case .generated(let body, _):
-            count = body.read(at: bodyOffset, into: buffer)
-        default:
-            return 0
-        }
+        guard let body else { return 0 }
+        let count = body.read(at: bodyOffset, into: buffer)
         bodyOffset += count
         return count
     }
 
     /// Moves the body's read position (curl rewinds to 0 before resending a request on a new connection).
     fileprivate func seekBody(to offset: Int, whence: Int32) -> Int32 {
-        switch request.body {
-        case .bytes, .generated: break
-        default: return Int32(CURL_SEEKFUNC_CANTSEEK)
-        }
-        guard whence == SEEK_SET, (0...bodyCount).contains(offset) else {
+        guard let body, whence == SEEK_SET, (0...body.count).contains(offset) else {
             return Int32(CURL_SEEKFUNC_CANTSEEK)
         }
         bodyOffset = offset

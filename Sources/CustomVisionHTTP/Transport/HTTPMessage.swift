@@ -104,6 +104,22 @@ public enum HTTPRequestBody: Sendable, Hashable {
         case .multipart(let parts): parts.reduce(0) { $0 + $1.data.count }
         }
     }
+
+    /// A `.bytes` or `.generated` body as one reader, which the transport reads from an offset (and again from the
+    /// start for a resend); nil for multipart, which the transport frames itself.
+    var readable: GeneratedBody? {
+        switch self {
+        case .bytes(let data, _):
+            GeneratedBody(count: data.count) { offset, buffer in
+                data.withUnsafeBytes { source in
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + buffer.count]))
+                }
+                return buffer.count
+            }
+        case .generated(let body, _): body
+        case .multipart: nil
+        }
+    }
 }
 
 /// A request body made a piece at a time as the transport sends it, from parts held elsewhere (an image batch's
