@@ -61,9 +61,8 @@ package enum Base64Codec {
     /// Decodes `text` into `out` (`decodedLength(text)` bytes). False when `text` is not canonical base64: a byte
     /// outside the alphabet, `=` before the end, or padding bits that are not zero; `out` is then garbage.
     package static func decode(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
-        guard let length = decodedLength(text), out.count == length, length > 0 else {
-            return decodedLength(text) == out.count
-        }
+        guard let length = decodedLength(text), out.count == length else { return false }
+        guard length > 0 else { return true }
         let count = text.count
         let padding = count / 4 * 3 - length
         return tables.withUnsafeBufferPointer { t -> Bool in
