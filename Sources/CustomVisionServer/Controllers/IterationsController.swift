@@ -130,8 +130,7 @@ struct IterationsController: Sendable {
     private func train(_ project: UUID, _ query: Query, _ parameters: TrainingParameters?) throws -> Iteration {
         // Enum values bind case-insensitively, as ASP.NET's model binding does ("advanced" is Advanced).
         let type = query.string("trainingType").map { raw in
-            [TrainingType.regular, .advanced].first { $0.rawValue.caseInsensitiveCompare(raw) == .orderedSame }
-                ?? TrainingType(rawValue: raw)
+            TrainingType.matching(raw, in: [.regular, .advanced]) ?? TrainingType(rawValue: raw)
         } ?? .regular
         let budget = try query.int("reservedBudgetInHours") ?? 0
         let force = try query.bool("forceTrain") ?? false

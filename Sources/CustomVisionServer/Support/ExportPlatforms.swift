@@ -11,7 +11,7 @@ extension ExportPlatform {
     /// - Throws: 400 `BadRequestProjectUnsupportedExportPlatform` for any other value.
     static func validated(_ text: some StringProtocol) throws -> ExportPlatform {
         let name = text.trimmingCharacters(in: .whitespaces)
-        guard let platform = accepted.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+        guard let platform = matching(name, in: accepted) else {
             let names = accepted.map(\.rawValue).joined(separator: ", ")
             throw APIError.badRequest(
                 "Unknown export platform '\(name.prefix(32))'; expected one of \(names).",
@@ -39,7 +39,7 @@ extension ExportFlavor {
     static func validated(_ text: String, for platform: ExportPlatform) throws -> ExportFlavor {
         let name = text.trimmingCharacters(in: .whitespaces)
         let flavors = byPlatform[platform] ?? []
-        guard let flavor = flavors.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+        guard let flavor = matching(name, in: flavors) else {
             let expected = flavors.isEmpty ? "it has no flavors" : "expected one of "
                 + flavors.map(\.rawValue).joined(separator: ", ")
             throw APIError.badRequest(
