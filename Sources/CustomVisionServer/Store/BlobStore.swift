@@ -88,8 +88,7 @@ final class BlobStore: Sendable {
         }
         let tmp = tmpPath! + "/" + UUID().uuidString
         try FileIO.writeSynced(bytes, to: tmp)
-        guard rename(tmp, final) == 0 else { throw StoreError("rename failed: errno \(errno)") }
-        try FileIO.syncDirectory(dir)
+        try FileIO.moveSynced(tmp, to: final)
         return digest
     }
 
@@ -120,8 +119,7 @@ final class BlobStore: Sendable {
         let packs = packsPath!
         do {
             let places = try BlobPack.write(blobs, to: tmp)
-            guard rename(tmp, packs + "/" + name) == 0 else { throw StoreError("rename failed: errno \(errno)") }
-            try FileIO.syncDirectory(packs)
+            try FileIO.moveSynced(tmp, to: packs + "/" + name)
             return (name, places)
         } catch {
             unlink(tmp)

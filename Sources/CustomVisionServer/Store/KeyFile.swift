@@ -32,11 +32,7 @@ public struct KeyFile: Codable {
             let temporary = url.deletingLastPathComponent().appendingPathComponent(".keys.json.tmp")
             unlink(temporary.path)
             try FileIO.writeSynced(Array(try JSONEncoder().encode(file)), to: temporary.path, mode: 0o600)
-            guard rename(temporary.path, url.path) == 0 else {
-                unlink(temporary.path)
-                throw StoreError("cannot replace \(url.path): errno \(errno)")
-            }
-            try FileIO.syncDirectory(url.deletingLastPathComponent().path)
+            try FileIO.moveSynced(temporary.path, to: url.path)
         }
         return (trainingKey, predictionKey)
     }
