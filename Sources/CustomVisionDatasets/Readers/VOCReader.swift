@@ -53,8 +53,11 @@ enum VOCReader {
         var base: URL { URL(fileURLWithPath: basePath.isEmpty ? "/" : basePath, isDirectory: true) }
     }
 
+    /// An XML file read and parsed: its standardized path, its name as findings give it, its root element.
+    private typealias Parsed = (file: String, fileName: String, xml: XMLElement)
+
     /// Reads and parses the XML file at the standardized path `file`.
-    private static func parse(_ file: String, fs: DatasetFileSystem) throws -> (file: String, xml: XMLElement) {
+    private static func parse(_ file: String, fs: DatasetFileSystem) throws -> Parsed {
         let fileName = fs.displayName(path: file)
         let xml = try XMLReader.parse(bytes: try fs.readBytes(file, at: .init(file: fileName)), file: fileName)
         guard xml.name == "annotation" else {
@@ -62,15 +65,12 @@ enum VOCReader {
                 .malformed, "root element is <\(xml.name)>, not <annotation>",
                 at: .init(file: fileName, line: xml.line))
         }
-        return (file, xml)
+        return (file, fileName, xml)
     }
 
     /// Finds the image `parsed` names: by `<filename>`, else by the XML file's stem.
-    private static func locateImage(of parsed: (file: String, xml: XMLElement), context: inout ReadContext) throws
-        -> Annotation
-    {
-        let (file, xml) = parsed
-        let fileName = context.fs.displayName(path: file)
+    private static func locateImage(of parsed: Parsed, context: inout ReadContext) throws -> Annotation {
+        let (file, fileName, xml) = parsed
         let basePath = String(DatasetFileSystem.folder(of: file))
         let xmlStem = FileName(path: file).stem
         let written = xml.text(of: "filename").flatMap { $0.isEmpty ? nil : $0 } ?? xmlStem
