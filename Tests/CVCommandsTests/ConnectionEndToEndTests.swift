@@ -132,23 +132,28 @@ struct ConnectionEndToEndTests {
         #expect(output.status == 3)
     }
 
-    @Test(.enabled(if: CLITestEnvironment.miniPresent))
-    func aRefusedEndpointFailsAfterThreeAttemptsNamingIt() async throws {
-        // A cvserver that has stopped: its port refuses connections.
+    /// The endpoint of a cvserver that has stopped: its port refuses connections.
+    static func refusedEndpoint() async throws -> String {
         let server = try await ServerProcess()
         server.stop()
+        return server.endpoint
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aRefusedEndpointFailsAfterThreeAttemptsNamingIt() async throws {
+        let endpoint = try await Self.refusedEndpoint()
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }
         let key = "refused-key-0123456789"
         let output = try await env.cvctl(
             ["upload", CLITestEnvironment.mini.appendingPathComponent("train").path,
              "--project", "00000000-0000-0000-0000-000000000001", "--verbose"],
-            environment: ["VISION_TRAINING_ENDPOINT": server.endpoint, "VISION_TRAINING_KEY": key])
+            environment: ["VISION_TRAINING_ENDPOINT": endpoint, "VISION_TRAINING_KEY": key])
         #expect(output.status == 3, "\(output.stderr)")
         // Each attempt is logged once. The upload's tag listing used to be retried 8 times over 5 attempts each.
         let attempts = output.stderr.split(separator: "\n").filter { $0.contains("→ GET") && $0.contains("/tags") }
         #expect(attempts.count == 3, "\(output.stderr)")
-        let message = "error: GetTags failed: cannot connect to \(server.endpoint): "
+        let message = "error: GetTags failed: cannot connect to \(endpoint): "
         #expect(output.stderr.contains(message), "\(output.stderr)")
         #expect(output.stderr.contains("3 attempts)"))
         #expect(!output.stderr.contains(key) && !output.stdout.contains(key))
@@ -156,8 +161,7 @@ struct ConnectionEndToEndTests {
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func predictingAFolderAgainstARefusedEndpointStopsAfterTheFirstImage() async throws {
-        let server = try await ServerProcess()
-        server.stop()
+        let endpoint = try await Self.refusedEndpoint()
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }
         let folder = CLITestEnvironment.mini.appendingPathComponent("heldout/IMAGES")
@@ -165,7 +169,7 @@ struct ConnectionEndToEndTests {
         let output = try await env.cvctl(
             ["predict", folder.path, "--project", "00000000-0000-0000-0000-000000000001", "--name", "n",
              "--type", "detection", "--concurrency", "1", "--verbose"],
-            environment: ["VISION_PREDICTION_ENDPOINT": server.endpoint, "VISION_PREDICTION_KEY": "k"])
+            environment: ["VISION_PREDICTION_ENDPOINT": endpoint, "VISION_PREDICTION_KEY": "k"])
         #expect(output.status == 3, "\(output.stderr)")
         // The first image's 3 connection attempts; the other images fail with its error without trying.
         let attempts = output.stderr.split(separator: "\n").filter { $0.contains("→ POST") }

@@ -1,4 +1,3 @@
-import CVTestSupport
 import CustomVisionCore
 import CustomVisionHTTP
 import Foundation
@@ -96,17 +95,19 @@ struct UploadEngineTests {
     }
 }
 
+/// A real connection failure: the client against the port of a server that has stopped.
+private func refusedConnectionError() async throws -> CustomVisionClientError {
+    let client = TrainingClient(endpoint: URL(string: try await ConnectionEndToEndTests.refusedEndpoint())!, key: "k")
+    return try await #require(throws: CustomVisionClientError.self) {
+        _ = try await client.getTags(projectId: UUID())
+    }
+}
+
 /// A connection refused after the upload has started (a server restarting) is retried by the engine as `upload`
 /// configures it, while the same error before any answer (a wrong endpoint) fails fast.
 struct ConnectionLossTests {
     @Test func aRefusedConnectionMidUploadIsRetriedAndNothingIsLost() async throws {
-        // A real connection failure: the client against the port of a server that has stopped.
-        let server = try await ServerProcess()
-        server.stop()
-        let client = TrainingClient(endpoint: URL(string: server.endpoint)!, key: "k")
-        let refused = try await #require(throws: CustomVisionClientError.self) {
-            _ = try await client.getTags(projectId: UUID())
-        }
+        let refused = try await refusedConnectionError()
         let info = try #require(ServiceErrorInfo(refused))
         #expect(info.isConnectionFailure && !info.isRetryable && info.isRetryableOnceConnected)
 
@@ -134,18 +135,8 @@ struct ConnectionLossTests {
 /// Predictions of a folder (`predict`, `evaluate`) ride out a server restarting mid-run; a wrong endpoint still
 /// fails at its first call.
 struct OutageRetryTests {
-    /// A real connection failure: the client against the port of a server that has stopped.
-    private func refusedError() async throws -> CustomVisionClientError {
-        let server = try await ServerProcess()
-        server.stop()
-        let client = TrainingClient(endpoint: URL(string: server.endpoint)!, key: "k")
-        return try await #require(throws: CustomVisionClientError.self) {
-            _ = try await client.getTags(projectId: UUID())
-        }
-    }
-
     @Test func beforeAnyAnswerARefusedConnectionStandsAndStopsTheRest() async throws {
-        let refused = try await refusedError()
+        let refused = try await refusedConnectionError()
         let calls = Mutex(0)
         let retry = OutageRetry(attempts: 5, delay: .milliseconds(1))
         // Before any answer: the failure stands after one call.
@@ -167,7 +158,7 @@ struct OutageRetryTests {
     }
 
     @Test func onceTheServiceHasAnsweredARefusedConnectionIsRetried() async throws {
-        let refused = try await refusedError()
+        let refused = try await refusedConnectionError()
         let calls = Mutex(0)
         let retry = OutageRetry(attempts: 5, delay: .milliseconds(1))
         // Once a call succeeded, a call failing twice to connect is sent a third time.
