@@ -35,13 +35,13 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     static func notFound(_ code: CustomVisionErrorCode, _ message: String) -> APIError {
         APIError(.notFound, code, message)
     }
-    static func projectNotFound(_ id: UUID) -> APIError { .notFound(.notFoundProject, "Project \(id.uuidString.lowercased()) not found.") }
+    static func projectNotFound(_ id: UUID) -> APIError { .notFound(.notFoundProject, "Project \(id.lowercasedText) not found.") }
     static func iterationNotFound(_ id: UUID) -> APIError {
-        .notFound(.notFoundIteration, "Iteration \(id.uuidString.lowercased()) not found.")
+        .notFound(.notFoundIteration, "Iteration \(id.lowercasedText) not found.")
     }
-    static func tagNotFound(_ id: UUID) -> APIError { .notFound(.notFoundTag, "Tag \(id.uuidString.lowercased()) not found.") }
+    static func tagNotFound(_ id: UUID) -> APIError { .notFound(.notFoundTag, "Tag \(id.lowercasedText) not found.") }
     static func imageNotFound(_ id: UUID) -> APIError {
-        .notFound(.notFoundImage, "Image \(id.uuidString.lowercased()) not found.")
+        .notFound(.notFoundImage, "Image \(id.lowercasedText) not found.")
     }
     static let unauthorized = APIError(
         .unauthorized, CustomVisionErrorCode("Unauthorized"),
@@ -62,12 +62,17 @@ enum JSONBody {
 
     /// Encodes `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        // Foundation encodes UUIDs in upper case; the service sends them in lower case.
-        // The hot response types write their own JSON (the same document, without JSONEncoder's boxing).
-        let encoded = (value as? any JSONWritable)?.jsonBytes() ?? (try? encoder.encode(value)).map(Array.init)
+        // The service sends UUIDs in lower case. The hot response types write their own JSON (the same document,
+        // without JSONEncoder's boxing) with lower-case UUIDs; Foundation's encoder writes them in upper case, so
+        // its output is lowercased after.
+        let data: [UInt8]?
+        if let writable = value as? any JSONWritable {
+            data = writable.jsonBytes(lowercaseUUIDs: true)
+        } else {
+            data = (try? encoder.encode(value)).map { JSONUUIDCase.lowercased(Array($0)) }
+        }
         // A value JSON cannot carry (a NaN from a model, say) is a server error, never a 200 with `{}`.
-        guard let encoded else { return unencodable.makeResponse() }
-        let data = JSONUUIDCase.lowercased(encoded)
+        guard let data else { return unencodable.makeResponse() }
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))

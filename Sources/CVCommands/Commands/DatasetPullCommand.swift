@@ -44,7 +44,7 @@ struct DatasetPullCommand: CVCommand {
                                                   taggingStatus: tagging.status) {
             guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
             let file = try await ImageCommand.fetch(
-                uri, to: staging.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg"), projectId: project,
+                uri, to: staging.appendingPathComponent(image.id.lowercasedText + ".jpg"), projectId: project,
                 client: client)
             // The service's boxes and size are of the upright image; a dataset's are of the stored pixels.
             let header = FileManager.default.contents(atPath: file.path).flatMap {
@@ -53,14 +53,14 @@ struct DatasetPullCommand: CVCommand {
             let orientation = header?.orientation ?? .up
             let regions = (image.regions ?? []).map {
                 let box = BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height)
-                return DatasetRegion(tag: $0.tagName ?? $0.tagId.uuidString.lowercased(),
+                return DatasetRegion(tag: $0.tagName ?? $0.tagId.lowercasedText,
                                      box: orientation.inverse.transform(box))
             }
             let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
             dataset.images.append(DatasetImage(
                 path: file, width: header?.width ?? image.width ?? 0, height: header?.height ?? image.height ?? 0,
                 tags: tags, regions: regions,
-                source: DatasetLocation(file: "project \(project.uuidString.lowercased())")))
+                source: DatasetLocation(file: "project \(project.lowercasedText)")))
             progress.update(done: dataset.images.count, total: total)
         }
         progress.finish()

@@ -22,7 +22,7 @@ public struct DomainCommand: AsyncParsableCommand {
             let domains = try await context.training().getDomains()
             try context.console.emit(domains) { domains in
                 TextTable(headers: ["ID", "NAME", "TYPE", "EXPORTABLE"], rows: domains.map {
-                    [$0.id.uuidString.lowercased(), $0.name ?? "-", $0.type?.rawValue ?? "-",
+                    [$0.id.lowercasedText, $0.name ?? "-", $0.type?.rawValue ?? "-",
                      $0.exportable == true ? "yes" : "no"]
                 })
             }

@@ -67,7 +67,7 @@ public struct ImageCommand: AsyncParsableCommand {
             }
             try context.console.emit(images) { images in
                 TextTable(headers: ["ID", "SIZE", "TAGS", "REGIONS", "CREATED"], rows: images.map {
-                    [$0.id.uuidString.lowercased(), "\($0.width ?? 0)x\($0.height ?? 0)",
+                    [$0.id.lowercasedText, "\($0.width ?? 0)x\($0.height ?? 0)",
                      Set(($0.tags ?? []).compactMap(\.tagName) + ($0.regions ?? []).compactMap(\.tagName)).sorted()
                         .joined(separator: ","),
                      "\($0.regions?.count ?? 0)", Format.date($0.created)]
@@ -141,7 +141,7 @@ public struct ImageCommand: AsyncParsableCommand {
                                        tagIds: try await filter.tagIds(client), taggingStatus: filter.tagging.status)
             for try await image in images {
                 guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
-                let file = folder.appendingPathComponent(image.id.uuidString.lowercased() + ".jpg")
+                let file = folder.appendingPathComponent(image.id.lowercasedText + ".jpg")
                 try await ImageCommand.fetch(uri, to: file, projectId: filter.project, client: client)
                 count += 1
             }

@@ -21,7 +21,7 @@ public struct IterationCommand: AsyncParsableCommand {
 
     static func table(_ iterations: [Iteration]) -> TextTable {
         TextTable(headers: ["ID", "NAME", "STATUS", "TYPE", "PUBLISHED AS", "TRAINED"], rows: iterations.map {
-            [$0.id.uuidString.lowercased(), $0.name, $0.status?.rawValue ?? "-", $0.trainingType?.rawValue ?? "-",
+            [$0.id.lowercasedText, $0.name, $0.status?.rawValue ?? "-", $0.trainingType?.rawValue ?? "-",
              $0.publishName ?? "-", Format.date($0.trainedAt)]
         })
     }
@@ -80,7 +80,7 @@ public struct IterationCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteIteration(projectId: project, iterationId: iteration)
-            let message = "deleted iteration \(iteration.uuidString.lowercased())"
+            let message = "deleted iteration \(iteration.lowercasedText)"
             try context.console.report(Outcome("deleted", "iteration", id: iteration), message)
         }
     }

@@ -84,7 +84,7 @@ public struct PerformanceCommand: CVCommand {
                 points.append(SweepPoint(threshold: t, precision: precision, recall: recall, f1: f1))
                 curves["(all)", default: []].append(PRPlot.PRPoint(recall: recall, precision: precision))
                 for tag in p.perTagPerformance ?? [] {
-                    curves[tag.name ?? tag.id.uuidString.lowercased(), default: []].append(
+                    curves[tag.name ?? tag.id.lowercasedText, default: []].append(
                         PRPlot.PRPoint(recall: tag.recall ?? 0, precision: tag.precision ?? 0))
                 }
             }
@@ -127,7 +127,7 @@ public struct PerformanceCommand: CVCommand {
     static func table(_ report: Report) -> TextTable {
         var table = TextTable(headers: ["TAG", "PRECISION", "RECALL", "AP"])
         for tag in report.performance.perTagPerformance ?? [] {
-            table.append([tag.name ?? tag.id.uuidString.lowercased(), Format.percent(tag.precision),
+            table.append([tag.name ?? tag.id.lowercasedText, Format.percent(tag.precision),
                           Format.percent(tag.recall), Format.percent(tag.averagePrecision)])
         }
         table.append(["(all) mAP", Format.percent(report.performance.precision),

@@ -32,8 +32,8 @@ public struct ProjectCommand: AsyncParsableCommand {
 
     static func table(_ projects: [Project]) -> TextTable {
         TextTable(headers: ["ID", "NAME", "TYPE", "DOMAIN", "CREATED"], rows: projects.map {
-            [$0.id.uuidString.lowercased(), $0.name, $0.settings.classificationType?.rawValue ?? "-",
-             $0.settings.domainId?.uuidString.lowercased() ?? "-", Format.date($0.created)]
+            [$0.id.lowercasedText, $0.name, $0.settings.classificationType?.rawValue ?? "-",
+             $0.settings.domainId?.lowercasedText ?? "-", Format.date($0.created)]
         })
     }
 
@@ -68,7 +68,7 @@ public struct ProjectCommand: AsyncParsableCommand {
             if let domain {
                 // Names repeat across types ("General (compact)"): match the project type's domains first.
                 let matches = domains.filter {
-                    $0.id.uuidString.lowercased() == domain.lowercased() || $0.name?.lowercased() == domain.lowercased()
+                    $0.id.lowercasedText == domain.lowercased() || $0.name?.lowercased() == domain.lowercased()
                 }
                 chosen = matches.first { $0.type == domainType } ?? matches.first
                 guard chosen != nil else { throw CLIError.usage("no domain '\(domain)'; see `cvctl domain list`") }
@@ -122,11 +122,11 @@ public struct ProjectCommand: AsyncParsableCommand {
                                           untaggedImageCount: untagged, iterationCount: iterations.count)
             try context.console.emit(value) { d in
                 var table = TextTable(headers: ["FIELD", "VALUE"])
-                table.append(["id", d.project.id.uuidString.lowercased()])
+                table.append(["id", d.project.id.lowercasedText])
                 table.append(["name", d.project.name])
                 table.append(["description", d.project.description ?? "-"])
                 table.append(["type", d.project.settings.classificationType?.rawValue ?? "ObjectDetection"])
-                table.append(["domain", d.project.settings.domainId?.uuidString.lowercased() ?? "-"])
+                table.append(["domain", d.project.settings.domainId?.lowercasedText ?? "-"])
                 table.append(["images", "\(d.imageCount)"])
                 table.append(["untagged images", "\(d.untaggedImageCount)"])
                 table.append(["iterations", "\(d.iterationCount)"])
@@ -170,7 +170,7 @@ public struct ProjectCommand: AsyncParsableCommand {
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteProject(projectId: project)
             try context.console.report(
-                Outcome("deleted", "project", id: project), "deleted project \(project.uuidString.lowercased())")
+                Outcome("deleted", "project", id: project), "deleted project \(project.lowercasedText)")
         }
     }
 }

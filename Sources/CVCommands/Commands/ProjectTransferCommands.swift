@@ -104,7 +104,7 @@ extension ProjectCommand {
             shown.token = nil
             try context.console.emit(Result(project: copied, export: shown)) { result in
                 var table = ProjectCommand.exportTable(result.export, token: false)
-                table.rows.insert(contentsOf: [["id", result.project.id.uuidString.lowercased()],
+                table.rows.insert(contentsOf: [["id", result.project.id.lowercasedText],
                                                ["name", result.project.name]], at: 0)
                 return table
             }

@@ -38,7 +38,7 @@ public struct PublishCommand: CVCommand {
             where other.id != target.id && other.publishName != nil {
                 try await client.unpublishIteration(projectId: project, iterationId: other.id)
                 let name = other.publishName ?? ""
-                context.console.info("unpublished iteration \(other.id.uuidString.lowercased()) (\(name))")
+                context.console.info("unpublished iteration \(other.id.lowercasedText) (\(name))")
             }
         }
         _ = try await client.publishIteration(
@@ -83,6 +83,6 @@ public struct UnpublishCommand: CVCommand {
         guard let id else { return }
         try await client.unpublishIteration(projectId: project, iterationId: id)
         try context.console.report(
-            Outcome("unpublished", "iteration", id: id), "unpublished iteration \(id.uuidString.lowercased())")
+            Outcome("unpublished", "iteration", id: id), "unpublished iteration \(id.lowercasedText)")
     }
 }

@@ -98,7 +98,7 @@ public struct SuggestCommand: CVCommand {
 
     private func table(_ rows: [Row]) -> TextTable {
         TextTable(headers: ["IMAGE", "UNCERTAINTY", "SUGGESTIONS"], rows: rows.map { row in
-            [row.id.uuidString.lowercased(), Format.number(row.uncertainty),
+            [row.id.lowercasedText, Format.number(row.uncertainty),
              row.predictions.filter { ($0.probability ?? 0) >= threshold }.prefix(5).map {
                  "\($0.tagName ?? "?") \(Format.percent($0.probability))"
              }.joined(separator: ", ")]

@@ -20,7 +20,7 @@ public struct TagCommand: AsyncParsableCommand {
 
     static func table(_ tags: [CustomVisionCore.Tag]) -> TextTable {
         TextTable(headers: ["ID", "NAME", "TYPE", "IMAGES"], rows: tags.map {
-            [$0.id.uuidString.lowercased(), $0.name, $0.type.rawValue, "\($0.imageCount ?? 0)"]
+            [$0.id.lowercasedText, $0.name, $0.type.rawValue, "\($0.imageCount ?? 0)"]
         })
     }
 
@@ -64,7 +64,7 @@ public struct TagCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             try await context.training().deleteTag(projectId: project, tagId: tag)
-            try context.console.report(Outcome("deleted", "tag", id: tag), "deleted tag \(tag.uuidString.lowercased())")
+            try context.console.report(Outcome("deleted", "tag", id: tag), "deleted tag \(tag.lowercasedText)")
         }
     }
 }

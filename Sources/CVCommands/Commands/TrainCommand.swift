@@ -45,7 +45,7 @@ public struct TrainCommand: CVCommand {
         var iteration = try await client.trainProject(
             projectId: project, trainingType: advanced ? .advanced : nil, reservedBudgetInHours: budget,
             forceTrain: force ? true : nil, notificationEmailAddress: notify, trainingParameters: parameters)
-        context.console.info("training iteration \(iteration.id.uuidString.lowercased()) (\(iteration.name))")
+        context.console.info("training iteration \(iteration.id.lowercasedText) (\(iteration.name))")
         if wait {
             iteration = try await Self.waitForTraining(iteration, project: project, client: client,
                                                        console: context.console, timeout: timeout,
@@ -53,7 +53,7 @@ public struct TrainCommand: CVCommand {
         }
         try context.console.emit(iteration) { IterationCommand.table([$0]) }
         if iteration.status == .failed {
-            throw CLIError.failed("training of iteration \(iteration.id.uuidString.lowercased()) failed")
+            throw CLIError.failed("training of iteration \(iteration.id.lowercasedText) failed")
         }
     }
 
@@ -69,7 +69,7 @@ public struct TrainCommand: CVCommand {
         while current.status != .completed && current.status != .failed {
             let elapsed = (clock.now - start).seconds
             if elapsed > Double(timeout) {
-                throw CLIError.failed("iteration \(iteration.id.uuidString.lowercased()) still "
+                throw CLIError.failed("iteration \(iteration.id.lowercasedText) still "
                     + "\(current.status?.rawValue ?? "unknown") after \(timeout) s")
             }
             let line = "\(spinner[tick % 4]) \(current.status?.rawValue ?? "Queued") "

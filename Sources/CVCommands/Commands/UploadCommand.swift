@@ -78,7 +78,7 @@ public struct UploadCommand: CVCommand {
         let client = try context.training()
         let tagIds = try await Self.ensureTags(data.allTags, project: project, client: client, console: console)
         let journalURL = journal.map { URL(fileURLWithPath: $0) }
-            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.uuidString.lowercased())
+            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
         let journalFile = try UploadJournal(url: journalURL)
         let resumed = await journalFile.count
         if resumed > 0 {
@@ -179,7 +179,7 @@ public struct UploadCommand: CVCommand {
         for start in stride(from: 0, to: ids.count, by: ServiceLimits.idsPerGet) {
             let chunk = Array(ids[start..<min(ids.count, start + ServiceLimits.idsPerGet)])
             for image in try await client.getImagesByIds(projectId: project, imageIds: chunk) {
-                existing.insert(image.id.uuidString.lowercased())
+                existing.insert(image.id.lowercasedText)
             }
         }
         return await journal.keepOnly(imageIds: existing)
@@ -211,7 +211,7 @@ public struct UploadCommand: CVCommand {
             guard let result, let status = result.status else { return .retry(status: "Missing") }
             switch status {
             case .ok, .okDuplicate:
-                return .uploaded(imageId: result.image?.id.uuidString.lowercased() ?? "", duplicate: status != .ok)
+                return .uploaded(imageId: result.image?.id.lowercasedText ?? "", duplicate: status != .ok)
             case .errorStorage, .errorUnknown:
                 return .retry(status: status.rawValue)
             default:

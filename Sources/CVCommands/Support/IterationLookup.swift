@@ -12,7 +12,7 @@ enum IterationLookup {
         guard let newest = completed.max(by: { ($0.trainedAt ?? $0.created ?? .distantPast)
             < ($1.trainedAt ?? $1.created ?? .distantPast) })
         else {
-            throw CLIError.usage("project \(project.uuidString.lowercased()) has no completed iteration; "
+            throw CLIError.usage("project \(project.lowercasedText) has no completed iteration; "
                 + "run `cvctl train --project … --wait` first")
         }
         return newest

@@ -10,8 +10,8 @@ enum TagLookup {
         let all = try await client.getTags(projectId: project)
         return try list.split(separator: ",").map { part -> UUID in
             let key = part.trimmingCharacters(in: .whitespaces)
-            guard let tag = all.first(where: { $0.name == key || $0.id.uuidString.lowercased() == key.lowercased() })
-            else { throw CLIError.usage("no tag '\(key)' in project \(project.uuidString.lowercased())") }
+            guard let tag = all.first(where: { $0.name == key || $0.id.lowercasedText == key.lowercased() })
+            else { throw CLIError.usage("no tag '\(key)' in project \(project.lowercasedText)") }
             return tag.id
         }
     }

@@ -137,9 +137,20 @@ extension JSONInput {
         throw failure()
     }
 
-    /// Reads a UUID string.
+    /// Reads a UUID string (`8-4-4-4-12` hex digits, either case).
     public mutating func uuid() throws -> UUID {
-        guard let id = UUID(uuidString: try string()) else { throw failure() }
+        let start = position
+        try expect(UInt8(ascii: "\""))
+        // The usual case, 36 plain bytes between quotes, is parsed in place; anything else goes through `string()`.
+        let end = position + 36
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+            let id = UUID(text: UnsafeRawBufferPointer(rebasing: bytes[position..<end]))
+        {
+            position = end + 1
+            return id
+        }
+        position = start
+        guard let id = UUID(text: try string()) else { throw failure() }
         return id
     }
 

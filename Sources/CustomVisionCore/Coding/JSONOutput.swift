@@ -12,8 +12,10 @@ public protocol JSONWritable: Encodable {
 extension JSONWritable {
     /// This value as JSON bytes, or nil when it holds a number JSON cannot carry (NaN, infinity), which
     /// `JSONEncoder` refuses too.
-    public func jsonBytes() -> [UInt8]? {
-        var json = JSONOutput()
+    /// - Parameter lowercaseUUIDs: write UUIDs in lower case, as the service does, instead of in `JSONEncoder`'s
+    ///   upper case.
+    public func jsonBytes(lowercaseUUIDs: Bool = false) -> [UInt8]? {
+        var json = JSONOutput(lowercaseUUIDs: lowercaseUUIDs)
         write(to: &json)
         return json.isValid ? json.bytes : nil
     }
@@ -34,9 +36,12 @@ public struct JSONOutput: Sendable {
     public private(set) var isValid = true
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
+    /// Whether UUIDs are written in lower case (the service's form) rather than upper case (`JSONEncoder`'s).
+    public let lowercaseUUIDs: Bool
 
-    /// An empty document.
-    public init() {
+    /// An empty document; UUIDs are written in lower case when `lowercaseUUIDs`, else as `JSONEncoder` writes them.
+    public init(lowercaseUUIDs: Bool = false) {
+        self.lowercaseUUIDs = lowercaseUUIDs
         bytes.reserveCapacity(1024)
     }
 
@@ -77,9 +82,14 @@ public struct JSONOutput: Sendable {
         if let value { key(name); string(value) }
     }
 
-    /// A UUID member (upper case, as `JSONEncoder` writes it).
+    /// A UUID member (upper case, as `JSONEncoder` writes it, unless `lowercaseUUIDs`).
     public mutating func member(_ name: StaticString, _ value: UUID?) {
-        if let value { key(name); string(value.uuidString) }
+        guard let value else { return }
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        value.appendText(to: &bytes, uppercase: !lowercaseUUIDs)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
     }
 
     /// A date member, in the service's timestamp form.

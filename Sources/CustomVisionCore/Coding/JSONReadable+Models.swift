@@ -3,11 +3,14 @@ import Foundation
 // The hot responses and the upload request read themselves (see `JSONReadable`). Unknown members are skipped, as
 // `JSONDecoder` ignores them; `null` reads as nil for optional members; a missing required member gives up.
 
+/// The id a value holds while its members are read (a read without an `id` member gives up).
+private let placeholderID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
 extension ImagePrediction: JSONReadable {
     /// Reads a prediction result.
     public init(json: inout JSONInput) throws {
         var id: UUID?
-        self.init(id: UUID())
+        self.init(id: placeholderID)
         try json.object { key, json in
             switch key {
             case "id": id = try json.uuid()
@@ -102,7 +105,7 @@ extension Image: JSONReadable {
     /// Reads an image.
     public init(json: inout JSONInput) throws {
         var id: UUID?
-        self.init(id: UUID())
+        self.init(id: placeholderID)
         try json.object { key, json in
             switch key {
             case "id": id = try json.uuid()

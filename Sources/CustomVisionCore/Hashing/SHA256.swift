@@ -12,10 +12,14 @@ internal import CSHA256
 /// The compression function runs on the SHA extensions (SHA-NI, via the CSHA256 C module) when `CPUID` reports them,
 /// several times faster than the Swift loop, which stays the fallback for other CPUs and architectures.
 public struct SHA256: Sendable {
+    /// 64 bytes held inline.
+    private typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
     private var h0: UInt32 = 0x6a09_e667, h1: UInt32 = 0xbb67_ae85, h2: UInt32 = 0x3c6e_f372, h3: UInt32 = 0xa54f_f53a
     private var h4: UInt32 = 0x510e_527f, h5: UInt32 = 0x9b05_688c, h6: UInt32 = 0x1f83_d9ab, h7: UInt32 = 0x5be0_cd19
-    /// Bytes of an unfinished block (fewer than 64).
-    private var pending: [UInt8] = []
+    /// Bytes of an unfinished block: the first `pendingCount` (fewer than 64) of these 64, held inline so that
+    /// hashing a short message (an HMAC's) allocates nothing.
+    private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
     private var length: UInt64 = 0
     /// Whether `compress` runs on the SHA extensions rather than the Swift loop.
     private let accelerated: Bool
@@ -41,35 +45,48 @@ public struct SHA256: Sendable {
         guard let base = raw.baseAddress, raw.count > 0 else { return }
         length &+= UInt64(raw.count)
         var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, raw.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, raw.count)
+            let at = pendingCount
+            withUnsafeMutableBytes(of: &pending) { ($0.baseAddress! + at).copyMemory(from: base, byteCount: take) }
+            pendingCount += take
             offset = take
-            guard pending.count == 64 else { return }
-            let block = pending
-            block.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
-            pending.removeAll(keepingCapacity: true)
+            guard pendingCount == 64 else { return }
+            var block = pending
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!, blocks: 1) }
+            pendingCount = 0
         }
         let whole = (raw.count - offset) / 64
         if whole > 0 { compress(base + offset, blocks: whole) }
         offset += whole * 64
         if offset < raw.count {
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: raw.count - offset))
+            let rest = raw.count - offset
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: base + offset, byteCount: rest) }
+            pendingCount = rest
         }
     }
 
     /// Ends the message and returns the 32-byte digest.
     public mutating func finalize() -> [UInt8] {
+        // The padding: 0x80, zeros, then the message length in bits (big-endian) ending the last of one or two
+        // blocks, built on the stack after the pending bytes.
+        var tail = (pending, (0, 0, 0, 0, 0, 0, 0, 0) as Block)
+        let used = pendingCount + 1
+        let blocks = used <= 56 ? 1 : 2
         let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        let used = pending.count + 1
-        tail += [UInt8](repeating: 0, count: (used <= 56 ? 56 : 120) - used)
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-        let block = pending + tail
-        block.withUnsafeBytes { compress($0.baseAddress!, blocks: block.count / 64) }
-        pending = []
-        return [h0, h1, h2, h3, h4, h5, h6, h7].flatMap { word in
-            (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) }
+        withUnsafeMutableBytes(of: &tail) { t in
+            t[used - 1] = 0x80
+            for i in used..<(blocks * 64 - 8) { t[i] = 0 }
+            t.storeBytes(of: bits.bigEndian, toByteOffset: blocks * 64 - 8, as: UInt64.self)
+        }
+        withUnsafeBytes(of: &tail) { compress($0.baseAddress!, blocks: blocks) }
+        pendingCount = 0
+        let words = [h0, h1, h2, h3, h4, h5, h6, h7]
+        return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            for (i, word) in words.enumerated() {
+                UnsafeMutableRawPointer(digest.baseAddress! + 4 * i).storeBytes(of: word.bigEndian, as: UInt32.self)
+            }
+            count = 32
         }
     }
 
@@ -186,11 +203,14 @@ extension UInt32 {
 extension Sequence<UInt8> {
     /// The bytes as lowercase hex.
     public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+        out.reserveCapacity(underestimatedCount * 2)
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { hex in
+            for byte in self {
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -58,7 +58,7 @@ enum Path {
     private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
 
     /// A UUID as the service writes it (lower case).
-    static func uuid(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func uuid(_ id: UUID) -> String { id.lowercasedText }
 
     /// One path segment: `/` and everything outside the unreserved set is encoded.
     static func segment(_ text: String) -> String { encode(text, allowing: "") }

@@ -200,7 +200,7 @@ enum ImageBatchJSON {
     /// A UUID as a JSON string, lowercase as the service writes it.
     private static func uuid(_ id: UUID, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: id.uuidString.lowercased().utf8)
+        out.append(contentsOf: id.lowercasedText.utf8)
         out.append(UInt8(ascii: "\""))
     }
 

@@ -34,8 +34,8 @@ struct ExportsController: Sendable {
             let zip = try DockerExport(server: server).build(project: p, iteration: record)
             let digest = try server.store.blobs.put(zip)
             let export = ExportRecord(
-                id: UUID(), projectId: project, iterationId: id, platform: .dockerFile, flavor: flavor, status: .done,
-                blob: digest, created: Date())
+                id: UUID.random(), projectId: project, iterationId: id, platform: .dockerFile, flavor: flavor,
+                status: .done, blob: digest, created: Date())
             try server.store.write { data in
                 for old in data.exports.values where old.iterationId == id && old.platform == .dockerFile {
                     data.remove(.export, old.id)
@@ -84,7 +84,8 @@ struct DockerExport: Sendable {
         guard let model = iteration.model, let bytes = server.store.blobs.get(model) else {
             throw APIError(.internalServerError, .errorExporterInvalidClassifier, "The model file is missing.")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvexport-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cvexport-\(UUID.random().lowercasedText)")
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             let store = try ServerStore(directory: dir)

@@ -48,7 +48,7 @@ struct ImagesController: Sendable {
                         return ImageCandidate(failure: .errorSource)
                     }
                     return ImageCandidate(
-                        sourceUrl: id.uuidString.lowercased(), bytes: server.store.blobs.get(p.blob), tagIds: entry.tagIds ?? [],
+                        sourceUrl: id.lowercasedText, bytes: server.store.blobs.get(p.blob), tagIds: entry.tagIds ?? [],
                         regions: entry.regions ?? [])
                 }
             }

@@ -165,7 +165,7 @@ struct IterationsController: Sendable {
             let names = Set(iterations.map(\.iteration.name))
             let number = ((iterations.count + 1)...).first { !names.contains("Iteration \($0)") } ?? 1
             let iteration = Iteration(
-                id: UUID(), name: "Iteration \(number)", status: .training, created: now,
+                id: UUID.random(), name: "Iteration \(number)", status: .training, created: now,
                 lastModified: now, projectId: project, exportable: domain?.exportable ?? false,
                 exportableTo: domain?.exportable == true ? [.dockerFile] : [],
                 domainId: p.settings.domainId, classificationType: p.settings.classificationType,

@@ -105,11 +105,11 @@ struct ProjectTransferController: Sendable {
     private func insert(_ bundle: Bundle, name: String?) throws -> Project {
         var tagMap: [UUID: UUID] = [:]
         var imageMap: [UUID: UUID] = [:]
-        for t in bundle.tags { tagMap[t.tag.id] = UUID() }
-        for i in bundle.images { imageMap[i.id] = UUID() }
+        for t in bundle.tags { tagMap[t.tag.id] = UUID.random() }
+        for i in bundle.images { imageMap[i.id] = UUID.random() }
         let remapTag = { (s: String) in UUID(uuidString: s).flatMap { tagMap[$0] }?.uuidString ?? s }
         var project = bundle.project
-        project.id = UUID()
+        project.id = UUID.random()
         project.name = name ?? project.name
         project.created = Date()
         project.lastModified = Date()
@@ -139,7 +139,7 @@ struct ProjectTransferController: Sendable {
                 data.put(image)
             }
             for var it in bundle.iterations {
-                it.iteration.id = UUID()
+                it.iteration.id = UUID.random()
                 it.iteration.projectId = imported.id
                 it.iteration.publishName = nil
                 it.iteration.originalPublishResourceId = nil

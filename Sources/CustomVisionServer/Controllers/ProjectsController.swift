@@ -46,7 +46,7 @@ struct ProjectsController: Sendable {
         let domainId = try query.uuid("domainId") ?? Domains.defaultID
         guard let domain = Domains.domain(domainId) else {
             throw APIError.badRequest(
-                "Unknown domain \(domainId.uuidString.lowercased()).", code: .badRequestProjectUnknownDomain)
+                "Unknown domain \(domainId.lowercasedText).", code: .badRequestProjectUnknownDomain)
         }
         var classification: ClassificationType? = nil
         if domain.type == .classification {
@@ -58,7 +58,7 @@ struct ProjectsController: Sendable {
         let platforms = try query.string("targetExportPlatforms").map(ExportPlatform.validatedList)
         let now = Date()
         let project = Project(
-            id: UUID(), name: name, description: query.string("description") ?? "",
+            id: UUID.random(), name: name, description: query.string("description") ?? "",
             settings: ProjectSettings(
                 domainId: domainId, classificationType: classification, targetExportPlatforms: platforms ?? [],
                 useNegativeSet: true, imageProcessingSettings: ImageProcessingSettings(augmentationMethods: [:])),

@@ -90,7 +90,7 @@ struct RegionsController: Sendable {
                 continue
             }
             let region = RegionRecord(
-                regionId: UUID(), tagId: entry.tagId, created: now, left: entry.left, top: entry.top,
+                regionId: UUID.random(), tagId: entry.tagId, created: now, left: entry.left, top: entry.top,
                 width: entry.width, height: entry.height)
             image.regions.append(region)
             data.put(image)

@@ -68,7 +68,7 @@ struct SuggestionsController: Sendable {
             let all = try await untaggedSuggestions(project, iteration)
             var counts: [String: Int] = [:]
             for tag in Set(filter.tagIds ?? []) {
-                counts[tag.uuidString.lowercased()] = hits(all, tagIds: [tag], threshold: filter.threshold ?? 0).count
+                counts[tag.lowercasedText] = hits(all, tagIds: [tag], threshold: filter.threshold ?? 0).count
             }
             return JSONBody.response(counts)
         }

@@ -30,7 +30,7 @@ struct TagsController: Sendable {
                 throw APIError.badRequest("Unknown tag type.", code: .badRequestTagType)
             }
             let tag = Tag(
-                id: UUID(), name: name, description: query.string("description") ?? "", type: type,
+                id: UUID.random(), name: name, description: query.string("description") ?? "", type: type,
                 imageCount: 0)
             try server.store.write { data in
                 _ = try data.project(project)

@@ -86,7 +86,7 @@ final class BlobStore: Sendable {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try FileIO.syncDirectory(blobsPath!)
         }
-        let tmp = tmpPath! + "/" + UUID().uuidString
+        let tmp = tmpPath! + "/" + UUID.random().uppercasedText
         try FileIO.writeSynced(bytes, to: tmp)
         try FileIO.moveSynced(tmp, to: final)
         return digest
@@ -114,7 +114,7 @@ final class BlobStore: Sendable {
 
     /// Writes `blobs` as a new pack: to `tmp/`, fsynced, renamed into `packs/`, the directory fsynced.
     private func writePack(_ blobs: [(digest: String, bytes: [UInt8])]) throws -> (name: String, places: [(Int, Int)]) {
-        let name = UUID().uuidString.lowercased() + ".pack"
+        let name = UUID.random().lowercasedText + ".pack"
         let tmp = tmpPath! + "/" + name
         let packs = packsPath!
         do {

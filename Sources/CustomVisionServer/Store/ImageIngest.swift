@@ -125,12 +125,12 @@ struct ImageIngest: Sendable {
                 let tags = Array(Set(batchTags + candidate.tagIds)).map { TagAssignment(tagId: $0, created: now) }
                 let regions = candidate.regions.map {
                     RegionRecord(
-                        regionId: UUID(), tagId: $0.tagId, created: now, left: $0.left, top: $0.top,
+                        regionId: UUID.random(), tagId: $0.tagId, created: now, left: $0.left, top: $0.top,
                         width: $0.width, height: $0.height)
                 }
                 let record = ImageRecord(
-                    id: UUID(), projectId: project, created: now, width: width, height: height, blob: digest,
-                    tags: tags.sorted { $0.tagId.uuidString < $1.tagId.uuidString }, regions: regions,
+                    id: UUID.random(), projectId: project, created: now, width: width, height: height, blob: digest,
+                    tags: tags.sorted { $0.tagId.uppercasedText < $1.tagId.uppercasedText }, regions: regions,
                     metadata: metadata)
                 data.put(record)
                 byDigest[digest] = record.id

@@ -59,8 +59,8 @@ struct MetadataStore: Sendable {
     func loadAll() throws -> [Document] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, id, project, body FROM entity ORDER BY rowid").compactMap { row in
-                guard let kind = Kind(rawValue: row["kind"]), let id = UUID(uuidString: row["id"]),
-                    let project = UUID(uuidString: row["project"])
+                guard let kind = Kind(rawValue: row["kind"]), let id = UUID(text: row["id"] as String),
+                    let project = UUID(text: row["project"] as String)
                 else { return nil }
                 return Document(kind: kind, id: id, project: project, body: row["body"])
             }
@@ -74,14 +74,17 @@ struct MetadataStore: Sendable {
             for change in changes {
                 switch change {
                 case .put(let doc):
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO entity (kind, id, project, body) VALUES (?, ?, ?, ?)",
-                        arguments: [doc.kind.rawValue, doc.id.uuidString, doc.project.uuidString, doc.body])
+                    // Prepared once per connection: an upload batch puts a hundred documents or more.
+                    try db.cachedStatement(
+                        sql: "INSERT OR REPLACE INTO entity (kind, id, project, body) VALUES (?, ?, ?, ?)"
+                    ).execute(arguments: [doc.kind.rawValue, doc.id.uppercasedText, doc.project.uppercasedText,
+                        doc.body])
                 case .delete(let kind, let id):
                     try db.execute(
-                        sql: "DELETE FROM entity WHERE kind = ? AND id = ?", arguments: [kind.rawValue, id.uuidString])
+                        sql: "DELETE FROM entity WHERE kind = ? AND id = ?",
+                        arguments: [kind.rawValue, id.uppercasedText])
                 case .deleteProject(let project):
-                    try db.execute(sql: "DELETE FROM entity WHERE project = ?", arguments: [project.uuidString])
+                    try db.execute(sql: "DELETE FROM entity WHERE project = ?", arguments: [project.uppercasedText])
                 }
             }
         }

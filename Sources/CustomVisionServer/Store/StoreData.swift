@@ -42,7 +42,7 @@ struct StoreData: Sendable {
     }
     mutating func put(_ iteration: IterationRecord) {
         iterations[iteration.iteration.id] = iteration
-        queue(.iteration, iteration.iteration.id, iteration.iteration.projectId ?? UUID(), iteration)
+        queue(.iteration, iteration.iteration.id, iteration.iteration.projectId ?? UUID.random(), iteration)
     }
     mutating func put(_ prediction: PredictionRecord) {
         predictions[prediction.id] = prediction
@@ -84,7 +84,7 @@ struct StoreData: Sendable {
             released.append(record.blob)
         }
         let existing = projectExports.values.first { $0.blob == blob }
-        put(ProjectExportRecord(id: existing?.id ?? UUID(), projectId: project, blob: blob,
+        put(ProjectExportRecord(id: existing?.id ?? UUID.random(), projectId: project, blob: blob,
             expires: max(expires, existing?.expires ?? expires)))
         let live = Set(projectExports.values.map(\.blob))
         return released.filter { !live.contains($0) }

@@ -60,7 +60,8 @@ struct Predictor: Sendable {
                 boundingBox: p.box, tagType: .regular)
         }.sorted { ($0.probability ?? 0) > ($1.probability ?? 0) }
         let result = ImagePrediction(
-            id: UUID(), project: projectId, iteration: record.iteration.id, created: Date(), predictions: predictions)
+            id: UUID.random(), project: projectId, iteration: record.iteration.id, created: Date(),
+            predictions: predictions)
         if store {
             let (server, width, height) = (server, decoded.width, decoded.height)
             try await BlockingIO.run {
