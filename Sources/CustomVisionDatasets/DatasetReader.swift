@@ -41,6 +41,19 @@ public enum DatasetReader {
     public static func read(
         at url: URL, format: DatasetFormat? = nil, options: Options = Options()
     ) throws -> (Dataset, [Finding]) {
+        try read(at: url, format: format, options: options, parts: nil)
+    }
+
+    /// Reads the dataset at `url` as `read(at:format:options:)` does, and hands its images to `parts` as they are
+    /// read, so that a consumer (an upload) can start on the first ones while the rest are read: Pascal VOC a few
+    /// hundred files at a time, the other formats all at once when their annotation file has been read.
+    ///
+    /// Each part holds the dataset's root, the images read since the previous part (in dataset order) and the tag
+    /// names first seen in them; together the parts hold every image of the returned dataset. Findings come only
+    /// with the returned dataset.
+    public static func read(
+        at url: URL, format: DatasetFormat? = nil, options: Options = Options(), parts: ((Dataset) -> Void)?
+    ) throws -> (Dataset, [Finding]) {
         let format = try format ?? DatasetFormat.detect(at: url)
         let root = options.root ?? defaultRoot(for: url, format: format)
         let fs = try DatasetFileSystem(
@@ -48,6 +61,7 @@ public enum DatasetReader {
         let images = ImageLocator(fs: fs, readHeaders: options.readImageHeaders)
         let entry = url.standardizedFileURL
         var context = ReadContext(fs: fs, images: images)
+        context.parts = parts.map { PartEmitter(emit: $0) }
         let dataset: Dataset
         switch format {
         case .voc: dataset = try VOCReader.read(entry, context: &context)
@@ -58,6 +72,7 @@ public enum DatasetReader {
         case .folders: dataset = try FolderReader.read(entry, context: &context)
         case .manifest: dataset = try ManifestReader.read(entry, context: &context)
         }
+        context.parts?.emit(upTo: dataset)
         return (dataset, context.findings)
     }
 
@@ -78,11 +93,13 @@ public enum DatasetReader {
     }
 }
 
-/// State shared by a format reader: file access, image lookup, findings.
+/// State shared by a format reader: file access, image lookup, findings, and where read images go early.
 struct ReadContext {
     let fs: DatasetFileSystem
     var images: ImageLocator
     var findings: [Finding] = []
+    /// Set when the caller takes images as they are read (see `DatasetReader.read(at:format:options:parts:)`).
+    var parts: PartEmitter?
 
     /// The files below `folder`; the root's listing is walked once and shared with `images`.
     mutating func listing(in folder: URL) throws -> DatasetListing {
@@ -101,5 +118,23 @@ struct ReadContext {
     /// finding: the entry (`what`) is skipped and the rest of the file is read.
     mutating func skip(_ error: DatasetError, _ what: String) {
         self.error(error.code.rawValue, error.message + "; \(what) skipped", at: error.location)
+    }
+}
+
+/// Hands a dataset being read to a consumer in parts: each part the images (and new tag names) added since the last.
+struct PartEmitter {
+    let emit: (Dataset) -> Void
+    private var images = 0
+    private var tags = 0
+
+    init(emit: @escaping (Dataset) -> Void) { self.emit = emit }
+
+    /// Emits what `dataset` holds beyond what earlier parts held, if anything.
+    mutating func emit(upTo dataset: Dataset) {
+        let newTags = dataset.allTags.dropFirst(tags)
+        guard dataset.images.count > images || !newTags.isEmpty else { return }
+        emit(Dataset(root: dataset.root, images: Array(dataset.images[images...]), tags: Array(newTags)))
+        images = dataset.images.count
+        tags += newTags.count
     }
 }

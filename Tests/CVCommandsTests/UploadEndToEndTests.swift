@@ -117,6 +117,35 @@ struct UploadEndToEndTests {
         #expect(try await env.imageCount(project) == 1)
     }
 
+    /// The dataset is read as the upload goes (VOC in parts of 256 files): here "patches" first appears in the second
+    /// part, after batches of the first are out, and is made then.
+    @Test(.enabled(if: FixturePaths.neuDET != nil))
+    func aTagFirstReadInALaterPartIsMadeWhenNeeded() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let dataset = try env.neuDETSubset(perClass: 100)
+        let output = try await env.cvctl(["upload", dataset.path, "--project", project, "--no-prep"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(try await env.imageCount(project) == 300)
+        let (_, value) = try await env.json(["tag", "list", "--project", project])
+        let tags = try #require(value as? [[String: Any]])
+        let counts = Dictionary(uniqueKeysWithValues: tags.compactMap { tag in
+            (tag["name"] as? String).map { ($0, tag["imageCount"] as? Int ?? -1) }
+        })
+        // Images per tag, from the VOC files (NEU-DET labels some images with a second class).
+        var expected: [String: Int] = [:]
+        let annotations = dataset.appendingPathComponent("ANNOTATIONS")
+        for file in try FileManager.default.contentsOfDirectory(atPath: annotations.path) {
+            let xml = try String(contentsOf: annotations.appendingPathComponent(file), encoding: .utf8)
+            for tag in ["crazing", "inclusion", "patches"] where xml.contains("<name>\(tag)</name>") {
+                expected[tag, default: 0] += 1
+            }
+        }
+        #expect(expected["patches"].map { $0 >= 100 } == true)
+        #expect(counts == expected, "\(tags)")
+    }
+
     @Test func aMissingDatasetExits65() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

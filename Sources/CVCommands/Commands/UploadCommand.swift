@@ -16,7 +16,7 @@ public struct UploadCommand: CVCommand {
         commandName: "upload",
         abstract: "Upload a labelled dataset (VOC, COCO, YOLO, CSV, folders, manifest) to a project.",
         discussion: """
-            Reads and checks the dataset, prepares each image (default: 256×256 stretch, RGB JPEG; --no-prep \
+            Reads the dataset, prepares each image (default: 256×256 stretch, RGB JPEG; --no-prep \
             uploads the files as they are, boxes turned upright with the EXIF orientation), creates missing \
             tags (one named Negative as the Negative tag), and uploads in batches within the service limits \
             (64 images and 20 tags per request, 64 regions per image, 12 MB of images per request), several \
@@ -25,6 +25,10 @@ public struct UploadCommand: CVCommand {
 
             A journal (content hash → image id, default ~/.cache/cvctl/journal-PROJECT-….jsonl) makes a re-run \
             skip what is already uploaded, so an interrupted upload resumes without duplicates.
+
+            The first batches go out while the rest of the dataset is read; the dataset's findings (as \
+            `cvctl dataset verify` reports them) are shown at the end. --strict reads and checks the whole \
+            dataset first and uploads nothing if it has errors.
 
             Prints a summary; --report FILE writes every failed item with its reason as JSON. Exits 5 when any \
             item failed, 65 when the dataset cannot be read.
@@ -66,17 +70,16 @@ public struct UploadCommand: CVCommand {
     public func run(_ context: CommandContext) async throws {
         let console = context.console
         if let report { try OutputFolder.checkFile(report) }
-        let (data, findings) = try DatasetLoading.read(dataset, format: format, console: console)
-        let verification = DatasetVerifier.verify(
-            data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
-            options: .init(checkFiles: false, checkDuplicates: false))
-        if verification.hasErrors {
-            let message = "\(verification.summary.errorCount) errors in \(dataset) (see `cvctl dataset verify`)"
-            if strict { throw CLIError.data(message) }
-            console.info("warning: " + message + "; uploading the rest")
-        }
+        // --strict reads and checks the whole dataset before anything is sent; otherwise the dataset is read on a
+        // thread of its own and the first batches go out while the rest is read (findings are shown at the end).
+        let whole = strict ? try Self.readChecked(dataset, format: format, console: console) : nil
+        let feed = whole == nil ? try DatasetFeed(path: dataset, format: format) : nil
         let client = try context.training()
-        let tagIds = try await Self.ensureTags(data.allTags, project: project, client: client, console: console)
+        // The project's tags are listed now (while the dataset is read); missing ones are made when the first batch
+        // needing one goes out: all those read so far, in dataset order.
+        let tags = TagRegistry(project: project, client: client, console: console,
+                               read: { whole?.allTags ?? feed?.tagsRead ?? [] })
+        try await tags.load()
         let journalURL = journal.map { URL(fileURLWithPath: $0) }
             ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
         let journalFile = try UploadJournal(url: journalURL)
@@ -91,7 +94,7 @@ public struct UploadCommand: CVCommand {
             ? .stretch(width: size, height: size) : .fit(width: size, height: size)
         let preparation = ItemPreparation(
             preparer: noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality))),
-            root: data.root, journaled: await journalFile.hashes)
+            root: whole?.root ?? URL(fileURLWithPath: dataset), journaled: await journalFile.hashes)
         let engine = UploadEngine(
             concurrency: concurrency,
             isRetryable: Self.retriesBatch,
@@ -99,17 +102,31 @@ public struct UploadCommand: CVCommand {
         let projectId = project
         let pacer = RequestPacer(perSecond: rate)
         let progress = ProgressReporter(console: console, label: "images")
+        let items = whole.map { PreparedItems(dataset: $0, preparation: preparation) }
+            ?? PreparedItems(parts: feed!.parts, preparation: preparation)
         let result = try await engine.run(
-            items: PreparedItems(images: data.images, preparation: preparation), total: data.images.count,
+            elements: items, total: { whole?.images.count ?? feed?.imagesRead ?? 0 },
             journal: journalFile,
             send: { items in
                 try await pacer.wait()
+                let tagIds = try await tags.ids(for: Set(items.flatMap { $0.tags + $0.regions.map(\.tag) }))
                 return try await Self.send(items, projectId: projectId, tagIds: tagIds, client: client)
             },
             progress: { s in
                 progress.update(done: s.processed, total: s.total, note: s.failed > 0 ? "\(s.failed) failed" : "")
             })
         progress.finish()
+        if let feed {
+            // What --strict showed before uploading: the read's findings, and the check's errors.
+            let (data, findings) = try feed.outcome()
+            DatasetLoading.report(findings, console: console)
+            try DatasetLoading.checkNotEmpty(data, findings, path: dataset)
+            let verification = Self.verify(data, findings)
+            if verification.hasErrors {
+                console.info("warning: \(verification.summary.errorCount) errors in \(dataset) "
+                    + "(see `cvctl dataset verify`); the rest was uploaded")
+            }
+        }
         if let report {
             let data = try Console.encode(result)
             guard FileManager.default.createFile(atPath: report, contents: data) else {
@@ -123,6 +140,24 @@ public struct UploadCommand: CVCommand {
             throw CLIError.partial("\(result.summary.failed) of \(result.summary.total) images failed"
                 + (report == nil ? " (use --report FILE for the list)" : "; see \(report!)"))
         }
+    }
+
+    /// The dataset at `path`, read whole and checked (for --strict).
+    /// - Throws: ``CLIError/data(_:)`` when it cannot be read, holds no image, or has errors.
+    private static func readChecked(_ path: String, format: DatasetFormat?, console: Console) throws -> Dataset {
+        let (data, findings) = try DatasetLoading.read(path, format: format, console: console)
+        let verification = verify(data, findings)
+        if verification.hasErrors {
+            throw CLIError.data("\(verification.summary.errorCount) errors in \(path) (see `cvctl dataset verify`)")
+        }
+        return data
+    }
+
+    /// The checks `upload` makes: labels and tags (files and duplicates are left to the service).
+    private static func verify(_ data: Dataset, _ findings: [Finding]) -> VerificationReport {
+        DatasetVerifier.verify(
+            data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
+            options: .init(checkFiles: false, checkDuplicates: false))
     }
 
     /// Whether the engine sends a batch again after `error`. The tags were listed before any batch goes out, so

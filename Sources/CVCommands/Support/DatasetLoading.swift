@@ -17,17 +17,24 @@ enum DatasetLoading {
         let findings: [Finding]
         do {
             (dataset, findings) = try DatasetReader.read(at: url, format: format)
-        } catch let error as DatasetError {
-            throw CLIError.data("cannot read dataset \(path): \(error.description)")
         } catch {
-            throw CLIError.data("cannot read dataset \(path): \(error)")
+            throw CLIError.data("cannot read dataset \(path): \(describe(error))")
         }
         report(findings, console: console)
-        guard !dataset.images.isEmpty else {
-            throw CLIError.data("dataset \(path) holds no usable image"
-                + (findings.isEmpty ? "" : " (\(findings.count) findings; first: \(findings[0]))"))
-        }
+        try checkNotEmpty(dataset, findings, path: path)
         return (dataset, findings)
+    }
+
+    /// - Throws: ``CLIError/data(_:)`` when `dataset` (read from `path`) holds no image.
+    static func checkNotEmpty(_ dataset: Dataset, _ findings: [Finding], path: String) throws {
+        guard dataset.images.isEmpty else { return }
+        throw CLIError.data("dataset \(path) holds no usable image"
+            + (findings.isEmpty ? "" : " (\(findings.count) findings; first: \(findings[0]))"))
+    }
+
+    /// A read error as one line: a `DatasetError`'s description, else the error itself.
+    static func describe(_ error: any Error) -> String {
+        (error as? DatasetError)?.description ?? "\(error)"
     }
 
     /// Prints `findings` to stderr: a count, then up to five.

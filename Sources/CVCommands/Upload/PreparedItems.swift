@@ -2,38 +2,64 @@ import CustomVisionCore
 import CustomVisionDatasets
 import Foundation
 
-/// The dataset's images as upload elements, prepared a chunk at a time on every core, in dataset order.
+/// The dataset's images as upload elements, prepared a chunk at a time on every core, in dataset order, as the parts
+/// of the dataset arrive (all at once, or as a `DatasetFeed` reads them).
 ///
 /// At most `chunkSize` prepared images are held at once, so memory stays bounded whatever the dataset's size.
-struct PreparedItems: Sequence {
-    let images: [DatasetImage]
+struct PreparedItems: AsyncSequence {
+    typealias Element = UploadElement
+
+    let parts: AsyncStream<Dataset>
     let preparation: ItemPreparation
     let chunkSize: Int
 
-    init(images: [DatasetImage], preparation: ItemPreparation,
-         chunkSize: Int = Swift.max(4, ProcessInfo.processInfo.activeProcessorCount * 4)) {
-        self.images = images
+    /// The images of `parts`, each prepared with `preparation` (its root taken from the part).
+    init(parts: AsyncStream<Dataset>, preparation: ItemPreparation, chunkSize: Int = defaultChunkSize) {
+        self.parts = parts
         self.preparation = preparation
         self.chunkSize = chunkSize
     }
 
-    func makeIterator() -> Iterator { Iterator(sequence: self) }
+    /// The images of `dataset`, read already.
+    init(dataset: Dataset, preparation: ItemPreparation, chunkSize: Int = defaultChunkSize) {
+        let (parts, continuation) = AsyncStream<Dataset>.makeStream()
+        continuation.yield(dataset)
+        continuation.finish()
+        self.init(parts: parts, preparation: preparation, chunkSize: chunkSize)
+    }
 
-    struct Iterator: IteratorProtocol {
+    static var defaultChunkSize: Int { Swift.max(4, ProcessInfo.processInfo.activeProcessorCount * 4) }
+
+    func makeAsyncIterator() -> Iterator { Iterator(sequence: self) }
+
+    struct Iterator: AsyncIteratorProtocol {
         let sequence: PreparedItems
+        var parts: AsyncStream<Dataset>.Iterator
+        /// The part being prepared, and how far.
+        var part: Dataset?
         var position = 0
         var buffer: [UploadElement] = []
         var bufferIndex = 0
 
-        init(sequence: PreparedItems) { self.sequence = sequence }
+        init(sequence: PreparedItems) {
+            self.sequence = sequence
+            parts = sequence.parts.makeAsyncIterator()
+        }
 
-        mutating func next() -> UploadElement? {
-            if bufferIndex == buffer.count {
-                guard position < sequence.images.count else { return nil }
-                let range = position..<Swift.min(sequence.images.count, position + sequence.chunkSize)
-                buffer = Self.prepare(Array(sequence.images[range]), with: sequence.preparation)
-                bufferIndex = 0
-                position = range.upperBound
+        mutating func next() async -> UploadElement? {
+            while bufferIndex == buffer.count {
+                if let current = part, position < current.images.count {
+                    let range = position..<Swift.min(current.images.count, position + sequence.chunkSize)
+                    var preparation = sequence.preparation
+                    preparation.root = current.root
+                    buffer = Self.prepare(Array(current.images[range]), with: preparation)
+                    bufferIndex = 0
+                    position = range.upperBound
+                } else {
+                    guard let nextPart = await parts.next() else { return nil }
+                    part = nextPart
+                    position = 0
+                }
             }
             defer { bufferIndex += 1 }
             return buffer[bufferIndex]

@@ -92,14 +92,31 @@ public struct UploadEngine: Sendable {
     /// - Returns: the summary and every failure.
     public func run(items: some Sequence<UploadElement>, total: Int, journal: UploadJournal,
                     send: @escaping Send, progress: (UploadSummary) -> Void) async throws -> UploadReport {
+        try await run(elements: SyncElements(base: items), total: { total }, journal: journal, send: send,
+                      progress: progress)
+    }
+
+    /// Uploads `elements` as they arrive (an asynchronous sequence: the dataset may still be being read).
+    /// - Parameters:
+    ///   - elements: as `items` of `run(items:total:journal:send:progress:)`.
+    ///   - total: the number of items known so far, asked for each progress report and at the end.
+    ///   - journal: what earlier runs uploaded; accepted items are appended to it.
+    ///   - send: the request.
+    ///   - progress: called after each item or batch is accounted for.
+    /// - Returns: the summary and every failure.
+    public func run<Elements: AsyncSequence>(
+        elements items: Elements, total: () -> Int, journal: UploadJournal, send: @escaping Send,
+        progress: (UploadSummary) -> Void
+    ) async throws -> UploadReport where Elements.Element == UploadElement {
         let clock = ContinuousClock()
         let start = clock.now
-        var summary = UploadSummary(total: total)
+        var summary = UploadSummary(total: total())
         var failures: [UploadFailure] = []
         var planner = BatchPlanner(limits: limits)
         try await withThrowingTaskGroup(of: BatchResult.self) { group in
             var inFlight = 0
             func absorb(_ result: BatchResult) {
+                summary.total = total()
                 summary.uploaded += result.uploaded
                 summary.duplicates += result.duplicates
                 summary.requests += result.requests
@@ -115,8 +132,9 @@ public struct UploadEngine: Sendable {
                 group.addTask { try await self.sendWithRetries(batch, journal: journal, send: send) }
                 inFlight += 1
             }
-            for element in items {
+            for try await element in items {
                 try Task.checkCancellation()
+                summary.total = total()
                 switch element {
                 case .failed(let failure):
                     summary.failed += 1
@@ -141,8 +159,22 @@ public struct UploadEngine: Sendable {
             if let batch = planner.flush() { try await submit(batch) }
             while let result = try await group.next() { absorb(result) }
         }
+        summary.total = total()
         summary.seconds = (clock.now - start).seconds
         return UploadReport(summary: summary, failures: failures)
+    }
+
+    /// A sequence's elements as an asynchronous sequence.
+    private struct SyncElements<Base: Sequence>: AsyncSequence {
+        typealias Element = Base.Element
+        let base: Base
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var base: Base.Iterator
+            mutating func next() async -> Base.Element? { base.next() }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeIterator()) }
     }
 
     private func sendWithRetries(_ batch: [UploadItem], journal: UploadJournal, send: Send) async throws

@@ -33,6 +33,7 @@ enum VOCReader {
                     context.error(error.code.rawValue, error.message, at: error.location)
                 }
             }
+            context.parts?.emit(upTo: dataset)
         }
         return dataset
     }

@@ -1,0 +1,69 @@
+import CustomVisionDatasets
+import Foundation
+import Synchronization
+
+/// A dataset read on a thread of its own, its images handed over as they are read (see
+/// `DatasetReader.read(at:format:options:parts:)`): `upload` starts sending the first batches while the rest of the
+/// annotation files are still being parsed, instead of leaving the service idle until the whole dataset is read.
+final class DatasetFeed: Sendable {
+    /// The parts of the dataset in reading order; finished when the read ends, successfully or not.
+    let parts: AsyncStream<Dataset>
+    private let state = Mutex(State())
+
+    private struct State {
+        var imagesRead = 0
+        var tags: [String] = []
+        var outcome: Result<(Dataset, [Finding]), CLIError>?
+    }
+
+    /// Starts reading `path`. The format is detected (or the path found missing) before this returns.
+    /// - Throws: ``CLIError/data(_:)`` when the dataset does not exist or its format cannot be told.
+    init(path: String, format: DatasetFormat?) throws {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CLIError.data("dataset \(path) does not exist")
+        }
+        let detected: DatasetFormat
+        do {
+            detected = try format ?? DatasetFormat.detect(at: url)
+        } catch {
+            throw CLIError.data("cannot read dataset \(path): \(DatasetLoading.describe(error))")
+        }
+        let (stream, continuation) = AsyncStream<Dataset>.makeStream()
+        parts = stream
+        let thread = Thread { [self] in
+            let outcome: Result<(Dataset, [Finding]), CLIError>
+            do {
+                let read = try DatasetReader.read(at: url, format: detected, options: .init()) { part in
+                    self.state.withLock { state in
+                        state.imagesRead += part.images.count
+                        state.tags += part.tags
+                    }
+                    continuation.yield(part)
+                }
+                outcome = .success(read)
+            } catch {
+                outcome = .failure(CLIError.data("cannot read dataset \(path): \(DatasetLoading.describe(error))"))
+            }
+            self.state.withLock { $0.outcome = outcome }
+            continuation.finish()
+        }
+        thread.name = "cvctl-dataset-read"
+        thread.start()
+    }
+
+    /// Images read so far (all of them once the read has ended).
+    var imagesRead: Int { state.withLock(\.imagesRead) }
+
+    /// Tag names read so far, in dataset order.
+    var tagsRead: [String] { state.withLock(\.tags) }
+
+    /// The whole dataset and the findings, once `parts` has finished.
+    /// - Throws: ``CLIError/data(_:)`` when the read failed.
+    func outcome() throws -> (Dataset, [Finding]) {
+        guard let outcome = state.withLock(\.outcome) else {
+            throw CLIError.failed("the dataset read has not ended")
+        }
+        return try outcome.get()
+    }
+}

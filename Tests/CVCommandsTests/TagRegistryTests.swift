@@ -1,0 +1,58 @@
+import CVTestSupport
+import CustomVisionCore
+import CustomVisionHTTP
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CVCommands
+
+/// The tags of an upload whose dataset is still being read, against a real `cvserver` process.
+@Suite(.timeLimit(.minutes(2)))
+struct TagRegistryTests {
+    static func client(_ server: ServerProcess, key: String? = nil) -> TrainingClient {
+        TrainingClient(endpoint: URL(string: server.endpoint)!, key: key ?? server.trainingKey)
+    }
+
+    @Test func batchesAskingAtOnceMakeEachTagOnceAndGetTheServiceIds() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let client = Self.client(server)
+        let project = try await client.createProject(name: "tags").id
+        _ = try await client.createTag(projectId: project, name: "existing")
+        let read = Mutex(["existing", "a", "b"])
+        let registry = TagRegistry(project: project, client: client, console: Console(quiet: true),
+                                   read: { read.withLock { $0 } })
+        try await registry.load()
+        let answers = try await withThrowingTaskGroup(of: [String: UUID].self) { group in
+            for i in 0..<16 {
+                let names = ["a", "c\(i % 4)"] + (i.isMultiple(of: 2) ? ["existing"] : [])
+                group.addTask { try await registry.ids(for: names) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let listed = try await client.getTags(projectId: project)
+        #expect(listed.count == 7, "\(listed.map(\.name))")
+        let ids = Dictionary(uniqueKeysWithValues: listed.map { ($0.name, $0.id) })
+        #expect(Set(ids.keys) == ["existing", "a", "b", "c0", "c1", "c2", "c3"])
+        for answer in answers {
+            for (name, id) in answer { #expect(ids[name] == id, "\(name)") }
+        }
+        // A tag read later (a later part of the dataset) is made when a batch first needs it.
+        read.withLock { $0.append("late") }
+        let late = try await registry.ids(for: ["late"])
+        let relisted = try await client.getTags(projectId: project)
+        #expect(relisted.count == 8)
+        #expect(late["late"] == relisted.first { $0.name == "late" }?.id)
+    }
+
+    @Test func aWrongKeyFailsTheListingBeforeAnyBatch() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let project = try await Self.client(server).createProject(name: "tags").id
+        let registry = TagRegistry(project: project, client: Self.client(server, key: "not-the-key"),
+                                   console: Console(quiet: true), read: { ["a"] })
+        let error = await #expect(throws: CustomVisionClientError.self) { try await registry.load() }
+        #expect(error?.status == 401, "\(String(describing: error))")
+    }
+}
