@@ -346,6 +346,30 @@ import Testing
         }
     }
 
+    @Test func aChunkedBodyOverTheLimitGetsTheServiceError() async throws {
+        var configuration = testConfiguration()
+        configuration.maxBodySize = 1000
+        try await withLiveServer(configuration) { server in
+            // No Content-Length to refuse up front: the limit is found while the pieces are read.
+            let piece = String(repeating: "a", count: 600)
+            let request = "POST /customvision/v3.3/training/projects/\(UUID())/images/files HTTP/1.1\r\nHost: x\r\n"
+                + "Training-Key: \(trainingKey)\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + "258\r\n\(piece)\r\n258\r\n\(piece)\r\n0\r\n\r\n"
+            let port = server.port
+            let answer = try await onThread {
+                Result {
+                    try RawConnection(port: port).exchange(Array(request.utf8)) {
+                        String(decoding: $0, as: UTF8.self).contains("}")
+                    }.received
+                }
+            }.get()
+            let text = String(decoding: answer, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 413"), "\(text)")
+            #expect(text.contains("\"code\":\"BadRequestImageSizeBytes\""), "\(text)")
+        }
+    }
+
     @Test func closesAConnectionThatStopsSendingItsBody() async throws {
         var configuration = testConfiguration()
         configuration.idleTimeout = .milliseconds(300)

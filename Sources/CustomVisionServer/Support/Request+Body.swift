@@ -2,6 +2,7 @@ import CustomVisionCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 extension Request {
     /// The body, read only up to `limit` bytes: a declared or actual larger body is refused with 413.
@@ -11,14 +12,20 @@ extension Request {
 
     /// `bytes(limit:)` as the collected buffer.
     private mutating func buffer(limit: Int) async throws -> ByteBuffer {
-        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
-            throw APIError.tooLarge(limit)
-        }
+        let declared = headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > limit { throw APIError.tooLarge(limit) }
+        // Allocated at the declared size (within the limit): an image batch of megabytes is then read without the
+        // buffer growing, and being copied, as its pieces arrive.
+        var buffer = ByteBufferAllocator().buffer(capacity: max(0, declared ?? 0))
         do {
-            return try await collectBody(upTo: limit)
+            try await body.collect(upTo: limit, into: &buffer)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit)
         }
+        body = .init(buffer: buffer)
+        return buffer
     }
 
     /// The body decoded as JSON of type `T` (at most `limit` bytes), read in place (an image batch is megabytes).
