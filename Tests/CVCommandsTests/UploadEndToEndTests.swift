@@ -117,8 +117,8 @@ struct UploadEndToEndTests {
         #expect(try await env.imageCount(project) == 1)
     }
 
-    /// The dataset is read as the upload goes (VOC in parts of 256 files): here "patches" first appears in the second
-    /// part, after batches of the first are out, and is made then.
+    /// The dataset is read as the upload goes (VOC in parts: 64 files, then 256 at a time): here "patches" first
+    /// appears in the second part, after the first batch is out, and is made then.
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aTagFirstReadInALaterPartIsMadeWhenNeeded() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())

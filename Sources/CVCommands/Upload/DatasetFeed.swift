@@ -16,25 +16,19 @@ final class DatasetFeed: Sendable {
         var outcome: Result<(Dataset, [Finding]), CLIError>?
     }
 
-    /// Starts reading `path`. The format is detected (or the path found missing) before this returns.
-    /// - Throws: ``CLIError/data(_:)`` when the dataset does not exist or its format cannot be told.
+    /// Starts reading `path` (the format detected on the reading thread too, when not given).
+    /// - Throws: ``CLIError/data(_:)`` when the dataset does not exist; any other read error comes from `outcome()`.
     init(path: String, format: DatasetFormat?) throws {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CLIError.data("dataset \(path) does not exist")
-        }
-        let detected: DatasetFormat
-        do {
-            detected = try format ?? DatasetFormat.detect(at: url)
-        } catch {
-            throw CLIError.data("cannot read dataset \(path): \(DatasetLoading.describe(error))")
         }
         let (stream, continuation) = AsyncStream<Dataset>.makeStream()
         parts = stream
         let thread = Thread { [self] in
             let outcome: Result<(Dataset, [Finding]), CLIError>
             do {
-                let read = try DatasetReader.read(at: url, format: detected, options: .init()) { part in
+                let read = try DatasetReader.read(at: url, format: format, options: .init()) { part in
                     self.state.withLock { state in
                         state.imagesRead += part.images.count
                         state.tags += part.tags

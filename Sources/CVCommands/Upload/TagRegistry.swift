@@ -2,9 +2,9 @@ import CustomVisionCore
 import CustomVisionHTTP
 import Foundation
 
-/// The project's tag ids by name, for an upload whose dataset is still being read: tags are made when a batch first
-/// needs one. Then every tag read so far that the project lacks is made, in dataset order (the order an upload that
-/// read the whole dataset first makes them in), one creation at a time however many batches ask at once.
+/// The project's tag ids by name, for an upload whose dataset is still being read: the tags the project lacks are
+/// made one at a time, in dataset order (the order an upload that read the whole dataset first makes them in), as
+/// batches need them. A batch waits only for the tags up to its own, not for every tag read so far.
 actor TagRegistry {
     private let project: UUID
     private let client: TrainingClient
@@ -12,10 +12,9 @@ actor TagRegistry {
     /// The tag names read so far, in dataset order.
     private let read: @Sendable () -> [String]
     private var ids: [String: UUID] = [:]
-    /// The creation under way, numbered: whoever sees it end first clears it, so that a batch needing a tag it did
-    /// not make starts the next one (instead of waiting on the ended task again and again).
-    private var creating: (number: Int, task: Task<[String: UUID], any Error>)?
-    private var creations = 0
+    /// Names to make, in order, and the one being made.
+    private var queue: [String] = []
+    private var making: (name: String, task: Task<[String: UUID], any Error>)?
 
     init(project: UUID, client: TrainingClient, console: Console, read: @escaping @Sendable () -> [String]) {
         self.project = project
@@ -31,26 +30,34 @@ actor TagRegistry {
     }
 
     /// The ids of `names` (and of every other tag known so far), making the missing ones.
-    /// - Throws: what listing or creating the tags threw, after `UploadCommand.ensureTags`' retries.
+    /// - Throws: what listing or creating a tag threw, after `UploadCommand.ensureTags`' retries.
     func ids(for names: some Collection<String>) async throws -> [String: UUID] {
         while names.contains(where: { ids[$0] == nil }) {
-            let creation: (number: Int, task: Task<[String: UUID], any Error>)
-            if let current = creating {
-                // Another batch is making tags; what it makes may be what this one needs.
-                creation = current
+            enqueue(read())
+            enqueue(names)
+            let current: (name: String, task: Task<[String: UUID], any Error>)
+            if let making {
+                current = making
             } else {
-                var wanted = read().filter { ids[$0] == nil }
-                wanted += names.filter { ids[$0] == nil && !wanted.contains($0) }
+                queue.removeAll { ids[$0] != nil }  // listed since they were queued
+                let name = queue.removeFirst()
                 let (project, client, console) = (project, client, console)
-                creations += 1
-                creation = (creations, Task {
-                    try await UploadCommand.ensureTags(wanted, project: project, client: client, console: console)
+                current = (name, Task {
+                    try await UploadCommand.ensureTags([name], project: project, client: client, console: console)
                 })
-                creating = creation
+                making = current
             }
-            defer { if creating?.number == creation.number { creating = nil } }
-            ids.merge(try await creation.task.value) { _, made in made }
+            // Whoever sees the creation end first clears it, so that the next name's starts.
+            defer { if making?.task == current.task { making = nil } }
+            ids.merge(try await current.task.value) { _, listed in listed }
         }
         return ids
+    }
+
+    /// Appends the names not known, queued or being made to the queue.
+    private func enqueue(_ names: some Collection<String>) {
+        for name in names where ids[name] == nil && making?.name != name && !queue.contains(name) {
+            queue.append(name)
+        }
     }
 }

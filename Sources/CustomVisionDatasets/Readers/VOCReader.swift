@@ -19,8 +19,11 @@ enum VOCReader {
         // index, one file after another; then their headers are read on every core. Findings are recorded in file
         // order, as a sequential read gives them.
         let fs = context.fs
-        for start in stride(from: 0, to: files.count, by: chunkSize) {
-            let chunk = Array(files[start..<min(start + chunkSize, files.count)])
+        var start = 0
+        while start < files.count {
+            // The first chunk is small, so that a consumer of the parts (an upload) can start sooner.
+            let chunk = Array(files[start..<min(start + (start == 0 ? firstChunkSize : chunkSize), files.count)])
+            start += chunk.count
             let parsed = chunk.concurrentMap { file in Result { try parse(file, fs: fs) } }
             let annotations = parsed.map { result in Result { try locateImage(of: result.get(), context: &context) } }
             context.images.prefetchHeaders(annotations.compactMap { try? $0.get().image?.path })
@@ -40,6 +43,8 @@ enum VOCReader {
 
     /// How many XML files are parsed at once.
     static let chunkSize = 256
+    /// How many XML files make the first chunk: one upload batch's worth.
+    static let firstChunkSize = 64
 
     /// One XML file, parsed, and the image it names.
     private struct Annotation {
