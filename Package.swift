@@ -89,6 +89,7 @@ let package = Package(
             name: "cvserver",
             dependencies: [
                 "CustomVisionServer",
+                "ImagePrep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

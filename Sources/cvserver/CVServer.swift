@@ -2,6 +2,7 @@ import ArgumentParser
 import CustomVisionServer
 import Foundation
 import Hummingbird
+import ImagePrep
 
 /// `cvserver`: a self-hosted server speaking Custom Vision's Training v3.3 and Prediction v3.0 APIs.
 ///
@@ -80,6 +81,11 @@ struct CVServer: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Request bodies (megabytes of base64) and decoded images come and go with every upload batch: kept in the
+        // heap for reuse rather than mapped fresh and returned each time, their pages are not faulted in again
+        // (NEU-DET upload: page faults 11k -> 5.6k, server CPU -8%). Memory stays at its peak (at most a batch or
+        // two of bodies per worker) instead of falling back between requests.
+        AllocatorTuning.keepImageBuffersResident(mmapThreshold: 32 << 20, trimThreshold: 128 << 20)
         let env = ProcessInfo.processInfo.environment
         let directory = inMemory ? nil : URL(fileURLWithPath: dataDir)
         let (trainingKey, predictionKey) = try KeyFile.resolve(
