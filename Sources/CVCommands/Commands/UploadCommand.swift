@@ -75,8 +75,8 @@ public struct UploadCommand: CVCommand {
         let whole = strict ? try Self.readChecked(dataset, format: format, console: console) : nil
         let feed = whole == nil ? try DatasetFeed(path: dataset, format: format) : nil
         let client = try context.training()
-        // The project's tags are listed now (while the dataset is read); missing ones are made when the first batch
-        // needing one goes out: all those read so far, in dataset order.
+        // The project's tags are listed now (while the dataset is read); missing ones are made one at a time, in
+        // dataset order, as the batches going out need them.
         let tags = TagRegistry(project: project, client: client, console: console,
                                read: { whole?.allTags ?? feed?.tagsRead ?? [] })
         try await tags.load()
