@@ -31,6 +31,28 @@ struct Base64CodecTests {
         }
     }
 
+    @Test func encodesFromAndIntoUnalignedPlacesAsFoundationDoes() {
+        // The encoder reads 8 bytes at a time and writes 8 characters at a time, at any alignment.
+        var generator = SeededRandomGenerator(seed: 11)
+        let pool = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for from in 0..<8 {
+            for length in [0, 1, 5, 6, 7, 8, 9, 13, 14, 15, 16, 64, 191, 255] {
+                let bytes = Array(pool[from..<(from + length)])
+                var out = [UInt8](repeating: 0, count: Base64Codec.encodedLength(length) + 8)
+                pool.withUnsafeBytes { source in
+                    out.withUnsafeMutableBytes {
+                        Base64Codec.encode(UnsafeRawBufferPointer(rebasing: source[from..<(from + length)]),
+                                           into: $0.baseAddress! + from)
+                    }
+                }
+                let text = String(decoding: out[from..<(from + Base64Codec.encodedLength(length))], as: UTF8.self)
+                #expect(text == Data(bytes).base64EncodedString(), "from \(from), length \(length)")
+                #expect(out[..<from].allSatisfy { $0 == 0 }, "wrote before its place")
+                #expect(out[(from + Base64Codec.encodedLength(length))...].allSatisfy { $0 == 0 }, "wrote past its end")
+            }
+        }
+    }
+
     @Test(arguments: [
         "QQ", "QQ=", "Q===", "====", "QQ==QQ==", "QQ\n==", "QUJD RA==", "QUJ-", "QUJ_", "QR==", "QUF=", "Zm9v\u{0}",
     ])

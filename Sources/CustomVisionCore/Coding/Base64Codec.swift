@@ -24,11 +24,28 @@ package enum Base64Codec {
     /// The length of the encoding of `count` bytes.
     package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
+    /// The two characters of each 12-bit value, first character in the low byte: the encoder turns 6 bytes into 8
+    /// characters with one 8-byte load, four lookups and one 8-byte store.
+    private static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
+
     /// Writes the encoding of `bytes` to `out`, which must hold `encodedLength(bytes.count)` bytes.
     package static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) {
+        var i = 0, o = 0
+        let count = bytes.count
+        if count >= 8, let base = bytes.baseAddress {
+            pairs.withUnsafeBufferPointer { pairs in
+                // The load reads 8 bytes and uses the first 6, so it stops 2 bytes before the end.
+                while i + 8 <= count {
+                    let word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let text = UInt64(pairs[Int(word >> 52)]) | UInt64(pairs[Int(word >> 40 & 0xFFF)]) << 16
+                        | UInt64(pairs[Int(word >> 28 & 0xFFF)]) << 32 | UInt64(pairs[Int(word >> 16 & 0xFFF)]) << 48
+                    out.storeBytes(of: text.littleEndian, toByteOffset: o, as: UInt64.self)
+                    i += 6
+                    o += 8
+                }
+            }
+        }
         alphabet.withUnsafeBufferPointer { table in
-            var i = 0, o = 0
-            let count = bytes.count
             while i + 3 <= count {
                 let group = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
                 out.storeBytes(of: table[Int(group >> 18)], toByteOffset: o, as: UInt8.self)
