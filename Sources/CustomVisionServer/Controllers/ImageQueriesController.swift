@@ -1,6 +1,7 @@
 import CustomVisionCore
 import Foundation
 import HTTPTypes
+import HashTreeCollections
 import Hummingbird
 
 /// Image listings and counts: GetImages, GetImageCount, GetTaggedImages(+Count), GetUntaggedImages(+Count),

@@ -1,6 +1,7 @@
 import CustomVisionCore
 import Foundation
 import HTTPTypes
+import HashTreeCollections
 import Hummingbird
 
 /// Creating and deleting images: CreateImagesFromData (multipart or raw), CreateImagesFromFiles, CreateImagesFromUrls,

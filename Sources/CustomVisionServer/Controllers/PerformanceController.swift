@@ -1,5 +1,6 @@
 import CustomVisionCore
 import Foundation
+import HashTreeCollections
 import Hummingbird
 
 /// GetIterationPerformance, GetImagePerformances, GetImagePerformanceCount: from the trainer's held-out evaluation

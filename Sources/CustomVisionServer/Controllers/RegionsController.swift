@@ -1,6 +1,7 @@
 import CustomVisionCore
 import Foundation
 import HTTPTypes
+import HashTreeCollections
 import Hummingbird
 
 /// Regions and image tags: CreateImageRegions, DeleteImageRegions, CreateImageTags, DeleteImageTags.

@@ -1,6 +1,7 @@
 import CustomVisionCore
 import CustomVisionTraining
 import Foundation
+import HashTreeCollections
 import Hummingbird
 import ImagePrep
 

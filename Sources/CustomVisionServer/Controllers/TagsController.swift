@@ -1,6 +1,7 @@
 import CustomVisionCore
 import Foundation
 import HTTPTypes
+import HashTreeCollections
 import Hummingbird
 
 /// Tags: GetTags, CreateTag, GetTag, UpdateTag, DeleteTag.

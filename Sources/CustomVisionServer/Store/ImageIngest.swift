@@ -106,20 +106,17 @@ struct ImageIngest: Sendable {
         _ prepared: [Checked], project: UUID, batchTags: [UUID], _ metadata: [String: String]
     ) throws -> [ImageCreateResult] {
         try server.store.write { data -> [ImageCreateResult] in
-            var byDigest: [String: UUID] = [:]
-            for image in data.images(of: project) { byDigest[image.blob] = image.id }
-            var count = byDigest.count
             let now = Date()
             return prepared.map { entry in
                 let (candidate, width, height) = (entry.candidate, entry.width, entry.height)
                 guard entry.status == .ok, let digest = entry.digest else {
                     return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: entry.status)
                 }
-                if let existing = byDigest[digest], let record = data.images[existing] {
+                if let record = data.image(withDigest: digest, in: project) {
                     return ImageCreateResult(
                         sourceUrl: candidate.sourceUrl, status: .okDuplicate, image: view.image(record, data))
                 }
-                guard count < server.configuration.tier.maxImagesPerProject else {
+                guard data.imageCount(of: project) < server.configuration.tier.maxImagesPerProject else {
                     return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: .errorLimitExceed)
                 }
                 let tags = Array(Set(batchTags + candidate.tagIds)).map { TagAssignment(tagId: $0, created: now) }
@@ -133,8 +130,6 @@ struct ImageIngest: Sendable {
                     tags: tags.sorted { $0.tagId.uppercasedText < $1.tagId.uppercasedText }, regions: regions,
                     metadata: metadata)
                 data.put(record)
-                byDigest[digest] = record.id
-                count += 1
                 return ImageCreateResult(sourceUrl: candidate.sourceUrl, status: .ok, image: view.image(record, data))
             }
         }

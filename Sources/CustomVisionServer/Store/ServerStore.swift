@@ -1,5 +1,6 @@
 import CustomVisionCore
 import Foundation
+import HashTreeCollections
 import Synchronization
 
 /// The server's storage: metadata in SQLite (mirrored in memory for reads) and blobs on disk.
