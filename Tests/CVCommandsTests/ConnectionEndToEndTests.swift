@@ -156,6 +156,7 @@ struct ConnectionEndToEndTests {
         let message = "error: GetTags failed: cannot connect to \(endpoint): "
         #expect(output.stderr.contains(message), "\(output.stderr)")
         #expect(output.stderr.contains("3 attempts)"))
+        #expect(output.stderr.contains("check the training endpoint (--training-endpoint, VISION_TRAINING_ENDPOINT"))
         #expect(!output.stderr.contains(key) && !output.stdout.contains(key))
     }
 
@@ -175,6 +176,8 @@ struct ConnectionEndToEndTests {
         let attempts = output.stderr.split(separator: "\n").filter { $0.contains("→ POST") }
         #expect(attempts.count == 3, "\(output.stderr)")
         #expect(output.stderr.contains("\(images) of \(images) predictions failed"), "\(output.stderr)")
+        #expect(output.stderr.contains("check the prediction endpoint (--prediction-endpoint, "
+            + "VISION_PREDICTION_ENDPOINT"), "\(output.stderr)")
     }
 
     @Test func configProfilesAreWritten0600AndKeysNeverShown() async throws {

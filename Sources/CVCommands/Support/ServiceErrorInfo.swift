@@ -17,6 +17,15 @@ public struct ServiceErrorInfo: Sendable, Hashable {
         self.message = error.description
         self.isConnectionFailure = error.isConnectionFailure
         if error.kind == .invalidRequest { self.status = 400 }
+        if isConnectionFailure { message += "; " + Self.setting(of: error.operationID) }
+    }
+
+    /// Where the endpoint an operation calls is set: the Prediction API's classify and detect operations use the
+    /// prediction endpoint, everything else the training endpoint.
+    static func setting(of operationID: String) -> String {
+        let area = operationID.hasPrefix("Classify") || operationID.hasPrefix("Detect") ? "prediction" : "training"
+        return "check the \(area) endpoint (--\(area)-endpoint, VISION_\(area.uppercased())_ENDPOINT "
+            + "or the profile's \(area)-endpoint)"
     }
 
     /// 2 for 4xx, 3 for 5xx or no response.
