@@ -25,4 +25,18 @@ struct RecordJSONTests {
             #expect(read.tags == record.tags && read.regions == record.regions && read.metadata == record.metadata)
         }
     }
+
+    @Test func iterationRecordsFromBeforeTrainingCountsReadWithoutThem() throws {
+        let decoder = CustomVisionJSON.makeDecoder(), encoder = CustomVisionJSON.makeEncoder()
+        let iteration = Iteration(id: UUID(), name: "Iteration 1")
+        var record = IterationRecord(
+            iteration: iteration, tagIds: [UUID()], tagNames: ["red"], tagImageCounts: [6], evaluation: [],
+            fingerprint: "f")
+        #expect(try decoder.decode(IterationRecord.self, from: encoder.encode(record)).tagImageCounts == [6])
+        // A record written before the counts were kept has no such member: it reads as nil.
+        record.tagImageCounts = nil
+        let old = try encoder.encode(record)
+        #expect(!String(decoding: old, as: UTF8.self).contains("tagImageCounts"))
+        #expect(try decoder.decode(IterationRecord.self, from: old).tagImageCounts == nil)
+    }
 }

@@ -96,9 +96,16 @@ struct TagsController: Sendable {
     }
 
     /// The tags `iteration` was trained with; one deleted since keeps the name it had then.
+    /// The iteration's tags, with the number of its training images each carried (the project's current counts for
+    /// iterations recorded before those were kept).
     private func tags(of iteration: UUID, in project: UUID, _ data: StoreData) throws -> [Tag] {
         let record = try data.iteration(iteration, in: project)
-        let counts = imageCounts(in: project, data)
+        let counts: [UUID: Int]
+        if let trained = record.tagImageCounts, trained.count == record.tagIds.count {
+            counts = Dictionary(zip(record.tagIds, trained)) { first, _ in first }
+        } else {
+            counts = imageCounts(in: project, data)
+        }
         return record.tagIds.enumerated().map { i, id in
             data.tags[id].map { withCount($0.tag, counts) }
                 ?? Tag(id: id, name: record.tagNames[i], type: .regular, imageCount: 0)

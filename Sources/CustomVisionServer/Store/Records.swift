@@ -55,6 +55,9 @@ struct IterationRecord: Codable, Sendable {
     var tagIds: [UUID]
     /// Tag names at training time, for predictions after a tag is renamed or deleted.
     var tagNames: [String]
+    /// How many training images carried each tag (in `tagIds` order): what GetTags with this iteration's id
+    /// answers. Nil in records from before it existed (those answer the project's current counts).
+    var tagImageCounts: [Int]? = nil
     /// The trainer's predictions on held-out images.
     var evaluation: [EvaluatedImage]
     /// A digest of the training set, to answer BadRequestTrainingNotNeeded.
