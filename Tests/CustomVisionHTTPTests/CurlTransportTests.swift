@@ -83,11 +83,20 @@ import Testing
         let server = try LoopbackHTTPServer { _ in .json(200, "{}") }
         defer { server.stop() }
         var transport: CurlTransport? = transport()
-        let name = try #require(transport?.loop.threadName)
+        let loop = try #require(transport?.loop)
         #expect(try await transport?.send(get(server)).status == 200)
-        #expect(Self.threadNames().contains(name))
+        #expect(Self.threadNames().contains(loop.threadName))
+        #expect(!loop.hasEnded)
         transport = nil
-        #expect(!Self.threadNames().contains(name))
+        // Joined by the deinit: the thread's loop had returned before the deinit did.
+        #expect(loop.hasEnded)
+        // The kernel removes an ended thread's /proc entry a moment after the join returns (under load, long enough
+        // to be seen): it must go.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while Self.threadNames().contains(loop.threadName), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(!Self.threadNames().contains(loop.threadName))
     }
 
     @Test func requestsCanGoThroughAProxy() async throws {

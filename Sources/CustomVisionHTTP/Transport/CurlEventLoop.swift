@@ -21,6 +21,9 @@ final class CurlEventLoop: @unchecked Sendable {
     private let thread = Locked<pthread_t?>(nil)
     /// The thread's name, unique in the process ("curl-" and a number; names are at most 15 bytes).
     let threadName: String
+    /// Set by the thread once its loop has returned: after `shutdown()`, always true.
+    private let ended = Locked(false)
+    var hasEnded: Bool { ended.withLock { $0 } }
     private static let counter = Locked(0)
 
     init(maxConnectionsPerHost: Int) {
@@ -37,6 +40,7 @@ final class CurlEventLoop: @unchecked Sendable {
         let rc = pthread_create(&handle, nil, { context in
             let loop = Unmanaged<CurlEventLoop>.fromOpaque(context!).takeRetainedValue()
             loop.run()
+            loop.ended.withLock { $0 = true }
             return nil
         }, context)
         guard rc == 0 else { fatalError("pthread_create failed: \(rc)") }
