@@ -171,10 +171,7 @@ struct IterationsController: Sendable {
                 domainId: p.settings.domainId, classificationType: p.settings.classificationType,
                 trainingType: type, reservedBudgetInHours: type == .advanced ? budget : 0,
                 trainingTimeInMinutes: 0)
-            var counts: [UUID: Int] = [:]
-            for image in plan.images {
-                for id in image.allTagIds { counts[id, default: 0] += 1 }
-            }
+            let counts = plan.images.imageCountsByTag
             data.put(
                 IterationRecord(
                     iteration: iteration, tagIds: plan.tagIds, tagNames: plan.tagNames,

@@ -95,9 +95,9 @@ struct TagsController: Sendable {
         }
     }
 
-    /// The tags `iteration` was trained with; one deleted since keeps the name it had then.
-    /// The iteration's tags, with the number of its training images each carried (the project's current counts for
-    /// iterations recorded before those were kept).
+    /// The tags `iteration` was trained with (one deleted since keeps the name it had then), each with the number of
+    /// its training images that carried it (the project's current counts for iterations recorded before those were
+    /// kept).
     private func tags(of iteration: UUID, in project: UUID, _ data: StoreData) throws -> [Tag] {
         let record = try data.iteration(iteration, in: project)
         let counts: [UUID: Int]
@@ -119,14 +119,9 @@ struct TagsController: Sendable {
         return tag
     }
 
-    /// How many of the project's images carry each tag (as an image tag or on a region; an image counts once per
-    /// tag), in one pass over the images.
+    /// How many of the project's images carry each tag.
     private func imageCounts(in project: UUID, _ data: StoreData) -> [UUID: Int] {
-        var counts: [UUID: Int] = [:]
-        for image in data.images.values where image.projectId == project {
-            for id in image.allTagIds { counts[id, default: 0] += 1 }
-        }
-        return counts
+        data.images.values.lazy.filter { $0.projectId == project }.imageCountsByTag
     }
 
     private func validate(_ tag: Tag, project: UUID, data: StoreData) throws {

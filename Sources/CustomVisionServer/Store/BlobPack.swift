@@ -174,7 +174,6 @@ enum FileIO {
         return bytes
     }
 
-    /// Fsyncs the directory at `path`, making the names created or renamed in it durable.
     /// Renames the written file `temporary` over `final` and fsyncs `final`'s folder: `final` is then durably
     /// either what it was or the whole new file. A failed rename removes `temporary`.
     static func moveSynced(_ temporary: String, to final: String) throws {
@@ -186,6 +185,7 @@ enum FileIO {
         try syncDirectory((final as NSString).deletingLastPathComponent)
     }
 
+    /// Fsyncs the directory at `path`, making the names created or renamed in it durable.
     static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY)
         guard fd >= 0 else { throw StoreError("open directory failed: errno \(errno)") }

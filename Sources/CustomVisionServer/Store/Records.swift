@@ -46,6 +46,18 @@ struct ImageRecord: Codable, Sendable {
     var isTagged: Bool { !tags.isEmpty || !regions.isEmpty }
 }
 
+extension Sequence<ImageRecord> {
+    /// How many of the images carry each tag (as an image tag or on a region; an image counts once per tag), in one
+    /// pass.
+    var imageCountsByTag: [UUID: Int] {
+        var counts: [UUID: Int] = [:]
+        for image in self {
+            for id in image.allTagIds { counts[id, default: 0] += 1 }
+        }
+        return counts
+    }
+}
+
 /// An iteration with its trained model and held-out evaluation.
 struct IterationRecord: Codable, Sendable {
     var iteration: Iteration
