@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lowercases UUIDs in encoded JSON: Foundation's `JSONEncoder` writes `UUID` as `uuidString` (uppercase), while the
 /// service writes them lowercase. cvserver's responses and cvctl's JSON output both go through it.
 public enum JSONUUIDCase {
@@ -22,21 +24,8 @@ public enum JSONUUIDCase {
         return bytes
     }
 
-    /// Whether the 36 bytes at `start` are hex digits with dashes at 8, 13, 18 and 23.
+    /// Whether the 36 bytes at `start` are a UUID's text (hex digits with dashes at 8, 13, 18 and 23).
     static func isUUID(_ bytes: [UInt8], from start: Int) -> Bool {
-        for k in 0..<36 {
-            let b = bytes[start + k]
-            if k == 8 || k == 13 || k == 18 || k == 23 {
-                if b != UInt8(ascii: "-") { return false }
-            } else if !isHexDigit(b) {
-                return false
-            }
-        }
-        return true
-    }
-
-    private static func isHexDigit(_ b: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
+        bytes.withUnsafeBytes { UUID(text: UnsafeRawBufferPointer(rebasing: $0[start..<start + 36])) != nil }
     }
 }
