@@ -130,7 +130,7 @@ public struct DatasetCommand: AsyncParsableCommand {
             let console = Console(format: output.output, quiet: output.quiet)
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
             try OutputFolder.create(out)
-            let staging = URL(fileURLWithPath: out).appendingPathComponent(".cvctl-prepared-\(getpid())")
+            let staging = OutputFolder.staging(.prepared, in: out)
             defer { try? FileManager.default.removeItem(at: staging) }
             let resize: ResizeMode = mode == .stretch ? .stretch(width: size, height: size)
                 : .fit(width: size, height: size)

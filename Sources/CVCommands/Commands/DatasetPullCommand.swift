@@ -32,7 +32,7 @@ struct DatasetPullCommand: CVCommand {
     func run(_ context: CommandContext) async throws {
         try OutputFolder.checkUnused(out, overwrite: overwrite)
         let client = try context.training()
-        let staging = URL(fileURLWithPath: out).appendingPathComponent(".cvctl-pull-\(getpid())")
+        let staging = OutputFolder.staging(.pull, in: out)
         try OutputFolder.create(out)
         try OutputFolder.create(staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }

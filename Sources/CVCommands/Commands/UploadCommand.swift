@@ -94,7 +94,7 @@ public struct UploadCommand: CVCommand {
             ? .stretch(width: size, height: size) : .fit(width: size, height: size)
         let preparation = ItemPreparation(
             preparer: noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality))),
-            root: whole?.root ?? URL(fileURLWithPath: dataset), journaled: await journalFile.hashes)
+            journaled: await journalFile.hashes)
         let engine = UploadEngine(
             concurrency: concurrency,
             isRetryable: Self.retriesBatch,
@@ -121,10 +121,8 @@ public struct UploadCommand: CVCommand {
             let (data, findings) = try feed.outcome()
             DatasetLoading.report(findings, console: console)
             try DatasetLoading.checkNotEmpty(data, findings, path: dataset)
-            let verification = Self.verify(data, findings)
-            if verification.hasErrors {
-                console.info("warning: \(verification.summary.errorCount) errors in \(dataset) "
-                    + "(see `cvctl dataset verify`); the rest was uploaded")
+            if let errors = Self.verificationErrors(data, findings, path: dataset) {
+                console.info("warning: \(errors); the rest was uploaded")
             }
         }
         if let report {
@@ -146,18 +144,18 @@ public struct UploadCommand: CVCommand {
     /// - Throws: ``CLIError/data(_:)`` when it cannot be read, holds no image, or has errors.
     private static func readChecked(_ path: String, format: DatasetFormat?, console: Console) throws -> Dataset {
         let (data, findings) = try DatasetLoading.read(path, format: format, console: console)
-        let verification = verify(data, findings)
-        if verification.hasErrors {
-            throw CLIError.data("\(verification.summary.errorCount) errors in \(path) (see `cvctl dataset verify`)")
-        }
+        if let errors = verificationErrors(data, findings, path: path) { throw CLIError.data(errors) }
         return data
     }
 
-    /// The checks `upload` makes: labels and tags (files and duplicates are left to the service).
-    private static func verify(_ data: Dataset, _ findings: [Finding]) -> VerificationReport {
-        DatasetVerifier.verify(
+    /// What the checks `upload` makes (labels and tags; files and duplicates are left to the service) found wrong
+    /// in the dataset read from `path`, as one line; nil when nothing.
+    private static func verificationErrors(_ data: Dataset, _ findings: [Finding], path: String) -> String? {
+        let verification = DatasetVerifier.verify(
             data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
             options: .init(checkFiles: false, checkDuplicates: false))
+        guard verification.hasErrors else { return nil }
+        return "\(verification.summary.errorCount) errors in \(path) (see `cvctl dataset verify`)"
     }
 
     /// Whether the engine sends a batch again after `error`. The tags were listed before any batch goes out, so

@@ -33,14 +33,21 @@ enum OutputFolder {
             + "into it anyway (files of the same names are replaced, the others kept)")
     }
 
-    /// The prefixes of the staging folders `dataset prepare` and `dataset pull` write in before moving files into
-    /// place, each followed by the writing process's id.
-    static let stagingPrefixes = [".cvctl-prepared-", ".cvctl-pull-"]
+    /// The staging folders `dataset prepare` and `dataset pull` write in before moving files into place.
+    enum Staging: String, CaseIterable {
+        case prepared = ".cvctl-prepared-"
+        case pull = ".cvctl-pull-"
+    }
+
+    /// This process's staging folder of `kind` in the output folder `out` (its name ends with the process id).
+    static func staging(_ kind: Staging, in out: String) -> URL {
+        URL(fileURLWithPath: out).appendingPathComponent(kind.rawValue + "\(getpid())")
+    }
 
     /// Removes `name` (in `folder`) when it is a staging folder left by a cvctl that is no longer running (killed or
     /// crashed mid-write), and says so; a staging folder of a live process is left alone (and counts as a file).
     private static func removeIfStaleStaging(_ name: String, in folder: String) -> Bool {
-        guard let prefix = stagingPrefixes.first(where: name.hasPrefix),
+        guard let prefix = Staging.allCases.map(\.rawValue).first(where: name.hasPrefix),
             let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH
         else { return false }
         return (try? FileManager.default.removeItem(atPath: folder + "/" + name)) != nil

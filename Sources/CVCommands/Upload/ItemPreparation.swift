@@ -7,15 +7,14 @@ import ImagePrep
 struct ItemPreparation: Sendable {
     /// The preparer, or `nil` for `--no-prep` (bytes uploaded as they are).
     var preparer: ImagePreparer?
-    /// The dataset root, for entry names.
-    var root: URL
     /// Hashes already uploaded (from the journal): those items are skipped before preparation.
     var journaled: Set<String> = []
 
     /// The preparation settings, part of each item's journal key.
     var settings: String { preparer.map { "\($0.options)" } ?? "none" }
 
-    func item(for image: DatasetImage) -> UploadElement {
+    /// The upload element of `image`, named by its path relative to the dataset's `root`.
+    func item(for image: DatasetImage, root: URL) -> UploadElement {
         let name = DatasetLoading.relativeName(image, root: root)
         guard let data = FileManager.default.contents(atPath: image.path.path) else {
             return .failed(UploadFailure(name: name, status: "ReadFailed",

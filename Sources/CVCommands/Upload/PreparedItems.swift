@@ -13,7 +13,7 @@ struct PreparedItems: AsyncSequence {
     let preparation: ItemPreparation
     let chunkSize: Int
 
-    /// The images of `parts`, each prepared with `preparation` (its root taken from the part).
+    /// The images of `parts`, each prepared with `preparation` and named relative to its part's root.
     init(parts: AsyncStream<Dataset>, preparation: ItemPreparation, chunkSize: Int = defaultChunkSize) {
         self.parts = parts
         self.preparation = preparation
@@ -50,9 +50,7 @@ struct PreparedItems: AsyncSequence {
             while bufferIndex == buffer.count {
                 if let current = part, position < current.images.count {
                     let range = position..<Swift.min(current.images.count, position + sequence.chunkSize)
-                    var preparation = sequence.preparation
-                    preparation.root = current.root
-                    buffer = Self.prepare(Array(current.images[range]), with: preparation)
+                    buffer = Self.prepare(Array(current.images[range]), root: current.root, with: sequence.preparation)
                     bufferIndex = 0
                     position = range.upperBound
                 } else {
@@ -65,8 +63,10 @@ struct PreparedItems: AsyncSequence {
             return buffer[bufferIndex]
         }
 
-        private static func prepare(_ images: [DatasetImage], with preparation: ItemPreparation) -> [UploadElement] {
-            images.concurrentMap { preparation.item(for: $0) }
+        private static func prepare(_ images: [DatasetImage], root: URL, with preparation: ItemPreparation)
+            -> [UploadElement]
+        {
+            images.concurrentMap { preparation.item(for: $0, root: root) }
         }
     }
 }
