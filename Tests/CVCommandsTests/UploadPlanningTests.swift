@@ -19,6 +19,15 @@ struct UploadPlanningTests {
         #expect(batches.map(\.count) == [64, 64, 22])
     }
 
+    @Test func theItemThatFillsABatchClosesIt() {
+        // An upload whose dataset is still being read must not hold a full batch until the next item arrives.
+        var planner = BatchPlanner()
+        for i in 0..<63 { #expect(planner.add(item(i)) == nil) }
+        let full = planner.add(item(63))
+        #expect(full?.map(\.name) == (0..<64).map { "img\($0).jpg" })
+        #expect(planner.flush() == nil)
+    }
+
     @Test func plannerKeepsTwentyTagsAndARegionCapPerBatch() {
         var planner = BatchPlanner(limits: BatchLimits(images: 64, tags: 20, regions: 64, regionsPerRequest: 64,
                                                        bytes: 12 << 20, imageBytes: 6 << 20))

@@ -54,7 +54,9 @@ public struct BatchPlanner: Sendable {
 
     public init(limits: BatchLimits = .service) { self.limits = limits }
 
-    /// Adds an item (which must pass ``BatchLimits/rejection(of:)``); returns the batch it closed, if any.
+    /// Adds an item (which must pass ``BatchLimits/rejection(of:)``); returns the batch it closed, if any: the open
+    /// batch when the item does not fit it, or the batch the item fills to the image limit (sent at once rather than
+    /// when the next item arrives, which may be a dataset part later).
     public mutating func add(_ item: UploadItem) -> [UploadItem]? {
         let tags = openTags.union(item.allTags)
         let fits = open.count < limits.images && tags.count <= limits.tags
@@ -66,6 +68,7 @@ public struct BatchPlanner: Sendable {
         openTags.formUnion(item.allTags)
         openRegions += item.regions.count
         openBytes += item.bytes.count
+        if closed == nil, open.count >= limits.images { closed = flush() }
         return closed
     }
 
