@@ -8,7 +8,7 @@ import Testing
 @testable import CVCommands
 
 /// The tags of an upload whose dataset is still being read, against a real `cvserver` process.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct TagRegistryTests {
     static func client(_ server: ServerProcess, key: String? = nil) -> TrainingClient {
         TrainingClient(endpoint: URL(string: server.endpoint)!, key: key ?? server.trainingKey)
@@ -44,6 +44,47 @@ struct TagRegistryTests {
         let relisted = try await client.getTags(projectId: project)
         #expect(relisted.count == 8)
         #expect(late["late"] == relisted.first { $0.name == "late" }?.id)
+    }
+
+    @Test func tagsReadAreMadeInDatasetOrderBeforeAnyBatchAsksForThem() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let client = Self.client(server)
+        let project = try await client.createProject(name: "tags").id
+        let read = Mutex(["first", "second"])
+        let registry = TagRegistry(project: project, client: client, console: Console(quiet: true),
+                                   read: { read.withLock { $0 } })
+        try await registry.load()
+        // Nothing asks for ids: load() primes the tags read so far, and prime() the ones a later part adds.
+        read.withLock { $0.append("third") }
+        await registry.prime()
+        let order = ["first", "second", "third"]
+        var listed: [CustomVisionCore.Tag] = []
+        for _ in 0..<400 where listed.count < 3 {
+            listed = try await client.getTags(projectId: project)
+            // One at a time, in dataset order: whatever exists is a prefix of the order.
+            #expect(Set(listed.map(\.name)) == Set(order.prefix(listed.count)), "\(listed.map(\.name))")
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(Set(listed.map(\.name)) == Set(order))
+        let ids = try await registry.ids(for: ["first", "second", "third"])
+        for tag in listed { #expect(ids[tag.name] == tag.id, "\(tag.name)") }
+        #expect(try await client.getTags(projectId: project).count == 3)
+    }
+
+    @Test func creatingWithoutListingFirstFindsATagMadeMeanwhile() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let client = Self.client(server)
+        let project = try await client.createProject(name: "tags").id
+        // Another upload made "shared" after this one listed the tags: CreateTag answers that the name exists.
+        let shared = try await client.createTag(projectId: project, name: "shared")
+        let ids = try await UploadCommand.ensureTags(
+            ["shared", "fresh"], project: project, client: client, console: Console(quiet: true), listFirst: false)
+        let listed = try await client.getTags(projectId: project)
+        #expect(ids["shared"] == shared.id)
+        #expect(Set(listed.map(\.name)) == ["shared", "fresh"])
+        #expect(ids["fresh"] == listed.first { $0.name == "fresh" }?.id)
     }
 
     @Test func aWrongKeyFailsTheListingBeforeAnyBatch() async throws {

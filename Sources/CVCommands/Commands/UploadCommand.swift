@@ -76,9 +76,10 @@ public struct UploadCommand: CVCommand {
         let feed = whole == nil ? try DatasetFeed(path: dataset, format: format) : nil
         let client = try context.training()
         // The project's tags are listed now (while the dataset is read); missing ones are made one at a time, in
-        // dataset order, as the batches going out need them.
+        // dataset order, as parts of the dataset are read.
         let tags = TagRegistry(project: project, client: client, console: console,
                                read: { whole?.allTags ?? feed?.tagsRead ?? [] })
+        feed?.onPart { Task { await tags.prime() } }
         try await tags.load()
         let journalURL = journal.map { URL(fileURLWithPath: $0) }
             ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
@@ -182,18 +183,29 @@ public struct UploadCommand: CVCommand {
     /// The project's tag ids by name, creating the missing ones. Throttled or failed calls are retried; a tag
     /// whose creation failed after reaching the service is found by the next listing instead of created twice.
     /// A connection that cannot be opened is not retried here: the client already did, briefly.
-    static func ensureTags(_ names: [String], project: UUID, client: TrainingClient, console: Console)
-        async throws -> [String: UUID]
-    {
+    /// - Parameter listFirst: list the project's tags before the first attempt. A caller that has just listed them
+    ///   passes false: the tags are then created straight away, and listed only on a retry or when the service
+    ///   answers that the name exists (another upload made it meanwhile). Either way the result holds `names`.
+    static func ensureTags(
+        _ names: [String], project: UUID, client: TrainingClient, console: Console, listFirst: Bool = true
+    ) async throws -> [String: UUID] {
         var ids: [String: UUID] = [:]
+        func list() async throws {
+            for tag in try await client.getTags(projectId: project) { ids[tag.name] = tag.id }
+        }
         for attempt in 1...8 {
             do {
-                for tag in try await client.getTags(projectId: project) { ids[tag.name] = tag.id }
+                if listFirst || attempt > 1 { try await list() }
                 for name in names where ids[name] == nil {
                     // A pulled project's Negative tag comes back as a tag name: it is created Negative again.
                     let type: TagType? = name == DatasetVerifier.negativeTagName ? .negative : nil
-                    ids[name] = try await client.createTag(projectId: project, name: name, type: type).id
-                    console.info("created tag \(name)")
+                    do {
+                        ids[name] = try await client.createTag(projectId: project, name: name, type: type).id
+                        console.info("created tag \(name)")
+                    } catch let error as CustomVisionClientError where error.code == .badRequestTagNameNotUnique {
+                        try await list()
+                        guard ids[name] != nil else { throw error }
+                    }
                 }
                 return ids
             } catch {

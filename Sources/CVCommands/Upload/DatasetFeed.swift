@@ -9,6 +9,7 @@ final class DatasetFeed: Sendable {
     /// The parts of the dataset in reading order; finished when the read ends, successfully or not.
     let parts: AsyncStream<Dataset>
     private let state = Mutex(State())
+    private let listener = Mutex<(@Sendable () -> Void)?>(nil)
 
     private struct State {
         var imagesRead = 0
@@ -34,6 +35,7 @@ final class DatasetFeed: Sendable {
                         state.tags += part.tags
                     }
                     continuation.yield(part)
+                    self.listener.withLock { $0 }?()
                 }
                 outcome = .success(read)
             } catch {
@@ -44,6 +46,11 @@ final class DatasetFeed: Sendable {
         }
         thread.name = "cvctl-dataset-read"
         thread.start()
+    }
+
+    /// Calls `body` (on the reading thread) after each part read from now on.
+    func onPart(_ body: @escaping @Sendable () -> Void) {
+        listener.withLock { $0 = body }
     }
 
     /// Images read so far (all of them once the read has ended).
