@@ -54,12 +54,16 @@ public enum DatasetReader {
     public static func read(
         at url: URL, format: DatasetFormat? = nil, options: Options = Options(), parts: ((Dataset) -> Void)?
     ) throws -> (Dataset, [Finding]) {
-        let format = try format ?? DatasetFormat.detect(at: url)
-        let root = options.root ?? defaultRoot(for: url, format: format)
+        let entry = url.standardizedFileURL
+        let given = try format ?? (isDirectory(entry) ? nil : DatasetFormat.detect(at: url))
+        // A folder is its own default root whatever its format.
+        let root = options.root ?? given.map { defaultRoot(for: url, format: $0) } ?? entry
         let fs = try DatasetFileSystem(
             root: root, allowOutsideRoot: options.allowOutsideRoot, maxFileBytes: options.maxAnnotationBytes)
-        let images = ImageLocator(fs: fs, readHeaders: options.readImageHeaders)
-        let entry = url.standardizedFileURL
+        var images = ImageLocator(fs: fs, readHeaders: options.readImageHeaders)
+        // The walk that detects a folder's format is, when the folder is the root, the one image lookup uses.
+        let format = try given ?? DatasetFormat.detect(
+            at: url, listing: fs.root.path == entry.path ? { try images.rootListing() } : nil)
         var context = ReadContext(fs: fs, images: images)
         context.parts = parts.map { PartEmitter(emit: $0) }
         let dataset: Dataset

@@ -8,6 +8,12 @@ extension DatasetFormat {
     /// XML files → VOC; a COCO JSON → COCO; a `.jsonl` → manifest; a `.csv` → CSV; sub-folders of images → folders.
     /// - Throws: `DatasetError.unknownFormat` naming the path when nothing matches.
     public static func detect(at url: URL) throws -> DatasetFormat {
+        try detect(at: url, listing: nil)
+    }
+
+    /// `detect(at:)`, walking a folder with `listing` when given (a reader's own walk of the same folder, which it
+    /// then reuses) instead of a walk of its own.
+    static func detect(at url: URL, listing: (() throws -> DatasetListing)?) throws -> DatasetFormat {
         let url = url.standardizedFileURL
         let place = DatasetLocation(file: url.path)
         if !DatasetReader.isDirectory(url) {
@@ -24,11 +30,11 @@ extension DatasetFormat {
         let top = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         if top.contains(where: { ["data.yaml", "data.yml", "classes.txt", "obj.names"].contains($0) }) { return .yolo }
         // Paths, not URLs: a folder of thousands of files is looked at without building a URL per file.
-        let files = try fs.listing(in: url).files.map {
-            (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0))
-        }
+        let paths = try (listing?() ?? fs.listing(in: url)).files
+        // VOC goes first, and one XML file settles it: looked for before the rest is split into names.
+        if paths.contains(where: { FileName(path: $0).pathExtension.lowercased() == "xml" }) { return .voc }
+        let files = paths.map { (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0)) }
         let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
-        if extensions.contains("xml") { return .voc }
         if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }
         if extensions.contains("jsonl") { return .manifest }
         if files.contains(where: { $0.name.pathExtension.lowercased() == "csv" && $0.folder == url.path }) {
