@@ -35,6 +35,7 @@ public struct ConfigCommand: AsyncParsableCommand {
     /// `cvctl config set KEY VALUE`.
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Set a value in a profile (creating it); a VALUE of - reads it from stdin.",
             discussion: """
                 Keys: \(ConfigProfile.keys.joined(separator: ", ")).
@@ -79,6 +80,7 @@ public struct ConfigCommand: AsyncParsableCommand {
     /// `cvctl config unset KEY`.
     struct Unset: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unset",
             abstract: "Remove a value from a profile.",
             discussion: "Example:\n  cvctl config unset prediction-key --profile azure")
         @Option(help: "Profile to change (default: the current profile).") var profile: String?
@@ -104,6 +106,7 @@ public struct ConfigCommand: AsyncParsableCommand {
     /// `cvctl config show`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a profile, keys masked.",
             discussion: "Examples:\n  cvctl config show\n  cvctl config show --profile azure --output json")
         @Option(help: "Profile to show (default: the current profile).") var profile: String?
@@ -130,6 +133,7 @@ public struct ConfigCommand: AsyncParsableCommand {
     /// `cvctl config use NAME`.
     struct Use: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "use",
             abstract: "Make a profile the current one.", discussion: "Example:\n  cvctl config use azure")
         @Argument(help: "The profile.") var name: String
         @OptionGroup(title: "Output") var output: OutputOptions
@@ -148,6 +152,7 @@ public struct ConfigCommand: AsyncParsableCommand {
     /// `cvctl config list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the profiles; * marks the current one.", discussion: "Example:\n  cvctl config list")
         @OptionGroup(title: "Output") var output: OutputOptions
 

@@ -40,6 +40,7 @@ public struct DatasetCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check a dataset against the service's limits; exit 65 when it has errors.",
             discussion: """
                 Reports unreadable, truncated, corrupt or duplicate images, boxes outside the image, tags below \
@@ -81,6 +82,7 @@ public struct DatasetCommand: AsyncParsableCommand {
 
     struct Convert: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "convert",
             abstract: "Write a dataset in another format.",
             discussion: """
                 Examples:
@@ -106,6 +108,7 @@ public struct DatasetCommand: AsyncParsableCommand {
 
     struct Prepare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prepare",
             abstract: "Write prepared images (resized, upright, RGB JPEG) and their moved boxes to a folder.",
             discussion: """
                 The same preparation `cvctl upload` does, written to disk for inspection or other tools.
@@ -181,6 +184,7 @@ public struct DatasetCommand: AsyncParsableCommand {
 
     struct Split: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "split",
             abstract: "Split a dataset into OUT/train and OUT/test, stratified by tag, reproducibly.",
             discussion: "Example:\n  cvctl dataset split NEU-DET --test 0.2 --seed 7 --out /tmp/neu-split --to voc")
         @OptionGroup var input: Input

@@ -15,6 +15,7 @@ public struct DomainCommand: AsyncParsableCommand {
 
     struct List: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List domains.", discussion: "Example:\n  cvctl domain list")
         @OptionGroup var global: GlobalOptions
 

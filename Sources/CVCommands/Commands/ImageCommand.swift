@@ -49,6 +49,7 @@ public struct ImageCommand: AsyncParsableCommand {
 
     struct List: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List images with their tags and regions.",
             discussion: "Example:\n  cvctl image list --project 0f6c… --tagging untagged --limit 20")
         @OptionGroup var global: GlobalOptions
@@ -78,6 +79,7 @@ public struct ImageCommand: AsyncParsableCommand {
 
     struct Count: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "count",
             abstract: "Count images; prints the number.",
             discussion: "Example:\n  cvctl image count --project 0f6c… --tagging tagged")
         @OptionGroup var global: GlobalOptions
@@ -97,6 +99,7 @@ public struct ImageCommand: AsyncParsableCommand {
 
     struct Delete: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete images by id, or all of them.",
             discussion: "Examples:\n  cvctl image delete --project 0f6c… 1b2c… 3d4e…\n"
                 + "  cvctl image delete --project 0f6c… --all")
@@ -126,6 +129,7 @@ public struct ImageCommand: AsyncParsableCommand {
 
     struct Download: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "download",
             abstract: "Download images (original size) into a folder, named by image id.",
             discussion: "Example:\n  cvctl image download --project 0f6c… --to images/ --tagging tagged")
         @OptionGroup var global: GlobalOptions

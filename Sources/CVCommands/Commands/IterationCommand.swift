@@ -28,6 +28,7 @@ public struct IterationCommand: AsyncParsableCommand {
 
     struct List: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List iterations.", discussion: "Example:\n  cvctl iteration list --project 0f6c…")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The project id.") var project: UUID
@@ -40,6 +41,7 @@ public struct IterationCommand: AsyncParsableCommand {
 
     struct Show: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an iteration.", discussion: "Example:\n  cvctl iteration show 7a8b… --project 0f6c…")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The project id.") var project: UUID
@@ -53,6 +55,7 @@ public struct IterationCommand: AsyncParsableCommand {
 
     struct Rename: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rename",
             abstract: "Rename an iteration.",
             discussion: "Example:\n  cvctl iteration rename 7a8b… --project 0f6c… --name baseline")
         @OptionGroup var global: GlobalOptions
@@ -72,6 +75,7 @@ public struct IterationCommand: AsyncParsableCommand {
 
     struct Delete: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete an iteration (unpublish it first).",
             discussion: "Example:\n  cvctl iteration delete 7a8b… --project 0f6c…")
         @OptionGroup var global: GlobalOptions

@@ -40,6 +40,7 @@ public struct ProjectCommand: AsyncParsableCommand {
     /// `cvctl project create NAME --type detection|classification`.
     struct Create: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create a project; prints it.",
             discussion: """
                 The domain defaults to the service's General domain of the type (for detection: the first \
@@ -86,6 +87,7 @@ public struct ProjectCommand: AsyncParsableCommand {
     /// `cvctl project list`.
     struct List: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List projects.", discussion: "Example:\n  cvctl project list --output json")
         @OptionGroup var global: GlobalOptions
 
@@ -98,6 +100,7 @@ public struct ProjectCommand: AsyncParsableCommand {
     /// `cvctl project show ID`.
     struct Show: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a project with its tags and image counts.",
             discussion: "Example:\n  cvctl project show 0f6c2d1e-…")
         @OptionGroup var global: GlobalOptions
@@ -139,6 +142,7 @@ public struct ProjectCommand: AsyncParsableCommand {
     /// `cvctl project update ID [--name] [--description]`.
     struct Update: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Rename a project or change its description.",
             discussion: "Example:\n  cvctl project update 0f6c… --name steel-v2 --description \"NEU-DET, 6 classes\"")
         @OptionGroup var global: GlobalOptions
@@ -163,6 +167,7 @@ public struct ProjectCommand: AsyncParsableCommand {
     /// `cvctl project delete ID`.
     struct Delete: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete a project.", discussion: "Example:\n  cvctl project delete 0f6c…")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The project id.") var project: UUID

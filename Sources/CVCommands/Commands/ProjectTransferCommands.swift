@@ -18,6 +18,7 @@ extension ProjectCommand {
     /// `cvctl project export --project P`: ExportProject.
     struct Export: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export a project: prints a token that `project import` accepts on another server.",
             discussion: """
                 The token grants whoever holds it a copy of the project (images, tags, regions and completed \
@@ -39,6 +40,7 @@ extension ProjectCommand {
     /// `cvctl project import TOKEN [--name N]`: ImportProject.
     struct Import: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import a project from a `project export` token; prints the new project.",
             discussion: """
                 The server fetches the exported bundle from the exporting server (a cvserver importing from \
@@ -73,6 +75,7 @@ extension ProjectCommand {
     /// `cvctl project copy --project P --to-profile NAME`: export here, import there.
     struct Copy: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy a project to the training endpoint of a config profile (export here, import there).",
             discussion: """
                 The source is the usual connection (flags, environment, profile); the destination is only the \

@@ -26,6 +26,7 @@ public struct TagCommand: AsyncParsableCommand {
 
     struct List: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List tags with their image counts.", discussion: "Example:\n  cvctl tag list --project 0f6c…")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The project id.") var project: UUID
@@ -39,6 +40,7 @@ public struct TagCommand: AsyncParsableCommand {
 
     struct Create: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create a tag.",
             discussion: "Examples:\n  cvctl tag create crazing --project 0f6c…\n"
                 + "  cvctl tag create background --negative --project 0f6c…")
@@ -57,6 +59,7 @@ public struct TagCommand: AsyncParsableCommand {
 
     struct Delete: CVCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete a tag.", discussion: "Example:\n  cvctl tag delete 5a1b… --project 0f6c…")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The project id.") var project: UUID
