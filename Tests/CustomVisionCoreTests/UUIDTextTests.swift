@@ -49,6 +49,29 @@ struct UUIDTextTests {
         #expect(seen.count == 1000)
     }
 
+    @Test func idsMadeOnManyThreadsAtOnceNeverRepeatAndLookRandom() async {
+        // The bytes come from a shared 4 KB pool refilled by getrandom: each byte must be handed out once.
+        let batches = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<2500).map { _ in UUID.random() } } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let all = batches.flatMap { $0 }
+        #expect(Set(all).count == all.count)
+        // Each random bit (all but the version nibble and variant bits) is set in about half of 20,000 ids: the
+        // binomial spread is 0.35 %, so 45–55 % is over 14 standard deviations from failing by chance.
+        var ones = [Int](repeating: 0, count: 128)
+        for id in all {
+            withUnsafeBytes(of: id.uuid) { raw in
+                for bit in 0..<128 where raw[bit / 8] & (0x80 >> (bit % 8)) != 0 { ones[bit] += 1 }
+            }
+        }
+        let fixed = Set(48..<52).union(64..<66)
+        for bit in 0..<128 where !fixed.contains(bit) {
+            let share = Double(ones[bit]) / Double(all.count)
+            #expect((0.45...0.55).contains(share), "bit \(bit): \(share)")
+        }
+    }
+
     @Test func jsonReadsUUIDsInPlaceAndThroughEscapes() throws {
         let id = UUID.random()
         let escaped = id.lowercasedText.replacingOccurrences(of: "-", with: "\\u002d")
