@@ -4,7 +4,8 @@ import Testing
 
 /// The built `cvctl` given broken images, files where folders belong, and asked for JSON: exit codes, messages that
 /// name the file, and one JSON document on stdout.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+// The limit catches a hang; with the whole suite training models on 2 cores, a run can take several minutes.
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct BadInputEndToEndTests {
     /// An endpoint nothing listens on: commands that fail on local input must fail before any request.
     static let unreachable = ["VISION_TRAINING_ENDPOINT": "http://127.0.0.1:9", "VISION_TRAINING_KEY": "k"]

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// Datasets through `cvctl dataset prepare`, `upload` and `dataset pull`: every image keeps its own pixels and boxes.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+// The limit catches a hang; with the whole suite training models on 2 cores, a run can take several minutes.
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct DatasetFidelityEndToEndTests {
     /// The folder `source` of `env` with `fixtures` copied in and `texts` written, both by file name.
     private func source(_ env: CLITestEnvironment, fixtures: [String: String], texts: [String: String]) throws -> URL {

@@ -4,7 +4,8 @@ import Testing
 
 /// `cvctl suggest` on a really trained project, the project moving with its model to a second `cvserver`, and
 /// every id-printing command's output scanned for uppercase UUIDs.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+// The limit catches a hang; with the whole suite training models on 2 cores, a run can take several minutes.
+@Suite(.serialized, .timeLimit(.minutes(15)))
 struct TrainedProjectEndToEndTests {
     static let mini = CLITestEnvironment.mini
     static let miniPresent = CLITestEnvironment.miniPresent

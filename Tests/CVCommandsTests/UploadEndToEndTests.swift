@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// The built `cvctl` against a real `cvserver` process on 127.0.0.1.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+// The limit catches a hang; with the whole suite training models on 2 cores, a run can take several minutes.
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct UploadEndToEndTests {
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func uploadsADatasetAndARerunSkipsEverything() async throws {

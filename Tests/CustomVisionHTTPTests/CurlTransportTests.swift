@@ -129,7 +129,7 @@ import Testing
     @Test func cancellingTheTaskAbortsTheTransferPromptly() async throws {
         let server = try LoopbackHTTPServer { _ in .hang }
         defer { server.stop() }
-        let transport = transport(timeout: .seconds(60))
+        let transport = transport(timeout: .seconds(600))
         let request = get(server)
         let task = Task { try await transport.send(request) }
         while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
@@ -138,8 +138,9 @@ import Testing
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        // Well under the 60 s timeout: cancellation, not the timeout, ended the transfer (loose for loaded machines).
-        #expect(clock.now - cancelled < .seconds(15), "cancellation took \(clock.now - cancelled)")
+        // Far under the 600 s timeout: cancellation, not the timeout, ended the transfer. The bound is loose: with the
+        // whole suite running, the tasks that train models can keep this one waiting for a turn for many seconds.
+        #expect(clock.now - cancelled < .seconds(120), "cancellation took \(clock.now - cancelled)")
     }
 
     @Test func aConnectionClosedMidBodyIsAPartialFile() async throws {
