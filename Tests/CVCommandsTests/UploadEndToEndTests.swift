@@ -158,6 +158,24 @@ struct UploadEndToEndTests {
         #expect(output.stdout.isEmpty)
     }
 
+    @Test func anUnreadableDatasetIsReportedAheadOfADeadEndpoint() async throws {
+        // The dataset is read while the project's tags are listed: both fail here, and the dataset's error, which
+        // reading first would have met first, is the one reported.
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let folder = env.directory.appendingPathComponent("broken-coco")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let annotations = folder.appendingPathComponent("instances.json")
+        try Data(#"{"images": [{"id": 1, "file_name": "a.jpg""#.utf8).write(to: annotations)
+        for _ in 0..<3 {
+            let output = try await env.cvctl(
+                ["upload", annotations.path, "--format", "coco", "--project", UUID().uuidString],
+                environment: ["VISION_TRAINING_ENDPOINT": "http://127.0.0.1:9", "VISION_TRAINING_KEY": "k"])
+            #expect(output.status == 65, "\(output.stderr)")
+            #expect(output.stderr.contains("instances.json"), "\(output.stderr)")
+        }
+    }
+
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aMalformedAnnotationIsReportedAndTheRestUploads() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())

@@ -80,7 +80,12 @@ public struct UploadCommand: CVCommand {
         let tags = TagRegistry(project: project, client: client, console: console,
                                read: { whole?.allTags ?? feed?.tagsRead ?? [] })
         feed?.onPart { Task { await tags.prime() } }
-        try await tags.load()
+        do {
+            try await tags.load()
+        } catch {
+            try await feed?.checkReadable()  // an unreadable dataset (exit 65) is reported first
+            throw error
+        }
         let journalURL = journal.map { URL(fileURLWithPath: $0) }
             ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
         let journalFile = try UploadJournal(url: journalURL)

@@ -59,6 +59,14 @@ final class DatasetFeed: Sendable {
     /// Tag names read so far, in dataset order.
     var tagsRead: [String] { state.withLock(\.tags) }
 
+    /// Waits for the read to end (taking the parts no one else will now take) and throws when it failed: a caller
+    /// that met another error first reports a dataset that cannot be read ahead of it, as reading first would.
+    /// - Throws: ``CLIError/data(_:)`` when the read failed.
+    func checkReadable() async throws {
+        for await _ in parts {}
+        _ = try outcome()
+    }
+
     /// The whole dataset and the findings, once `parts` has finished.
     /// - Throws: ``CLIError/data(_:)`` when the read failed.
     func outcome() throws -> (Dataset, [Finding]) {
