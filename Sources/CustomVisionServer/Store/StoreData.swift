@@ -181,8 +181,16 @@ struct StoreData: Sendable {
     func tags(of project: UUID) -> [TagRecord] {
         tags.values.filter { $0.projectId == project }.sorted { $0.tag.name < $1.tag.name }
     }
+    /// The images of `project`, in no particular order: looked up through the project's own index, so a listing,
+    /// a training run or a query costs what the project holds, not what the whole store holds.
     func images(of project: UUID) -> [ImageRecord] {
-        images.values.filter { $0.projectId == project }
+        guard let byDigest = imagesByDigest[project] else { return [] }
+        var found: [ImageRecord] = []
+        found.reserveCapacity(imageCount(of: project))
+        for ids in byDigest.values {
+            for id in ids { if let image = images[id] { found.append(image) } }
+        }
+        return found
     }
     /// The number of images in `project`.
     func imageCount(of project: UUID) -> Int { imageCounts[project] ?? 0 }
