@@ -72,6 +72,30 @@ struct UploadEndToEndTests {
         var count = -1
         for _ in 0..<10 where count < 0 { count = try await env.imageCount(project) }
         #expect(count == 90)
+        // Each tag made once (a CreateTag whose answer was lost is found by the next listing), with its images.
+        var tags: [[String: Any]] = []
+        for _ in 0..<10 where tags.isEmpty {
+            let (output, listed) = try await env.json(["tag", "list", "--project", project])
+            if output.status == 0 { tags = listed as? [[String: Any]] ?? [] }
+        }
+        #expect(tags.compactMap { $0["name"] as? String }.sorted() == ["crazing", "inclusion", "patches"])
+        let counts = Dictionary(tags.compactMap { tag in
+            (tag["name"] as? String).map { ($0, tag["imageCount"] as? Int ?? -1) }
+        }, uniquingKeysWith: { _, _ in -1 })
+        #expect(counts == (try Self.imagesPerTag(in: dataset)), "\(tags)")
+    }
+
+    /// Images per tag, from a VOC dataset's files (NEU-DET labels some images with a second class).
+    static func imagesPerTag(in dataset: URL) throws -> [String: Int] {
+        var expected: [String: Int] = [:]
+        let annotations = dataset.appendingPathComponent("ANNOTATIONS")
+        for file in try FileManager.default.contentsOfDirectory(atPath: annotations.path) {
+            let xml = try String(contentsOf: annotations.appendingPathComponent(file), encoding: .utf8)
+            for tag in ["crazing", "inclusion", "patches"] where xml.contains("<name>\(tag)</name>") {
+                expected[tag, default: 0] += 1
+            }
+        }
+        return expected
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
@@ -134,15 +158,7 @@ struct UploadEndToEndTests {
         let counts = Dictionary(uniqueKeysWithValues: tags.compactMap { tag in
             (tag["name"] as? String).map { ($0, tag["imageCount"] as? Int ?? -1) }
         })
-        // Images per tag, from the VOC files (NEU-DET labels some images with a second class).
-        var expected: [String: Int] = [:]
-        let annotations = dataset.appendingPathComponent("ANNOTATIONS")
-        for file in try FileManager.default.contentsOfDirectory(atPath: annotations.path) {
-            let xml = try String(contentsOf: annotations.appendingPathComponent(file), encoding: .utf8)
-            for tag in ["crazing", "inclusion", "patches"] where xml.contains("<name>\(tag)</name>") {
-                expected[tag, default: 0] += 1
-            }
-        }
+        let expected = try Self.imagesPerTag(in: dataset)
         #expect(expected["patches"].map { $0 >= 100 } == true)
         #expect(counts == expected, "\(tags)")
     }
