@@ -42,6 +42,27 @@ struct DuplicateIndexTests {
         }
     }
 
+    @Test func aReuploadAnswersWithTheStoredImagesAndTheirSizes() async throws {
+        // Bytes a project holds are not decoded again: what the answer says of them comes from the stored image.
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let square = reds(1)[0], wide = TestPNG.solid(300, 120, rgb: (10, 200, 30))
+            let first = try await cv.upload(project.id, [square, wide])
+            let stored = (first.images ?? []).compactMap(\.image)
+            try #require(stored.count == 2)
+            #expect(stored.map(\.width) == [64, 300])
+            let again = try await cv.upload(project.id, [wide, blues(1)[0], square], status: .multiStatus)
+            #expect(again.images?.map(\.status) == [.okDuplicate, .ok, .okDuplicate])
+            let answered = (again.images ?? []).compactMap(\.image)
+            try #require(answered.count == 3)
+            #expect(answered.map(\.id) == [stored[1].id, answered[1].id, stored[0].id])
+            #expect(answered.map(\.width) == [300, 64, 64])
+            #expect(answered.map(\.height) == [120, 64, 64])
+            let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
+            #expect(count == 3)
+        }
+    }
+
     @Test func aRestartRebuildsTheIndexAndADeletedProjectTakesItsEntries() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

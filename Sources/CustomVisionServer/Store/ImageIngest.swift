@@ -64,7 +64,9 @@ struct ImageIngest: Sendable {
         let mentioned = batchTags + candidates.flatMap { $0.tagIds + $0.regions.map(\.tagId) }
         for id in mentioned where known[id] == nil { throw APIError.tagNotFound(id) }
         var prepared: [Checked] = []
-        for candidate in candidates { prepared.append(await validate(candidate, batchTags: batchTags, known: known)) }
+        for candidate in candidates {
+            prepared.append(await validate(candidate, project: project, batchTags: batchTags, known: known))
+        }
         // Durable bytes first; rows afterwards in one transaction.
         let blobs = server.store.blobs
         let fresh = prepared.compactMap { entry in entry.digest.map { ($0, entry.candidate.bytes ?? []) } }
@@ -83,10 +85,21 @@ struct ImageIngest: Sendable {
         return (JSONBody.response(summary, status: allOK ? .ok : .multiStatus), summary)
     }
 
-    /// Checks one candidate, reads its size and hashes it when it is acceptable.
-    private func validate(_ candidate: ImageCandidate, batchTags: [UUID], known: [UUID: TagType]) async -> Checked {
+    /// Checks one candidate, hashes it and reads its size.
+    private func validate(
+        _ candidate: ImageCandidate, project: UUID, batchTags: [UUID], known: [UUID: TagType]
+    ) async -> Checked {
         var entry = Checked(candidate: candidate, status: check(candidate, batchTags: batchTags, known: known))
         guard entry.status == .ok, let bytes = candidate.bytes else { return entry }
+        let digest = SHA256.hex(bytes)
+        // Bytes the project already holds were decoded when they were first stored: a re-upload (OKDuplicate) takes
+        // their size from that image instead of decoding them again. Should that image be deleted before the commit,
+        // the size is still the size of these very bytes, and their blob is still there (blobs no image refers to
+        // are removed only when the server starts).
+        if let stored = server.store.read({ $0.image(withDigest: digest, in: project) }) {
+            (entry.width, entry.height, entry.digest) = (stored.width, stored.height, digest)
+            return entry
+        }
         // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
         // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold. A PNG is
         // decoded at full size, so the decode waits for room in the server's pixel budget.
@@ -97,7 +110,7 @@ struct ImageIngest: Sendable {
         } else {
             entry.status = .errorImageFormat
         }
-        if entry.status == .ok { entry.digest = SHA256.hex(bytes) }
+        if entry.status == .ok { entry.digest = digest }
         return entry
     }
 
