@@ -174,6 +174,35 @@ struct UploadEndToEndTests {
         #expect(output.stdout.isEmpty)
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func strictChecksTheWholeDatasetFirstAndSendsNothingWhenItHasErrors() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let dataset = try env.miniSubset(perClass: 3)
+        // A box of a tag-less object: an error of the dataset, found before anything is sent.
+        let annotation = URL(fileURLWithPath: dataset).appendingPathComponent("ANNOTATIONS/scratches_3.xml")
+        let xml = try String(contentsOf: annotation, encoding: .utf8)
+        try xml.replacingOccurrences(of: "<name>scratches</name>", with: "<name></name>")
+            .write(to: annotation, atomically: true, encoding: .utf8)
+        let refused = try await env.createProject("refused")
+        let strict = try await env.cvctl(["upload", dataset, "--project", refused, "--strict"])
+        #expect(strict.status == 65, "\(strict.stderr)")
+        #expect(strict.stderr.contains("scratches_3.xml"), "\(strict.stderr)")
+        #expect(try await env.imageCount(refused) == 0)
+        #expect(try await env.tagNames(refused).isEmpty)
+        // Without --strict the same dataset goes out but for the broken box, and the error is still reported.
+        let lenient = try await env.createProject("lenient")
+        let sent = try await env.cvctl(["upload", dataset, "--project", lenient])
+        #expect(sent.stderr.contains("scratches_3.xml"), "\(sent.stderr)")
+        #expect(try await env.imageCount(lenient) >= 8)
+        // Repaired, --strict uploads all of it, its tags made in dataset order.
+        try xml.write(to: annotation, atomically: true, encoding: .utf8)
+        let fixed = try await env.createProject("fixed")
+        let upload = try await env.checkedJSON(["upload", dataset, "--project", fixed, "--strict"])
+        #expect((upload["summary"] as? [String: Any])?["uploaded"] as? Int == 9)
+        #expect(try await env.tagNames(fixed) == ["inclusion", "patches", "scratches"])
+    }
+
     @Test func anUnreadableDatasetIsReportedAheadOfADeadEndpoint() async throws {
         // The dataset is read while the project's tags are listed: both fail here, and the dataset's error, which
         // reading first would have met first, is the one reported.

@@ -136,6 +136,13 @@ struct VerifierTests {
         let byTag = report.findings.filter { $0.code.hasSuffix("ImagesForTag") }.map { "\($0.code) \($0.severity)" }
         #expect(byTag == ["tooFewImagesForTag error", "fewImagesForTag warning"])
         #expect(report.summary.tags.map(\.images) == [3, 7])
+        // Added to a project (an upload), the project's other images may make up the rest: a warning only.
+        let added = DatasetVerifier.verify(
+            Dataset(root: folder.url, images: images), projectType: .classification,
+            options: .init(addsToProject: true))
+        let addedByTag = added.findings.filter { $0.code.hasSuffix("ImagesForTag") }.map { "\($0.code) \($0.severity)" }
+        #expect(addedByTag == ["tooFewImagesForTag warning", "fewImagesForTag warning"])
+        #expect(!added.hasErrors)
     }
 
     @Test func findsTheDuplicatePairInTheNEUDETMiniSubset() throws {

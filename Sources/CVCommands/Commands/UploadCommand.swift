@@ -155,11 +155,12 @@ public struct UploadCommand: CVCommand {
     }
 
     /// What the checks `upload` makes (labels and tags; files and duplicates are left to the service) found wrong
-    /// in the dataset read from `path`, as one line; nil when nothing.
+    /// in the dataset read from `path`, as one line; nil when nothing. Too few images of a tag for training is not
+    /// among them: the project may already hold more.
     private static func verificationErrors(_ data: Dataset, _ findings: [Finding], path: String) -> String? {
         let verification = DatasetVerifier.verify(
             data, projectType: data.hasRegions ? .detection : .classification, readFindings: findings,
-            options: .init(checkFiles: false, checkDuplicates: false))
+            options: .init(checkFiles: false, checkDuplicates: false, addsToProject: true))
         guard verification.hasErrors else { return nil }
         return "\(verification.summary.errorCount) errors in \(path) (see `cvctl dataset verify`)"
     }

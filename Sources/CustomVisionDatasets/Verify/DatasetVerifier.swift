@@ -24,12 +24,19 @@ public enum DatasetVerifier {
         public var checkDuplicates: Bool
         /// Images per tag below which classification gets a warning (the service's guidance).
         public var recommendedImagesPerTag: Int
+        /// The dataset adds to a project that may already hold images (an upload): a tag with fewer images than
+        /// training needs is then a warning, not an error, since the project's other images may make up the rest.
+        public var addsToProject: Bool
 
-        /// Creates options; by default everything is checked.
-        public init(checkFiles: Bool = true, checkDuplicates: Bool = true, recommendedImagesPerTag: Int = 50) {
+        /// Creates options; by default everything is checked, and the dataset is all a project will train on.
+        public init(
+            checkFiles: Bool = true, checkDuplicates: Bool = true, recommendedImagesPerTag: Int = 50,
+            addsToProject: Bool = false
+        ) {
             self.checkFiles = checkFiles
             self.checkDuplicates = checkDuplicates
             self.recommendedImagesPerTag = recommendedImagesPerTag
+            self.addsToProject = addsToProject
         }
     }
 
@@ -282,7 +289,7 @@ public enum DatasetVerifier {
             if count < minimum {
                 findings.append(
                     Finding(
-                        .error, "tooFewImagesForTag",
+                        options.addsToProject ? .warning : .error, "tooFewImagesForTag",
                         "tag '\(tag)' has \(count) images; "
                             + "\(projectType.rawValue) training needs at least \(minimum)", at: place))
             } else if projectType == .classification, count < options.recommendedImagesPerTag {
