@@ -45,6 +45,22 @@ struct WorkflowEndToEndTests {
         let gate = try await env.cvctl(["performance", "--project", project, "--min-map", "1.0"])
         #expect(gate.status == 4)
         #expect(gate.stderr.contains("quality gate"))
+        // The precision and recall gates, just under the reported values (met) and just above them (failed); a
+        // margin, as the JSON's digits read back through JSONSerialization may land an ulp away.
+        let precision = try #require(performance["precision"] as? Double)
+        let recall = try #require(performance["recall"] as? Double)
+        let at = ["performance", "--project", project, "--threshold", "0.25", "--overlap", "0.3"]
+        let met = try await env.cvctl(
+            at + ["--min-precision", "\(precision - 1e-9)", "--min-recall", "\(recall - 1e-9)"])
+        #expect(met.status == 0, "\(met.stderr)")
+        if precision < 0.999 {
+            let below = try await env.cvctl(at + ["--min-precision", "\(precision + 0.001)"])
+            #expect(below.status == 4 && below.stderr.contains("precision"), "\(below.stderr)")
+        }
+        if recall < 0.999 {
+            let below = try await env.cvctl(at + ["--min-recall", "\(recall + 0.001)"])
+            #expect(below.status == 4 && below.stderr.contains("recall"), "\(below.stderr)")
+        }
 
         let publish = try await env.cvctl(["publish", "--project", project, "--name", "mini"])
         #expect(publish.status == 0, "\(publish.stderr)")
