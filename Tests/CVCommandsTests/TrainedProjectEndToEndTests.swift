@@ -62,6 +62,24 @@ struct TrainedProjectEndToEndTests {
     }
 
     @Test(.enabled(if: miniPresent))
+    func waitingLongerThanTimeoutExits4AndLeavesTheTrainingRunning() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject("slow")
+        #expect(try await env.cvctl(["upload", try env.miniSubset(perClass: 15), "--project", project]).status == 0)
+        // Training 45 images takes seconds; --wait gives up after one.
+        let waited = try await env.cvctl(
+            ["train", "--project", project, "--wait", "--timeout", "1", "--poll-interval", "0.2"])
+        #expect(waited.status == 4, "\(waited.stderr)")
+        #expect(waited.stderr.contains("still Training after 1 s"), "\(waited.stderr)")
+        // Giving up waiting does not stop the training: the iteration is there, training or done.
+        let (listing, iterations) = try await env.json(["iteration", "list", "--project", project])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        let status = (iterations as? [[String: Any]])?.first?["status"] as? String
+        #expect(status == "Training" || status == "Completed", "\(String(describing: status))")
+    }
+
+    @Test(.enabled(if: miniPresent))
     func trainedProjectSuggestsMovesWithItsModelAndPrintsLowercaseUUIDs() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
