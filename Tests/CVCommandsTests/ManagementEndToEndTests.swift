@@ -1,0 +1,50 @@
+import CVTestSupport
+import Foundation
+import Testing
+
+/// The project and tag management commands, and the shell completion scripts, with the built `cvctl` against a
+/// real `cvserver`.
+// The limit catches a hang; with the whole suite training models on 2 cores, a run can take several minutes.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct ManagementEndToEndTests {
+    @Test func projectUpdateAndTagCreateListDelete() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject("before")
+
+        let updated = try await env.checkedJSON(
+            ["project", "update", project, "--name", "after", "--description", "steel plates"])
+        #expect(updated["name"] as? String == "after")
+        #expect(updated["description"] as? String == "steel plates")
+        let shown = try #require(try await env.checkedJSON(["project", "show", project])["project"] as? [String: Any])
+        #expect(shown["name"] as? String == "after")
+        #expect(shown["description"] as? String == "steel plates")
+
+        let made = try await env.checkedJSON(["tag", "create", "--project", project, "rust", "--description", "red"])
+        let id = try #require(made["id"] as? String)
+        #expect(made["name"] as? String == "rust")
+        #expect(try await env.checkedJSON(["tag", "create", "--project", project, "dent"])["name"] as? String == "dent")
+        #expect(try await env.tagNames(project) == ["dent", "rust"])
+        // A second tag of the same name is the service's refusal (exit 2), and the listing is unchanged.
+        let twice = try await env.cvctl(["tag", "create", "--project", project, "rust"])
+        #expect(twice.status == 2, "\(twice.stderr)")
+        #expect(twice.stderr.contains("BadRequestTagNameNotUnique"), "\(twice.stderr)")
+
+        let deleted = try await env.cvctl(["tag", "delete", "--project", project, id])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(try await env.tagNames(project) == ["dent"])
+        let again = try await env.cvctl(["tag", "delete", "--project", project, id])
+        #expect(again.status == 2, "a deleted tag is gone: \(again.stderr)")
+    }
+
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScriptsNameTheCommands(shell: String) async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let script = try await env.cvctl(["--generate-completion-script", shell])
+        #expect(script.status == 0, "\(script.stderr)")
+        for word in ["upload", "train", "publish", "predict", "dataset", "performance"] {
+            #expect(script.stdout.contains(word), "\(shell) script lacks \(word)")
+        }
+    }
+}
