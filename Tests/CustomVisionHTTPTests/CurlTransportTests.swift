@@ -122,8 +122,9 @@ import Testing
         }
         #expect(error?.code == .operationTimedOut)
         #expect(error?.message.isEmpty == false)
-        // The server never answers: ending at all, with curl's timeout code, is the proof; the bound is loose.
-        #expect(clock.now - started < .seconds(30))
+        // The server never answers: ending at all, with curl's timeout code, is the proof. The bound is loose: with
+        // the whole suite running, the tasks that train models can keep this one waiting for a turn for many seconds.
+        #expect(clock.now - started < .seconds(120))
     }
 
     @Test func cancellingTheTaskAbortsTheTransferPromptly() async throws {
