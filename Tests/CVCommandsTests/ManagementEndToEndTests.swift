@@ -35,6 +35,13 @@ struct ManagementEndToEndTests {
         #expect(try await env.tagNames(project) == ["dent"])
         let again = try await env.cvctl(["tag", "delete", "--project", project, id])
         #expect(again.status == 2, "a deleted tag is gone: \(again.stderr)")
+        // By name: looked up first; a name the project lacks is a usage error.
+        let byName = try await env.cvctl(["tag", "delete", "--project", project, "dent"])
+        #expect(byName.status == 0, "\(byName.stderr)")
+        #expect(try await env.tagNames(project).isEmpty)
+        let unknown = try await env.cvctl(["tag", "delete", "--project", project, "dent"])
+        #expect(unknown.status == 64, "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("no tag 'dent'"), "\(unknown.stderr)")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])

@@ -60,14 +60,24 @@ public struct TagCommand: AsyncParsableCommand {
     struct Delete: CVCommand {
         static let configuration = CommandConfiguration(
             commandName: "delete",
-            abstract: "Delete a tag.", discussion: "Example:\n  cvctl tag delete 5a1b… --project 0f6c…")
+            abstract: "Delete a tag.",
+            discussion: "Examples:\n  cvctl tag delete 5a1b… --project 0f6c…\n"
+                + "  cvctl tag delete rust --project 0f6c…")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The project id.") var project: UUID
-        @Argument(help: "The tag id.") var tag: UUID
+        @Argument(help: "The tag's id, or its name.") var tag: String
 
         func run(_ context: CommandContext) async throws {
-            try await context.training().deleteTag(projectId: project, tagId: tag)
-            try context.console.report(Outcome("deleted", "tag", id: tag), "deleted tag \(tag.lowercasedText)")
+            let client = try context.training()
+            // An id goes to the service as it is (which says whether the project has it); a name is looked up.
+            let id: UUID
+            if let given = UUID(text: tag) {
+                id = given
+            } else {
+                id = try await TagLookup.id(tag, project: project, client: client)
+            }
+            try await client.deleteTag(projectId: project, tagId: id)
+            try context.console.report(Outcome("deleted", "tag", id: id), "deleted tag \(id.lowercasedText)")
         }
     }
 }
