@@ -107,11 +107,19 @@ struct WorkflowEndToEndTests {
             ["predict", image, heldout + "/ANNOTATIONS/patches_26.xml", "--project", project, "--name", "mini"])
         #expect(partly.status == 5, "one of two predicted: \(partly.stderr)")
 
+        let published = try await env.cvctl(["iteration", "delete", iterationId, "--project", project])
+        #expect(published.status == 2, "\(published.stderr)")
+        #expect(published.stderr.contains("BadRequestIterationIsPublished"), "\(published.stderr)")
+
         let unpublish = try await env.cvctl(["unpublish", "--project", project, "--name", "mini"])
         #expect(unpublish.status == 0, "\(unpublish.stderr)")
         let gone = try await env.cvctl(["predict", image, "--project", project, "--name", "mini"])
         #expect(gone.status == 2, "nothing predicted: the service's 404, not a partial failure")
 
+        let deleted = try await env.cvctl(["iteration", "delete", iterationId, "--project", project])
+        #expect(deleted.status == 0, "unpublished, it can go: \(deleted.stderr)")
+        let (_, left) = try await env.json(["iteration", "list", "--project", project])
+        #expect((left as? [Any])?.isEmpty == true, "\(left)")
     }
 
     @Test(.enabled(if: miniPresent))
