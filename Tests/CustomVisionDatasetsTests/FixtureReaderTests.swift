@@ -105,6 +105,26 @@ struct FixtureReaderTests {
         expectBox(dataset.images[1].regions.first?.box, 0, 0, 0.1, 0.2)
     }
 
+    @Test func imageFilesNoVOCFileNamesAreReportedOnce() throws {
+        let folder = try TemporaryFolder()
+        for name in ["red", "green"] {
+            try folder.write(try Data(contentsOf: DatasetFixtures.url("voc/Annotations/\(name).xml")),
+                             to: "Annotations/\(name).xml")
+            try folder.copyImage("datasets/voc/JPEGImages/\(name).png", to: "JPEGImages/\(name).png")
+        }
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "JPEGImages/orphan.png")
+        try folder.copyImage("datasets/voc/JPEGImages/green.png", to: "extra/also.png")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(dataset.images.count == 2)
+        let stray = findings.filter { $0.code == "unannotatedImage" }
+        #expect(stray.count == 1)
+        #expect(stray.first?.severity == .warning)
+        #expect(stray.first?.message.hasPrefix("2 image file(s) no annotation file names (JPEGImages/orphan.png, "
+            + "extra/also.png)") == true, "\(stray)")
+        // The fixture itself has none.
+        #expect(try DatasetReader.read(at: DatasetFixtures.url("voc")).1.isEmpty)
+    }
+
     @Test func readsOneVOCFileWithItsImagesBesideTheAnnotationsFolder() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc/Annotations/red.xml"))
         #expect(findings.isEmpty)
