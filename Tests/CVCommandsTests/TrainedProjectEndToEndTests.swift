@@ -30,6 +30,22 @@ struct TrainedProjectEndToEndTests {
         #expect(predict.status == 0, "\(predict.stderr)")
         let boxes = ((predictions as? [[String: Any]])?.first?["predictions"] as? [Any]) ?? []
         #expect(!boxes.isEmpty, "the imported model predicts")
+
+        // The same image by URL (DetectImageUrl: the service fetches it) gets the same predictions.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: image))
+        let host = try LoopbackHTTPServer { _ in
+            .response(status: 200, headers: [("Content-Type", "image/jpeg")], body: bytes)
+        }
+        defer { host.stop() }
+        let url = host.baseURL.appendingPathComponent("scratches_26.jpg").absoluteString
+        let (byURL, urlPredictions) = try await target.json(
+            ["predict", url, "--project", copy, "--name", "moved", "--threshold", "0.1"])
+        #expect(byURL.status == 0, "\(byURL.stderr)")
+        let urlBoxes = ((urlPredictions as? [[String: Any]])?.first?["predictions"] as? [[String: Any]]) ?? []
+        let fileBoxes = boxes as? [[String: Any]] ?? []
+        #expect(urlBoxes.count == fileBoxes.count)
+        #expect(urlBoxes.map { $0["tagName"] as? String } == fileBoxes.map { $0["tagName"] as? String })
+        #expect(host.requests.count == 1, "the server fetched the image once")
     }
 
     /// Runs the commands that print ids on a trained project, as tables and as JSON, and expects every UUID
