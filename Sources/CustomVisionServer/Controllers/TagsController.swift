@@ -1,7 +1,6 @@
 import CustomVisionCore
 import Foundation
 import HTTPTypes
-import HashTreeCollections
 import Hummingbird
 
 /// Tags: GetTags, CreateTag, GetTag, UpdateTag, DeleteTag.
@@ -121,7 +120,7 @@ struct TagsController: Sendable {
 
     /// How many of the project's images carry each tag.
     private func imageCounts(in project: UUID, _ data: StoreData) -> [UUID: Int] {
-        data.images.values.lazy.filter { $0.projectId == project }.imageCountsByTag
+        data.images(of: project).imageCountsByTag
     }
 
     private func validate(_ tag: Tag, project: UUID, data: StoreData) throws {
