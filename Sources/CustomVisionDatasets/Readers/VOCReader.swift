@@ -8,10 +8,8 @@ import Foundation
 /// error finding and is skipped; the other files are still read.
 enum VOCReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
-        let files =
-            DatasetReader.isDirectory(entry)
-            ? try context.listing(in: entry).files.filter { FileName(path: $0).pathExtension.lowercased() == "xml" }
-            : [entry.path]
+        let listing = DatasetReader.isDirectory(entry) ? try context.listing(in: entry) : nil
+        let files = listing?.files.filter { FileName(path: $0).pathExtension.lowercased() == "xml" } ?? [entry.path]
         var dataset = Dataset(root: context.fs.root)
         var tagSet = Set<String>()
         // Reading and parsing each XML file is independent of the others: done on every core, a chunk of files at
@@ -38,9 +36,7 @@ enum VOCReader {
             }
             context.parts?.emit(upTo: dataset)
         }
-        if DatasetReader.isDirectory(entry) {
-            reportUnannotated(try context.listing(in: entry).files, dataset, &context)
-        }
+        if let listing { reportUnannotated(listing.files, dataset, &context) }
         return dataset
     }
 
