@@ -118,6 +118,21 @@ struct ReadContext {
         findings.append(Finding(.error, code, message, at: place))
     }
 
+    /// One warning naming the image files among `files` (a folder's listing) that are not part of `dataset` —
+    /// an upload leaves them out, which a missing annotation file or entry would otherwise hide. `unnamedBy` ends
+    /// the message: "N image file(s) <unnamedBy> (a, b, c, …)".
+    mutating func reportStrayImages(_ files: [String], of dataset: Dataset, code: String, unnamedBy: String) {
+        let named = Set(dataset.images.map(\.path.standardizedFileURL.path))
+        let stray = files.filter { file in
+            !named.contains(file)
+                && DatasetFileSystem.imageExtensions.contains(FileName(path: file).pathExtension.lowercased())
+        }
+        guard let first = stray.first else { return }
+        let shown = stray.prefix(3).map { fs.displayName(path: $0) }.joined(separator: ", ")
+        warn(code, "\(stray.count) image file(s) \(unnamedBy) (\(shown)\(stray.count > 3 ? ", …" : "")): "
+            + "not part of the dataset", at: fs.location(path: first))
+    }
+
     /// Records `error`, found in one entry of a file (a COCO image or annotation, a manifest line), as an error
     /// finding: the entry (`what`) is skipped and the rest of the file is read.
     mutating func skip(_ error: DatasetError, _ what: String) {

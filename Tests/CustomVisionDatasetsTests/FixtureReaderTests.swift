@@ -125,6 +125,25 @@ struct FixtureReaderTests {
         #expect(try DatasetReader.read(at: DatasetFixtures.url("voc")).1.isEmpty)
     }
 
+    @Test func imageFilesNoCOCOFileListsAreReportedOnce() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try Data(contentsOf: DatasetFixtures.url("coco/annotations/instances.json")),
+                         to: "annotations/instances.json")
+        for name in ["red", "green", "blue"] {
+            try folder.copyImage("datasets/coco/images/\(name).png", to: "images/\(name).png")
+        }
+        try folder.copyImage("datasets/coco/images/red.png", to: "images/zz-unlisted.png")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(dataset.images.count == 3)
+        let stray = findings.filter { $0.code == "unlistedImage" }
+        #expect(stray.count == 1 && findings.count == 1, "\(findings)")
+        #expect(stray.first?.severity == .warning)
+        #expect(stray.first?.message.hasPrefix("1 image file(s) no COCO file lists (images/zz-unlisted.png)") == true,
+                "\(stray)")
+        // Reading the JSON file itself lists no folder, so nothing is reported.
+        #expect(try DatasetReader.read(at: folder.url.appendingPathComponent("annotations/instances.json")).1.isEmpty)
+    }
+
     @Test func readsOneVOCFileWithItsImagesBesideTheAnnotationsFolder() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("voc/Annotations/red.xml"))
         #expect(findings.isEmpty)

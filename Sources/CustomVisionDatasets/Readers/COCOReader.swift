@@ -11,7 +11,8 @@ import Foundation
 /// read. A file that is not JSON, whose `images` is not an array, or that repeats an id stops the read.
 enum COCOReader {
     static func read(_ entry: URL, normalized: Bool, context: inout ReadContext) throws -> Dataset {
-        let files = DatasetReader.isDirectory(entry) ? try cocoFiles(in: entry, fs: context.fs) : [entry]
+        let listing = DatasetReader.isDirectory(entry) ? try context.listing(in: entry) : nil
+        let files = listing.map { cocoFiles(among: $0.urls, fs: context.fs) } ?? [entry]
         guard !files.isEmpty else {
             throw DatasetError(.unknownFormat, "no COCO JSON file found", at: context.fs.location(entry))
         }
@@ -19,13 +20,22 @@ enum COCOReader {
         for file in files {
             try readFile(file, normalized: normalized, into: &dataset, context: &context)
         }
+        if let listing {
+            context.reportStrayImages(listing.files, of: dataset, code: "unlistedImage",
+                                      unnamedBy: "no COCO file lists")
+        }
         return dataset
     }
 
     /// JSON files below `folder` holding an object with `images` or `annotations` in their first 64 KiB (written
     /// with sorted keys, as by `DatasetWriter`, `annotations` comes first and `images` may lie megabytes later).
     static func cocoFiles(in folder: URL, fs: DatasetFileSystem) throws -> [URL] {
-        try fs.listFiles(in: folder).filter { url in
+        cocoFiles(among: try fs.listFiles(in: folder), fs: fs)
+    }
+
+    /// The COCO files among `files` (see `cocoFiles(in:fs:)`).
+    static func cocoFiles(among files: [URL], fs: DatasetFileSystem) -> [URL] {
+        files.filter { url in
             guard url.pathExtension.lowercased() == "json", let size = fs.fileSize(url), size < 512 * 1024 * 1024,
                 let handle = try? FileHandle(forReadingFrom: url)
             else { return false }

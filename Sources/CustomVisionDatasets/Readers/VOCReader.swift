@@ -36,24 +36,11 @@ enum VOCReader {
             }
             context.parts?.emit(upTo: dataset)
         }
-        if let listing { reportUnannotated(listing.files, dataset, &context) }
-        return dataset
-    }
-
-    /// One warning naming the image files below the folder that no annotation file names: they are not part of
-    /// the dataset (an upload leaves them out), which a missing XML file would otherwise hide.
-    private static func reportUnannotated(_ files: [String], _ dataset: Dataset, _ context: inout ReadContext) {
-        let named = Set(dataset.images.map(\.path.standardizedFileURL.path))
-        let stray = files.filter { file in
-            !named.contains(file)
-                && DatasetFileSystem.imageExtensions.contains(FileName(path: file).pathExtension.lowercased())
+        if let listing {
+            context.reportStrayImages(listing.files, of: dataset, code: "unannotatedImage",
+                                      unnamedBy: "no annotation file names")
         }
-        guard let first = stray.first else { return }
-        let shown = stray.prefix(3).map { context.fs.displayName(path: $0) }.joined(separator: ", ")
-        context.warn(
-            "unannotatedImage",
-            "\(stray.count) image file(s) no annotation file names (\(shown)\(stray.count > 3 ? ", …" : "")): "
-                + "not part of the dataset", at: context.fs.location(path: first))
+        return dataset
     }
 
     /// How many XML files are parsed at once.
