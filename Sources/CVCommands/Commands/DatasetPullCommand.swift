@@ -28,6 +28,9 @@ struct DatasetPullCommand: CVCommand {
     var to: DatasetFormat = .voc
     @Option(help: "Output folder.") var out: String
     @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
+    @Option(help: "Downloads in flight.") var concurrency = 4
+
+    func validate() throws { try ImageCommand.validateConcurrency(concurrency) }
 
     func run(_ context: CommandContext) async throws {
         try OutputFolder.checkUnused(out, overwrite: overwrite)
@@ -36,36 +39,40 @@ struct DatasetPullCommand: CVCommand {
         try OutputFolder.create(out)
         try OutputFolder.create(staging.path)
         defer { try? FileManager.default.removeItem(at: staging) }
-        let total = try await client.getImageCount(
-            projectId: project, iterationId: iteration, taggingStatus: tagging.status)
-        let progress = ProgressReporter(console: context.console, label: "images")
-        var dataset = Dataset(root: staging)
+        var images: [Image] = []
         for try await image in client.images(projectId: project, iterationId: iteration,
                                                   taggingStatus: tagging.status) {
-            guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
-            let file = try await ImageCommand.fetch(
-                uri, to: staging.appendingPathComponent(image.id.lowercasedText + ".jpg"), projectId: project,
-                client: client)
-            // The service's boxes and size are of the upright image; a dataset's are of the stored pixels.
-            let header = FileManager.default.contents(atPath: file.path).flatMap {
-                try? ImagePrep.ImageHeader.read([UInt8]($0))
-            }
-            let orientation = header?.orientation ?? .up
-            let regions = (image.regions ?? []).map {
-                let box = BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height)
-                return DatasetRegion(tag: $0.tagName ?? $0.tagId.lowercasedText,
-                                     box: orientation.inverse.transform(box))
-            }
-            let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
-            dataset.images.append(DatasetImage(
-                path: file, width: header?.width ?? image.width ?? 0, height: header?.height ?? image.height ?? 0,
-                tags: tags, regions: regions,
-                source: DatasetLocation(file: "project \(project.lowercasedText)")))
-            progress.update(done: dataset.images.count, total: total)
+            images.append(image)
         }
-        progress.finish()
+        let downloads = try await ImageCommand.fetchAll(
+            images, into: staging, projectId: project, client: client, concurrency: concurrency,
+            progress: ProgressReporter(console: context.console, label: "images"))
+        var dataset = Dataset(root: staging)
+        for download in downloads {
+            guard case .success(let file) = download.file else { continue }
+            dataset.images.append(Self.datasetImage(download.image, file: file, project: project))
+        }
         dataset.tags = dataset.allTags
         try DatasetCommand.write(dataset, format: to, out: out, console: context.console,
                                  options: .init(images: .copy, overwrite: overwrite))
+        try ImageCommand.checkDownloaded(downloads, console: context.console)
+    }
+
+    /// The dataset entry of a downloaded image. The service's boxes and size are of the upright image; a
+    /// dataset's are of the stored pixels, so they are turned back by the file's EXIF orientation.
+    static func datasetImage(_ image: Image, file: URL, project: UUID) -> DatasetImage {
+        let header = (try? FileHandle(forReadingFrom: file)).flatMap { handle in
+            defer { try? handle.close() }
+            return (try? handle.readToEnd()).flatMap { try? ImagePrep.ImageHeader.read([UInt8]($0)) }
+        }
+        let orientation = header?.orientation ?? .up
+        let regions = (image.regions ?? []).map {
+            let box = BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height)
+            return DatasetRegion(tag: $0.tagName ?? $0.tagId.lowercasedText, box: orientation.inverse.transform(box))
+        }
+        let tags = regions.isEmpty ? (image.tags ?? []).compactMap(\.tagName) : []
+        return DatasetImage(
+            path: file, width: header?.width ?? image.width ?? 0, height: header?.height ?? image.height ?? 0,
+            tags: tags, regions: regions, source: DatasetLocation(file: "project \(project.lowercasedText)"))
     }
 }

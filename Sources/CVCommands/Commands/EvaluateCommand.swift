@@ -47,7 +47,7 @@ public struct EvaluateCommand: CVCommand {
         let progress = ProgressReporter(console: context.console, label: "images")
         let (project, name, preparer) = (project, name, prep.preparer)
         let outages = OutageRetry()
-        let answers = try await PredictionInputs.map(inputs, concurrency: concurrency, progress: progress) { input in
+        let answers = try await BoundedConcurrency.map(inputs, concurrency: concurrency, progress: progress) { input in
             do {
                 return Result<ImagePrediction, any Error>.success(try await outages.run {
                     try await PredictCommand.predict(

@@ -135,23 +135,79 @@ public struct ImageCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filter: Filter
         @Option(help: "The folder to write into.") var to: String
+        @Option(help: "Downloads in flight.") var concurrency = 4
+
+        func validate() throws { try ImageCommand.validateConcurrency(concurrency) }
 
         func run(_ context: CommandContext) async throws {
             let client = try context.training()
             let folder = URL(fileURLWithPath: to)
             try OutputFolder.create(folder.path)
-            var count = 0
-            let images = client.images(projectId: filter.project, iterationId: filter.iteration,
-                                       tagIds: try await filter.tagIds(client), taggingStatus: filter.tagging.status)
-            for try await image in images {
-                guard let uri = image.originalImageUri ?? image.resizedImageUri else { continue }
-                let file = folder.appendingPathComponent(image.id.lowercasedText + ".jpg")
-                try await ImageCommand.fetch(uri, to: file, projectId: filter.project, client: client)
-                count += 1
+            var images: [Image] = []
+            for try await image in client.images(
+                projectId: filter.project, iterationId: filter.iteration, tagIds: try await filter.tagIds(client),
+                taggingStatus: filter.tagging.status)
+            {
+                images.append(image)
             }
+            let downloads = try await ImageCommand.fetchAll(
+                images, into: folder, projectId: filter.project, client: client, concurrency: concurrency,
+                progress: ProgressReporter(console: context.console, label: "images"))
+            let count = downloads.filter { (try? $0.file.get()) != nil }.count
             try context.console.report(Outcome("downloaded", "images", count: count, path: folder.path),
                                        "downloaded \(count) images to \(folder.path)")
+            try ImageCommand.checkDownloaded(downloads, console: context.console)
         }
+    }
+
+    /// `--concurrency` of the commands that download images.
+    static func validateConcurrency(_ concurrency: Int) throws {
+        guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be 1…32") }
+    }
+
+    /// One image of a download: the file written (named by image id), or why it could not be.
+    struct FetchedImage: Sendable {
+        var image: Image
+        var file: Result<URL, any Error>
+    }
+
+    /// Downloads each image that has a URI into `folder` as `ID.jpg` (see `fetch`), `concurrency` at a time, in
+    /// the images' order; one image's failure (after the client's retries) does not stop the others.
+    static func fetchAll(
+        _ images: [Image], into folder: URL, projectId: UUID, client: TrainingClient, concurrency: Int,
+        progress: ProgressReporter
+    ) async throws -> [FetchedImage] {
+        let downloads = try await BoundedConcurrency.map(
+            images.filter { $0.originalImageUri != nil || $0.resizedImageUri != nil }, concurrency: concurrency,
+            progress: progress
+        ) { image in
+            let uri = image.originalImageUri ?? image.resizedImageUri ?? ""
+            let file = folder.appendingPathComponent(image.id.lowercasedText + ".jpg")
+            do {
+                return FetchedImage(image: image, file: .success(
+                    try await fetch(uri, to: file, projectId: projectId, client: client)))
+            } catch {
+                return FetchedImage(image: image, file: .failure(error))
+            }
+        }
+        progress.finish()
+        return downloads
+    }
+
+    /// Names the images that could not be downloaded (the first ten) on stderr.
+    /// - Throws: ``CLIError/partial(_:)`` (exit 5) when there are any.
+    static func checkDownloaded(_ downloads: [FetchedImage], console: Console) throws {
+        var failed = 0
+        for download in downloads {
+            guard case .failure(let error) = download.file else { continue }
+            failed += 1
+            if failed <= 10 {
+                console.error("image \(download.image.id.lowercasedText): \(ExitStatus.message(for: error))")
+            }
+        }
+        guard failed > 0 else { return }
+        if failed > 10 { console.info("… \(failed - 10) more failures") }
+        throw CLIError.partial("\(failed) of \(downloads.count) images could not be downloaded")
     }
 
     /// Downloads an image URI the service handed out (signed; the key is sent only to the service's own origin).

@@ -70,7 +70,7 @@ public struct PredictCommand: CVCommand {
             if urls > 0 { context.console.info("--draw: \(urls) URL inputs are predicted but not drawn") }
         }
         let outages = OutageRetry()
-        let outcomes = try await PredictionInputs.map(files, concurrency: concurrency, progress: progress) {
+        let outcomes = try await BoundedConcurrency.map(files, concurrency: concurrency, progress: progress) {
             input -> (PredictionResult, (any Error)?) in
             do {
                 let answer = try await outages.run {

@@ -8,7 +8,7 @@ struct PredictionInput: Sendable, Hashable {
     var isURL: Bool
 }
 
-/// Expanding inputs, running predictions with bounded concurrency, and showing the results.
+/// Expanding inputs, and showing the results of their predictions.
 enum PredictionInputs {
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "gif"]
 
@@ -43,32 +43,6 @@ enum PredictionInputs {
             }
         }
         return result
-    }
-
-    /// Runs `body` over `inputs` with at most `concurrency` in flight; results keep the input order.
-    static func map<T: Sendable>(_ inputs: [PredictionInput], concurrency: Int, progress: ProgressReporter,
-                                 _ body: @escaping @Sendable (PredictionInput) async -> T) async throws -> [T] {
-        var results = [T?](repeating: nil, count: inputs.count)
-        try await withThrowingTaskGroup(of: (Int, T).self) { group in
-            var next = 0
-            var done = 0
-            while next < min(max(1, concurrency), inputs.count) {
-                let index = next
-                group.addTask { (index, await body(inputs[index])) }
-                next += 1
-            }
-            while let (index, value) = try await group.next() {
-                results[index] = value
-                done += 1
-                progress.update(done: done, total: inputs.count)
-                if next < inputs.count {
-                    let index = next
-                    group.addTask { (index, await body(inputs[index])) }
-                    next += 1
-                }
-            }
-        }
-        return results.compactMap { $0 }
     }
 
     static func table(_ results: [PredictionResult]) -> TextTable {
