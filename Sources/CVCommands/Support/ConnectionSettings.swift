@@ -1,3 +1,4 @@
+import CustomVisionHTTP
 import Foundation
 
 /// Endpoints and keys after resolving flags, then the environment, then the config profile.
@@ -100,9 +101,10 @@ public struct Redactor: Sendable {
 
     public init(secrets: [String]) { self.secrets = secrets.filter { $0.count >= 4 } }
 
-    /// `text` with every secret replaced by `***`.
+    /// `text` with every secret replaced by `***`, and the secrets a URL can carry (a password, a SAS signature,
+    /// an import token) masked too.
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+        SecretMasking.mask(secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") })
     }
 
     /// `secret` as it is and as it appears percent-encoded in a request's query, so both are redacted.

@@ -226,9 +226,9 @@ struct RequestExecutor: Sendable {
         }
     }
 
-    /// Replaces the key wherever it appears.
+    /// Replaces the key wherever it appears, and the other secrets a URL can carry (see ``SecretMasking``).
     func redact(_ text: String) -> String {
-        key.isEmpty ? text : text.replacingOccurrences(of: key, with: "***")
+        SecretMasking.mask(key.isEmpty ? text : text.replacingOccurrences(of: key, with: "***"))
     }
 
     // MARK: - Logging (never the key)
@@ -237,6 +237,7 @@ struct RequestExecutor: Sendable {
         guard logger.logLevel <= .debug else { return }
         let headers = request.headers.map { field in
             let secret = field.name.caseInsensitiveCompare(keyHeader) == .orderedSame
+                || SecretMasking.secretHeaders.contains(field.name.lowercased())
             return "\(field.name): \(secret ? "***" : field.value)"
         }
         logger.debug(
@@ -259,5 +260,14 @@ struct RequestExecutor: Sendable {
         if logger.logLevel <= .trace, response.bodyFile == nil {
             logger.trace("body: \(redact(String(decoding: response.body.prefix(2000), as: UTF8.self)))")
         }
+    }
+}
+
+/// Printing, dumping or mirroring an executor shows where it sends requests, never its key.
+extension RequestExecutor: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String { "RequestExecutor(\(SecretMasking.mask(baseURL)), \(keyHeader): ***)" }
+    var debugDescription: String { description }
+    var customMirror: Mirror {
+        Mirror(self, children: ["baseURL": SecretMasking.mask(baseURL), "keyHeader": keyHeader, "key": "***"])
     }
 }

@@ -121,3 +121,12 @@ public struct PredictionClient: Sendable {
         return try await executor.json(operation)
     }
 }
+
+/// Printing, dumping or mirroring a client shows its endpoint (any `user:password@` password masked), never its key.
+extension PredictionClient: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "PredictionClient(endpoint: \(SecretMasking.mask(endpoint.absoluteString)))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["endpoint": SecretMasking.mask(endpoint.absoluteString)], displayStyle: .struct)
+    }
+}

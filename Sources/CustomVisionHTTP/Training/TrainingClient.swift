@@ -53,3 +53,12 @@ extension Logger {
         Logger(label: "CustomVisionHTTP", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 }
+
+/// Printing, dumping or mirroring a client shows its endpoint (any `user:password@` password masked), never its key.
+extension TrainingClient: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "TrainingClient(endpoint: \(SecretMasking.mask(endpoint.absoluteString)))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["endpoint": SecretMasking.mask(endpoint.absoluteString)], displayStyle: .struct)
+    }
+}

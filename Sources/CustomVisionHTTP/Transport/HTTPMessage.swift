@@ -193,6 +193,39 @@ public struct HTTPRequest: Sendable {
     }
 }
 
+/// Printing, dumping or mirroring headers shows the values of secret fields (the key headers, `Authorization`) as
+/// `***`.
+extension HTTPHeaders: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "[" + redactedFields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "]"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, unlabeledChildren: redactedFields.map { "\($0.name): \($0.value)" }, displayStyle: .collection)
+    }
+
+    private var redactedFields: [(name: String, value: String)] {
+        fields.map { ($0.name, SecretMasking.secretHeaders.contains($0.name.lowercased()) ? "***" : $0.value) }
+    }
+}
+
+/// Printing, dumping or mirroring a request masks its secrets: key headers, and any password or signature in its
+/// URL (see ``HTTPHeaders``).
+extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "\(method) \(SecretMasking.mask(url.absoluteString)) \(headers)"
+            + (body.map { " (\($0.payloadSize) bytes)" } ?? "")
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "method": method, "url": SecretMasking.mask(url.absoluteString), "headers": headers,
+            "bodyBytes": body?.payloadSize as Any, "downloadDestination": downloadDestination as Any,
+            "timeout": timeout as Any,
+        ], displayStyle: .struct)
+    }
+}
+
 /// A response from an ``HTTPTransport``.
 public struct HTTPResponse: Sendable {
     /// The status code.
