@@ -190,6 +190,32 @@ import Testing
         }
     }
 
+    @Test func aDeletedImagesURLsStopServingItsBytes() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let other = try await cv.createProject("other")
+            let pngs = reds(2)
+            let images = try #require(try await cv.upload(project.id, pngs).images?.compactMap(\.image))
+            // The same bytes in another project keep the URLs of those bytes serving.
+            _ = try await cv.upload(other.id, [pngs[1]])
+            func fetch(_ uri: String?) async throws -> TestResponse {
+                let url = try #require(uri.flatMap(URL.init(string:)))
+                return try await cv.client.execute(uri: url.path + "?" + (url.query ?? ""), method: .get)
+            }
+            let uris = images.map { [$0.originalImageUri, $0.resizedImageUri, $0.thumbnailUri] }
+            for uri in uris.joined() { #expect(try await fetch(uri).status == .ok) }
+            for image in images {
+                let delete = try await cv.training(.delete, "projects/\(project.id)/images?imageIds=\(image.id)")
+                #expect(delete.status == .noContent)
+            }
+            for uri in uris[0] { #expect(try cv.error(try await fetch(uri), status: .notFound).code == .notFoundImage) }
+            for uri in uris[1] { #expect(try await fetch(uri).status == .ok) }
+            #expect(Array(try await fetch(images[1].originalImageUri).body.readableBytesView) == pngs[1])
+            #expect(try await cv.training(.delete, "projects/\(other.id)").status == .noContent)
+            for uri in uris[1] { #expect(try await fetch(uri).status == .notFound) }
+        }
+    }
+
     @Test func servesResizedAndThumbnailRenditions() async throws {
         try await withServer { cv in
             let project = try await cv.createProject()

@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Serves image bytes behind signed, expiring URLs (`/cvimages/{kind}/{digest}?se=…&sig=…`).
+/// Serves image bytes behind signed, expiring URLs (`/cvimages/{kind}/{digest}?se=…&sig=…`), while an image,
+/// stored prediction or export still refers to them.
 struct ImageFilesController: Sendable {
     let server: ServerContext
 
@@ -15,7 +16,8 @@ struct ImageFilesController: Sendable {
             guard let expiry = try query.int("se"), let sig = query.string("sig"),
                 server.signer.verify(kind: kind, digest: digest, expiry: expiry, sig: sig)
             else { throw APIError(.forbidden, .forbidden, "The image URL is invalid or has expired.") }
-            guard let bytes = server.store.blobs.get(digest) else {
+            guard server.store.read({ $0.refersTo(blob: digest, kind: kind) }), let bytes = server.store.blobs.get(digest)
+            else {
                 throw APIError.notFound(.notFoundImage, "Image not found.")
             }
             let served = await server.renditions.bytes(

@@ -194,6 +194,16 @@ struct StoreData: Sendable {
     }
     /// The number of images in `project`.
     func imageCount(of project: UUID) -> Int { imageCounts[project] ?? 0 }
+    /// Whether a live record still refers to the blob `digest` as a URL of `kind` serves it: an image or a stored
+    /// prediction for the image kinds, an iteration export for `export`, a project export for `bundle`. A URL handed
+    /// out before its record was deleted then stops serving the bytes, though they stay on disk until the next start
+    /// collects them.
+    func refersTo(blob digest: String, kind: String) -> Bool {
+        if kind == "export" { return exports.values.contains { $0.blob == digest } }
+        if kind == "bundle" { return projectExports.values.contains { $0.blob == digest } }
+        if imagesByDigest.values.contains(where: { $0[digest]?.isEmpty == false }) { return true }
+        return predictions.values.contains { $0.blob == digest }
+    }
     /// An image of `project` whose bytes have the SHA-256 `digest`, if there is one.
     func image(withDigest digest: String, in project: UUID) -> ImageRecord? {
         imagesByDigest[project]?[digest]?.first.flatMap { images[$0] }
