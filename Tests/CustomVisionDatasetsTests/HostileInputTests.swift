@@ -109,6 +109,22 @@ struct HostileInputTests {
         expectBox(dataset.images.first?.regions.first?.box, 0.1, 0.1, 0.1, 0.1)
     }
 
+    @Test func cocoIdsBeyondInt64OrOfTheWrongTypeAreFindingsNotACrash() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        let file = try folder.write(
+            #"{"categories": [{"id": 1, "name": "cat"}, {"id": -1e19, "name": "dog"}], "images": ["#
+                + #"{"id": 1e19, "file_name": "a.png"}, {"id": true, "file_name": "a.png"}, "#
+                + #"{"id": 9.3e18, "file_name": "a.png"}, {"id": 4, "file_name": "a.png"}], "annotations": ["#
+                + #"{"image_id": 4, "category_id": 1, "bbox": [8, 6, 8, 6]}]}"#, to: "instances.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.map(\.location.jsonPath) == [
+            "$.categories[1].id", "$.images[0].id", "$.images[1].id", "$.images[2].id",
+        ], "\(findings)")
+        #expect(findings.allSatisfy { $0.code == "invalidValue" && $0.message.contains("below 2^63") })
+        #expect(dataset.images.count == 1 && dataset.images.first?.regions.count == 1)
+    }
+
     @Test func cocoRefusesFileNamesThatLeaveTheRoot() throws {
         let folder = try TemporaryFolder()
         let file = try folder.write(

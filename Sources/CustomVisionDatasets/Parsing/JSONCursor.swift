@@ -45,6 +45,14 @@ struct JSONCursor {
         return s
     }
 
+    /// Whether a value JSONSerialization decoded is `true` or `false` (on Linux an NSNumber whose `is Bool` holds
+    /// for 0 and 1 too, so the type is asked instead).
+    private static func isBoolean(_ v: Any?) -> Bool {
+        guard let v else { return false }
+        if type(of: v) == Bool.self { return true }
+        return (v as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
+    }
+
     private static func number(_ v: Any?) -> Double? {
         let d: Double
         if let i = v as? Int {
@@ -80,7 +88,8 @@ struct JSONCursor {
     func idKey(_ key: String) throws -> String {
         let v = field(key).value
         if let s = v as? String { return s }
-        if let d = Self.number(v), d == d.rounded() { return String(Int64(d)) }
-        throw fail(key, "a number or string id")
+        // A whole number Int64 holds (2^63 itself does not): beyond it, `Int64(d)` would trap.
+        if !Self.isBoolean(v), let d = Self.number(v), d == d.rounded(), abs(d) < 0x1p63 { return String(Int64(d)) }
+        throw fail(key, "a whole number (below 2^63 in size) or a string id")
     }
 }
