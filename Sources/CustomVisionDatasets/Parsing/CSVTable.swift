@@ -50,8 +50,14 @@ struct CSVTable: Sendable, Hashable {
                         }
                     }
                 } else {
-                    if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
+                    if c == "\n" {
+                        line += 1
+                    } else if c == "\r" {
+                        // A lone CR (old Mac line ends) is a line too; CRLF counts once, at its LF.
+                        pending = iterator.next()
+                        if pending != "\n" { line += 1 }
+                    }
                 }
                 continue
             }
@@ -65,9 +71,12 @@ struct CSVTable: Sendable, Hashable {
                 inQuotes = true
                 fieldWasQuoted = true
                 quoteLine = line
-            case "\r":
-                continue
-            case "\n":
+            case "\r", "\n":
+                // LF, CRLF or a lone CR (as Excel for Mac writes) ends the row.
+                if c == "\r" {
+                    pending = iterator.next()
+                    if pending == "\n" { pending = nil }
+                }
                 endRow()
                 line += 1
                 rowLine = line

@@ -16,4 +16,11 @@ extension String {
     /// Tab, line feed, vertical tab, form feed, carriage return, space: the ASCII members of
     /// `CharacterSet.whitespacesAndNewlines`.
     private static func isASCIISpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+
+    /// The lines of a text file, whatever its line endings: `\n`, Windows' `\r\n` (a single Character in Swift, so
+    /// splitting on `"\n"` alone keeps such a file one line) or a lone `\r`. Empty lines are kept, so line `i` of
+    /// the file is element `i - 1`.
+    func textLines() -> [Substring] {
+        split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+    }
 }

@@ -16,7 +16,7 @@ struct YOLODataYAML: Sendable, Hashable {
     static func parse(_ text: String, file: String) throws -> YOLODataYAML {
         var result = YOLODataYAML()
         var nc: Int?
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        let lines = text.textLines().map { String($0) }
         var index = 0
         func fail(_ message: String, line: Int) -> DatasetError {
             DatasetError(.malformed, "YAML: \(message)", at: DatasetLocation(file: file, line: line))

@@ -15,7 +15,7 @@ enum ManifestReader {
         var dataset = Dataset(root: context.fs.root)
         for file in files {
             let name = context.fs.displayName(file)
-            let lines = try context.fs.readText(file).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try context.fs.readText(file).textLines()
             for (offset, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 do {
                     dataset.images.append(

@@ -111,7 +111,7 @@ enum YOLOReader {
         for name in ["classes.txt", "obj.names", "classes.names"] {
             let url = folder.appendingPathComponent(name)
             guard context.fs.fileExists(url) else { continue }
-            let lines = try context.fs.readText(url).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try context.fs.readText(url).textLines()
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             let names = Array(lines.reversed().drop { $0.isEmpty }.reversed())
             if let blank = names.firstIndex(of: "") {
@@ -138,7 +138,7 @@ enum YOLOReader {
 
     private static func regions(in label: URL, names: [String], context: inout ReadContext) throws -> [DatasetRegion] {
         var regions: [DatasetRegion] = []
-        let lines = try context.fs.readText(label).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try context.fs.readText(label).textLines()
         for (offset, raw) in lines.enumerated() {
             let place = context.fs.location(label, line: offset + 1)
             let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
