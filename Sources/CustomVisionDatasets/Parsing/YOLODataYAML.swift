@@ -77,14 +77,11 @@ struct YOLODataYAML: Sendable, Hashable {
 
     /// The position of the `:` that ends a key, outside quotes.
     private static func keyColon(_ s: String) -> String.Index? {
-        var quote: Character?
+        var quotes = QuoteTracker()
         for index in s.indices {
             let c = s[index]
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-            } else if c == ":" {
+            if quotes.isQuoted(c) { continue }
+            if c == ":" {
                 let next = s.index(after: index)
                 if next == s.endIndex || s[next] == " " { return index }
             }
@@ -93,21 +90,15 @@ struct YOLODataYAML: Sendable, Hashable {
     }
 
     private static func stripComment(_ line: String, line number: Int, file: String) throws -> String {
-        var quote: Character?
+        var quotes = QuoteTracker()
         var previous: Character = " "
         var out = ""
         for c in line {
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-            } else if c == "#", previous == " " || previous == "\t" {
-                break
-            }
+            if !quotes.isQuoted(c), c == "#", previous == " " || previous == "\t" { break }
             out.append(c)
             previous = c
         }
-        if quote != nil {
+        if quotes.isOpen {
             throw DatasetError(
                 .malformed, "YAML: unterminated quoted string", at: DatasetLocation(file: file, line: number))
         }
@@ -120,10 +111,19 @@ struct YOLODataYAML: Sendable, Hashable {
         let s = raw.trimmingCharacters(in: .whitespaces)
         if s.count >= 2, let first = s.first, first == "\"" || first == "'", s.last == first {
             let inner = String(s.dropFirst().dropLast())
-            return first == "'"
-                ? inner.replacingOccurrences(of: "''", with: "'")
-                : inner
-                    .replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+            if first == "'" { return inner.replacingOccurrences(of: "''", with: "'") }
+            // Double quotes: a backslash takes the next character as it is (`\"`, `\\`, as YOLOWriter writes).
+            var out = ""
+            var escaped = false
+            for c in inner {
+                if !escaped, c == "\\" {
+                    escaped = true
+                    continue
+                }
+                escaped = false
+                out.append(c)
+            }
+            return out
         }
         if s.hasPrefix("\"") || s.hasPrefix("'") || s.hasPrefix("[") || s.hasPrefix("{") {
             throw DatasetError(.malformed, "YAML: unexpected value '\(s)'", at: DatasetLocation(file: file, line: line))
@@ -135,13 +135,9 @@ struct YOLODataYAML: Sendable, Hashable {
     private static func flowItems(_ inner: String) -> [String] {
         var items: [String] = []
         var current = ""
-        var quote: Character?
+        var quotes = QuoteTracker()
         for c in inner {
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-            } else if c == "," {
+            if !quotes.isQuoted(c), c == "," {
                 items.append(current)
                 current = ""
                 continue
@@ -193,5 +189,31 @@ struct YOLODataYAML: Sendable, Hashable {
                 at: DatasetLocation(file: file, line: lines.first?.1))
         }
         return (0..<byIndex.count).map { byIndex[$0]! }
+    }
+}
+
+/// Whether a character of a YAML line lies inside a quoted scalar: `'…'` (where `''` is a quote) or `"…"` (where a
+/// backslash escapes the next character).
+private struct QuoteTracker {
+    private var quote: Character?
+    private var escaped = false
+
+    /// Whether a quoted scalar is still open.
+    var isOpen: Bool { quote != nil }
+
+    /// Steps over `c`: true when it opens, lies inside or closes a quoted scalar.
+    mutating func isQuoted(_ c: Character) -> Bool {
+        guard let q = quote else {
+            if c == "\"" || c == "'" { quote = c }
+            return quote != nil
+        }
+        if escaped {
+            escaped = false
+        } else if q == "\"", c == "\\" {
+            escaped = true
+        } else if c == q {
+            quote = nil
+        }
+        return true
     }
 }
