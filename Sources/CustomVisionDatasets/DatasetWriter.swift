@@ -146,6 +146,9 @@ struct OutputFolder {
             }
             try? manager.removeItem(at: target)
         }
+        guard FileDescriptorReading.isRegularFile(image.path.path) else {
+            throw DatasetError(.io, "cannot export image \(image.path.path): not a regular file", at: image.source)
+        }
         do {
             if options.images == .copy {
                 try manager.copyItem(at: image.path.resolvingSymlinksInPath(), to: target)  // the file, not a link

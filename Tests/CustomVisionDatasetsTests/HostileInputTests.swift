@@ -302,3 +302,28 @@ struct HostileInputTests {
         #expect(error?.code == .unknownFormat && error?.location.file == folder.url.path)
     }
 }
+
+/// A FIFO under an image's name: every step that opens images refuses it instead of blocking forever.
+struct NonRegularImageTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aFIFONamedAsAnImageIsRefusedWithoutBlocking() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "red.png")
+        #expect(mkfifo(folder.url.appendingPathComponent("pipe.png").path, 0o600) == 0)
+        let csv = try folder.write("filename,tag\nred.png,warm\npipe.png,cold\n", to: "labels.csv")
+        let (dataset, readFindings) = try DatasetReader.read(at: csv, format: .csv)
+        let report = DatasetVerifier.verify(
+            dataset, projectType: .classification, readFindings: readFindings,
+            validateContent: { _ in })
+        let pipe = report.findings.filter { $0.message.contains("pipe.png") }
+        #expect(!pipe.isEmpty && pipe.allSatisfy { $0.severity == .error }, "\(report.findings)")
+        #expect(!report.findings.contains { $0.message.contains("red.png") && $0.severity == .error })
+        #expect(RegularFile.contents(atPath: folder.url.appendingPathComponent("pipe.png").path) == nil)
+        #expect(RegularFile.contents(atPath: folder.url.appendingPathComponent("red.png").path) != nil)
+        // The CSV reader takes the row (the verifier names it); writing the dataset stops at it, named.
+        #expect(dataset.images.map(\.path.lastPathComponent) == ["red.png", "pipe.png"])
+        let out = try TemporaryFolder()
+        let error = #expect(throws: DatasetError.self) { try DatasetWriter.write(dataset, format: .csv, to: out.url) }
+        #expect(error?.message.contains("pipe.png: not a regular file") == true, "\(String(describing: error))")
+    }
+}

@@ -145,7 +145,7 @@ public struct DatasetCommand: AsyncParsableCommand {
             for (index, image) in dataset.images.enumerated() {
                 let name = DatasetLoading.relativeName(image, root: dataset.root)
                 do {
-                    guard let data = FileManager.default.contents(atPath: image.path.path) else {
+                    guard let data = RegularFile.contents(atPath: image.path.path) else {
                         throw CLIError.data("cannot read \(image.path.path) (named by \(image.source))")
                     }
                     let result = try preparer.prepare([UInt8](data), boxes: image.regions.map(\.box))

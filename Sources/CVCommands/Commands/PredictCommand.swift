@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomVisionCore
 import CustomVisionHTTP
+import CustomVisionDatasets
 import Foundation
 import ImagePrep
 
@@ -140,7 +141,9 @@ public struct PredictCommand: CVCommand {
     /// The bytes to send for the file at `path` (prepared unless `preparer` is nil), and where they sit on the file.
     /// Errors do not repeat `path`: callers put it in front.
     static func send(_ path: String, preparer: ImagePreparer?) throws -> (Data, PredictionGeometry) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read the file") }
+        guard let data = RegularFile.contents(atPath: path) else {
+            throw CLIError.data("cannot read the file (or it is not a regular file)")
+        }
         guard let preparer else { return (data, PredictionGeometry()) }
         let prepared: PreparedImage
         do {

@@ -1,4 +1,5 @@
 import CustomVisionCore
+import CustomVisionDatasets
 import Foundation
 import ImagePrep
 
@@ -79,7 +80,7 @@ extension PredictionDrawing {
     /// The file at `path` decoded upright (as predictions are normalized to it) with `predictions` drawn on it;
     /// each tag keeps one colour.
     static func render(_ path: String, _ predictions: [Prediction]) throws -> RGBImage {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
+        guard let data = RegularFile.contents(atPath: path) else { throw CLIError.data("cannot read \(path)") }
         let image = try ImageDecoder.decode([UInt8](data))
         let labels = predictions.map {
             BoxDrawer.Label(box: $0.boundingBox,

@@ -1,3 +1,4 @@
+import CustomVisionDatasets
 import Foundation
 import ImagePrep
 
@@ -5,7 +6,7 @@ extension ImageOrientation {
     /// The EXIF orientation of the image file at `path` (`.up` when it has none or cannot be read): what turns a
     /// dataset's boxes (on the stored pixels) into the service's (on the upright image).
     static func stored(atPath path: String) -> ImageOrientation {
-        FileManager.default.contents(atPath: path).map(stored(in:)) ?? .up
+        RegularFile.contents(atPath: path).map(stored(in:)) ?? .up
     }
 
     /// The EXIF orientation of the image file `data` (`.up` when it has none or is not an image).

@@ -16,7 +16,7 @@ struct ItemPreparation: Sendable {
     /// The upload element of `image`, named by its path relative to the dataset's `root`.
     func item(for image: DatasetImage, root: URL) -> UploadElement {
         let name = DatasetLoading.relativeName(image, root: root)
-        guard let data = FileManager.default.contents(atPath: image.path.path) else {
+        guard let data = RegularFile.contents(atPath: image.path.path) else {
             return .failed(UploadFailure(name: name, status: "ReadFailed",
                                          reason: "cannot read \(image.path.path) (named by \(image.source))"))
         }

@@ -38,10 +38,10 @@ public struct ImageHeader: Sendable, Hashable {
     }
 
     /// Reads the header of the image at `path` (`open` and `read`, no Foundation file handle).
-    /// - Returns: nil when the file cannot be read, does not start like a known image or its header is cut short.
+    /// - Returns: nil when the file is not a regular file or cannot be read, does not start like a known image or
+    ///   its header is cut short.
     static func read(path: String) -> ImageHeader? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let (fd, _) = FileDescriptorReading.openRegularFile(path) else { return nil }
         defer { close(fd) }
         // Most headers lie in the first 4 KiB; a header found there is the one the first 64 KiB would give.
         guard var head = FileDescriptorReading.read(fd, upTo: 4 * 1024) else { return nil }

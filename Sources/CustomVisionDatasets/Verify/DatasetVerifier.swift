@@ -111,6 +111,10 @@ public enum DatasetVerifier {
             findings.append(Finding(.error, "missingImage", "image '\(path)' does not exist", at: place))
             return
         }
+        guard FileDescriptorReading.isRegularFile(path) else {
+            findings.append(Finding(.error, "unreadableImage", "image '\(path)' is not a regular file", at: place))
+            return
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > ServiceLimits.maxTrainingImageBytes {
             findings.append(
@@ -147,9 +151,9 @@ public enum DatasetVerifier {
         }
         guard let validateContent else { return }
         let problem: String
-        if let data = FileManager.default.contents(atPath: path) {
+        if let bytes = FileDescriptorReading.contentsOfRegularFile(path) {
             do {
-                try validateContent([UInt8](data))
+                try validateContent(bytes)
                 return
             } catch {
                 problem = "\(error)"
@@ -237,16 +241,19 @@ public enum DatasetVerifier {
         }
         var groups: [[Int]] = []
         for (_, indices) in bySize where indices.count > 1 {
-            var byContent: [Data: [Int]] = [:]
+            // Grouped by digest: only one file of the size is held at a time.
+            var byContent: [String: [Int]] = [:]
             for index in indices {
-                guard let data = try? Data(contentsOf: dataset.images[index].path) else { continue }
-                byContent[data, default: []].append(index)
+                guard let bytes = FileDescriptorReading.contentsOfRegularFile(dataset.images[index].path.path) else {
+                    continue
+                }
+                byContent[SHA256.hex(bytes), default: []].append(index)
             }
             groups += byContent.values.filter { $0.count > 1 }
         }
         for group in groups.sorted(by: { $0[0] < $1[0] }) {
             let images = group.map { dataset.images[$0] }
-            let hash = (try? Data(contentsOf: images[0].path)).map(SHA256.hex) ?? "?"
+            let hash = FileDescriptorReading.contentsOfRegularFile(images[0].path.path).map(SHA256.hex) ?? "?"
             let names = images.map(\.path.lastPathComponent).joined(separator: ", ")
             let labels = Set(images.map { LabelKey($0) })
             let detail =
