@@ -116,6 +116,27 @@ struct BadInputEndToEndTests {
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func quietStillPrintsTheDatasetsErrorFindings() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let subset = URL(fileURLWithPath: try env.miniSubset(perClass: 2))
+        let xml = subset.appendingPathComponent("ANNOTATIONS/patches_1.xml")
+        let text = try String(contentsOf: xml, encoding: .utf8)
+        let broken = text.replacingOccurrences(of: #"<xmin>\d+</xmin>"#, with: "<xmin>abc</xmin>",
+                                               options: .regularExpression)
+        #expect(broken != text)
+        try broken.write(to: xml, atomically: true, encoding: .utf8)
+        for quiet in [false, true] {
+            let out = env.directory.appendingPathComponent("coco-\(quiet)").path
+            let output = try await env.cvctl(
+                ["dataset", "convert", subset.path, "--to", "coco", "--out", out] + (quiet ? ["-q"] : []))
+            #expect(output.stderr.contains("ANNOTATIONS/patches_1.xml"), "quiet \(quiet): \(output.stderr)")
+            #expect(output.stderr.contains("[invalidValue]"), "quiet \(quiet): \(output.stderr)")
+            #expect(output.stderr.contains("dataset: ") == !quiet, "\(output.stderr)")
+        }
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func aFileWhereAnOutputFolderBelongsExits65() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

@@ -39,6 +39,12 @@ public struct Console: Sendable {
         if !quiet { Self.write(text, to: STDERR_FILENO) }
     }
 
+    /// Writes a line to stderr even when quiet, as it is (a problem the user must see, already labelled, such as
+    /// an error finding of a dataset).
+    public func problem(_ text: String) {
+        Self.write(text + "\n", to: STDERR_FILENO)
+    }
+
     /// Writes an error line to stderr, always.
     public func error(_ text: String) {
         Self.write("error: " + text + "\n", to: STDERR_FILENO)

@@ -37,13 +37,21 @@ enum DatasetLoading {
         (error as? DatasetError)?.description ?? "\(error)"
     }
 
-    /// Prints `findings` to stderr: a count, then up to five.
+    /// Prints `findings` to stderr: a count, then up to five. With `--quiet`, only the errors among those five (and
+    /// a count of the rest): errors still print, as `--help` promises.
     static func report(_ findings: [Finding], console: Console) {
         guard !findings.isEmpty else { return }
         let errors = findings.filter { $0.severity == .error }.count
         console.info("dataset: \(errors) errors, \(findings.count - errors) warnings")
-        for finding in findings.sorted(by: { $0.severity < $1.severity }).prefix(5) { console.info("  \(finding)") }
+        let shown = findings.sorted(by: { $0.severity < $1.severity }).prefix(5)
+        for finding in shown {
+            if finding.severity == .error { console.problem("  \(finding)") } else { console.info("  \(finding)") }
+        }
         if findings.count > 5 { console.info("  … \(findings.count - 5) more (see `cvctl dataset verify`)") }
+        let unshownErrors = errors - shown.filter { $0.severity == .error }.count
+        if console.quiet, unshownErrors > 0 {
+            console.problem("  … \(unshownErrors) more errors (see `cvctl dataset verify`)")
+        }
     }
 
     /// `image`'s path relative to the dataset root (its entry name).
