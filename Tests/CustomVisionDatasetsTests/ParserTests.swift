@@ -25,6 +25,28 @@ struct ParserTests {
         #expect(root.child("empty")?.children.isEmpty == true)
     }
 
+    @Test func xmlHonoursADeclaredLegacyEncodingAndRefusesInvalidUTF8() throws {
+        func bytes(_ head: String, _ name: [UInt8]) -> [UInt8] {
+            Array("\(head)\n<annotation>\n<name>caf".utf8) + name + Array("</name></annotation>".utf8)
+        }
+        let latin1 = try XMLReader.parse(
+            bytes: bytes("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", [0xE9]), file: "l.xml")
+        #expect(latin1.child("name")?.text == "café")
+        let cp1252 = try XMLReader.parse(
+            bytes: bytes("<?xml version='1.0' encoding='windows-1252'?>", [0xE9, 0x80]), file: "w.xml")
+        #expect(cp1252.child("name")?.text == "café€")
+        #expect(try XMLReader.parse(bytes: bytes("", Array("é".utf8)), file: "u.xml").child("name")?.text == "café")
+        // Latin-1 bytes without a declaration: refused, naming the line, not read as "caf\u{FFFD}".
+        let undeclared = #expect(throws: DatasetError.self) {
+            try XMLReader.parse(bytes: bytes("<?xml version=\"1.0\"?>", [0xE9]), file: "x.xml")
+        }
+        #expect(undeclared?.location.line == 3 && undeclared?.message.contains("not valid UTF-8") == true)
+        let unknown = #expect(throws: DatasetError.self) {
+            try XMLReader.parse(bytes: bytes("<?xml version=\"1.0\" encoding=\"EBCDIC\"?>", []), file: "e.xml")
+        }
+        #expect(unknown?.message.contains("'ebcdic' is not supported") == true)
+    }
+
     @Test(arguments: [
         "<a>", "<a></b>", "<a><b></a></b>", "<a>&bogus;</a>", "<a>&#0;</a>", "<a>&#xD800;</a>", "<a b=c/>",
         "<a/><b/>", "text", "<a><!-- unterminated", "<a b=\"1\" b=\"2\"/>", "<!DOCTYPE a><a/>",

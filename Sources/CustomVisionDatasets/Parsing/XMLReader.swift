@@ -21,8 +21,67 @@ struct XMLReader {
 
     /// Parses `bytes` and returns the root element, as `parse(_:file:maxDepth:)`.
     static func parse(bytes: [UInt8], file: String, maxDepth: Int = 64) throws -> XMLElement {
-        var reader = XMLReader(bytes: bytes, file: file, maxDepth: maxDepth)
+        var reader = XMLReader(bytes: try utf8(bytes, file: file), file: file, maxDepth: maxDepth)
         return try reader.document()
+    }
+
+    /// `bytes` as UTF-8: as they are when the XML declaration names UTF-8 or no encoding (and they are valid
+    /// UTF-8), transcoded when it names ISO-8859-1 or Windows-1252 (what older labelling tools on Windows write).
+    /// - Throws: `.malformed` for invalid UTF-8 or an encoding this reader does not know, rather than reading a
+    ///   tag name with replacement characters in it.
+    static func utf8(_ bytes: [UInt8], file: String) throws -> [UInt8] {
+        let encoding = declaredEncoding(bytes)?.lowercased()
+        let legacy: String.Encoding?
+        switch encoding {
+        case nil, "utf-8", "utf8": legacy = nil
+        case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii": legacy = .isoLatin1
+        case "windows-1252", "cp1252": legacy = .windowsCP1252
+        default:
+            throw DatasetError(
+                .malformed, "XML: encoding '\(encoding ?? "")' is not supported (UTF-8, ISO-8859-1 or Windows-1252)",
+                at: DatasetLocation(file: file, line: 1))
+        }
+        if let legacy {
+            guard let text = String(bytes: bytes, encoding: legacy) else {
+                throw DatasetError(.malformed, "XML: the file is not valid \(encoding ?? "") text",
+                                   at: DatasetLocation(file: file, line: 1))
+            }
+            return Array(text.utf8)
+        }
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return bytes }  // ASCII: nothing to check
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            let line = 1 + (firstInvalidUTF8(bytes).map { bytes[..<$0].count { $0 == 0x0A } } ?? 0)
+            throw DatasetError(
+                .malformed, "XML: the file is not valid UTF-8 text (declare its encoding, e.g. ISO-8859-1)",
+                at: DatasetLocation(file: file, line: line))
+        }
+        return bytes
+    }
+
+    /// The `encoding` of the XML declaration at the start of `bytes`, if any.
+    private static func declaredEncoding(_ bytes: [UInt8]) -> String? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let head = String(decoding: bytes[start..<min(bytes.count, start + 256)], as: UTF8.self)
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
+            let key = head[..<end.lowerBound].range(of: "encoding")
+        else { return nil }
+        let rest = head[key.upperBound..<end.lowerBound].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != quote })
+    }
+
+    /// The offset of the first byte that starts an invalid UTF-8 sequence.
+    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var offset = 0
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     private init(bytes: [UInt8], file: String, maxDepth: Int) {
