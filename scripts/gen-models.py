@@ -89,7 +89,13 @@ def gen_struct(name, s):
     for p, v in s.get("properties", {}).items():
         t = swift_type(p, v, name)
         optional = not (p in req and not v.get("x-nullable")) and not (p == "id" and name in IDENTIFIED)
-        props.append((p, t, optional, v.get("description", ""), v.get("readOnly", False)))
+        description = v.get("description", "")
+        # Box coordinates are fractions of the image, which the specification never says.
+        if t == "Double" and p in ("left", "width"):
+            description += " A fraction (0…1) of the image's width."
+        elif t == "Double" and p in ("top", "height"):
+            description += " A fraction (0…1) of the image's height."
+        props.append((p, t, optional, description, v.get("readOnly", False)))
     out = [HEADER, "import Foundation\n\n"]
     out.append(doc(s.get("description") or f"The `{name}` schema of the Custom Vision API."))
     out.append(f"public struct {name}: Codable, Hashable, Sendable {{\n")

@@ -6,14 +6,20 @@ import Foundation
 import Testing
 
 // README-EXAMPLE-BEGIN
+/// Why `detectScratches` gave up (the clients' own failures are `CustomVisionClientError`s).
+struct ScratchDetectorError: Error {
+    var message: String
+}
+
 /// Trains a "scratch" detector on labelled images, publishes it and detects scratches in a new image.
-/// - Parameter examples: encoded images, each with the normalized box of its scratch (15 or more).
+/// - Parameter examples: encoded images, each with the box of its scratch as fractions (0…1) of the image's width
+///   and height (15 or more).
 func detectScratches(
-    endpoint: URL, trainingKey: String, predictionKey: String, predictionResourceID: String,
-    examples: [(image: Data, box: BoundingBox)], newImage: Data
+    trainingEndpoint: URL, trainingKey: String, predictionEndpoint: URL, predictionKey: String,
+    predictionResourceID: String, examples: [(image: Data, box: BoundingBox)], newImage: Data
 ) async throws -> [Prediction] {
-    let trainer = TrainingClient(endpoint: endpoint, key: trainingKey)
-    let predictor = PredictionClient(endpoint: endpoint, key: predictionKey)
+    let trainer = TrainingClient(endpoint: trainingEndpoint, key: trainingKey)
+    let predictor = PredictionClient(endpoint: predictionEndpoint, key: predictionKey)
 
     let domain = try await trainer.getDomains().first { $0.type == .objectDetection && $0.exportable == true }
     let project = try await trainer.createProject(name: "steel", domainId: domain?.id)
@@ -31,14 +37,14 @@ func detectScratches(
         // OKDuplicate means the same bytes are already there: done, too.
         let failed = summary.images?.filter { $0.status != .ok && $0.status != .okDuplicate } ?? []
         guard failed.isEmpty else {
-            throw CustomVisionError(code: .badRequestImageBatch, message: "\(failed.count) images failed")
+            throw ScratchDetectorError(message: "\(failed.count) images failed: \(failed.map(\.status))")
         }
     }
 
     let started = try await trainer.trainProject(projectId: project.id)
     let iteration = try await trainer.waitForIteration(projectId: project.id, iterationId: started.id)
     guard iteration.status == .completed else {
-        throw CustomVisionError(code: .badRequestTrainingValidationFailed, message: "training failed")
+        throw ScratchDetectorError(message: "training ended \(iteration.status.map { "\($0)" } ?? "without a status")")
     }
     try await trainer.publishIteration(
         projectId: project.id, iterationId: iteration.id, publishName: "scratches-v1",
@@ -75,8 +81,9 @@ struct ReadmeExampleTests {
                 port: 0, inMemory: true, trainingKey: "readme-training", predictionKey: "readme-prediction"))
         defer { Task { await server.stop() } }
         let newImage = try Data(contentsOf: FixturePaths.fixture("neu-det-mini/heldout/IMAGES/scratches_26.jpg"))
+        let endpoint = try #require(URL(string: server.endpoint))
         let predictions = try await detectScratches(
-            endpoint: try #require(URL(string: server.endpoint)), trainingKey: "readme-training",
+            trainingEndpoint: endpoint, trainingKey: "readme-training", predictionEndpoint: endpoint,
             predictionKey: "readme-prediction", predictionResourceID: "/subscriptions/x/resourceGroups/y",
             examples: examples, newImage: newImage)
         #expect(!predictions.isEmpty, "a held-out scratches image gets at least one confident scratch")

@@ -5,13 +5,13 @@ import Foundation
 public struct Region: Codable, Hashable, Sendable {
     /// Id of the tag associated with this region.
     public var tagId: UUID
-    /// Coordinate of the left boundary.
+    /// Coordinate of the left boundary. A fraction (0…1) of the image's width.
     public var left: Double
-    /// Coordinate of the top boundary.
+    /// Coordinate of the top boundary. A fraction (0…1) of the image's height.
     public var top: Double
-    /// Width.
+    /// Width. A fraction (0…1) of the image's width.
     public var width: Double
-    /// Height.
+    /// Height. A fraction (0…1) of the image's height.
     public var height: Double
 
     /// Creates a value; every optional property defaults to `nil`.
