@@ -44,6 +44,36 @@ struct ManagementEndToEndTests {
         #expect(unknown.stderr.contains("no tag 'dent'"), "\(unknown.stderr)")
     }
 
+    @Test func projectCreateTakesItsTypeFromTheDomainAndRefusesAMismatch() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let (_, listed) = try await env.json(["domain", "list"])
+        let domains = try #require(listed as? [[String: Any]])
+        let classification = try #require(domains.first {
+            $0["type"] as? String == "Classification" && $0["name"] as? String == "General"
+        }?["id"] as? String)
+
+        let refused = try await env.cvctl(
+            ["project", "create", "x", "--type", "detection", "--domain", classification, "-o", "json"])
+        #expect(refused.status == 64, "\(refused.stderr)")
+        #expect(refused.stderr.contains("is not a detection domain (it is Classification)"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+
+        let byDomain = try await env.checkedJSON(["project", "create", "y", "--domain", classification])
+        let settings = byDomain["settings"] as? [String: Any]
+        #expect(settings?["classificationType"] as? String == "Multiclass")
+        #expect(settings?["domainId"] as? String == classification)
+
+        _ = try await env.createProject("z")
+        let table = try await env.cvctl(["project", "list"])
+        let rows = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.contains { $0.contains("z") && $0.contains("Detection") && $0.contains("General") },
+                "\(table.stdout)")
+        #expect(rows.contains { $0.contains("y") && $0.contains("Multiclass") && $0.contains("General") },
+                "\(table.stdout)")
+        #expect((try await env.json(["project", "list"]).1 as? [[String: Any]])?.count == 2)
+    }
+
     @Test(arguments: ["bash", "zsh", "fish"])
     func completionScriptsNameTheCommands(shell: String) async throws {
         let env = try CLITestEnvironment(server: nil)

@@ -97,8 +97,12 @@ struct WorkflowEndToEndTests {
         let model = env.directory.appendingPathComponent("model.zip")
         let exportArguments = ["export", "--project", project, "--platform", "DockerFile", "--flavor", "Linux",
                                "--download", model.path]
-        let export = try await env.cvctl(exportArguments)
+        // Spelled in another case, as the service accepts it: found when listed as DockerFile/Linux (this waited
+        // for the whole --timeout before).
+        let export = try await env.cvctl(["export", "--project", project, "--platform", "dockerfile", "--flavor",
+                                          "linux", "--download", model.path, "--timeout", "300"])
         #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr.contains("export of DockerFile started"), "\(export.stderr)")
         #expect(((try? FileManager.default.attributesOfItem(atPath: model.path)[.size]) as? Int ?? 0) > 0)
         let again = try await env.cvctl(exportArguments + ["--output", "json"])
         #expect(again.stdout.contains("\"reused\" : true"), "\(again.stderr)")

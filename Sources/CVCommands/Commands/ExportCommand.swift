@@ -41,10 +41,14 @@ public struct ExportCommand: CVCommand {
         try OutputFolder.checkFile(download)
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
-        let platform = ExportPlatform(self.platform)
-        let flavor = self.flavor.map { ExportFlavor($0) }
+        // Spelled as the service lists them ("dockerfile" → "DockerFile"), so the export is found when listed.
+        let platform = ExportPlatform.allKnown.first { $0.rawValue.lowercased() == self.platform.lowercased() }
+            ?? ExportPlatform(self.platform)
+        let flavor = self.flavor.map { name in
+            ExportFlavor.allKnown.first { $0.rawValue.lowercased() == name.lowercased() } ?? ExportFlavor(name)
+        }
         let existing = try await client.getExports(projectId: project, iterationId: target.id).first {
-            $0.platform == platform && (flavor == nil || $0.flavor == flavor)
+            $0.isOf(platform: platform, flavor: flavor)
         }
         let reused = existing != nil && existing?.status != .failed
         if !reused {

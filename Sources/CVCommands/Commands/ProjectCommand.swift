@@ -30,11 +30,28 @@ public struct ProjectCommand: AsyncParsableCommand {
 
     public init() {}
 
-    static func table(_ projects: [Project]) -> TextTable {
-        TextTable(headers: ["ID", "NAME", "TYPE", "DOMAIN", "CREATED"], rows: projects.map {
-            [$0.id.lowercasedText, $0.name, $0.settings.classificationType?.rawValue ?? "-",
-             $0.settings.domainId?.lowercasedText ?? "-", Format.date($0.created)]
+    /// The projects as a table; `domains` (the service's list) name each project's domain and tell detection
+    /// projects (which have no classification type) apart.
+    static func table(_ projects: [Project], domains: [Domain] = []) -> TextTable {
+        TextTable(headers: ["ID", "NAME", "TYPE", "DOMAIN", "CREATED"], rows: projects.map { project in
+            let domain = domains.first { $0.id == project.settings.domainId }
+            let type = domain?.type == .objectDetection
+                ? "Detection" : project.settings.classificationType?.rawValue ?? "-"
+            return [project.id.lowercasedText, project.name, type,
+                    domain?.name ?? project.settings.domainId?.lowercasedText ?? "-", Format.date(project.created)]
         })
+    }
+
+    /// Prints `projects` (one document, or a table naming their domains: one more request, for tables only).
+    static func emit(_ projects: [Project], single: Bool, client: TrainingClient, context: CommandContext)
+        async throws
+    {
+        let domains = context.console.format == .table ? ((try? await client.getDomains()) ?? []) : []
+        if single, let project = projects.first {
+            try context.console.emit(project) { table([$0], domains: domains) }
+        } else {
+            try context.console.emit(projects) { table($0, domains: domains) }
+        }
     }
 
     /// `cvctl project create NAME --type detection|classification`.
@@ -52,7 +69,8 @@ public struct ProjectCommand: AsyncParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The project name.") var name: String
-        @Option(help: "detection | classification.") var type: ProjectType = .detection
+        @Option(help: "detection | classification (default: the --domain's type, else detection).")
+        var type: ProjectType?
         @Option(help: "Domain name or id (default: General of the type).") var domain: String?
         @Flag(help: "Multilabel classification (default multiclass).") var multilabel = false
         @Option(help: "A description.") var description: String?
@@ -63,24 +81,35 @@ public struct ProjectCommand: AsyncParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let client = try context.training()
-            let domainType: DomainType = type == .detection ? .objectDetection : .classification
             let domains = try await client.getDomains()
+            // --multilabel implies classification; otherwise a --domain of one type settles it.
+            var type = self.type ?? (multilabel ? .classification : nil)
             let chosen: Domain?
             if let domain {
                 // Names repeat across types ("General (compact)"): match the project type's domains first.
                 let matches = domains.filter {
                     $0.id.lowercasedText == domain.lowercased() || $0.name?.lowercased() == domain.lowercased()
                 }
-                chosen = matches.first { $0.type == domainType } ?? matches.first
-                guard chosen != nil else { throw CLIError.usage("no domain '\(domain)'; see `cvctl domain list`") }
+                guard !matches.isEmpty else { throw CLIError.usage("no domain '\(domain)'; see `cvctl domain list`") }
+                let wanted = type.map(Self.domainType)
+                chosen = matches.first { $0.type == wanted } ?? (type == nil ? matches.first : nil)
+                guard let chosen else {
+                    throw CLIError.usage("domain '\(domain)' is not a \(type?.rawValue ?? "") domain (it is "
+                        + "\(matches.compactMap { $0.type?.rawValue }.joined(separator: ", ")))")
+                }
+                type = type ?? (chosen.type == .objectDetection ? .detection : .classification)
             } else {
-                let ofType = domains.filter { $0.type == domainType }
+                let ofType = domains.filter { $0.type == Self.domainType(type ?? .detection) }
                 chosen = ofType.first { $0.name == "General" } ?? ofType.first
             }
             let project = try await client.createProject(
                 name: name, description: description, domainId: chosen?.id,
                 classificationType: type == .classification ? (multilabel ? .multilabel : .multiclass) : nil)
-            try context.console.emit(project) { ProjectCommand.table([$0]) }
+            try context.console.emit(project) { ProjectCommand.table([$0], domains: domains) }
+        }
+
+        static func domainType(_ type: ProjectType) -> DomainType {
+            type == .detection ? .objectDetection : .classification
         }
     }
 
@@ -92,8 +121,9 @@ public struct ProjectCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run(_ context: CommandContext) async throws {
-            let projects = try await context.training().getProjects()
-            try context.console.emit(projects) { ProjectCommand.table($0) }
+            let client = try context.training()
+            try await ProjectCommand.emit(try await client.getProjects(), single: false, client: client,
+                                          context: context)
         }
     }
 
@@ -160,7 +190,7 @@ public struct ProjectCommand: AsyncParsableCommand {
             if let name { value.name = name }
             if let description { value.description = description }
             let updated = try await client.updateProject(projectId: project, updatedProject: value)
-            try context.console.emit(updated) { ProjectCommand.table([$0]) }
+            try await ProjectCommand.emit([updated], single: true, client: client, context: context)
         }
     }
 

@@ -68,7 +68,7 @@ extension ProjectCommand {
             let client = TrainingClient(endpoint: endpoint, key: key,
                                         logger: context.logger(redacting: Redactor.forms(of: token)))
             let project = try await client.importProject(token: token, name: name)
-            try context.console.emit(project) { ProjectCommand.table([$0]) }
+            try await ProjectCommand.emit([project], single: true, client: client, context: context)
         }
     }
 

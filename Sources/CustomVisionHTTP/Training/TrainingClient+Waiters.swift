@@ -19,7 +19,8 @@ extension TrainingClient {
         }
     }
 
-    /// Polls GetExports until the export of `platform` (and `flavor`, when given) is `Done` or `Failed`.
+    /// Polls GetExports until the export of `platform` (and `flavor`, when given; both compared ignoring case, as
+    /// the service takes them) is `Done` or `Failed`.
     /// - Returns: that export; its `downloadUri` is set when `Done`.
     /// - Throws: a ``CustomVisionClientError/Kind/waitTimeout`` error when the time runs out.
     public func waitForExport(
@@ -28,7 +29,7 @@ extension TrainingClient {
     ) async throws -> Export {
         try await poll("GetExports", timeout: timeout, pollInterval: pollInterval) {
             let exports = try await getExports(projectId: projectId, iterationId: iterationId)
-            let export = exports.first { $0.platform == platform && (flavor == nil || $0.flavor == flavor) }
+            let export = exports.first { $0.isOf(platform: platform, flavor: flavor) }
             let done = export?.status == .done || export?.status == .failed
             return (
                 done ? export : nil, "the \(platform.rawValue) export is \(export?.status?.rawValue ?? "not listed")"
@@ -93,5 +94,14 @@ extension TrainingClient {
             try await clock.sleep(for: min(interval, remaining))
             interval = min(interval * 1.5, ceiling)
         }
+    }
+}
+
+extension Export {
+    /// Whether this is the export of `platform` (and of `flavor`, when given), ignoring case: the service takes
+    /// `dockerfile` for `DockerFile` and lists it under the latter.
+    public func isOf(platform: ExportPlatform, flavor: ExportFlavor? = nil) -> Bool {
+        self.platform?.rawValue.lowercased() == platform.rawValue.lowercased()
+            && (flavor == nil || self.flavor?.rawValue.lowercased() == flavor?.rawValue.lowercased())
     }
 }
