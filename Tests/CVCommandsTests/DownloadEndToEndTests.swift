@@ -106,4 +106,16 @@ struct DownloadEndToEndTests {
         #expect(labels.count == 5, "\(labels)")
         #expect(!labels.contains { $0.contains(Self.lost.uuidString.lowercased()) })
     }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func pullOfAProjectTheServiceDoesNotKnowLeavesNoFolder() async throws {
+        let (_, service, env) = try Self.setUp()
+        defer { service.stop(); env.remove() }
+        let out = env.directory.appendingPathComponent("never")
+        let output = try await env.cvctl(
+            ["dataset", "pull", "--project", UUID().uuidString, "--out", out.path],
+            environment: ["VISION_TRAINING_ENDPOINT": service.baseURL.absoluteString, "VISION_TRAINING_KEY": "k"])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
 }

@@ -37,6 +37,14 @@ struct ParsingTests {
             ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--size", "8"],
             ["dataset", "prepare", "d", "--out", "o", "--size", "0"],
             ["dataset", "prepare", "d", "--out", "o", "--quality", "0"],
+            ["dataset", "convert", "d", "--to", "folders", "--out", "o"],
+            ["dataset", "prepare", "d", "--to", "folders", "--out", "o"],
+            ["dataset", "split", "d", "--test", "0.2", "--to", "folders", "--out", "o"],
+            ["dataset", "pull", "--project", UUID().uuidString, "--to", "folders", "--out", "o"],
+            ["predict", "a.jpg", "--project", UUID().uuidString, "--name", "n", "--concurrency", "0"],
+            ["evaluate", "d", "--project", UUID().uuidString, "--name", "n", "--concurrency", "1000"],
+            ["upload", "d", "--project", UUID().uuidString, "--rate", "-1"],
+            ["image", "download", "--project", UUID().uuidString, "--to", "o", "--concurrency", "33"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try CVCtl.parseAsRoot(arguments) }
             #expect(CVCtl.exitCode(for: CVCtl.catchParse(arguments)) == ExitCode(64), "\(arguments)")

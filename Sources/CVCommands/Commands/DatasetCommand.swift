@@ -28,6 +28,14 @@ public struct DatasetCommand: AsyncParsableCommand {
     public init() {}
 
     /// `--overwrite` of every subcommand that writes a dataset into `--out`.
+    /// `--to` names a format the commands can write (folder-per-class is read only), else a usage error before
+    /// any work is done.
+    static func validateWritable(_ format: DatasetFormat?) throws {
+        guard let format, !DatasetFormat.writable.contains(format) else { return }
+        throw ValidationError("--to \(format.rawValue) cannot be written; use one of "
+            + DatasetFormat.writable.map(\.rawValue).joined(separator: ", "))
+    }
+
     static let overwriteHelp = ArgumentHelp(
         "Write into a folder that already holds files, replacing files of the same names.",
         discussion: "Without it, an --out folder that exists and is not empty is refused (exit 65).")
@@ -97,6 +105,8 @@ public struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
+        func validate() throws { try DatasetCommand.validateWritable(to) }
+
         func run() async throws {
             try OutputFolder.checkUnused(out, overwrite: overwrite)
             let console = Console(format: output.output, quiet: output.quiet)
@@ -126,7 +136,10 @@ public struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
-        func validate() throws { try UploadCommand.validatePrep(size: size, quality: quality) }
+        func validate() throws {
+            try UploadCommand.validatePrep(size: size, quality: quality)
+            try DatasetCommand.validateWritable(to)
+        }
 
         func run() async throws {
             try OutputFolder.checkUnused(out, overwrite: overwrite)
@@ -197,6 +210,7 @@ public struct DatasetCommand: AsyncParsableCommand {
 
         func validate() throws {
             if !(0...1).contains(test) { throw ValidationError("--test must be between 0 and 1") }
+            try DatasetCommand.validateWritable(to)
         }
 
         func run() async throws {

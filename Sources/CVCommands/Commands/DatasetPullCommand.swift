@@ -30,20 +30,24 @@ struct DatasetPullCommand: CVCommand {
     @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
     @Option(help: "Downloads in flight.") var concurrency = 4
 
-    func validate() throws { try ImageCommand.validateConcurrency(concurrency) }
+    func validate() throws {
+        try ImageCommand.validateConcurrency(concurrency)
+        try DatasetCommand.validateWritable(to)
+    }
 
     func run(_ context: CommandContext) async throws {
         try OutputFolder.checkUnused(out, overwrite: overwrite)
         let client = try context.training()
-        let staging = OutputFolder.staging(.pull, in: out)
-        try OutputFolder.create(out)
-        try OutputFolder.create(staging.path)
-        defer { try? FileManager.default.removeItem(at: staging) }
+        // Listed first: a wrong project or key leaves no --out folder behind.
         var images: [Image] = []
         for try await image in client.images(projectId: project, iterationId: iteration,
                                                   taggingStatus: tagging.status) {
             images.append(image)
         }
+        let staging = OutputFolder.staging(.pull, in: out)
+        try OutputFolder.create(out)
+        try OutputFolder.create(staging.path)
+        defer { try? FileManager.default.removeItem(at: staging) }
         let downloads = try await ImageCommand.fetchAll(
             images, into: staging, projectId: project, client: client, concurrency: concurrency,
             progress: ProgressReporter(console: context.console, label: "images"))

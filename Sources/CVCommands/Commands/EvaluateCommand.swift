@@ -37,6 +37,7 @@ public struct EvaluateCommand: CVCommand {
 
     public func validate() throws {
         try PerformanceCommand.validateFractions([threshold, overlap, minMap, minPrecision, minRecall])
+        try ImageCommand.validateConcurrency(concurrency)
     }
 
     public func run(_ context: CommandContext) async throws {

@@ -160,7 +160,8 @@ public struct ImageCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--concurrency` of the commands that download images.
+    /// `--concurrency` of the commands that keep several requests in flight (upload, predict, evaluate,
+    /// downloads).
     static func validateConcurrency(_ concurrency: Int) throws {
         guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be 1…32") }
     }

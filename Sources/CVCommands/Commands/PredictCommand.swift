@@ -55,6 +55,7 @@ public struct PredictCommand: CVCommand {
     public func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one image, folder or URL") }
         if !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+        try ImageCommand.validateConcurrency(concurrency)
     }
 
     public func run(_ context: CommandContext) async throws {

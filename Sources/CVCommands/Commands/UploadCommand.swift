@@ -58,7 +58,8 @@ public struct UploadCommand: CVCommand {
 
     public func validate() throws {
         try Self.validatePrep(size: size, quality: quality)
-        guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be 1…32") }
+        try ImageCommand.validateConcurrency(concurrency)
+        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 (no pacing) or more") }
     }
 
     /// `--size` and `--quality` of every command that prepares images (quality `nil` where there is none).
