@@ -116,14 +116,30 @@ public struct ImageCommand: AsyncParsableCommand {
             let client = try context.training()
             if all {
                 try await client.deleteImages(projectId: project, allImages: true, allIterations: true)
-            } else {
-                for start in stride(from: 0, to: ids.count, by: ServiceLimits.idsPerDelete) {
-                    let chunk = Array(ids[start..<min(ids.count, start + ServiceLimits.idsPerDelete)])
-                    try await client.deleteImages(projectId: project, imageIds: chunk)
-                }
+                try context.console.report(Outcome("deleted", "images", count: nil), "deleted every image")
+                return
             }
-            try context.console.report(Outcome("deleted", "images", count: all ? nil : ids.count),
-                                       all ? "deleted every image" : "deleted \(ids.count) images")
+            // DeleteImages answers 204 for ids it does not hold too: those are looked up first, so the count is
+            // of images that were there, and ids that were not are named.
+            var existing: Set<UUID> = []
+            let unique = Array(Set(ids))
+            for start in stride(from: 0, to: unique.count, by: ServiceLimits.idsPerGet) {
+                let chunk = Array(unique[start..<min(unique.count, start + ServiceLimits.idsPerGet)])
+                existing.formUnion(try await client.getImagesByIds(projectId: project, imageIds: chunk).map(\.id))
+            }
+            let present = unique.filter(existing.contains)
+            for start in stride(from: 0, to: present.count, by: ServiceLimits.idsPerDelete) {
+                let chunk = Array(present[start..<min(present.count, start + ServiceLimits.idsPerDelete)])
+                try await client.deleteImages(projectId: project, imageIds: chunk)
+            }
+            let missing = unique.filter { !existing.contains($0) }
+            if !missing.isEmpty {
+                context.console.info("warning: \(missing.count) of the ids are not images of the project: "
+                    + missing.prefix(3).map(\.lowercasedText).joined(separator: ", ")
+                    + (missing.count > 3 ? ", …" : ""))
+            }
+            try context.console.report(Outcome("deleted", "images", count: present.count),
+                                       "deleted \(present.count) images")
         }
     }
 
