@@ -31,6 +31,23 @@ struct ConnectionEndToEndTests {
         #expect((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [Any])?.count == 9)
     }
 
+    @Test func anEndpointThatIsNotAnHTTPURLIsNamedAsInvalidNotMissing() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        for endpoint in ["localhost:41211", "ftp://example.com", "https://"] {
+            let output = try await env.cvctl(
+                ["project", "list", "--training-endpoint", endpoint, "--training-key", "k"])
+            #expect(output.status == 64, "\(endpoint): \(output.stderr)")
+            #expect(output.stderr.contains("is not an http(s) URL"), "\(endpoint): \(output.stderr)")
+        }
+        let missing = try await env.cvctl(["project", "list", "--training-key", "k"])
+        #expect(missing.status == 64 && missing.stderr.contains("no training endpoint: pass --training-endpoint"))
+        let stored = try await env.cvctl(["config", "set", "training-endpoint", "notaurl"])
+        #expect(stored.status == 64 && stored.stderr.contains("must be an http(s) URL"), "\(stored.stderr)")
+        let shown = try await env.cvctl(["config", "show"])
+        #expect(!shown.stdout.contains("notaurl"), "nothing was stored: \(shown.stdout)")
+    }
+
     @Test func verboseLogsRequestsWithoutKeys() async throws {
         let server = try await ServerProcess()
         let env = try CLITestEnvironment(server: server)

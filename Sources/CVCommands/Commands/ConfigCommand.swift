@@ -65,7 +65,13 @@ public struct ConfigCommand: AsyncParsableCommand {
                 throw CLIError.usage("the value for \(key) is empty\(value == "-" ? " (read from stdin)" : ""); "
                     + "`cvctl config unset \(key)` removes a value")
             }
-            if key.hasSuffix("-endpoint") { try ConnectionSettings.checkNoCredentials(newValue, setting: key) }
+            if key.hasSuffix("-endpoint") {
+                try ConnectionSettings.checkNoCredentials(newValue, setting: key)
+                guard ConnectionSettings.endpointURL(newValue) != nil else {
+                    throw CLIError.usage("\(key) must be an http(s) URL (e.g. https://westus2.api.cognitive"
+                        + ".microsoft.com), not \(newValue)")
+                }
+            }
             entry[key] = newValue
             file.profiles[name] = entry
             if file.currentProfile == nil { file.currentProfile = name }

@@ -68,7 +68,8 @@ public struct UnpublishCommand: CVCommand {
     public init() {}
 
     public func validate() throws {
-        if (iteration == nil) == (name == nil) { throw ValidationError("give --iteration or --name") }
+        if iteration == nil, name == nil { throw ValidationError("give --iteration or --name") }
+        if iteration != nil, name != nil { throw ValidationError("give --iteration or --name, not both") }
     }
 
     public func run(_ context: CommandContext) async throws {

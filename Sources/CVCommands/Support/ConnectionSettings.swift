@@ -79,12 +79,24 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             + "authenticates with keys: remove it and give the key with the key setting")
     }
 
+    /// `endpoint` as a URL when it is an absolute http or https URL with a host, else nil.
+    public static func endpointURL(_ endpoint: String) -> URL? {
+        guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https",
+            url.host?.isEmpty == false
+        else { return nil }
+        return url
+    }
+
     private func pair(_ endpoint: String?, _ key: String?, _ kind: String, _ variable: String) throws
         -> (endpoint: URL, key: String)
     {
-        guard let endpoint, let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https" else {
-            throw CLIError.usage("no valid \(kind) endpoint: pass --\(kind)-endpoint, set \(variable)_ENDPOINT, "
+        guard let endpoint, !endpoint.isEmpty else {
+            throw CLIError.usage("no \(kind) endpoint: pass --\(kind)-endpoint, set \(variable)_ENDPOINT, "
                 + "or run `cvctl config set \(kind)-endpoint URL`")
+        }
+        guard let url = Self.endpointURL(endpoint) else {
+            throw CLIError.usage("the \(kind) endpoint \(Redactor.endpoint(endpoint)) is not an http(s) URL "
+                + "(e.g. https://westus2.api.cognitive.microsoft.com)")
         }
         try Self.checkNoCredentials(endpoint, setting: "the \(kind) endpoint")
         guard let key, !key.isEmpty else {
