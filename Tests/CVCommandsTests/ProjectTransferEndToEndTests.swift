@@ -39,7 +39,11 @@ struct ProjectTransferEndToEndTests {
         #expect(counts[0] == 9 && counts[1] == 3 && counts[2] >= 9 && counts[3] == 0, "images, tags, regions, its")
         let token = try #require(exported["token"] as? String)
         let table = try await source.cvctl(["project", "export", "--project", project])
-        #expect(table.status == 0 && table.stdout.contains("regions") && table.stdout.contains("token"))
+        #expect(table.status == 0 && table.stdout.contains("regions"))
+        let last = table.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("token: ") && last.count > token.count / 2, "\(table.stdout)")
+        let widest = table.stdout.split(separator: "\n").dropLast().map(\.count).max() ?? 0
+        #expect(widest < 40, "the counts are not padded to the token's width: \(table.stdout)")
 
         let imported = try await target.checkedJSON(["project", "import", token, "--name", "transfer-copy"])
         #expect(imported["name"] as? String == "transfer-copy")

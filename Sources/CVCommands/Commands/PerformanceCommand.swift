@@ -111,7 +111,7 @@ public struct PerformanceCommand: CVCommand {
         }
         try context.console.emit(report) { Self.table($0) }
         if let sweep = report.sweep, context.console.format == .table {
-            var table = TextTable(headers: ["THRESHOLD", "PRECISION", "RECALL", "F1", ""])
+            var table = TextTable(headers: ["THRESHOLD", "PRECISION", "RECALL", "F1", "NOTE"])
             for point in sweep {
                 table.append([Format.percent(point.threshold), Format.percent(point.precision),
                               Format.percent(point.recall), Format.number(point.f1),

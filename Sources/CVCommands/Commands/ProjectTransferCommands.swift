@@ -5,13 +5,12 @@ import Foundation
 
 extension ProjectCommand {
     /// What `project export` and `project copy` print about an export: its counts (and the token for export).
-    static func exportTable(_ export: ProjectExport, token: Bool) -> TextTable {
+    static func exportTable(_ export: ProjectExport) -> TextTable {
         var table = TextTable(headers: ["FIELD", "VALUE"])
         table.append(["images", "\(export.imageCount ?? 0)"])
         table.append(["tags", "\(export.tagCount ?? 0)"])
         table.append(["regions", "\(export.regionCount ?? 0)"])
         table.append(["iterations", "\(export.iterationCount ?? 0)"])
-        if token { table.append(["token", export.token ?? "-"]) }
         return table
     }
 
@@ -33,7 +32,13 @@ extension ProjectCommand {
 
         func run(_ context: CommandContext) async throws {
             let export = try await context.training().exportProject(projectId: project)
-            try context.console.emit(export) { ProjectCommand.exportTable($0, token: true) }
+            switch context.console.format {
+            case .json: try context.console.json(export)
+            case .table:
+                // The token on a line of its own: in the table, the counts were padded to its width.
+                context.console.data(ProjectCommand.exportTable(export).render()
+                    + "\ntoken: \(export.token ?? "-")")
+            }
         }
     }
 
@@ -106,7 +111,7 @@ extension ProjectCommand {
             var shown = export
             shown.token = nil
             try context.console.emit(Result(project: copied, export: shown)) { result in
-                var table = ProjectCommand.exportTable(result.export, token: false)
+                var table = ProjectCommand.exportTable(result.export)
                 table.rows.insert(contentsOf: [["id", result.project.id.lowercasedText],
                                                ["name", result.project.name]], at: 0)
                 return table
