@@ -29,7 +29,8 @@ public struct PublishCommand: CVCommand {
     public func run(_ context: CommandContext) async throws {
         guard let resource = context.settings.predictionResourceId, !resource.isEmpty else {
             throw CLIError.usage("no prediction resource id: pass --prediction-resource-id, set "
-                + "VISION_PREDICTION_RESOURCE_ID, or run `cvctl config set prediction-resource-id ID`")
+                + "VISION_PREDICTION_RESOURCE_ID, or run `cvctl config set prediction-resource-id ID` (Azure: the "
+                + "prediction resource's id, /subscriptions/…; a cvserver takes any string)")
         }
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)

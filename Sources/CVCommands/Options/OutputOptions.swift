@@ -19,7 +19,8 @@ public struct OutputOptions: ParsableArguments, Sendable {
     public var quiet = false
 
     /// Log each HTTP request to stderr (keys redacted).
-    @Flag(name: [.customShort("v"), .long], help: "Log each HTTP request and response to stderr (keys redacted).")
+    @Flag(name: [.customShort("v"), .long],
+          help: "Log each HTTP request and response to stderr (keys redacted; commands that send none ignore it).")
     public var verbose = false
 
     public init() {}
