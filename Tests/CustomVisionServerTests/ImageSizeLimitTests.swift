@@ -91,4 +91,28 @@ import Testing
             }
         }
     }
+
+    @Test func aHeaderDeclaringASideOverTheLargestIsErrorImageSize() async throws {
+        /// A PNG whose IHDR declares `width`×`height` (its pixels are those of a 64×64 image: never decoded).
+        func declaring(_ width: UInt32, _ height: UInt32) -> [UInt8] {
+            var png = TestPNG.solid(64, 64, rgb: (9, 9, 9))
+            for (offset, value) in [(16, width), (20, height)] {
+                for k in 0..<4 { png[offset + k] = UInt8(truncatingIfNeeded: value >> (24 - 8 * UInt32(k))) }
+            }
+            return png
+        }
+        let entries = [(12000, 12000), (60000, 60000), (10300, 300), (64, 64)].map { w, h in
+            ImageFileCreateEntry(name: "\(w)x\(h).png", contents: Data(declaring(UInt32(w), UInt32(h))))
+        }
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let summary = try cv.decode(
+                ImageCreateSummary.self,
+                try await cv.training(.post, "projects/\(project.id)/images/files",
+                                      json: ImageFileCreateBatch(images: entries)),
+                status: .multiStatus)
+            // The last declares what it holds: taken, as before.
+            #expect(summary.images?.map(\.status) == [.errorImageSize, .errorImageSize, .errorImageSize, .ok])
+        }
+    }
 }

@@ -60,12 +60,17 @@ import Testing
         }
     }
 
-    /// The statuses of the rule before the change: decode at full size, upright; sides within the service limits.
+    /// The statuses of the rule before the change: decode at full size, upright; sides within the service limits
+    /// (a header declaring a side over the largest is a size error without a decode).
     private func reference(_ images: [[UInt8]]) -> [(status: ImageCreateStatus, width: Int, height: Int)] {
         var seen = Set<[UInt8]>()
         return images.map { bytes in
             guard !bytes.isEmpty else { return (.errorSource, 0, 0) }
             guard bytes.count <= ServiceLimits.maxTrainingImageBytes else { return (.errorImageSize, 0, 0) }
+            // A header declaring a side over the largest is a size error before any decode.
+            if let header = try? ImageHeader.read(bytes), max(header.width, header.height) > ServiceLimits.maxImageSide {
+                return (.errorImageSize, 0, 0)
+            }
             guard let image = try? ImageDecoder.decode(bytes) else { return (.errorImageFormat, 0, 0) }
             let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
             guard sides.contains(image.width), sides.contains(image.height) else { return (.errorImageSize, 0, 0) }

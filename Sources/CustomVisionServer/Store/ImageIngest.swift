@@ -103,11 +103,20 @@ struct ImageIngest: Sendable {
         // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
         // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold. A PNG is
         // decoded at full size, so the decode waits for room in the server's pixel budget.
-        if let header = try? await server.pixelBudget.validate(bytes) {
+        // A side over the service's largest is ErrorImageSize whatever the pixels hold: told by the header, before
+        // any decode (a header declaring 60000×60000 included). A damaged file of small sides stays a format error.
+        let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
+        if let header = try? ImageHeader.read(bytes), max(header.width, header.height) > sides.upperBound {
+            entry.status = .errorImageSize
+            return entry
+        }
+        do {
+            let header = try await server.pixelBudget.validate(bytes)
             (entry.width, entry.height) = header.orientedSize
-            let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
             if !sides.contains(entry.width) || !sides.contains(entry.height) { entry.status = .errorImageSize }
-        } else {
+        } catch let error as ImagePrepError where error.code == .tooManyPixels {
+            entry.status = .errorImageSize
+        } catch {
             entry.status = .errorImageFormat
         }
         if entry.status == .ok { entry.digest = digest }
