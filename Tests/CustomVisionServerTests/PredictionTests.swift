@@ -28,6 +28,8 @@ import Testing
                     .post, route, body: reds(1, offset: 40)[0], contentType: "application/octet-stream"))
             #expect(result.predictions?.first?.tagId == red.id)
             #expect(result.iteration == iteration.id)
+            // The Prediction API v3.0's Prediction has no tagType (the training API's, below, does).
+            #expect(result.predictions?.isEmpty == false && result.predictions?.allSatisfy { $0.tagType == nil } == true)
             let v31 = try await cv.prediction(
                 .post, route + "/nostore", body: blues(1, offset: 40)[0], contentType: "application/octet-stream",
                 version: "v3.1")
@@ -86,6 +88,7 @@ import Testing
                     .post, "projects/\(project.id)/quicktest/image?iterationId=\(iteration.id)&store=false",
                     body: blues(1, offset: 50)[0], contentType: "application/octet-stream"))
             #expect(result.predictions?.first?.tagId == blue.id)
+            #expect(result.predictions?.first?.tagType == .regular)
             let stored = try cv.decode(
                 PredictionQueryResult.self,
                 try await cv.training(

@@ -21,7 +21,7 @@ struct PredictionsController: Sendable {
                     let result = try await predictor.predict(
                         try await image(&request, limit: limit), record: record, limit: limit, store: store,
                         application: Query(request).string("application"))
-                    return JSONBody.response(result)
+                    return JSONBody.response(Self.predictionAPIShape(result))
                 }
                 router.post("prediction/:projectId/\(kind)/iterations/:publishedName/url\(suffix)") {
                     request, context in
@@ -32,7 +32,7 @@ struct PredictionsController: Sendable {
                     let result = try await predictor.predict(
                         bytes, record: record, limit: ServiceLimits.maxPredictionImageBytes, store: store,
                         application: Query(request).string("application"))
-                    return JSONBody.response(result)
+                    return JSONBody.response(Self.predictionAPIShape(result))
                 }
             }
         }
@@ -58,6 +58,18 @@ struct PredictionsController: Sendable {
                     store: try query.bool("store") ?? true))
         }
         PredictionQueries(server: server).register(router)
+    }
+
+    /// `result` as the Prediction API v3.0 schema has it: its `Prediction` has no `tagType` (the Training API's
+    /// QuickTest answers keep it).
+    static func predictionAPIShape(_ result: ImagePrediction) -> ImagePrediction {
+        var shaped = result
+        shaped.predictions = result.predictions?.map { prediction in
+            var prediction = prediction
+            prediction.tagType = nil
+            return prediction
+        }
+        return shaped
     }
 
     /// The image of a raw or multipart body (its first file part). The body is read no further than `limit` plus
