@@ -1,11 +1,12 @@
 import CTurboJPEG
 
-/// Decodes JPEG (libjpeg-turbo) and PNG (libpng) bytes to 8-bit RGB. The format comes from the bytes' signature,
-/// never from a file name; GIF, BMP, WEBP and TIFF are recognised and refused with `unsupportedFormat`.
+/// Decodes JPEG (libjpeg-turbo), PNG (libpng), GIF (its first frame) and BMP bytes to 8-bit RGB: the formats the
+/// service takes. The format comes from the bytes' signature, never from a file name; WEBP and TIFF are recognised
+/// and refused with `unsupportedFormat`.
 ///
 /// Grayscale, CMYK/YCCK and progressive JPEGs and every PNG colour type are converted to RGB; PNG alpha (including
-/// tRNS) is composited onto `DecodeOptions.background`. A decoder warning (e.g. a truncated scan) is an error: a
-/// partial image is never returned as good.
+/// tRNS), GIF transparency and BMP alpha are composited onto `DecodeOptions.background`. A decoder warning (e.g. a
+/// truncated scan) is an error: a partial image is never returned as good.
 public enum ImageDecoder {
     /// Decodes an image at full size, upright, transparent pixels on white.
     /// - Throws: `ImagePrepError`.
@@ -15,7 +16,7 @@ public enum ImageDecoder {
 
     /// Decodes an image.
     /// - Parameters:
-    ///   - bytes: a whole JPEG or PNG file.
+    ///   - bytes: a whole JPEG, PNG, GIF or BMP file.
     ///   - options: pixel limit, orientation, background, DCT-scaled decode target.
     /// - Returns: the RGB image (upright when `options.applyOrientation`).
     /// - Throws: `ImagePrepError` with `.empty`, `.truncated`, `.corrupt`, `.unsupportedFormat(_:)`,
@@ -76,12 +77,15 @@ public enum ImageDecoder {
         }
         guard format.isDecodable else {
             throw ImagePrepError(.unsupportedFormat(format.displayName),
-                "\(format.displayName) is not supported for preparation (only JPEG and PNG are)")
+                "\(format.displayName) is not supported for preparation (JPEG, PNG, GIF and BMP are)")
         }
         let (stored, header) = try bytes.withUnsafeBufferPointer { b in
-            format == .jpeg
-                ? try JPEGCodec.decode(b, options: options, plan: plan)
-                : try PNGCodec.decode(b, options: options, plan: plan)
+            switch format {
+            case .jpeg: try JPEGCodec.decode(b, options: options, plan: plan)
+            case .gif: try GIFCodec.decode(b, options: options, plan: plan)
+            case .bmp: try BMPCodec.decode(b, options: options, plan: plan)
+            default: try PNGCodec.decode(b, options: options, plan: plan)
+            }
         }
         let image = options.applyOrientation ? header.orientation.apply(to: stored) : stored
         return (image, header)

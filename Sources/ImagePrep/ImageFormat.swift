@@ -18,8 +18,8 @@ public enum ImageFormat: String, Sendable, Hashable, CaseIterable, CustomStringC
     /// The format's usual name, e.g. "JPEG".
     public var displayName: String { rawValue.uppercased() }
 
-    /// True for the formats `ImageDecoder` decodes (JPEG and PNG).
-    public var isDecodable: Bool { self == .jpeg || self == .png }
+    /// True for the formats `ImageDecoder` decodes: those the service takes (JPEG, PNG, GIF, BMP).
+    public var isDecodable: Bool { self == .jpeg || self == .png || self == .gif || self == .bmp }
 
     public var description: String { displayName }
 }

@@ -61,9 +61,9 @@ struct BadInputEndToEndTests {
     func aFormatPreparationRefusesIsReportedWithWhatToDo() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }
-        let refused = "is not supported for preparation (only JPEG and PNG are); "
-        for (format, advice) in [("gif", "use --no-prep to send it as it is"),
-                                 ("webp", "the service takes JPEG, PNG, GIF and BMP only: convert it to JPEG or PNG")] {
+        let refused = "is not supported for preparation (JPEG, PNG, GIF and BMP are); "
+        let advice = "the service takes JPEG, PNG, GIF and BMP only: convert it to JPEG or PNG"
+        for format in ["webp", "tiff"] {
             let image = FixturePaths.fixture("bad/format.\(format)").path
             let output = try await env.cvctl(["quick-test", image, "--project", UUID().uuidString],
                                              environment: Self.unreachable)
@@ -71,17 +71,21 @@ struct BadInputEndToEndTests {
             #expect(output.stderr.contains("\(format.uppercased()) \(refused)\(advice)\n"), "\(output.stderr)")
         }
 
-        // The format comes from the bytes: a BMP named .jpg.
+        // The format comes from the bytes: a WEBP named .jpg is refused, a BMP named .jpg is prepared as any image.
         let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
-        try FileManager.default.removeItem(at: root.appendingPathComponent("IMAGES/patches_1.jpg"))
-        try FileManager.default.copyItem(at: FixturePaths.fixture("bad/format.bmp"),
-                                         to: root.appendingPathComponent("IMAGES/patches_1.jpg"))
+        for (name, source) in [("patches_1", "bad/format.webp"), ("scratches_1", "images/gif-bmp/photo-128x96.bmp")] {
+            try FileManager.default.removeItem(at: root.appendingPathComponent("IMAGES/\(name).jpg"))
+            try FileManager.default.copyItem(at: FixturePaths.fixture(source),
+                                             to: root.appendingPathComponent("IMAGES/\(name).jpg"))
+        }
         let out = env.directory.appendingPathComponent("prepared").path
-        let prepare = try await env.cvctl(["dataset", "prepare", root.path, "--out", out])
+        let prepare = try await env.cvctl(["dataset", "prepare", root.path, "--out", out, "--to", "voc"])
         #expect(prepare.status == 5, "\(prepare.stderr)")
         #expect(prepare.stderr.contains(
-            "IMAGES/patches_1.jpg: unsupportedFormat(BMP): BMP \(refused)upload it with --no-prep to send it as it is\n"),
-            "\(prepare.stderr)")
+            "IMAGES/patches_1.jpg: unsupportedFormat(WEBP): WEBP \(refused)\(advice)\n"), "\(prepare.stderr)")
+        #expect(!prepare.stderr.contains("IMAGES/scratches_1.jpg: "), "\(prepare.stderr)")
+        let written = FileManager.default.subpaths(atPath: out) ?? []
+        #expect(written.contains { $0.hasSuffix("scratches_1.jpg") }, "\(written)")
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))

@@ -130,22 +130,21 @@ struct UploadEndToEndTests {
         defer { env.remove() }
         let project = try await env.createProject()
         let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
-        // The format comes from the bytes: a GIF and a WEBP named .jpg.
-        for (name, format) in [("patches_1", "gif"), ("scratches_1", "webp")] {
+        // The format comes from the bytes: a GIF and a WEBP named .jpg. The GIF is prepared as any image; the WEBP,
+        // which the service does not take either, is refused with what to do.
+        for (name, source) in [("patches_1", "images/gif-bmp/photo-128x96.gif"), ("scratches_1", "bad/format.webp")] {
             let image = root.appendingPathComponent("IMAGES/\(name).jpg")
             try FileManager.default.removeItem(at: image)
-            try FileManager.default.copyItem(at: FixturePaths.fixture("bad/format.\(format)"), to: image)
+            try FileManager.default.copyItem(at: FixturePaths.fixture(source), to: image)
         }
         let output = try await env.cvctl(["upload", root.path, "--project", project])
         #expect(output.status == 5, "\(output.stderr)")
-        let refused = "is not supported for preparation (only JPEG and PNG are); "
+        #expect(!output.stderr.contains("IMAGES/patches_1.jpg: "), "\(output.stderr)")
         #expect(output.stderr.contains(
-            "IMAGES/patches_1.jpg: unsupportedFormat(GIF): GIF \(refused)upload with --no-prep to send it as it is\n"),
+            "IMAGES/scratches_1.jpg: unsupportedFormat(WEBP): WEBP is not supported for preparation (JPEG, PNG, GIF "
+                + "and BMP are); the service takes JPEG, PNG, GIF and BMP only: convert it to JPEG or PNG\n"),
             "\(output.stderr)")
-        #expect(output.stderr.contains(
-            "IMAGES/scratches_1.jpg: unsupportedFormat(WEBP): WEBP \(refused)the service takes JPEG, PNG, GIF and BMP "
-                + "only: convert it to JPEG or PNG\n"), "\(output.stderr)")
-        #expect(try await env.imageCount(project) == 1)
+        #expect(try await env.imageCount(project) == 2)
     }
 
     /// The dataset is read as the upload goes (VOC in parts: 64 files, then 256 at a time): here "patches" first

@@ -190,6 +190,33 @@ import Testing
         }
     }
 
+    @Test func takesGIFAndBMPAsTheSpecSays() async throws {
+        // "Supported formats are JPEG, GIF, PNG, and BMP" (CreateImagesFromData's imageData).
+        let files = try ["gif", "bmp"].map {
+            ($0, [UInt8](try Data(contentsOf: FixturePaths.fixture("images/gif-bmp/photo-128x96.\($0)"))))
+        }
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            for (format, bytes) in files {
+                let summary = try cv.decode(
+                    ImageCreateSummary.self,
+                    try await cv.training(
+                        .post, "projects/\(project.id)/images", body: bytes, contentType: "application/octet-stream"))
+                let image = try #require(summary.images?.first?.image)
+                #expect(summary.images?.first?.status == .ok)
+                #expect(image.width == 128 && image.height == 96)
+                let thumbnail = try #require(image.thumbnailUri.flatMap(URL.init(string:)))
+                let served = try await cv.client.execute(
+                    uri: thumbnail.path + "?" + (thumbnail.query ?? ""), method: .get)
+                // Within the thumbnail's size: the original, served as what it is.
+                #expect(served.status == .ok)
+                #expect(Array(served.body.readableBytesView) == bytes)
+                #expect(served.headers[.contentType] == "image/\(format)")
+            }
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count")) == 2)
+        }
+    }
+
     @Test func aDeletedImagesURLsStopServingItsBytes() async throws {
         try await withServer { cv in
             let project = try await cv.createProject()

@@ -52,8 +52,8 @@ public struct DatasetCommand: AsyncParsableCommand {
             abstract: "Check a dataset against the service's limits; exit 65 when it has errors.",
             discussion: """
                 Reports unreadable, truncated, corrupt or duplicate images, boxes outside the image, tags below \
-                the service's minimum images per tag, and more. Every JPEG and PNG is decoded whole, so a damaged \
-                file is found before an upload.
+                the service's minimum images per tag, and more. Every JPEG, PNG, GIF and BMP is decoded whole, so \
+                a damaged file is found before an upload.
 
                 Examples:
                   cvctl dataset verify Fixtures/neu-det-mini/train
@@ -184,7 +184,7 @@ public struct DatasetCommand: AsyncParsableCommand {
                     prepared.images.append(copy)
                 } catch {
                     failures += 1
-                    console.error("\(name): \(PrepAdvice.advising(error, noPrep: "upload it with --no-prep"))")
+                    console.error("\(name): \(PrepAdvice.advising(error))")
                 }
                 progress.update(done: index + 1, total: dataset.images.count)
             }

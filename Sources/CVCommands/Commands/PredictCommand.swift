@@ -150,7 +150,7 @@ public struct PredictCommand: CVCommand {
         do {
             prepared = try preparer.prepare([UInt8](data))
         } catch {
-            throw PrepAdvice.advising(error, noPrep: "use --no-prep")
+            throw PrepAdvice.advising(error)
         }
         return (Data(prepared.bytes), PredictionGeometry(prepared: prepared, options: preparer.options))
     }

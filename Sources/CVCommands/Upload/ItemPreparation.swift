@@ -38,7 +38,7 @@ struct ItemPreparation: Sendable {
             }
             return .item(UploadItem(name: name, bytes: prepared.bytes, tags: image.tags, regions: regions, hash: hash))
         } catch {
-            let reason = PrepAdvice.advising(error, noPrep: "upload with --no-prep")
+            let reason = PrepAdvice.advising(error)
             return .failed(UploadFailure(name: name, status: "PrepareFailed", reason: "\(reason)"))
         }
     }

@@ -2,6 +2,7 @@ import CustomVisionCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ImagePrep
 
 /// Serves image bytes behind signed, expiring URLs (`/cvimages/{kind}/{digest}?se=…&sig=…`), while an image,
 /// stored prediction or export still refers to them.
@@ -22,10 +23,20 @@ struct ImageFilesController: Sendable {
             }
             let served = await server.renditions.bytes(
                 kind: kind, digest: digest, original: bytes, budget: server.pixelBudget)
-            let type = kind == "export" ? "application/zip" : served.first == 0x89 ? "image/png" : "image/jpeg"
+            let type = kind == "export" ? "application/zip" : Self.contentType(served)
             return Response(
                 status: .ok, headers: [.contentType: type],
                 body: .init(byteBuffer: ByteBuffer(bytes: served)))
+        }
+    }
+
+    /// The media type of image bytes, from their signature (JPEG when unknown).
+    static func contentType(_ bytes: [UInt8]) -> String {
+        switch ImageFormat.detect(bytes) {
+        case .png: "image/png"
+        case .gif: "image/gif"
+        case .bmp: "image/bmp"
+        default: "image/jpeg"
         }
     }
 }

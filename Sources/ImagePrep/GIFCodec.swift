@@ -1,0 +1,175 @@
+/// Decodes the first frame of a GIF (87a or 89a) onto its logical screen: global or local colour table, interlaced
+/// or not, LZW data. Transparent pixels, and the screen outside the frame, take the options' background, as a PNG's
+/// alpha does. A file whose frame data ends early is refused (truncated), as a PNG's is.
+enum GIFCodec {
+    static func decode(
+        _ b: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
+    ) throws -> (PixelPlanes, ImageHeader) {
+        guard b.count >= 13 else { throw ImagePrepError(.truncated, "GIF header is cut short") }
+        let header = ImageHeader(format: .gif, width: ImageHeader.le16(b, 6), height: ImageHeader.le16(b, 8))
+        guard header.width > 0, header.height > 0 else { throw fail("zero screen size") }
+        guard header.pixelCount <= options.maxPixels else { throw JPEGCodec.tooManyPixels(header, options) }
+        _ = try plan(header)
+        var at = 13
+        let global = try colorTable(b, flags: b[10], at: &at)
+        var transparent: Int?
+        while true {
+            guard at < b.count else { throw ImagePrepError(.truncated, "GIF ends before its first image") }
+            let introducer = b[at]
+            at += 1
+            switch introducer {
+            case 0x21:  // extension: a graphic control block gives the transparent index
+                guard at < b.count else { throw ImagePrepError(.truncated, "GIF extension is cut short") }
+                let label = b[at]
+                at += 1
+                if label == 0xF9, at + 5 <= b.count, b[at] == 4 {
+                    transparent = b[at + 1] & 1 != 0 ? Int(b[at + 4]) : nil
+                }
+                try skipSubBlocks(b, at: &at)
+            case 0x2C:
+                let pixels = try frame(b, at: &at, screen: header, global: global, transparent: transparent,
+                                       background: options.background)
+                return (PixelPlanes(width: header.width, height: header.height, channels: 3, pixels: pixels), header)
+            case 0x3B: throw fail("no image before the trailer")
+            default: throw fail("unexpected block 0x\(String(introducer, radix: 16))")
+            }
+        }
+    }
+
+    private static func fail(_ message: String) -> ImagePrepError { ImagePrepError(.corrupt, "GIF: \(message)") }
+
+    /// The colour table announced by `flags` (a screen's or an image's), read at `at`; nil when there is none.
+    private static func colorTable(_ b: UnsafeBufferPointer<UInt8>, flags: UInt8, at: inout Int) throws
+        -> [(UInt8, UInt8, UInt8)]?
+    {
+        guard flags & 0x80 != 0 else { return nil }
+        let count = 2 << Int(flags & 0x07)
+        guard at + 3 * count <= b.count else { throw ImagePrepError(.truncated, "GIF colour table is cut short") }
+        defer { at += 3 * count }
+        return (0..<count).map { (b[at + 3 * $0], b[at + 3 * $0 + 1], b[at + 3 * $0 + 2]) }
+    }
+
+    private static func skipSubBlocks(_ b: UnsafeBufferPointer<UInt8>, at: inout Int) throws {
+        while true {
+            guard at < b.count else { throw ImagePrepError(.truncated, "GIF data blocks are cut short") }
+            let size = Int(b[at])
+            at += 1 + size
+            if size == 0 { return }
+        }
+    }
+
+    /// The image at `at` (after its 0x2C) drawn on the screen.
+    private static func frame(
+        _ b: UnsafeBufferPointer<UInt8>, at: inout Int, screen: ImageHeader, global: [(UInt8, UInt8, UInt8)]?,
+        transparent: Int?, background: RGBColor
+    ) throws -> [UInt8] {
+        guard at + 9 <= b.count else { throw ImagePrepError(.truncated, "GIF image descriptor is cut short") }
+        let (left, top) = (ImageHeader.le16(b, at), ImageHeader.le16(b, at + 2))
+        let (width, height) = (ImageHeader.le16(b, at + 4), ImageHeader.le16(b, at + 6))
+        let flags = b[at + 8]
+        at += 9
+        guard let table = try colorTable(b, flags: flags, at: &at) ?? global else { throw fail("no colour table") }
+        guard at < b.count else { throw ImagePrepError(.truncated, "GIF image data is cut short") }
+        let minimumCodeSize = Int(b[at])
+        guard (1...11).contains(minimumCodeSize) else { throw fail("LZW code size \(minimumCodeSize)") }
+        at += 1
+        var data: [UInt8] = []
+        while true {
+            guard at < b.count else { throw ImagePrepError(.truncated, "GIF image data is cut short") }
+            let size = Int(b[at])
+            guard at + 1 + size <= b.count else { throw ImagePrepError(.truncated, "GIF image data is cut short") }
+            data.append(contentsOf: UnsafeBufferPointer(rebasing: b[(at + 1)..<(at + 1 + size)]))
+            at += 1 + size
+            if size == 0 { break }
+        }
+        let indices = try LZW.decode(data, minimumCodeSize: minimumCodeSize, count: width * height)
+        var pixels = [UInt8](repeating: 0, count: screen.pixelCount * 3)
+        for i in 0..<screen.pixelCount {
+            (pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]) = (background.red, background.green, background.blue)
+        }
+        let rows = interlacedRows(height, interlaced: flags & 0x40 != 0)
+        for (row, y) in rows.enumerated() where top + y < screen.height {
+            for x in 0..<width where left + x < screen.width {
+                let index = Int(indices[row * width + x])
+                guard index != transparent else { continue }
+                guard index < table.count else { throw fail("colour index \(index) beyond its table") }
+                let o = 3 * ((top + y) * screen.width + left + x)
+                (pixels[o], pixels[o + 1], pixels[o + 2]) = table[index]
+            }
+        }
+        return pixels
+    }
+
+    /// The image row each stored row is: in order, or in the four passes of an interlaced image.
+    private static func interlacedRows(_ height: Int, interlaced: Bool) -> [Int] {
+        guard interlaced else { return Array(0..<height) }
+        return [(0, 8), (4, 8), (2, 4), (1, 2)].flatMap { start, step in
+            Array(stride(from: start, to: height, by: step))
+        }
+    }
+
+    /// GIF's variable-length LZW.
+    enum LZW {
+        /// The first `count` indices `data` encodes.
+        /// - Throws: `.corrupt` for a code the table does not hold yet, `.truncated` when the data ends first.
+        static func decode(_ data: [UInt8], minimumCodeSize: Int, count: Int) throws -> [UInt8] {
+            let clear = 1 << minimumCodeSize, end = clear + 1
+            var prefix = [Int](repeating: -1, count: 4096)
+            var suffix = [UInt8](repeating: 0, count: 4096)
+            var first = [UInt8](repeating: 0, count: 4096)
+            for i in 0..<min(clear, 4096) {
+                (suffix[i], first[i]) = (UInt8(truncatingIfNeeded: i), UInt8(truncatingIfNeeded: i))
+            }
+            var out = [UInt8]()
+            out.reserveCapacity(count)
+            var stack = [UInt8]()
+            var codeSize = minimumCodeSize + 1
+            var next = end + 1
+            var previous = -1
+            var (bits, bitCount, position) = (0, 0, 0)
+            while out.count < count {
+                while bitCount < codeSize {
+                    guard position < data.count else {
+                        throw ImagePrepError(.truncated, "GIF image data ends after \(out.count) of \(count) pixels")
+                    }
+                    bits |= Int(data[position]) << bitCount
+                    bitCount += 8
+                    position += 1
+                }
+                let code = bits & ((1 << codeSize) - 1)
+                bits >>= codeSize
+                bitCount -= codeSize
+                if code == clear {
+                    (codeSize, next, previous) = (minimumCodeSize + 1, end + 1, -1)
+                    continue
+                }
+                if code == end {
+                    throw ImagePrepError(.truncated, "GIF image data ends after \(out.count) of \(count) pixels")
+                }
+                guard previous >= 0 || code < clear else { throw fail("LZW code \(code) before any pixel") }
+                guard code <= next, code < 4096 else { throw fail("LZW code \(code) not in its table") }
+                var current = code
+                if code == next {  // the string being defined: the previous one and its own first pixel
+                    guard previous >= 0 else { throw fail("LZW code \(code) not in its table") }
+                    stack.append(first[previous])
+                    current = previous
+                }
+                while current >= clear {
+                    stack.append(suffix[current])
+                    current = prefix[current]
+                }
+                stack.append(UInt8(truncatingIfNeeded: current))
+                let head = stack.last!
+                out.append(contentsOf: stack.reversed().prefix(count - out.count))
+                stack.removeAll(keepingCapacity: true)
+                if previous >= 0, next < 4096 {
+                    (prefix[next], suffix[next], first[next]) = (previous, head, first[previous])
+                    next += 1
+                    if next == 1 << codeSize, codeSize < 12 { codeSize += 1 }
+                }
+                previous = code
+            }
+            return out
+        }
+    }
+}
