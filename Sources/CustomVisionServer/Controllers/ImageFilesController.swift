@@ -17,7 +17,8 @@ struct ImageFilesController: Sendable {
             guard let expiry = try query.int("se"), let sig = query.string("sig"),
                 server.signer.verify(kind: kind, digest: digest, expiry: expiry, sig: sig)
             else { throw APIError(.forbidden, .forbidden, "The image URL is invalid or has expired.") }
-            guard server.store.read({ $0.refersTo(blob: digest, kind: kind) }), let bytes = server.store.blobs.get(digest)
+            guard server.store.read({ $0.refersTo(blob: digest, kind: kind) }),
+                let bytes = server.store.blobs.get(digest)
             else {
                 throw APIError.notFound(.notFoundImage, "Image not found.")
             }
