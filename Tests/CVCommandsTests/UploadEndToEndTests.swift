@@ -32,7 +32,9 @@ struct UploadEndToEndTests {
 
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aKilledUploadResumesToExactlyNImages() async throws {
-        let env = try CLITestEnvironment(server: try await ServerProcess())
+        // Every answer takes 500 ms, so the three batches cannot all land between two looks at the journal, however
+        // busy the machine is.
+        let env = try CLITestEnvironment(server: try await ServerProcess(arguments: ["--latency", "500"]))
         defer { env.remove() }
         let project = try await env.createProject()
         let dataset = try env.neuDETSubset(perClass: 60)
