@@ -125,6 +125,17 @@ struct FixtureReaderTests {
         #expect(try DatasetReader.read(at: DatasetFixtures.url("voc")).1.isEmpty)
     }
 
+    @Test func aYOLOSetWithoutClassNamesIsYOLONotFolders() throws {
+        let fm = FileManager.default
+        let copy = fm.temporaryDirectory.appendingPathComponent("cv-yolo-\(UUID().uuidString)")
+        try fm.copyItem(at: DatasetFixtures.url("yolo"), to: copy)
+        defer { try? fm.removeItem(at: copy) }
+        try fm.removeItem(at: copy.appendingPathComponent("data.yaml"))
+        #expect(try DatasetFormat.detect(at: copy) == .yolo)
+        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: copy) }
+        #expect(error?.message.contains("without data.yaml or classes.txt") == true)
+    }
+
     @Test func imageFilesNoCOCOFileListsAreReportedOnce() throws {
         let folder = try TemporaryFolder()
         try folder.write(try Data(contentsOf: DatasetFixtures.url("coco/annotations/instances.json")),

@@ -35,11 +35,20 @@ extension DatasetFormat {
         if paths.contains(where: { FileName(path: $0).pathExtension.lowercased() == "xml" }) { return .voc }
         let files = paths.map { (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0)) }
         let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
-        if let coco = try COCOReader.cocoFiles(in: url, fs: fs).first { return try cocoVariant(of: coco) }
+        let json = paths.filter { FileName(path: $0).pathExtension.lowercased() == "json" }
+        if let coco = COCOReader.cocoFiles(among: json.map { URL(fileURLWithPath: $0) }, fs: fs).first {
+            return try cocoVariant(of: coco)
+        }
         if extensions.contains("jsonl") { return .manifest }
         if files.contains(where: { $0.name.pathExtension.lowercased() == "csv" && $0.folder == url.path }) {
             return .csv
         }
+        // YOLO's layout without its class names (data.yaml, classes.txt): label files under a `labels` folder. Read
+        // as folder-per-class, its boxes would be dropped without a word; as YOLO, the missing names are an error.
+        let labelFiles = files.contains {
+            $0.name.pathExtension.lowercased() == "txt" && $0.folder.split(separator: "/").contains("labels")
+        }
+        if labelFiles, files.contains(where: { $0.folder.split(separator: "/").contains("images") }) { return .yolo }
         let inFolders = files.contains {
             DatasetFileSystem.imageExtensions.contains($0.name.pathExtension.lowercased()) && $0.folder != url.path
         }
