@@ -120,6 +120,31 @@ struct BadInputEndToEndTests {
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func prepareNamesTheBoxesItDrops() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let subset = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
+        let before = try await env.json(["dataset", "verify", subset.path])
+        let regions = ((before.1 as? [String: Any])?["summary"] as? [String: Any])?["regionCount"] as? Int ?? 0
+        let xml = subset.appendingPathComponent("ANNOTATIONS/patches_1.xml")
+        var text = try String(contentsOf: xml, encoding: .utf8)
+        // The first box moved wholly right of the 200-pixel image.
+        for (tag, value) in [("xmin", 300), ("xmax", 350)] {
+            let range = try #require(text.range(of: "<\(tag)>\\d+</\(tag)>", options: .regularExpression))
+            text.replaceSubrange(range, with: "<\(tag)>\(value)</\(tag)>")
+        }
+        try text.write(to: xml, atomically: true, encoding: .utf8)
+        let out = env.directory.appendingPathComponent("prepared").path
+        let prepare = try await env.cvctl(["dataset", "prepare", subset.path, "--out", out, "--size", "64"])
+        #expect(prepare.status == 0, "\(prepare.stderr)")
+        #expect(prepare.stderr.contains(
+            "warning: IMAGES/patches_1.jpg: box 1 (patches) left nothing inside the image and was dropped"),
+            "\(prepare.stderr)")
+        let after = try await env.json(["dataset", "verify", out])
+        #expect(((after.1 as? [String: Any])?["summary"] as? [String: Any])?["regionCount"] as? Int == regions - 1)
+    }
+
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func quietStillPrintsTheDatasetsErrorFindings() async throws {
         let env = try CLITestEnvironment(server: nil)
         defer { env.remove() }

@@ -153,6 +153,7 @@ public struct DatasetCommand: AsyncParsableCommand {
             let preparer = ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality)))
             var prepared = Dataset(root: staging, images: [], tags: dataset.tags)
             var failures = 0
+            var dropped = 0
             var staged = Set<String>()  // `a.jpg` and `a.png` both become `a.jpg`: the second is `a-2.jpg`
             let progress = ProgressReporter(console: console, label: "images")
             for (index, image) in dataset.images.enumerated() {
@@ -162,6 +163,12 @@ public struct DatasetCommand: AsyncParsableCommand {
                         throw CLIError.data("cannot read \(image.path.path) (named by \(image.source))")
                     }
                     let result = try preparer.prepare([UInt8](data), boxes: image.regions.map(\.box))
+                    if !result.droppedBoxIndices.isEmpty {
+                        dropped += result.droppedBoxIndices.count
+                        console.info("warning: \(name): " + result.droppedBoxIndices.map { i in
+                            "box \(i + 1) (\(image.regions[i].tag))"
+                        }.joined(separator: ", ") + " left nothing inside the image and was dropped")
+                    }
                     let stem = (name as NSString).deletingPathExtension
                     var target = staging.appendingPathComponent(stem + ".jpg")
                     var counter = 2
@@ -189,6 +196,7 @@ public struct DatasetCommand: AsyncParsableCommand {
                 progress.update(done: index + 1, total: dataset.images.count)
             }
             progress.finish()
+            if dropped > 0 { console.info("warning: \(dropped) boxes outside their images were dropped") }
             try DatasetCommand.write(prepared, format: to ?? (dataset.hasRegions ? .voc : .csv), out: out,
                                      console: console, options: .init(images: .copy, overwrite: overwrite))
             if failures > 0 { throw CLIError.partial("\(failures) images could not be prepared") }
