@@ -42,3 +42,31 @@ struct SplitterTests {
         #expect(DatasetSplitter.split(dataset, testFraction: 1, seed: 3).train.images.isEmpty)
     }
 }
+
+/// Entries that are one image never land on both sides of a split.
+struct SplitterSameImageTests {
+    /// Ten images of one tag; entries 3 and 7 name the same file, and (by `sameImage`) 4 and 8 are byte copies.
+    static func dataset() -> Dataset {
+        let images = (0..<10).map { i in
+            DatasetImage(path: URL(fileURLWithPath: "/d/\(i == 7 ? 3 : i).png"), width: 1, height: 1, tags: ["t"],
+                         source: .init(file: "\(i)"))
+        }
+        return Dataset(root: URL(fileURLWithPath: "/d"), images: images, tags: ["t"])
+    }
+
+    @Test(arguments: 0..<40)
+    func entriesOfOneFileOrOneContentStayTogether(seed: UInt64) {
+        let content = { (image: DatasetImage) -> String in
+            let name = image.path.lastPathComponent
+            return name == "8.png" ? "4.png" : name
+        }
+        let (train, test) = DatasetSplitter.split(Self.dataset(), testFraction: 0.5, seed: seed, sameImage: content)
+        #expect(train.images.count + test.images.count == 10)
+        let trainNames = Set(train.images.map { content($0) })
+        let testNames = Set(test.images.map { content($0) })
+        #expect(trainNames.isDisjoint(with: testNames), "seed \(seed): \(trainNames) / \(testNames)")
+        // By path alone, entries 3 and 7 still stay together.
+        let (byPath, rest) = DatasetSplitter.split(Self.dataset(), testFraction: 0.5, seed: seed)
+        #expect(Set(byPath.images.map(\.path)).isDisjoint(with: Set(rest.images.map(\.path))))
+    }
+}

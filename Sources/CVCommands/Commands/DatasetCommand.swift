@@ -206,7 +206,8 @@ public struct DatasetCommand: AsyncParsableCommand {
     struct Split: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "split",
-            abstract: "Split a dataset into OUT/train and OUT/test, stratified by tag, reproducibly.",
+            abstract: "Split a dataset into OUT/train and OUT/test, stratified by tag, reproducibly; copies of one "
+                + "image stay on one side.",
             discussion: "Example:\n  cvctl dataset split NEU-DET --test 0.2 --seed 7 --out /tmp/neu-split --to voc")
         @OptionGroup var input: Input
         @Option(help: "Share of each tag's images in the test set.") var test = 0.2
@@ -225,7 +226,10 @@ public struct DatasetCommand: AsyncParsableCommand {
             try OutputFolder.checkUnused(out, overwrite: overwrite)
             let console = Console(format: output.output, quiet: output.quiet)
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
-            let (train, testSet) = DatasetSplitter.split(dataset, testFraction: test, seed: seed)
+            // Copies of one image under two names stay on one side, as entries naming one file do.
+            let (train, testSet) = DatasetSplitter.split(dataset, testFraction: test, seed: seed) { image in
+                RegularFile.contents(atPath: image.path.path).map(SHA256.hex) ?? image.path.standardizedFileURL.path
+            }
             let format = to ?? (dataset.hasRegions ? .voc : .csv)
             let base = URL(fileURLWithPath: out)
             let options = DatasetWriter.Options(images: .copy, overwrite: overwrite)
