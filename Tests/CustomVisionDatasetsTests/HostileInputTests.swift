@@ -196,6 +196,20 @@ struct HostileInputTests {
         #expect(findings.prefix(4).map(\.location.line) == [2, 3, 4, 5])
     }
 
+    @Test func aYOLOLabelFileThatCannotBeReadSkipsItsImageOnly() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a\nb\n", to: "classes.txt")
+        for name in ["good", "latin1"] { try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "\(name).png") }
+        try folder.write("0 0.5 0.5 0.2 0.2\n", to: "good.txt")
+        try Data([0x30, 0x20, 0xE9, 0x0A]).write(to: folder.url.appendingPathComponent("latin1.txt"))
+        let (dataset, findings) = try DatasetReader.read(at: folder.url, format: .yolo)
+        #expect(dataset.images.map(\.path.lastPathComponent) == ["good.png"])
+        #expect(dataset.regionCount == 1)
+        #expect(findings.count == 1 && findings.first?.severity == .error, "\(findings)")
+        #expect(findings.first?.location.file == "latin1.txt")
+        #expect(findings.first?.message.hasSuffix("image latin1.png skipped") == true, "\(findings)")
+    }
+
     @Test func csvReportsUnterminatedQuotesAndMissingColumns() throws {
         let folder = try TemporaryFolder()
         let file = try folder.write("filename,tags\na.png,x\n\"b.png,y\nc.png,z\n", to: "a.csv")

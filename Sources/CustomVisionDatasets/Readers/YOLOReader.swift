@@ -29,7 +29,14 @@ enum YOLOReader {
             if let label = labelFile(for: image, existing: fileSet) {
                 usedLabels.insert(label.path)
                 item.source = context.fs.location(label)
-                item.regions = try regions(in: label, names: names, context: &context)
+                do {
+                    item.regions = try regions(in: label, names: names, context: &context)
+                } catch let error as DatasetError {
+                    // A label file that cannot be read (not UTF-8, a link loop, too large): without its boxes the
+                    // image is left out, and the rest of the dataset is still read.
+                    context.skip(error, "image \(image.lastPathComponent)")
+                    continue
+                }
             }
             dataset.images.append(item)
         }
