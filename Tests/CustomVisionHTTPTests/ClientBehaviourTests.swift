@@ -118,6 +118,23 @@ import Testing
         await #expect(throws: CustomVisionClientError.self) {
             try await client.createImagesFromData(projectId: Self.project, images: tooMany)
         }
+        let tags = (0..<21).map { _ in UUID() }
+        let entry = ImageFileCreateEntry(name: "a.jpg", contents: Data([1]))
+        for batch in [ImageFileCreateBatch(images: []), ImageFileCreateBatch(images: [entry], tagIds: tags)] {
+            let refused = await #expect(throws: CustomVisionClientError.self) {
+                try await client.createImagesFromFiles(projectId: Self.project, batch: batch)
+            }
+            #expect(refused?.kind == .invalidRequest)
+        }
+        await #expect(throws: CustomVisionClientError.self) {
+            try await client.createImagesFromUrls(
+                projectId: Self.project, batch: ImageUrlCreateBatch(images: [ImageUrlCreateEntry(url: "http://x/a")],
+                                                                    tagIds: tags))
+        }
+        await #expect(throws: CustomVisionClientError.self) {
+            try await client.quickTestImage(
+                projectId: Self.project, imageData: Data(count: ServiceLimits.maxTrainingImageBytes + 1))
+        }
         #expect(server.requests.isEmpty)
     }
 

@@ -23,13 +23,13 @@ extension TrainingClient {
     /// CreateImagesFromFiles: uploads up to 64 images as base64 JSON entries, each with its own tags and regions.
     public func createImagesFromFiles(projectId: UUID, batch: ImageFileCreateBatch) async throws -> ImageCreateSummary {
         try await createImages("CreateImagesFromFiles", projectId, "files", count: batch.images?.count,
-            body: .generated(try ImageBatchJSON.body(batch), contentType: "application/json"))
+            tagIds: batch.tagIds, body: .generated(try ImageBatchJSON.body(batch), contentType: "application/json"))
     }
 
     /// CreateImagesFromUrls: adds up to 64 images the service downloads itself.
     public func createImagesFromUrls(projectId: UUID, batch: ImageUrlCreateBatch) async throws -> ImageCreateSummary {
         try await createImages("CreateImagesFromUrls", projectId, "urls", count: batch.images?.count,
-            body: try RequestExecutor.jsonBody(batch))
+            tagIds: batch.tagIds, body: try RequestExecutor.jsonBody(batch))
     }
 
     /// CreateImagesFromPredictions: adds images the project already predicted on (by prediction id).
@@ -38,15 +38,19 @@ extension TrainingClient {
     ) async throws -> ImageCreateSummary {
         try await createImages(
             "CreateImagesFromPredictions", projectId, "predictions", count: batch.images?.count,
-            body: try RequestExecutor.jsonBody(batch))
+            tagIds: batch.tagIds, body: try RequestExecutor.jsonBody(batch))
     }
 
-    /// The JSON image-create batches: at most 64 images, safe to retry (duplicates answer `OKDuplicate`).
+    /// The JSON image-create batches: 1…64 images and at most 20 batch tags (checked before sending, as
+    /// CreateImagesFromData's are; an image's own tags and regions over their limits get that image's status),
+    /// safe to retry (duplicates answer `OKDuplicate`).
     private func createImages(
-        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, body: HTTPRequestBody
+        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, tagIds: [UUID]?, body: HTTPRequestBody
     ) async throws -> ImageCreateSummary {
         var operation = Operation(id, .post, Self.project(projectId) + "/images/" + suffix, safety: .idempotent)
+        try operation.require((count ?? 0) > 0, "no images to upload")
         try operation.require((count ?? 0) <= ServiceLimits.imagesPerBatch, "at most 64 images per batch")
+        try operation.require(tagIds, atMost: ServiceLimits.tagsPerBatch, "tagIds")
         operation.body = body
         return try await executor.json(operation)
     }

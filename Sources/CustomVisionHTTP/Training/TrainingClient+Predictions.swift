@@ -28,6 +28,9 @@ extension TrainingClient {
         var operation = Operation(
             "QuickTestImage", .post, Self.project(projectId) + "/quicktest/image",
             safety: store == false ? .idempotent : .unsafe)
+        try operation.require(
+            imageData.count <= ServiceLimits.maxTrainingImageBytes,
+            "the image is \(imageData.count) bytes; at most 6 MB")
         operation.query.add("iterationId", iterationId)
         operation.query.add("store", store)
         operation.body = .multipart([ImageUpload(name: "image", data: imageData).part])
