@@ -12,7 +12,8 @@ public struct CVCtl: AsyncParsableCommand {
         abstract: "Azure Custom Vision from the command line: upload, train, evaluate, publish, predict, export.",
         discussion: """
             Connection: --training-endpoint/--training-key (else VISION_TRAINING_ENDPOINT/VISION_TRAINING_KEY, \
-            else the config profile; see `cvctl config`), likewise for prediction. `publish` also needs \
+            else the config profile; see `cvctl config`; a --profile named on the command line comes ahead of \
+            the environment), likewise for prediction. `publish` also needs \
             --prediction-resource-id (VISION_PREDICTION_RESOURCE_ID); a cvserver takes any string.
 
             Exit codes: 0 ok; 1 unexpected error; 2 the service refused a request (4xx); 3 transport error or \

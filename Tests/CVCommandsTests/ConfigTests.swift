@@ -61,6 +61,14 @@ struct ConfigTests {
             try ConnectionSettings.resolve(try ConnectionOptions.parse(["--profile", "nope"]), environment: [:],
                                            configURL: url)
         }
+        // Named with --profile, the profile's values come ahead of the environment (a flag still comes first);
+        // what it lacks still comes from the environment.
+        let named = try ConnectionSettings.resolve(
+            try ConnectionOptions.parse(["--profile", "p", "--training-key", "flag-key"]),
+            environment: env.merging(["VISION_PREDICTION_KEY": "env-prediction"]) { a, _ in a }, configURL: url)
+        #expect(named.trainingEndpoint == "http://127.0.0.1:3")
+        #expect(named.trainingKey == "flag-key")
+        #expect(named.predictionKey == "env-prediction")
     }
 
     @Test func missingKeyIsAUsageErrorNamingTheVariable() throws {

@@ -22,7 +22,9 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "Prediction resource id for publish (else $VISION_PREDICTION_RESOURCE_ID, profile).")
     public var predictionResourceId: String?
 
-    @Option(name: .long, help: "Config profile to read (default: the profile chosen by `cvctl config use`).")
+    @Option(name: .long, help: ArgumentHelp(
+        "Config profile to read (default: the profile chosen by `cvctl config use`).",
+        discussion: "Its values come ahead of the VISION_* environment variables; flags still come first."))
     public var profile: String?
 
     public init() {}

@@ -18,7 +18,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
         self.predictionResourceId = predictionResourceId
     }
 
-    /// Resolves each setting: the flag, else its environment variable, else the profile.
+    /// Resolves each setting: the flag, else its environment variable, else the profile. A profile named with
+    /// `--profile` was asked for by name: its values come ahead of the environment's (flags still come first).
     /// - Throws: ``CLIError`` when the config file cannot be read or `--profile` names no profile.
     public static func resolve(_ options: ConnectionOptions,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -29,8 +30,10 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
         if let name = options.profile, profile == nil {
             throw CLIError.usage("no profile '\(name)' in \(url.path); see `cvctl config list`")
         }
+        let profileFirst = options.profile != nil
         func pick(_ flag: String?, _ variable: String, _ stored: String?) -> String? {
             if let flag, !flag.isEmpty { return flag }
+            if profileFirst, let stored, !stored.isEmpty { return stored }
             if let value = environment[variable], !value.isEmpty { return value }
             return stored
         }
