@@ -88,5 +88,12 @@ struct ProjectTransferEndToEndTests {
         let missing = try await source.cvctl(["project", "copy", "--project", project, "--to-profile", "nowhere"])
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("nowhere") && !missing.stderr.contains(server.trainingKey))
+        // A destination profile without a key is told as such (not as a flag or variable to set).
+        _ = try await source.checkedJSON(
+            ["config", "set", "--profile", "keyless", "training-endpoint", "http://127.0.0.1:9"])
+        let keyless = try await source.cvctl(["project", "copy", "--project", project, "--to-profile", "keyless"])
+        #expect(keyless.status == 64)
+        #expect(keyless.stderr.contains("profile 'keyless' has no training key: run `cvctl config set --profile "
+            + "keyless training-key KEY`"), "\(keyless.stderr)")
     }
 }

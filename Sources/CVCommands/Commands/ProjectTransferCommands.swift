@@ -124,9 +124,16 @@ extension ProjectCommand {
             guard let profile = try ConfigFile.load(from: url).profiles[toProfile] else {
                 throw CLIError.usage("no profile '\(toProfile)' in \(url.path); see `cvctl config list`")
             }
-            let settings = ConnectionSettings(
-                trainingEndpoint: profile.trainingEndpoint, trainingKey: profile.trainingKey)
-            return try settings.training()
+            // Only the profile is read for the destination: the messages say what it lacks.
+            guard let endpoint = profile.trainingEndpoint, !endpoint.isEmpty else {
+                throw CLIError.usage("profile '\(toProfile)' has no training endpoint: run `cvctl config set "
+                    + "--profile \(toProfile) training-endpoint URL`")
+            }
+            guard let key = profile.trainingKey, !key.isEmpty else {
+                throw CLIError.usage("profile '\(toProfile)' has no training key: run `cvctl config set "
+                    + "--profile \(toProfile) training-key KEY`")
+            }
+            return try ConnectionSettings(trainingEndpoint: endpoint, trainingKey: key).training()
         }
     }
 }
