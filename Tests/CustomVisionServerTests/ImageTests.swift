@@ -190,6 +190,27 @@ import Testing
         }
     }
 
+    @Test func aPlainFormFieldIsNotAnImageOfTheBatch() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let boundary = "B0undary"
+            let comment = "Content-Disposition: form-data; name=\"comment\"\r\n\r\nfirst batch\r\n"
+            var body = Array("--\(boundary)\r\n\(comment)".utf8)
+            for (i, png) in reds(2).enumerated() {
+                let name = i == 0 ? "name=\"imageData\"; filename=\"a.png\"" : "name=\"imageData\""
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; \(name)\r\n\r\n".utf8) + png
+                    + Array("\r\n".utf8)
+            }
+            body += Array("--\(boundary)--\r\n".utf8)
+            let summary = try cv.decode(
+                ImageCreateSummary.self,
+                try await cv.training(.post, "projects/\(project.id)/images", body: body,
+                                      contentType: "multipart/form-data; boundary=\(boundary)"))
+            #expect(summary.isBatchSuccessful == true)
+            #expect(summary.images?.map(\.status) == [.ok, .ok])
+        }
+    }
+
     @Test func takesGIFAndBMPAsTheSpecSays() async throws {
         // "Supported formats are JPEG, GIF, PNG, and BMP" (CreateImagesFromData's imageData).
         let files = try ["gif", "bmp"].map {

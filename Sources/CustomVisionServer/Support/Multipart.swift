@@ -31,7 +31,10 @@ enum Multipart {
     ///
     /// Linear in the body: each part's header block is looked for within the part only (a search to the end of the
     /// body for every part made a body of many tiny parts take hours).
-    static func parse(_ body: [UInt8], boundary: String, maxParts: Int = .max) throws -> [Part] {
+    /// - Parameter keep: which parts count and are returned (the others are skipped).
+    static func parse(
+        _ body: [UInt8], boundary: String, maxParts: Int = .max, keep: (Part) -> Bool = { _ in true }
+    ) throws -> [Part] {
         let delimiter = Array("--\(boundary)".utf8)
         let malformed = APIError.badRequest("The multipart body is malformed.", code: .badRequestImageStream)
         guard var start = find(delimiter, in: body, from: 0, to: body.count) else { throw malformed }
@@ -39,7 +42,7 @@ enum Multipart {
         var delimiters = 1
         while let end = find(delimiter, in: body, from: start + delimiter.count, to: body.count) {
             delimiters += 1
-            if let part = part(of: body, from: start + delimiter.count, to: end) {
+            if let part = part(of: body, from: start + delimiter.count, to: end), keep(part) {
                 guard parts.count < maxParts else {
                     throw APIError.badRequest(
                         "A batch holds at most \(maxParts) images.", code: .badRequestImageBatch)

@@ -45,15 +45,20 @@ extension Request {
         } ?? ""
     }
 
-    /// The images of a multipart `imageData` body (every file part, at most a batch's worth) or of a raw body (one
-    /// unnamed part).
+    /// The images of a multipart `imageData` body (every file part and `imageData` field, at most a batch's worth)
+    /// or of a raw body (one unnamed part).
     mutating func imageParts(limit: Int) async throws -> [Multipart.Part] {
         let body = try await bytes(limit: limit)
         if mediaType.hasPrefix("multipart/") {
             guard let boundary = Multipart.boundary(headers[.contentType] ?? "") else {
                 throw APIError.badRequest("The multipart body has no boundary.", code: .badRequestImageStream)
             }
-            return try Multipart.parse(body, boundary: boundary, maxParts: ServiceLimits.imagesPerBatch)
+            // Files, and fields named `imageData` (the spec's form field): a plain form field of another name (a
+            // comment, a flag) is not an image of the batch.
+            return try Multipart.parse(body, boundary: boundary, maxParts: ServiceLimits.imagesPerBatch) { part in
+                part.filename != nil || part.name == nil
+                    || part.name?.caseInsensitiveCompare("imageData") == .orderedSame
+            }
         }
         return body.isEmpty ? [] : [Multipart.Part(name: nil, body: body)]
     }
