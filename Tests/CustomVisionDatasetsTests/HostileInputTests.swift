@@ -58,6 +58,9 @@ struct HostileInputTests {
         let file = try folder.write("{\"images\": [", to: "a.json")
         let malformed = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file, format: .coco) }
         #expect(malformed?.code == .malformed && malformed?.location.file == "a.json")
+        // Detected rather than named, the format's probe says why as well, not just "not a JSON object".
+        let detected = #expect(throws: DatasetError.self) { try DatasetReader.read(at: file) }
+        #expect(detected?.message.hasPrefix("not valid JSON: ") == true, "\(String(describing: detected))")
 
         // A mistyped field spoils its entry only (it used to stop the whole read).
         try folder.write(

@@ -64,7 +64,14 @@ extension DatasetFormat {
             root: url.deletingLastPathComponent(), allowOutsideRoot: true,
             maxFileBytes: DatasetReader.Options().maxAnnotationBytes)
         let data = try fs.read(url)
-        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw DatasetError(.malformed, "not valid JSON: \(COCOReader.jsonErrorDetail(error))",
+                               at: DatasetLocation(file: url.path))
+        }
+        guard let json = parsed as? [String: Any] else {
             throw DatasetError(.malformed, "not a JSON object", at: DatasetLocation(file: url.path))
         }
         let boxes = (json["annotations"] as? [[String: Any]] ?? []).compactMap { $0["bbox"] as? [Double] }

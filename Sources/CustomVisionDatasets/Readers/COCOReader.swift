@@ -210,7 +210,7 @@ enum COCOReader {
         dataset.images[index].regions.append(DatasetRegion(tag: tag, box: box, isCrowd: crowd != 0))
     }
 
-    private static func jsonErrorDetail(_ error: any Error) -> String {
+    static func jsonErrorDetail(_ error: any Error) -> String {
         let info = (error as NSError).userInfo
         return (info[NSDebugDescriptionErrorKey] as? String) ?? error.localizedDescription
     }
