@@ -30,6 +30,27 @@ struct UploadEndToEndTests {
         #expect(tags.stdout.contains("crazing") && tags.stdout.contains("inclusion") && tags.stdout.contains("patches"))
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aLabelledCopyTheServiceAlreadyHoldsIsNamed() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
+        let fm = FileManager.default
+        try fm.copyItem(at: root.appendingPathComponent("IMAGES/patches_1.jpg"),
+                        to: root.appendingPathComponent("IMAGES/zz_copy.jpg"))
+        let xml = try String(contentsOf: root.appendingPathComponent("ANNOTATIONS/patches_1.xml"), encoding: .utf8)
+        try xml.replacingOccurrences(of: "patches_1.jpg", with: "zz_copy.jpg")
+            .write(to: root.appendingPathComponent("ANNOTATIONS/zz_copy.xml"), atomically: true, encoding: .utf8)
+        let output = try await env.cvctl(["upload", root.path, "--project", project, "-o", "json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("warning: 1 labelled image(s) were already in the project (OKDuplicate: the "
+            + "same bytes), which keeps the labels it has for them: IMAGES/zz_copy.jpg"), "\(output.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        #expect(report?["labelledDuplicates"] as? [String] == ["IMAGES/zz_copy.jpg"])
+        #expect(try await env.imageCount(project) == 3)
+    }
+
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aKilledUploadResumesToExactlyNImages() async throws {
         // Every answer takes 500 ms, so the three batches cannot all land between two looks at the journal, however

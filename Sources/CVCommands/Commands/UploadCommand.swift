@@ -139,6 +139,13 @@ public struct UploadCommand: CVCommand {
             }
         }
         try console.emit(result) { Self.table($0) }
+        if let first = result.labelledDuplicates.first {
+            let count = result.labelledDuplicates.count
+            console.info("warning: \(count) labelled image(s) were already in the project (OKDuplicate: the same "
+                + "bytes), which keeps the labels it has for them: \(first)"
+                + (count > 1 ? " and \(count - 1) more" : "")
+                + " (`cvctl dataset verify` names copies with other labels)")
+        }
         for failure in result.failures.prefix(10) { console.error("\(failure.name): \(failure.reason)") }
         if result.failures.count > 10 { console.info("… \(result.failures.count - 10) more failures") }
         if result.summary.failed > 0 {

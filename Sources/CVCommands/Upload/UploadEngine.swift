@@ -39,6 +39,10 @@ public struct UploadSummary: Hashable, Sendable, Codable {
 public struct UploadReport: Hashable, Sendable, Codable {
     public var summary: UploadSummary
     public var failures: [UploadFailure]
+    /// Labelled items the service answered `OKDuplicate` to on their first sending: it already held their bytes,
+    /// and keeps the labels it has for them (a copy of an image with other labels, or a re-run without its
+    /// journal). Not items answered so on a retry, whose first sending may have landed.
+    public var labelledDuplicates: [String] = []
 }
 
 extension UploadFailure: Error {}
@@ -77,6 +81,7 @@ public struct UploadEngine: Sendable {
     private struct BatchResult: Sendable {
         var uploaded = 0
         var duplicates = 0
+        var labelledDuplicates: [String] = []
         var requests = 0
         var failures: [UploadFailure] = []
     }
@@ -112,6 +117,7 @@ public struct UploadEngine: Sendable {
         let start = clock.now
         var summary = UploadSummary(total: total())
         var failures: [UploadFailure] = []
+        var labelledDuplicates: [String] = []
         var planner = BatchPlanner(limits: limits)
         try await withThrowingTaskGroup(of: BatchResult.self) { group in
             var inFlight = 0
@@ -119,6 +125,7 @@ public struct UploadEngine: Sendable {
                 summary.total = total()
                 summary.uploaded += result.uploaded
                 summary.duplicates += result.duplicates
+                labelledDuplicates += result.labelledDuplicates
                 summary.requests += result.requests
                 summary.failed += result.failures.count
                 failures += result.failures
@@ -161,7 +168,7 @@ public struct UploadEngine: Sendable {
         }
         summary.total = total()
         summary.seconds = (clock.now - start).seconds
-        return UploadReport(summary: summary, failures: failures)
+        return UploadReport(summary: summary, failures: failures, labelledDuplicates: labelledDuplicates)
     }
 
     /// A sequence's elements as an asynchronous sequence.
@@ -205,6 +212,9 @@ public struct UploadEngine: Sendable {
                 switch index < outcomes.count ? outcomes[index] : .retry(status: "Missing") {
                 case .uploaded(let imageId, let duplicate):
                     if duplicate { result.duplicates += 1 } else { result.uploaded += 1 }
+                    if duplicate, attempt == 1, !item.tags.isEmpty || !item.regions.isEmpty {
+                        result.labelledDuplicates.append(item.name)
+                    }
                     entries.append(JournalEntry(hash: item.hash, imageId: imageId, name: item.name))
                 case .retry(let status):
                     if attempt < maxAttempts {
