@@ -61,6 +61,7 @@ struct XMLReader {
     /// The `encoding` of the XML declaration at the start of `bytes`, if any.
     private static func declaredEncoding(_ bytes: [UInt8]) -> String? {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard bytes.dropFirst(start).starts(with: Array("<?xml".utf8)) else { return nil }  // no declaration
         let head = String(decoding: bytes[start..<min(bytes.count, start + 256)], as: UTF8.self)
         guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
             let key = head[..<end.lowerBound].range(of: "encoding")
