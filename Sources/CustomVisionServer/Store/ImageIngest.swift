@@ -103,10 +103,13 @@ struct ImageIngest: Sendable {
         // The whole file is decoded, so a damaged one is refused, but a JPEG at 1/8 scale: its entropy data is
         // still read in full while the inverse DCT, colour conversion and pixel buffer shrink 64-fold. A PNG is
         // decoded at full size, so the decode waits for room in the server's pixel budget.
-        // A side over the service's largest is ErrorImageSize whatever the pixels hold: told by the header, before
-        // any decode (a header declaring 60000×60000 included). A damaged file of small sides stays a format error.
+        // A side over the service's largest is ErrorImageSize whatever the pixels hold: told by the header, before a
+        // full-size decode (a PNG declaring 60000×60000 included; a JPEG's check decodes at 1/8 and refuses too many
+        // pixels from its header alone). A damaged file of small sides stays a format error.
         let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
-        if let header = try? ImageHeader.read(bytes), max(header.width, header.height) > sides.upperBound {
+        if ImageFormat.detect(bytes) != .jpeg, let header = try? ImageHeader.read(bytes),
+            max(header.width, header.height) > sides.upperBound
+        {
             entry.status = .errorImageSize
             return entry
         }
