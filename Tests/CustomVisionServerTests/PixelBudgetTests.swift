@@ -53,14 +53,6 @@ private func waitUntil(_ budget: PixelBudget, waiting: Int) async {
     while budget.snapshot.waiting != waiting { await Task.yield() }
 }
 
-/// `first` holding 60 of `budget`'s 100 pixels, then `large` (50) and `small` (10) queued behind it, in that order.
-private func queueLargeThenSmall(_ budget: PixelBudget, _ first: Holder, _ large: Holder, _ small: Holder) async -> (
-    Task<Void, any Error>, Task<Void, any Error>, Task<Void, any Error>
-) {
-    (await first.started(budget, 60), await large.queued(budget, 50, waiting: 1),
-        await small.queued(budget, 10, waiting: 2))
-}
-
 private struct Refused: Error {}
 
 /// The server-wide limit on pixels decoded at once, and what it does to huge images sent for prediction. The gate's
@@ -81,17 +73,46 @@ private struct Refused: Error {}
         #expect(budget.snapshot == (0, 0))
     }
 
-    @Test(.timeLimit(.minutes(1))) func requestsAreAdmittedInArrivalOrder() async throws {
+    @Test(.timeLimit(.minutes(1))) func aSmallRequestIsNotHeldUpBehindALargeOneThatDoesNotFitYet() async throws {
         let budget = PixelBudget(limit: 100)
         let (first, large, small) = (Holder(), Holder(), Holder())
-        // 10 would fit, but a request that waits is not overtaken.
-        let (a, b, c) = await queueLargeThenSmall(budget, first, large, small)
+        let a = await first.started(budget, 60)
+        let b = await large.queued(budget, 50, waiting: 1)
+        // 10 fits beside the 60 in flight: it goes ahead of the 50 that does not (yet).
+        let c = Task { try await small.hold(budget, 10) }
+        await small.waitUntilEntered()
+        #expect(budget.snapshot == (70, 1))
         try await first.finished(a)
         await large.waitUntilEntered()
-        await small.waitUntilEntered()
         #expect(budget.snapshot == (60, 0))
         try await large.finished(b)
         try await small.finished(c)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aHugeRequestIsPassedAtMostMaxBypassTimes() async throws {
+        let budget = PixelBudget(limit: 100, maxBypass: 2)
+        let (first, huge) = (Holder(), Holder())
+        let a = await first.started(budget, 10)
+        let h = await huge.queued(budget, 1_000, waiting: 1)
+        // Two small ones pass it while the budget is never empty...
+        let passing = [Holder(), Holder()]
+        var tasks: [Task<Void, any Error>] = []
+        for holder in passing {
+            tasks.append(Task { try await holder.hold(budget, 10) })
+            await holder.waitUntilEntered()
+        }
+        #expect(budget.snapshot == (30, 1))
+        // ...then the next small one waits behind it, and it runs alone once the budget empties.
+        let late = Holder()
+        let l = await late.queued(budget, 10, waiting: 2)
+        try await first.finished(a)
+        for (holder, task) in zip(passing, tasks) { try await holder.finished(task) }
+        await huge.waitUntilEntered()
+        #expect(budget.snapshot == (1_000, 1))
+        try await huge.finished(h)
+        await late.waitUntilEntered()
+        try await late.finished(l)
+        #expect(budget.snapshot == (0, 0))
     }
 
     @Test(.timeLimit(.minutes(1))) func aRequestOverTheWholeBudgetRunsAlone() async throws {
@@ -122,14 +143,16 @@ private struct Refused: Error {}
     @Test(.timeLimit(.minutes(1))) func aCancelledWaiterLeavesTheQueueAndUnblocksThoseBehindIt() async throws {
         let budget = PixelBudget(limit: 100)
         let (first, large, small) = (Holder(), Holder(), Holder())
-        let (a, b, c) = await queueLargeThenSmall(budget, first, large, small)
+        let a = await first.started(budget, 95)
+        let b = await large.queued(budget, 50, waiting: 1)
+        let c = await small.queued(budget, 10, waiting: 2)
         b.cancel()
         await #expect(throws: CancellationError.self) { try await b.value }
-        // The small request no longer waits behind the cancelled one: 60 + 10 fits.
-        await small.waitUntilEntered()
-        #expect(budget.snapshot == (70, 0))
-        try await small.finished(c)
+        #expect(budget.snapshot == (95, 1), "the cancelled request left the queue")
         try await first.finished(a)
+        await small.waitUntilEntered()
+        #expect(budget.snapshot == (10, 0))
+        try await small.finished(c)
         #expect(budget.snapshot == (0, 0))
         // A task cancelled before it asks is refused when it would have to wait, admitted when it fits.
         let d = await first.started(budget, 100)
