@@ -143,6 +143,12 @@ import Testing
             #expect(all.count == 5)
             let tooMany = try await cv.training(.get, "\(p)/tagged?take=257")
             _ = try cv.error(tooMany, status: .badRequest)
+            // The spec's enums, in any case; anything else is refused, naming the parameter's values.
+            #expect(try cv.decode(Int.self, try await cv.training(.get, "\(p)/count?taggingStatus=untagged")) == 2)
+            for bad in ["\(p)?orderBy=Bogus", "\(p)?taggingStatus=Bogus", "\(p)/count?taggingStatus=Some"] {
+                let refused = try cv.error(try await cv.training(.get, bad), status: .badRequest)
+                #expect(refused.message.contains("is not valid for"), "\(bad): \(refused.message)")
+            }
             let ids = tagged.images!.compactMap(\.image?.id)
             let byIds = try cv.decode(
                 [Image].self,

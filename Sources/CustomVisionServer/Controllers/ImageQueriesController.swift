@@ -11,15 +11,19 @@ struct ImageQueriesController: Sendable {
 
     enum Tagging { case any, tagged, untagged }
 
+    /// The `taggingStatus` parameter (All, Tagged or Untagged; absent is All).
+    static func tagging(_ query: Query) throws -> Tagging {
+        switch try query.choice("taggingStatus", among: ["All", "Tagged", "Untagged"]) {
+        case "tagged": .tagged
+        case "untagged": .untagged
+        default: .any
+        }
+    }
+
     func register(_ group: RouterGroup<BasicRequestContext>) {
         group.get("projects/:projectId/images") { request, context in
             let query = Query(request)
-            let tagging: Tagging =
-                switch query.string("taggingStatus")?.lowercased() {
-                case "tagged": .tagged
-                case "untagged": .untagged
-                default: .any
-                }
+            let tagging = try Self.tagging(query)
             return try list(request, context, tagging: tagging, tagIds: try query.uuids("tagIds"))
         }
         group.get("projects/:projectId/images/tagged") { request, context in
@@ -30,12 +34,7 @@ struct ImageQueriesController: Sendable {
         }
         group.get("projects/:projectId/images/count") { request, context in
             let query = Query(request)
-            let tagging: Tagging =
-                switch query.string("taggingStatus")?.lowercased() {
-                case "tagged": .tagged
-                case "untagged": .untagged
-                default: .any
-                }
+            let tagging = try Self.tagging(query)
             return try count(context, tagging: tagging, tagIds: try query.uuids("tagIds"), query: query)
         }
         group.get("projects/:projectId/images/tagged/count") { request, context in
@@ -68,7 +67,7 @@ struct ImageQueriesController: Sendable {
         let project = try context.parameters.id("projectId")
         let query = Query(request)
         let (skip, take) = try query.paging()
-        let oldest = query.string("orderBy")?.lowercased() == "oldest"
+        let oldest = try query.choice("orderBy", among: ["Newest", "Oldest"]) == "oldest"
         let filter = try MetadataFilter(query.string("$filter"))
         let view = ImageView(signer: server.signer, base: request.baseURL)
         return JSONBody.response(

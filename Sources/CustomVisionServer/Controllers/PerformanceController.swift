@@ -27,7 +27,7 @@ struct PerformanceController: Sendable {
             let query = Query(request)
             let (skip, take) = try query.paging()
             let items = try evaluated(context, query)
-            let oldest = query.string("orderBy")?.lowercased() == "oldest"
+            let oldest = try query.choice("orderBy", among: ["Newest", "Oldest"]) == "oldest"
             let view = ImageView(signer: server.signer, base: request.baseURL)
             let (record, _) = try completed(context)
             let names = Dictionary(uniqueKeysWithValues: zip(record.tagIds.map(\.uuidString), record.tagNames))

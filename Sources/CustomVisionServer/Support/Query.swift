@@ -71,6 +71,18 @@ struct Query: Sendable {
         return n
     }
 
+    /// The value of `name` lowercased when it is one of `values` (compared ignoring case, as the service takes its
+    /// enums); nil when absent.
+    /// - Throws: a 400 naming the parameter and its values for anything else.
+    func choice(_ name: String, among values: [String]) throws -> String? {
+        guard let v = string(name) else { return nil }
+        guard values.contains(where: { $0.caseInsensitiveCompare(v) == .orderedSame }) else {
+            throw APIError.badRequest(
+                "The value '\(v.prefix(32))' is not valid for \(name) (\(values.joined(separator: ", "))).")
+        }
+        return v.lowercased()
+    }
+
     func bool(_ name: String) throws -> Bool? {
         guard let v = string(name)?.lowercased() else { return nil }
         switch v {
