@@ -48,6 +48,24 @@ struct ConnectionEndToEndTests {
         #expect(!shown.stdout.contains("notaurl"), "nothing was stored: \(shown.stdout)")
     }
 
+    @Test func aKeySentUnencryptedToAnotherHostIsWarnedAbout() async throws {
+        let server = try await ServerProcess()
+        let env = try CLITestEnvironment(server: server)
+        defer { env.remove() }
+        let loopback = try await env.cvctl(["project", "list"])
+        #expect(loopback.status == 0 && !loopback.stderr.contains("unencrypted"), "\(loopback.stderr)")
+        // 0.0.0.0 reaches this machine too, but is not a loopback name: the warning is due.
+        let endpoint = try #require(server.environment["VISION_TRAINING_ENDPOINT"])
+            .replacingOccurrences(of: "127.0.0.1", with: "0.0.0.0")
+        let other = try await env.cvctl(["project", "list", "--training-endpoint", endpoint])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stderr.contains("warning: the training key is sent unencrypted to \(endpoint)"),
+                "\(other.stderr)")
+        #expect(!other.stderr.contains(server.trainingKey))
+        let quiet = try await env.cvctl(["project", "list", "--training-endpoint", endpoint, "--quiet"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
     @Test func verboseLogsRequestsWithoutKeys() async throws {
         let server = try await ServerProcess()
         let env = try CLITestEnvironment(server: server)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CustomVisionHTTP
 import Foundation
 import Logging
+import Synchronization
 
 /// What a command runs with: resolved connection settings, the console, and client factories.
 public struct CommandContext: Sendable {
@@ -38,13 +39,33 @@ public struct CommandContext: Sendable {
     /// A Training API client, or a usage error when the endpoint or key is missing.
     public func training() throws -> TrainingClient {
         let (endpoint, key) = try settings.training()
+        warnIfClearText(endpoint, "training")
         return TrainingClient(endpoint: endpoint, key: key, logger: logger)
     }
 
     /// A Prediction API client, or a usage error when the endpoint or key is missing.
     public func prediction() throws -> PredictionClient {
         let (endpoint, key) = try settings.prediction()
+        warnIfClearText(endpoint, "prediction")
         return PredictionClient(endpoint: endpoint, key: key, logger: logger)
+    }
+
+    /// Warns (once per endpoint and key) when the key would travel unencrypted: plain `http://` to a host that is
+    /// not this machine. A cvserver on loopback is the expected plain-HTTP case and stays quiet.
+    private func warnIfClearText(_ endpoint: URL, _ kind: String) {
+        guard endpoint.scheme == "http", !Self.isLoopback(endpoint.host ?? "") else { return }
+        let first = Self.warned.withLock { $0.insert("\(kind) \(endpoint.absoluteString)").inserted }
+        guard first else { return }
+        console.info("warning: the \(kind) key is sent unencrypted to \(Redactor.endpoint(endpoint.absoluteString)) "
+            + "(plain http to another machine); use https")
+    }
+
+    private static let warned = Mutex<Set<String>>([])
+
+    /// `localhost`, `127.0.0.0/8` and `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasSuffix(".localhost")
     }
 }
 
