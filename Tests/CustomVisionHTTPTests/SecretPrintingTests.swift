@@ -12,14 +12,16 @@ import Testing
     @Test func maskingHidesPasswordsSignaturesAndTokensButKeepsTheRest() {
         let cases: [(String, String)] = [
             ("GET https://user:\(Self.password)@host.example/x?a=1", "GET https://user:***@host.example/x?a=1"),
-            ("https://h/cvimages/original/ab?se=1767225600&sig=QmFzZTY0%2Bsig%3D", "https://h/cvimages/original/ab?se=1767225600&sig=***"),
+            ("https://h/cvimages/original/ab?se=1767225600&sig=QmFzZTY0%2Bsig%3D",
+             "https://h/cvimages/original/ab?se=1767225600&sig=***"),
             ("POST https://h/customvision/v3.3/training/projects/import?token=EXPORTTOKEN-abc&name=copy",
              "POST https://h/customvision/v3.3/training/projects/import?token=***&name=copy"),
             ("failed: \"https://h/x?SIG=abc\" (403)", "failed: \"https://h/x?SIG=***\" (403)"),
             ("https://h/x?take=256&skip=0", "https://h/x?take=256&skip=0"),
             ("no url here: a=b, user@host", "no url here: a=b, user@host"),
             ("https://user@host/x", "https://user@host/x"),
-            ("two: https://h/a?sig=one and https://h/b?token=two#f", "two: https://h/a?sig=*** and https://h/b?token=***#f"),
+            ("two: https://h/a?sig=one and https://h/b?token=two#f",
+             "two: https://h/a?sig=*** and https://h/b?token=***#f"),
         ]
         for (text, masked) in cases { #expect(SecretMasking.mask(text) == masked) }
     }
@@ -74,5 +76,17 @@ import Testing
         for text in lines + [error.map(String.init(describing:)) ?? ""] {
             #expect(!text.contains(signature) && !text.contains(token) && !text.contains(Self.key), "\(text)")
         }
+    }
+
+    @Test func turningTLSVerificationOffIsLoggedAsAWarning() throws {
+        let logs = LogCapture()
+        let endpoint = try #require(URL(string: "https://westus2.api.cognitive.microsoft.com"))
+        _ = TrainingClient(endpoint: endpoint, key: Self.key, configuration: ClientConfiguration(verifyTLS: false),
+                           logger: logs.logger())
+        let warning = "TLS certificate verification is off for \(endpoint.absoluteString)"
+        #expect(logs.lines.contains { $0.contains(warning) }, "\(logs.lines)")
+        let quiet = LogCapture()
+        _ = TrainingClient(endpoint: endpoint, key: Self.key, logger: quiet.logger())
+        #expect(quiet.lines.isEmpty, "verification on (the default): nothing to say")
     }
 }

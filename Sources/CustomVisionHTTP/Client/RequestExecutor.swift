@@ -27,6 +27,9 @@ struct RequestExecutor: Sendable {
         self.configuration = configuration
         self.transport = transport ?? configuration.makeDefaultTransport()
         self.logger = logger
+        if !configuration.verifyTLS, endpoint.scheme == "https" {
+            logger.warning("TLS certificate verification is off for \(endpointName): the key goes to whoever answers")
+        }
     }
 
     // MARK: - Typed results
