@@ -36,8 +36,10 @@ public enum DatasetReader {
     ///   - url: the dataset folder, or a COCO JSON / CSV / YOLO `data.yaml` / manifest file.
     ///   - format: the format; detected with `DatasetFormat.detect(at:)` when nil.
     ///   - options: root, path and size policies.
-    /// - Returns: the dataset, and findings about items that were skipped or look wrong.
-    /// - Throws: `DatasetError` when the dataset cannot be read at all (malformed file, path escape, link loop).
+    /// - Returns: the dataset, and findings about items that were skipped or look wrong (a link inside the dataset
+    ///   that leaves the root or loops is one of them: left out, the rest is read).
+    /// - Throws: `DatasetError` when the dataset cannot be read at all (a malformed annotation file, a dataset
+    ///   folder that is itself a loop or cannot be listed).
     public static func read(
         at url: URL, format: DatasetFormat? = nil, options: Options = Options()
     ) throws -> (Dataset, [Finding]) {
@@ -77,6 +79,8 @@ public enum DatasetReader {
         case .manifest: dataset = try ManifestReader.read(entry, context: &context)
         }
         context.parts?.emit(upTo: dataset)
+        // What the image lookup's walk of the root left out (a reader that lists no folder still used it).
+        if let walked = context.images.walkedListing { context.reportSkipped(walked) }
         return (dataset, context.findings)
     }
 
@@ -102,12 +106,30 @@ struct ReadContext {
     let fs: DatasetFileSystem
     var images: ImageLocator
     var findings: [Finding] = []
+    /// Descriptions of the left-out entries already reported.
+    var reportedSkips: Set<String> = []
     /// Set when the caller takes images as they are read (see `DatasetReader.read(at:format:options:parts:)`).
     var parts: PartEmitter?
 
-    /// The files below `folder`; the root's listing is walked once and shared with `images`.
-    mutating func listing(in folder: URL) throws -> DatasetListing {
-        folder.standardizedFileURL.path == fs.root.path ? try images.rootListing() : try fs.listing(in: folder)
+    /// The files below `folder`; the root's listing is walked once and shared with `images`. Entries the walk left
+    /// out are error findings (each reported once).
+    mutating func listing(in folder: URL, recursive: Bool = true) throws -> DatasetListing {
+        let listing = folder.standardizedFileURL.path == fs.root.path && recursive
+            ? try images.rootListing() : try fs.listing(in: folder, recursive: recursive)
+        reportSkipped(listing)
+        return listing
+    }
+
+    /// The file URLs below `folder` (see ``listing(in:recursive:)``).
+    mutating func files(in folder: URL, recursive: Bool = true) throws -> [URL] {
+        try listing(in: folder, recursive: recursive).urls
+    }
+
+    /// Records the entries `listing` left out as error findings, once each.
+    mutating func reportSkipped(_ listing: DatasetListing) {
+        for error in listing.skipped where reportedSkips.insert(error.description).inserted {
+            self.error(error.code.rawValue, error.message + "; left out", at: error.location)
+        }
     }
 
     mutating func warn(_ code: String, _ message: String, at place: DatasetLocation) {

@@ -90,8 +90,16 @@ struct ImageLookupTests {
         try FileManager.default.createSymbolicLink(
             atPath: folder.url.appendingPathComponent("ann/secret.png").path,
             withDestinationPath: outside.url.appendingPathComponent("secret.png").path)
-        let error = #expect(throws: DatasetError.self) { try DatasetReader.read(at: folder.url, format: .voc) }
-        #expect(error?.code == .pathEscape && error?.location.file == "ann/secret.png")
+        try folder.copyImage(Self.red, to: "ann/b.png")
+        try folder.write(Self.xml("b.png"), to: "ann/b.xml")
+        // The link is left out, named; the rest of the dataset is read.
+        let (dataset, findings) = try DatasetReader.read(at: folder.url, format: .voc)
+        expectImages(dataset, at: ["ann/b.png"], in: folder)
+        // Named twice: as an entry of the folder, and as the image the annotation names.
+        let escape = findings.filter { $0.code == "pathEscape" }
+        #expect(escape.map(\.location.file) == ["ann/secret.png", "ann/a.xml"], "\(findings)")
+        #expect(escape.allSatisfy { $0.severity == .error })
+        #expect(escape.first?.message.hasSuffix("; left out") == true)
     }
 
     @Test func readBytesNamesTheFileAndTheCause() throws {

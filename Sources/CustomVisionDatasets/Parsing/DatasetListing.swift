@@ -16,6 +16,9 @@ struct DatasetListing: Sendable {
     var files: [String] = []
     /// Every name in each folder walked (hidden names, folders and links included), by the folder's path.
     var namesByFolder: [String: Set<String>] = [:]
+    /// Entries below the walked folder that were left out, each with why: a link leading out of the root or back
+    /// into its own parents, a folder nested too deep or that cannot be listed. The rest of the walk goes on.
+    var skipped: [DatasetError] = []
 
     /// The file URLs, in order.
     var urls: [URL] { files.map { URL(fileURLWithPath: $0, isDirectory: false) } }
@@ -84,7 +87,12 @@ extension DatasetFileSystem {
                 var info = stat()
                 guard lstat(path, &info) == 0 else { continue }
                 if (info.st_mode & S_IFMT) == S_IFLNK {
-                    try checkLink(path, written: displayName(path: path), at: location(path: path))
+                    do {
+                        try checkLink(path, written: displayName(path: path), at: location(path: path))
+                    } catch let error as DatasetError {
+                        listing.skipped.append(error)
+                        continue
+                    }
                     guard stat(path, &info) == 0 else { continue }  // dangling
                 }
                 mode = info.st_mode & S_IFMT
@@ -92,9 +100,13 @@ extension DatasetFileSystem {
             }
             if mode == S_IFDIR {
                 if recursive {
-                    try walk(
-                        path, ancestors: ancestors + [real], recursive: true, maxDepth: maxDepth,
-                        visited: &visited, into: &listing)
+                    do {
+                        try walk(
+                            path, ancestors: ancestors + [real], recursive: true, maxDepth: maxDepth,
+                            visited: &visited, into: &listing)
+                    } catch let error as DatasetError {
+                        listing.skipped.append(error)  // this folder is left out, not the walk
+                    }
                 }
             } else if mode == S_IFREG {
                 listing.files.append(path)

@@ -26,6 +26,9 @@ struct ImageLocator {
         self.readHeaders = readHeaders
     }
 
+    /// The root's listing when it has been walked.
+    var walkedListing: DatasetListing? { listing }
+
     /// Every file below the root (walked once, then cached).
     mutating func rootListing() throws -> DatasetListing {
         if let listing { return listing }

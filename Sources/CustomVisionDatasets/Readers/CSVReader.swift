@@ -10,7 +10,7 @@ enum CSVReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
         let files =
             DatasetReader.isDirectory(entry)
-            ? try context.fs.listFiles(in: entry, recursive: false).filter { $0.pathExtension.lowercased() == "csv" }
+            ? try context.files(in: entry, recursive: false).filter { $0.pathExtension.lowercased() == "csv" }
             : [entry]
         guard !files.isEmpty else {
             throw DatasetError(.unknownFormat, "no CSV file found", at: context.fs.location(entry))

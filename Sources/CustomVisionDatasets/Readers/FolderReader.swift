@@ -6,7 +6,7 @@ enum FolderReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
         var dataset = Dataset(root: context.fs.root)
         let base = entry.standardizedFileURL
-        for file in try context.fs.listFiles(in: base)
+        for file in try context.files(in: base)
         where DatasetFileSystem.imageExtensions.contains(file.pathExtension.lowercased()) {
             let relative = file.path.dropFirst(base.path.count).split(separator: "/")
             let tags = relative.count > 1 ? [String(relative[0])] : []

@@ -7,7 +7,7 @@ enum ManifestReader {
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
         let files =
             DatasetReader.isDirectory(entry)
-            ? try context.fs.listFiles(in: entry, recursive: false).filter { $0.pathExtension.lowercased() == "jsonl" }
+            ? try context.files(in: entry, recursive: false).filter { $0.pathExtension.lowercased() == "jsonl" }
             : [entry]
         guard !files.isEmpty else {
             throw DatasetError(.unknownFormat, "no manifest (*.jsonl) found", at: context.fs.location(entry))

@@ -17,7 +17,7 @@ enum YOLOReader {
             splitFolders = splits(of: config, base: folder, yamlURL: yamlURL, context: &context)
         }
         var dataset = Dataset(root: context.fs.root, tags: names)
-        let files = try context.fs.listFiles(in: folder)
+        let files = try context.files(in: folder)
         let fileSet = Set(files.map(\.path))
         var usedLabels = Set<String>()
         for image in files where DatasetFileSystem.imageExtensions.contains(image.pathExtension.lowercased()) {
