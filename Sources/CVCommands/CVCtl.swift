@@ -18,8 +18,8 @@ public struct CVCtl: AsyncParsableCommand {
 
             Exit codes: 0 ok; 1 unexpected error; 2 the service refused a request (4xx); 3 transport error or \
             server error (5xx); 4 training failed or timed out, an export failed, or a quality gate (--min-map …) \
-            failed; 5 some items of an upload, prediction or download batch failed; 64 usage error (including a \
-            missing endpoint or key); 65 bad dataset or input file.
+            failed; 5 some items of a batch failed (upload, prediction, download, prepare); the rest went on; 64 \
+            usage error (including a missing endpoint or key); 65 bad dataset or input file.
 
             Output: data on stdout (a table, or one JSON document with --output json); progress and errors on \
             stderr. Keys are never printed.

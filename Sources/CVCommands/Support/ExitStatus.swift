@@ -10,7 +10,7 @@ import ImagePrep
 /// | 2 | the service refused a request (HTTP 4xx) |
 /// | 3 | transport error, or the service failed (HTTP 5xx) |
 /// | 4 | training failed or timed out, an export failed, or a quality gate failed |
-/// | 5 | some items of an upload, prediction or download batch failed |
+/// | 5 | some items of a batch failed (upload, prediction, download, prepare); the rest went on |
 /// | 64 | usage error (bad flag, missing endpoint or key) |
 /// | 65 | bad dataset or input file |
 public enum ExitStatus {
