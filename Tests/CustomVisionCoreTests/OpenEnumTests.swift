@@ -42,4 +42,11 @@ import Testing
             try CustomVisionJSON.makeDecoder().decode([TagType].self, from: Data("[3]".utf8))
         }
     }
+
+    @Test func statusesNewerThanTheSpecificationHaveNames() throws {
+        let decoded = try JSONDecoder().decode(
+            [ImageCreateStatus].self, from: Data(#"["ErrorImageDimensions", "ErrorInvalidTag"]"#.utf8))
+        #expect(decoded == [.errorImageDimensions, .errorInvalidTag])
+        #expect(!ImageCreateStatus.allKnown.contains(.errorInvalidTag), "allKnown stays the specification's list")
+    }
 }
