@@ -83,13 +83,62 @@ def swift_type(p, v, owner):
     raise SystemExit(f"unknown type {owner}.{p}: {v}")
 
 
+# Documentation for properties the specification leaves undescribed: by `Schema.property`, else by property name.
+FALLBACK_DOCS = {
+    "application": "The application name the predictions were made under.",
+    "boundingBox": "The proposed region's box, as fractions (0…1) of the image.",
+    "confidence": "How confident the proposal is, 0…1.",
+    "contents": "The image file's bytes (base64 on the wire; at most 6 MB).",
+    "continuation": "A token to continue the query from where an earlier answer stopped.",
+    "created": "When it was created.",
+    "duplicated": "The entries the service already held.",
+    "enabled": "Whether the domain can be used for new projects.",
+    "endTime": "Only predictions made before this time.",
+    "exceeded": "The entries refused for being over a limit.",
+    "exportable": "Whether models of this domain can be exported.",
+    "height": "The image's height in pixels.",
+    "id": "The id.",
+    "Domain.id": "The domain's id.",
+    "ImagePerformance.id": "The image's id.",
+    "PredictionQueryTag.id": "The tag's id.",
+    "TagPerformance.id": "The tag's id.",
+    "imageId": "The image's id.",
+    "imageUri": "A link to the image.",
+    "images": "The images of the batch (at most 64).",
+    "isBatchSuccessful": "Whether every entry succeeded.",
+    "iterationId": "Only predictions of this iteration.",
+    "maxCount": "The most results to return.",
+    "maxThreshold": "The highest probability to include.",
+    "minThreshold": "The lowest probability to include.",
+    "name": "The name.",
+    "Domain.name": "The domain's name.",
+    "TagPerformance.name": "The tag's name.",
+    "ImageFileCreateEntry.name": "The file name (the result's sourceUrl echoes it).",
+    "orderBy": "The order of the results (Newest, Oldest, Suggested).",
+    "predictions": "The predictions made on the image.",
+    "projectId": "The project's id.",
+    "proposals": "The proposed regions.",
+    "regionId": "The region's id.",
+    "regions": "The regions (boxes with a tag) of the image.",
+    "session": "The query session, to continue it.",
+    "startTime": "Only predictions made after this time.",
+    "tagId": "The tag's id.",
+    "tagIds": "Tags applied to the image(s).",
+    "tagName": "The tag's name.",
+    "tags": "The tags.",
+    "thumbnailUri": "A link to the image's thumbnail.",
+    "type": "The domain's type (Classification or ObjectDetection).",
+    "width": "The image's width in pixels.",
+}
+
+
 def gen_struct(name, s):
     req = set(s.get("required", []))
     props = []
     for p, v in s.get("properties", {}).items():
         t = swift_type(p, v, name)
         optional = not (p in req and not v.get("x-nullable")) and not (p == "id" and name in IDENTIFIED)
-        description = v.get("description", "")
+        description = v.get("description", "") or FALLBACK_DOCS.get(f"{name}.{p}", FALLBACK_DOCS.get(p, ""))
         # Box coordinates are fractions of the image, which the specification never says.
         if t == "Double" and p in ("left", "width"):
             description += " A fraction (0…1) of the image's width."

@@ -3,15 +3,15 @@ import Foundation
 
 /// The `Domain` schema of the Custom Vision API.
 public struct Domain: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// The domain's id. Read-only: set by the service.
     public var id: UUID
-    /// Read-only: set by the service.
+    /// The domain's name. Read-only: set by the service.
     public var name: String?
-    /// Read-only: set by the service.
+    /// The domain's type (Classification or ObjectDetection). Read-only: set by the service.
     public var type: DomainType?
-    /// Read-only: set by the service.
+    /// Whether models of this domain can be exported. Read-only: set by the service.
     public var exportable: Bool?
-    /// Read-only: set by the service.
+    /// Whether the domain can be used for new projects. Read-only: set by the service.
     public var enabled: Bool?
 
     /// Creates a value; every optional property defaults to `nil`.

@@ -3,9 +3,13 @@ import Foundation
 
 /// The `ImageFileCreateEntry` schema of the Custom Vision API.
 public struct ImageFileCreateEntry: Codable, Hashable, Sendable {
+    /// The file name (the result's sourceUrl echoes it).
     public var name: String?
+    /// The image file's bytes (base64 on the wire; at most 6 MB).
     public var contents: Data?
+    /// Tags applied to the image(s).
     public var tagIds: [UUID]?
+    /// The regions (boxes with a tag) of the image.
     public var regions: [Region]?
 
     /// Creates a value; every optional property defaults to `nil`.

@@ -3,7 +3,9 @@ import Foundation
 
 /// The `ImageIdCreateBatch` schema of the Custom Vision API.
 public struct ImageIdCreateBatch: Codable, Hashable, Sendable {
+    /// The images of the batch (at most 64).
     public var images: [ImageIdCreateEntry]?
+    /// Tags applied to the image(s).
     public var tagIds: [UUID]?
     /// The metadata of image. Limited to 50 key-value pairs per image. The length of key is limited to 256. The
     /// length of value is limited to 512.

@@ -5,7 +5,9 @@ import Foundation
 public struct ImageIdCreateEntry: Codable, Hashable, Sendable {
     /// Id of the image.
     public var id: UUID?
+    /// Tags applied to the image(s).
     public var tagIds: [UUID]?
+    /// The regions (boxes with a tag) of the image.
     public var regions: [Region]?
 
     /// Creates a value; every optional property defaults to `nil`.

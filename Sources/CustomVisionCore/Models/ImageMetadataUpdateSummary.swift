@@ -3,9 +3,9 @@ import Foundation
 
 /// The `ImageMetadataUpdateSummary` schema of the Custom Vision API.
 public struct ImageMetadataUpdateSummary: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// Whether every entry succeeded. Read-only: set by the service.
     public var isBatchSuccessful: Bool?
-    /// Read-only: set by the service.
+    /// The images of the batch (at most 64). Read-only: set by the service.
     public var images: [ImageMetadataUpdateEntry]?
 
     /// Creates a value; every optional property defaults to `nil`.

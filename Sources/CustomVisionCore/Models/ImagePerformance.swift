@@ -3,23 +3,23 @@ import Foundation
 
 /// Image performance model.
 public struct ImagePerformance: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// The predictions made on the image. Read-only: set by the service.
     public var predictions: [Prediction]?
-    /// Read-only: set by the service.
+    /// The image's id. Read-only: set by the service.
     public var id: UUID
-    /// Read-only: set by the service.
+    /// When it was created. Read-only: set by the service.
     public var created: Date?
-    /// Read-only: set by the service.
+    /// The image's width in pixels. Read-only: set by the service.
     public var width: Int?
-    /// Read-only: set by the service.
+    /// The image's height in pixels. Read-only: set by the service.
     public var height: Int?
-    /// Read-only: set by the service.
+    /// A link to the image. Read-only: set by the service.
     public var imageUri: String?
-    /// Read-only: set by the service.
+    /// A link to the image's thumbnail. Read-only: set by the service.
     public var thumbnailUri: String?
-    /// Read-only: set by the service.
+    /// The tags. Read-only: set by the service.
     public var tags: [ImageTag]?
-    /// Read-only: set by the service.
+    /// The regions (boxes with a tag) of the image. Read-only: set by the service.
     public var regions: [ImageRegion]?
 
     /// Creates a value; every optional property defaults to `nil`.

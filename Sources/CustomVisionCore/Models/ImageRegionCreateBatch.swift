@@ -3,6 +3,7 @@ import Foundation
 
 /// Batch of image region information to create.
 public struct ImageRegionCreateBatch: Codable, Hashable, Sendable {
+    /// The regions (boxes with a tag) of the image.
     public var regions: [ImageRegionCreateEntry]?
 
     /// Creates a value; every optional property defaults to `nil`.

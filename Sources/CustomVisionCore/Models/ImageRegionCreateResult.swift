@@ -3,13 +3,13 @@ import Foundation
 
 /// The `ImageRegionCreateResult` schema of the Custom Vision API.
 public struct ImageRegionCreateResult: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// The image's id. Read-only: set by the service.
     public var imageId: UUID?
-    /// Read-only: set by the service.
+    /// The region's id. Read-only: set by the service.
     public var regionId: UUID?
-    /// Read-only: set by the service.
+    /// The tag's name. Read-only: set by the service.
     public var tagName: String?
-    /// Read-only: set by the service.
+    /// When it was created. Read-only: set by the service.
     public var created: Date?
     /// Id of the tag associated with this region.
     public var tagId: UUID

@@ -3,8 +3,11 @@ import Foundation
 
 /// The `ImageRegionCreateSummary` schema of the Custom Vision API.
 public struct ImageRegionCreateSummary: Codable, Hashable, Sendable {
+    /// When it was created.
     public var created: [ImageRegionCreateResult]?
+    /// The entries the service already held.
     public var duplicated: [ImageRegionCreateEntry]?
+    /// The entries refused for being over a limit.
     public var exceeded: [ImageRegionCreateEntry]?
 
     /// Creates a value; every optional property defaults to `nil`.

@@ -3,11 +3,11 @@ import Foundation
 
 /// The `ImageRegionProposal` schema of the Custom Vision API.
 public struct ImageRegionProposal: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// The project's id. Read-only: set by the service.
     public var projectId: UUID?
-    /// Read-only: set by the service.
+    /// The image's id. Read-only: set by the service.
     public var imageId: UUID?
-    /// Read-only: set by the service.
+    /// The proposed regions. Read-only: set by the service.
     public var proposals: [RegionProposal]?
 
     /// Creates a value; every optional property defaults to `nil`.

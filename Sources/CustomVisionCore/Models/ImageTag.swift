@@ -3,11 +3,11 @@ import Foundation
 
 /// The `ImageTag` schema of the Custom Vision API.
 public struct ImageTag: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// The tag's id. Read-only: set by the service.
     public var tagId: UUID?
-    /// Read-only: set by the service.
+    /// The tag's name. Read-only: set by the service.
     public var tagName: String?
-    /// Read-only: set by the service.
+    /// When it was created. Read-only: set by the service.
     public var created: Date?
 
     /// Creates a value; every optional property defaults to `nil`.

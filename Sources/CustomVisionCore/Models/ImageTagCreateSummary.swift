@@ -3,8 +3,11 @@ import Foundation
 
 /// The `ImageTagCreateSummary` schema of the Custom Vision API.
 public struct ImageTagCreateSummary: Codable, Hashable, Sendable {
+    /// When it was created.
     public var created: [ImageTagCreateEntry]?
+    /// The entries the service already held.
     public var duplicated: [ImageTagCreateEntry]?
+    /// The entries refused for being over a limit.
     public var exceeded: [ImageTagCreateEntry]?
 
     /// Creates a value; every optional property defaults to `nil`.

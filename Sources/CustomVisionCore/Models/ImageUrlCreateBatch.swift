@@ -3,7 +3,9 @@ import Foundation
 
 /// The `ImageUrlCreateBatch` schema of the Custom Vision API.
 public struct ImageUrlCreateBatch: Codable, Hashable, Sendable {
+    /// The images of the batch (at most 64).
     public var images: [ImageUrlCreateEntry]?
+    /// Tags applied to the image(s).
     public var tagIds: [UUID]?
     /// The metadata of image. Limited to 50 key-value pairs per image. The length of key is limited to 256. The
     /// length of value is limited to 512.

@@ -5,7 +5,9 @@ import Foundation
 public struct ImageUrlCreateEntry: Codable, Hashable, Sendable {
     /// Url of the image.
     public var url: String
+    /// Tags applied to the image(s).
     public var tagIds: [UUID]?
+    /// The regions (boxes with a tag) of the image.
     public var regions: [Region]?
 
     /// Creates a value; every optional property defaults to `nil`.

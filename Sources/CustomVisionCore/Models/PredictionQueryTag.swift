@@ -3,8 +3,11 @@ import Foundation
 
 /// The `PredictionQueryTag` schema of the Custom Vision API.
 public struct PredictionQueryTag: Codable, Hashable, Sendable {
+    /// The tag's id.
     public var id: UUID?
+    /// The lowest probability to include.
     public var minThreshold: Double?
+    /// The highest probability to include.
     public var maxThreshold: Double?
 
     /// Creates a value; every optional property defaults to `nil`.

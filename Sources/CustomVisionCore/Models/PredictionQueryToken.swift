@@ -3,14 +3,23 @@ import Foundation
 
 /// The `PredictionQueryToken` schema of the Custom Vision API.
 public struct PredictionQueryToken: Codable, Hashable, Sendable {
+    /// The query session, to continue it.
     public var session: String?
+    /// A token to continue the query from where an earlier answer stopped.
     public var continuation: String?
+    /// The most results to return.
     public var maxCount: Int?
+    /// The order of the results (Newest, Oldest, Suggested).
     public var orderBy: OrderBy?
+    /// The tags.
     public var tags: [PredictionQueryTag]?
+    /// Only predictions of this iteration.
     public var iterationId: UUID?
+    /// Only predictions made after this time.
     public var startTime: Date?
+    /// Only predictions made before this time.
     public var endTime: Date?
+    /// The application name the predictions were made under.
     public var application: String?
 
     /// Creates a value; every optional property defaults to `nil`.

@@ -3,9 +3,9 @@ import Foundation
 
 /// The `RegionProposal` schema of the Custom Vision API.
 public struct RegionProposal: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// How confident the proposal is, 0…1. Read-only: set by the service.
     public var confidence: Double?
-    /// Read-only: set by the service.
+    /// The proposed region's box, as fractions (0…1) of the image. Read-only: set by the service.
     public var boundingBox: BoundingBox?
 
     /// Creates a value; every optional property defaults to `nil`.

@@ -3,9 +3,9 @@ import Foundation
 
 /// Represents performance data for a particular tag in a trained iteration.
 public struct TagPerformance: Codable, Hashable, Sendable {
-    /// Read-only: set by the service.
+    /// The tag's id. Read-only: set by the service.
     public var id: UUID
-    /// Read-only: set by the service.
+    /// The tag's name. Read-only: set by the service.
     public var name: String?
     /// Gets the precision. Read-only: set by the service.
     public var precision: Double?
