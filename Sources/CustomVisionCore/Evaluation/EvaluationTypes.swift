@@ -7,6 +7,7 @@ public struct TruthLabel: Hashable, Sendable, Codable {
     /// The normalized box, for object detection; `nil` for classification.
     public var box: BoundingBox?
 
+    /// A label of `tag`, with `box` for detection.
     public init(tag: String, box: BoundingBox? = nil) {
         self.tag = tag
         self.box = box
@@ -22,6 +23,7 @@ public struct ScoredLabel: Hashable, Sendable, Codable {
     /// The normalized box, for object detection; `nil` for classification.
     public var box: BoundingBox?
 
+    /// An answer: `tag` at `probability`, with `box` for detection.
     public init(tag: String, probability: Double, box: BoundingBox? = nil) {
         self.tag = tag
         self.probability = probability
@@ -40,6 +42,7 @@ public struct EvaluatedImage: Hashable, Sendable, Codable {
     /// Every prediction the model made for the image, at any probability.
     public var predictions: [ScoredLabel]
 
+    /// An evaluated image: its id, fold, ground truth and every prediction made for it.
     public init(id: String, fold: Int = 0, truth: [TruthLabel], predictions: [ScoredLabel]) {
         self.id = id
         self.fold = fold

@@ -22,6 +22,7 @@ public struct PerformanceReport: Codable, Hashable, Sendable {
         case bootstrap
     }
 
+    /// Classification or detection.
     public var task: Task
     /// The probability at or above which a prediction counts, for precision and recall.
     public var probabilityThreshold: Double
@@ -36,17 +37,24 @@ public struct PerformanceReport: Codable, Hashable, Sendable {
     /// Resamples used when `deviationSource` is `.bootstrap`.
     public var resampleCount: Int
 
+    /// Precision over every tag at the threshold: true positives over predictions at or above it.
     public var precision: Double
+    /// The standard deviation of `precision` (see ``deviationSource``).
     public var precisionStdDeviation: Double
+    /// Recall over every tag at the threshold: true positives over ground-truth labels.
     public var recall: Double
+    /// The standard deviation of `recall` (see ``deviationSource``).
     public var recallStdDeviation: Double
     /// Mean of the per-tag all-point APs (at `overlapThreshold` for detection).
     public var averagePrecision: Double
+    /// Each tag's metrics.
     public var perTag: [TagReport]
 
-    /// Detection: mean AP at IoU 0.30, 0.50 and 0.75.
+    /// Detection: mean AP at IoU 0.30.
     public var meanAveragePrecisionAt30: Double?
+    /// Detection: mean AP at IoU 0.50.
     public var meanAveragePrecisionAt50: Double?
+    /// Detection: mean AP at IoU 0.75.
     public var meanAveragePrecisionAt75: Double?
     /// Classification: the share of images with ground truth whose best-scored tag is a true tag.
     public var top1Accuracy: Double?
@@ -64,9 +72,13 @@ public struct TagReport: Codable, Hashable, Sendable {
     public var predictedCount: Int
     /// Of those, the true positives.
     public var truePositives: Int
+    /// The tag's precision at the threshold.
     public var precision: Double
+    /// The standard deviation of `precision`.
     public var precisionStdDeviation: Double
+    /// The tag's recall at the threshold.
     public var recall: Double
+    /// The standard deviation of `recall`.
     public var recallStdDeviation: Double
     /// All-point interpolated AP (at the report's overlap threshold for detection).
     public var averagePrecision: Double

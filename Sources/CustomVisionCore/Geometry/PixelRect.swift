@@ -1,8 +1,12 @@
 /// An axis-aligned rectangle in pixels: `x`, `y` of the top-left corner, `width`, `height`.
 public struct PixelRect: Hashable, Sendable, Codable {
+    /// The left edge, in pixels from the image's left.
     public var x: Double
+    /// The top edge, in pixels from the image's top.
     public var y: Double
+    /// The width in pixels.
     public var width: Double
+    /// The height in pixels.
     public var height: Double
 
     /// Creates a rectangle from its top-left corner and size.

@@ -6,7 +6,9 @@ import Foundation
 public struct DatasetError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure; an open set.
     public struct Code: RawRepresentable, Sendable, Hashable, Codable {
+        /// The code as findings show it, e.g. `pathEscape`.
         public var rawValue: String
+        /// Wraps a code, known or not.
         public init(rawValue: String) { self.rawValue = rawValue }
 
         /// The file is not well-formed XML, JSON, YAML or CSV.

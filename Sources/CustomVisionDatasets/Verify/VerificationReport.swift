@@ -14,8 +14,11 @@ public struct VerificationReport: Sendable, Hashable, Codable {
 
     /// The spread of one box measure (normalized to the image).
     public struct Spread: Sendable, Hashable, Codable {
+        /// The smallest value.
         public var min: Double
+        /// The median value.
         public var median: Double
+        /// The largest value.
         public var max: Double
 
         init?(_ values: [Double]) {
@@ -33,17 +36,23 @@ public struct VerificationReport: Sendable, Hashable, Codable {
     public struct Summary: Sendable, Hashable, Codable {
         /// The project type checked against.
         public var projectType: DatasetVerifier.ProjectType
+        /// Images read.
         public var imageCount: Int
+        /// Regions (boxes) read.
         public var regionCount: Int
         /// Images without any tag or region.
         public var unlabeledImageCount: Int
+        /// Error findings.
         public var errorCount: Int
+        /// Warning findings.
         public var warningCount: Int
         /// Per tag, in the dataset's tag order.
         public var tags: [TagSummary]
-        /// Box widths, heights and areas as fractions of the image; nil without regions.
+        /// Box widths as fractions of the image's width; nil without regions.
         public var boxWidth: Spread?
+        /// Box heights as fractions of the image's height; nil without regions.
         public var boxHeight: Spread?
+        /// Box areas as fractions of the image's area; nil without regions.
         public var boxArea: Spread?
     }
 
