@@ -57,7 +57,10 @@ public enum DatasetReader {
         at url: URL, format: DatasetFormat? = nil, options: Options = Options(), parts: ((Dataset) -> Void)?
     ) throws -> (Dataset, [Finding]) {
         let entry = url.standardizedFileURL
-        let given = try format ?? (isDirectory(entry) ? nil : DatasetFormat.detect(at: url))
+        let requested = format
+        // Detected COCO is read as `.coco` with its variant told by the reader, which parses the file anyway.
+        let given = try format
+            ?? (isDirectory(entry) ? nil : DatasetFormat.detect(at: url, listing: nil, decidingCOCOVariant: false))
         // A folder is its own default root whatever its format.
         let root = options.root ?? given.map { defaultRoot(for: url, format: $0) } ?? entry
         let fs = try DatasetFileSystem(
@@ -65,14 +68,17 @@ public enum DatasetReader {
         var images = ImageLocator(fs: fs, readHeaders: options.readImageHeaders)
         // The walk that detects a folder's format is, when the folder is the root, the one image lookup uses.
         let format = try given ?? DatasetFormat.detect(
-            at: url, listing: fs.root.path == entry.path ? { try images.rootListing() } : nil)
+            at: url, listing: fs.root.path == entry.path ? { try images.rootListing() } : nil,
+            decidingCOCOVariant: false)
         var context = ReadContext(fs: fs, images: images)
         context.parts = parts.map { PartEmitter(emit: $0) }
         let dataset: Dataset
         switch format {
         case .voc: dataset = try VOCReader.read(entry, context: &context)
         case .coco, .cocoNormalized:
-            dataset = try COCOReader.read(entry, normalized: format == .cocoNormalized, context: &context)
+            // Named by the caller, the variant is as named; detected, each file's boxes tell it.
+            let normalized: Bool? = format == .cocoNormalized ? true : (requested == nil ? nil : false)
+            dataset = try COCOReader.read(entry, normalized: normalized, context: &context)
         case .yolo: dataset = try YOLOReader.read(entry, context: &context)
         case .csv: dataset = try CSVReader.read(entry, context: &context)
         case .folders: dataset = try FolderReader.read(entry, context: &context)

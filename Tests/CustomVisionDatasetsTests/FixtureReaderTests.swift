@@ -52,6 +52,27 @@ struct FixtureReaderTests {
         #expect(red.source.jsonPath == "$.images[0]")
     }
 
+    @Test func eachCOCOFileOfAFolderTellsItsOwnVariant() throws {
+        // A pixel COCO file and a normalized one side by side: each file's boxes decide how it is read (the first
+        // file used to decide for both).
+        let folder = try TemporaryFolder()
+        try folder.write(try Data(contentsOf: DatasetFixtures.url("coco/annotations/instances.json")),
+                         to: "a/instances.json")
+        for name in ["red", "green", "blue"] {
+            try folder.copyImage("datasets/coco/images/\(name).png", to: "a/images/\(name).png")
+        }
+        try folder.write(try Data(contentsOf: DatasetFixtures.url("coco-normalized/annotations.json")),
+                         to: "b/annotations.json")
+        for name in ["red", "green"] {
+            try folder.copyImage("datasets/coco-normalized/images/\(name).png", to: "b/images/\(name).png")
+        }
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        let red = dataset.images.filter { $0.path.lastPathComponent == "red.png" }
+        #expect(red.count == 2)
+        for image in red { expectBox(image.regions.first?.box, 0.1, 0.1, 0.4, 0.4) }
+    }
+
     @Test func readsTheNormalizedCOCOVariant() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("coco-normalized"))
         #expect(findings.isEmpty, "\(findings)")

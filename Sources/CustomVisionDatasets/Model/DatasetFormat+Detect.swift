@@ -12,14 +12,17 @@ extension DatasetFormat {
     }
 
     /// `detect(at:)`, walking a folder with `listing` when given (a reader's own walk of the same folder, which it
-    /// then reuses) instead of a walk of its own.
-    static func detect(at url: URL, listing: (() throws -> DatasetListing)?) throws -> DatasetFormat {
+    /// then reuses) instead of a walk of its own. Without `decidingCOCOVariant`, a COCO file is `.coco` unread: the
+    /// reader, which parses it anyway, tells the variant (see `COCOReader.looksNormalized(_:)`).
+    static func detect(
+        at url: URL, listing: (() throws -> DatasetListing)?, decidingCOCOVariant: Bool = true
+    ) throws -> DatasetFormat {
         let url = url.standardizedFileURL
         let place = DatasetLocation(file: url.path)
         if !DatasetReader.isDirectory(url) {
             switch url.pathExtension.lowercased() {
             case "xml": return .voc
-            case "json": return try cocoVariant(of: url)
+            case "json": return decidingCOCOVariant ? try cocoVariant(of: url) : .coco
             case "jsonl": return .manifest
             case "csv": return .csv
             case "yaml", "yml": return .yolo
@@ -37,7 +40,7 @@ extension DatasetFormat {
         let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
         let json = paths.filter { FileName(path: $0).pathExtension.lowercased() == "json" }
         if let coco = COCOReader.cocoFiles(among: json.map { URL(fileURLWithPath: $0) }, fs: fs).first {
-            return try cocoVariant(of: coco)
+            return decidingCOCOVariant ? try cocoVariant(of: coco) : .coco
         }
         if extensions.contains("jsonl") { return .manifest }
         if files.contains(where: { $0.name.pathExtension.lowercased() == "csv" && $0.folder == url.path }) {
@@ -74,9 +77,6 @@ extension DatasetFormat {
         guard let json = parsed as? [String: Any] else {
             throw DatasetError(.malformed, "not a JSON object", at: DatasetLocation(file: url.path))
         }
-        let boxes = (json["annotations"] as? [[String: Any]] ?? []).compactMap { $0["bbox"] as? [Double] }
-        let values = boxes.flatMap { $0 }
-        guard !values.isEmpty else { return .coco }
-        return values.allSatisfy { $0 >= -1e-9 && $0 <= 1 + 1e-9 } ? .cocoNormalized : .coco
+        return COCOReader.looksNormalized(json) ? .cocoNormalized : .coco
     }
 }

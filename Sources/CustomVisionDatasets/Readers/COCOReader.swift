@@ -10,7 +10,8 @@ import Foundation
 /// `bbox` that is not four numbers) is an error finding naming its JSON path and is skipped; the other entries are
 /// read. A file that is not JSON, whose `images` is not an array, or that repeats an id stops the read.
 enum COCOReader {
-    static func read(_ entry: URL, normalized: Bool, context: inout ReadContext) throws -> Dataset {
+    /// - Parameter normalized: whether boxes are fractions; nil decides it for each file from its boxes.
+    static func read(_ entry: URL, normalized: Bool?, context: inout ReadContext) throws -> Dataset {
         let listing = DatasetReader.isDirectory(entry) ? try context.listing(in: entry) : nil
         let files = listing.map { cocoFiles(among: $0.urls, fs: context.fs) } ?? [entry]
         guard !files.isEmpty else {
@@ -45,8 +46,15 @@ enum COCOReader {
         }
     }
 
+    /// Whether a COCO document's boxes are fractions of the image: every bbox value within 0…1 (and at least one).
+    static func looksNormalized(_ json: [String: Any]) -> Bool {
+        let values = (json["annotations"] as? [[String: Any]] ?? []).compactMap { $0["bbox"] as? [Double] }
+            .flatMap { $0 }
+        return !values.isEmpty && values.allSatisfy { $0 >= -1e-9 && $0 <= 1 + 1e-9 }
+    }
+
     private static func readFile(
-        _ file: URL, normalized: Bool, into dataset: inout Dataset, context: inout ReadContext
+        _ file: URL, normalized: Bool?, into dataset: inout Dataset, context: inout ReadContext
     ) throws {
         let name = context.fs.displayName(file)
         let data = try context.fs.read(file)
@@ -56,6 +64,7 @@ enum COCOReader {
         } catch {
             throw DatasetError(.malformed, "not valid JSON: \(jsonErrorDetail(error))", at: .init(file: name))
         }
+        let normalized = normalized ?? ((json as? [String: Any]).map(looksNormalized) ?? false)
         let doc = JSONCursor(value: json, file: name, path: "$")
         let base = file.deletingLastPathComponent()
         let hint = file.deletingPathExtension().lastPathComponent.split(separator: "_").last.map(String.init)
