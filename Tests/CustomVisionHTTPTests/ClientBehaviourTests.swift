@@ -100,9 +100,11 @@ import Testing
         defer { server.stop() }
         let summary = try await client(server).createImagesFromData(
             projectId: Self.project,
-            images: [ImageUpload(name: "a.jpg", data: Data([1])), ImageUpload(name: "b.jpg", data: Data([2]))])
+            images: [ImageUpload(name: "a.jpg", data: Data([1])), ImageUpload(name: "b.jpg", bytes: [2, 3])])
         #expect(summary.isBatchSuccessful == false)
         #expect(summary.images?.map(\.status) == [.okDuplicate, .errorImageFormat])
+        // The [UInt8] form (ImagePrep's) sends the same bytes as the Data form.
+        #expect(server.requests.first?.body.contains(Data("\r\n\r\n\u{2}\u{3}\r\n".utf8)) == true)
     }
 
     @Test func limitsAreCheckedBeforeSending() async throws {

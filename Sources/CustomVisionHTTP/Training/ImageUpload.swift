@@ -13,6 +13,11 @@ public struct ImageUpload: Sendable, Hashable {
         self.data = data
     }
 
+    /// Creates an upload from bytes as ImagePrep hands them over (`PreparedImage.bytes`).
+    public init(name: String, bytes: [UInt8]) {
+        self.init(name: name, data: Data(bytes))
+    }
+
     /// The media type guessed from the first bytes, for the part's `Content-Type`.
     var contentType: String {
         let head = [UInt8](data.prefix(4))
