@@ -39,6 +39,11 @@ struct DownloadEndToEndTests {
         return (jpeg, try service(jpeg: jpeg), try CLITestEnvironment(server: nil))
     }
 
+    /// The environment that points cvctl at `service`.
+    static func connection(_ service: LoopbackHTTPServer) -> [String: String] {
+        ["VISION_TRAINING_ENDPOINT": service.baseURL.absoluteString, "VISION_TRAINING_KEY": "k"]
+    }
+
     static func image(id: UUID, base: String) -> String {
         let id = id.uuidString.lowercased()
         return """
@@ -55,7 +60,7 @@ struct DownloadEndToEndTests {
     func downloadsTheRestNamesTheLostImageAndExits5() async throws {
         let (jpeg, service, env) = try Self.setUp()
         defer { service.stop(); env.remove() }
-        let connection = ["VISION_TRAINING_ENDPOINT": service.baseURL.absoluteString, "VISION_TRAINING_KEY": "k"]
+        let connection = Self.connection(service)
         let folder = env.directory.appendingPathComponent("images")
         let output = try await env.cvctl(
             ["image", "download", "--project", Self.project.uuidString, "--to", folder.path, "-o", "json"],
@@ -94,7 +99,7 @@ struct DownloadEndToEndTests {
         let out = env.directory.appendingPathComponent("pulled")
         let output = try await env.cvctl(
             ["dataset", "pull", "--project", Self.project.uuidString, "--to", "yolo", "--out", out.path],
-            environment: ["VISION_TRAINING_ENDPOINT": service.baseURL.absoluteString, "VISION_TRAINING_KEY": "k"])
+            environment: Self.connection(service))
         #expect(output.status == 5, "\(output.stderr)")
         #expect(output.stderr.contains("1 of 6 images could not be downloaded"), "\(output.stderr)")
         let verify = try await env.cvctl(["dataset", "verify", out.path, "-o", "json"])
@@ -115,7 +120,7 @@ struct DownloadEndToEndTests {
         let out = env.directory.appendingPathComponent("never")
         let output = try await env.cvctl(
             ["dataset", "pull", "--project", UUID().uuidString, "--out", out.path],
-            environment: ["VISION_TRAINING_ENDPOINT": service.baseURL.absoluteString, "VISION_TRAINING_KEY": "k"])
+            environment: Self.connection(service))
         #expect(output.status == 2, "\(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }

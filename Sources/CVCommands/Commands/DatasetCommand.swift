@@ -27,7 +27,6 @@ public struct DatasetCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// `--overwrite` of every subcommand that writes a dataset into `--out`.
     /// `--to` names a format the commands can write (folder-per-class is read only), else a usage error before
     /// any work is done.
     static func validateWritable(_ format: DatasetFormat?) throws {
@@ -36,6 +35,7 @@ public struct DatasetCommand: AsyncParsableCommand {
             + DatasetFormat.writable.map(\.rawValue).joined(separator: ", "))
     }
 
+    /// `--overwrite` of every subcommand that writes a dataset into `--out`.
     static let overwriteHelp = ArgumentHelp(
         "Write into a folder that already holds files, replacing files of the same names.",
         discussion: "Without it, an --out folder that exists and is not empty is refused (exit 65).")

@@ -39,11 +39,8 @@ struct DatasetPullCommand: CVCommand {
         try OutputFolder.checkUnused(out, overwrite: overwrite)
         let client = try context.training()
         // Listed first: a wrong project or key leaves no --out folder behind.
-        var images: [Image] = []
-        for try await image in client.images(projectId: project, iterationId: iteration,
-                                                  taggingStatus: tagging.status) {
-            images.append(image)
-        }
+        let images = try await client.images(projectId: project, iterationId: iteration,
+                                             taggingStatus: tagging.status).collect()
         let staging = OutputFolder.staging(.pull, in: out)
         try OutputFolder.create(out)
         try OutputFolder.create(staging.path)
@@ -65,10 +62,7 @@ struct DatasetPullCommand: CVCommand {
     /// The dataset entry of a downloaded image. The service's boxes and size are of the upright image; a
     /// dataset's are of the stored pixels, so they are turned back by the file's EXIF orientation.
     static func datasetImage(_ image: Image, file: URL, project: UUID) -> DatasetImage {
-        let header = (try? FileHandle(forReadingFrom: file)).flatMap { handle in
-            defer { try? handle.close() }
-            return (try? handle.readToEnd()).flatMap { try? ImagePrep.ImageHeader.read([UInt8]($0)) }
-        }
+        let header = RegularFile.contents(atPath: file.path).flatMap { try? ImagePrep.ImageHeader.read([UInt8]($0)) }
         let orientation = header?.orientation ?? .up
         let regions = (image.regions ?? []).map {
             let box = BoundingBox(left: $0.left, top: $0.top, width: $0.width, height: $0.height)

@@ -121,12 +121,8 @@ public struct ImageCommand: AsyncParsableCommand {
             }
             // DeleteImages answers 204 for ids it does not hold too: those are looked up first, so the count is
             // of images that were there, and ids that were not are named.
-            var existing: Set<UUID> = []
             let unique = Array(Set(ids))
-            for start in stride(from: 0, to: unique.count, by: ServiceLimits.idsPerGet) {
-                let chunk = Array(unique[start..<min(unique.count, start + ServiceLimits.idsPerGet)])
-                existing.formUnion(try await client.getImagesByIds(projectId: project, imageIds: chunk).map(\.id))
-            }
+            let existing = try await ImageCommand.held(unique, project: project, client: client)
             let present = unique.filter(existing.contains)
             for start in stride(from: 0, to: present.count, by: ServiceLimits.idsPerDelete) {
                 let chunk = Array(present[start..<min(present.count, start + ServiceLimits.idsPerDelete)])
@@ -159,13 +155,10 @@ public struct ImageCommand: AsyncParsableCommand {
             let client = try context.training()
             let folder = URL(fileURLWithPath: to)
             try OutputFolder.create(folder.path)
-            var images: [Image] = []
-            for try await image in client.images(
+            let images = try await client.images(
                 projectId: filter.project, iterationId: filter.iteration, tagIds: try await filter.tagIds(client),
-                taggingStatus: filter.tagging.status)
-            {
-                images.append(image)
-            }
+                taggingStatus: filter.tagging.status
+            ).collect()
             let downloads = try await ImageCommand.fetchAll(
                 images, into: folder, projectId: filter.project, client: client, concurrency: concurrency,
                 progress: ProgressReporter(console: context.console, label: "images"))
@@ -174,6 +167,16 @@ public struct ImageCommand: AsyncParsableCommand {
                                        "downloaded \(count) images to \(folder.path)")
             try ImageCommand.checkDownloaded(downloads, console: context.console)
         }
+    }
+
+    /// Which of `ids` are images of `project` (GetImagesByIds, 256 ids a request).
+    static func held(_ ids: [UUID], project: UUID, client: TrainingClient) async throws -> Set<UUID> {
+        var held: Set<UUID> = []
+        for start in stride(from: 0, to: ids.count, by: ServiceLimits.idsPerGet) {
+            let chunk = Array(ids[start..<min(ids.count, start + ServiceLimits.idsPerGet)])
+            held.formUnion(try await client.getImagesByIds(projectId: project, imageIds: chunk).map(\.id))
+        }
+        return held
     }
 
     /// `--concurrency` of the commands that keep several requests in flight (upload, predict, evaluate,

@@ -4,7 +4,7 @@ import CustomVisionHTTP
 import Foundation
 
 extension ProjectCommand {
-    /// What `project export` and `project copy` print about an export: its counts (and the token for export).
+    /// What `project export` and `project copy` print about an export: its counts (export prints the token below).
     static func exportTable(_ export: ProjectExport) -> TextTable {
         var table = TextTable(headers: ["FIELD", "VALUE"])
         table.append(["images", "\(export.imageCount ?? 0)"])

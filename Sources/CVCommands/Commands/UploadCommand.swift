@@ -234,14 +234,8 @@ public struct UploadCommand: CVCommand {
     /// after `cvctl image delete` uploads them again instead of skipping them; returns how many it forgot.
     static func forgetDeleted(_ journal: UploadJournal, project: UUID, client: TrainingClient) async throws -> Int {
         let ids = await journal.imageIds.compactMap(UUID.init(uuidString:))
-        var existing: Set<String> = []
-        for start in stride(from: 0, to: ids.count, by: ServiceLimits.idsPerGet) {
-            let chunk = Array(ids[start..<min(ids.count, start + ServiceLimits.idsPerGet)])
-            for image in try await client.getImagesByIds(projectId: project, imageIds: chunk) {
-                existing.insert(image.id.lowercasedText)
-            }
-        }
-        return await journal.keepOnly(imageIds: existing)
+        let existing = try await ImageCommand.held(ids, project: project, client: client)
+        return await journal.keepOnly(imageIds: Set(existing.map(\.lowercasedText)))
     }
 
     /// One CreateImagesFromFiles request; maps the answer to an outcome per item.
