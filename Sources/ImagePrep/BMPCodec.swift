@@ -76,7 +76,7 @@ enum BMPCodec {
             let entrySize = headerSize == 12 ? 3 : 4
             let used = headerSize == 12 ? 0 : Int(le32(46))
             let count = used > 0 ? min(used, 1 << layout.bitsPerPixel) : 1 << layout.bitsPerPixel
-            let start = 14 + headerSize + (layout.compression == 3 && headerSize == 40 ? 12 : 0)
+            let start = 14 + headerSize  // palettes come with uncompressed and run-length data, never bit fields
             let available = max(0, min(count, (min(layout.pixelOffset, b.count) - start) / entrySize))
             guard available > 0 else { throw fail("no palette") }
             layout.palette = (0..<available).map { i in

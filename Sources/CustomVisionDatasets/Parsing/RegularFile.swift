@@ -7,7 +7,4 @@ public enum RegularFile {
     public static func contents(atPath path: String) -> Data? {
         FileDescriptorReading.contentsOfRegularFile(path).map { Data($0) }
     }
-
-    /// Whether `path` is a regular file (after links).
-    public static func exists(atPath path: String) -> Bool { FileDescriptorReading.isRegularFile(path) }
 }

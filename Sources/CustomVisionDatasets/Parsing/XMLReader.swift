@@ -63,7 +63,7 @@ struct XMLReader {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard bytes.dropFirst(start).starts(with: Array("<?xml".utf8)) else { return nil }  // no declaration
         let head = String(decoding: bytes[start..<min(bytes.count, start + 256)], as: UTF8.self)
-        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
+        guard let end = head.range(of: "?>"),
             let key = head[..<end.lowerBound].range(of: "encoding")
         else { return nil }
         let rest = head[key.upperBound..<end.lowerBound].drop { $0 == " " || $0 == "=" || $0 == "\t" }

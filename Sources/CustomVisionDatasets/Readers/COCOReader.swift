@@ -28,13 +28,8 @@ enum COCOReader {
         return dataset
     }
 
-    /// JSON files below `folder` holding an object with `images` or `annotations` in their first 64 KiB (written
+    /// The JSON files among `files` holding an object with `images` or `annotations` in their first 64 KiB (written
     /// with sorted keys, as by `DatasetWriter`, `annotations` comes first and `images` may lie megabytes later).
-    static func cocoFiles(in folder: URL, fs: DatasetFileSystem) throws -> [URL] {
-        cocoFiles(among: try fs.listFiles(in: folder), fs: fs)
-    }
-
-    /// The COCO files among `files` (see `cocoFiles(in:fs:)`).
     static func cocoFiles(among files: [URL], fs: DatasetFileSystem) -> [URL] {
         files.filter { url in
             guard url.pathExtension.lowercased() == "json", let size = fs.fileSize(url), size < 512 * 1024 * 1024,

@@ -239,7 +239,7 @@ public enum DatasetVerifier {
             }
             bySize[size, default: []].append(index)
         }
-        var groups: [[Int]] = []
+        var groups: [(digest: String, indices: [Int])] = []
         for (_, indices) in bySize where indices.count > 1 {
             // Grouped by digest: only one file of the size is held at a time.
             var byContent: [String: [Int]] = [:]
@@ -249,11 +249,10 @@ public enum DatasetVerifier {
                 }
                 byContent[SHA256.hex(bytes), default: []].append(index)
             }
-            groups += byContent.values.filter { $0.count > 1 }
+            groups += byContent.filter { $0.value.count > 1 }.map { (digest: $0.key, indices: $0.value) }
         }
-        for group in groups.sorted(by: { $0[0] < $1[0] }) {
+        for (hash, group) in groups.sorted(by: { $0.indices[0] < $1.indices[0] }) {
             let images = group.map { dataset.images[$0] }
-            let hash = FileDescriptorReading.contentsOfRegularFile(images[0].path.path).map(SHA256.hex) ?? "?"
             let names = images.map(\.path.lastPathComponent).joined(separator: ", ")
             let labels = Set(images.map { LabelKey($0) })
             let detail =

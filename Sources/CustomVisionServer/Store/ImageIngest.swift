@@ -107,16 +107,14 @@ struct ImageIngest: Sendable {
         // full-size decode (a PNG declaring 60000×60000 included; a JPEG's check decodes at 1/8 and refuses too many
         // pixels from its header alone). A damaged file of small sides stays a format error.
         let sides = ServiceLimits.minImageSide...ServiceLimits.maxImageSide
-        if ImageFormat.detect(bytes) != .jpeg, let header = try? ImageHeader.read(bytes),
-            max(header.width, header.height) > sides.upperBound
-        {
-            entry.status = .errorImageSize
-            return entry
-        }
         do {
-            let header = try await server.pixelBudget.validate(bytes)
+            let header = try await server.pixelBudget.validate(bytes) { header in
+                if max(header.width, header.height) > sides.upperBound { throw SideOverLimit() }
+            }
             (entry.width, entry.height) = header.orientedSize
             if !sides.contains(entry.width) || !sides.contains(entry.height) { entry.status = .errorImageSize }
+        } catch is SideOverLimit {
+            entry.status = .errorImageSize
         } catch let error as ImagePrepError where error.code == .tooManyPixels {
             entry.status = .errorImageSize
         } catch {
@@ -180,3 +178,6 @@ struct ImageIngest: Sendable {
         return .ok
     }
 }
+
+/// A header's side over the service's largest, refused before a full-size decode.
+private struct SideOverLimit: Error {}

@@ -18,14 +18,18 @@ extension PixelBudget {
     }
 
     /// `ImageDecoder.validate(bytes)` (a whole decode at the smallest size the format allows: a PNG's is its full
-    /// size) once its pixels fit in the budget.
-    /// - Throws: `ImagePrepError`; `CancellationError` when cancelled while waiting.
+    /// size) once its pixels fit in the budget. `beforeFullDecode` sees the header of an image decoded at full size
+    /// before it waits or decodes, and may throw to refuse it (a side over the service's largest).
+    /// - Throws: `ImagePrepError`; what `beforeFullDecode` throws; `CancellationError` when cancelled while waiting.
     ///
     /// A JPEG is checked at 1/8 scale (at most 1280×1280 for the service's largest side), so it does not wait: the
     /// upload path, run for every image, keeps its one header read.
-    func validate(_ bytes: [UInt8]) async throws -> ImageHeader {
+    func validate(
+        _ bytes: [UInt8], beforeFullDecode: (ImageHeader) throws -> Void = { _ in }
+    ) async throws -> ImageHeader {
         if ImageFormat.detect(bytes) == .jpeg { return try ImageDecoder.validate(bytes) }
         let header = try ImageHeader.read(bytes)
+        try beforeFullDecode(header)
         return try await withPixels(Self.pixels(header, DecodeOptions(minimumSize: (1, 1)))) {
             try ImageDecoder.validate(bytes)
         }
