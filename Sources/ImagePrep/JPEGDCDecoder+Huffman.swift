@@ -3,19 +3,25 @@ import Synchronization
 /// Huffman tables and the bit reader of `JPEGDCDecoder`.
 extension JPEGDCDecoder {
     static let lookupBits = 9
-    /// The skip table's lookup: wide enough that most AC codes fit with their extra bits.
-    static let skipBits = 11
-    /// The end-of-block bit of a `skip` or `pair` entry.
+    /// The skip tables' lookup.
+    static let skipBits = 12
+    /// The most codes one `multi` entry stands for.
+    static let codesPerStep = 3
+    /// The end-of-block bit of a `skip` or `multi` entry.
     static let endOfBlockFlag = 1 << 11
 
-    /// One Huffman table, canonical codes as in JPEG Annex C, with lookup tables: `fast` (9 bits) gives code
-    /// length and symbol; `skip` (11 bits, AC tables) gives, for a code and its extra bits together, the bits to
-    /// drop and how many coefficients that moves on (bits 0–4: total length, 5–10: advance, bit 11: end of block;
-    /// 0 = look further); `pair` is the same for two codes in a row when both fit in the 11 bits.
+    /// One Huffman table, canonical codes as in JPEG Annex C, with lookup tables. `fast` (9 bits) gives code
+    /// length and symbol. `skip` (12 bits, AC tables) gives, for a code of up to 12 bits, the bits it takes with
+    /// its extra bits (which may run past the lookup: skipping needs their number, not their value) and how many
+    /// coefficients it moves on; `multi` is the same for up to three codes in a row when all of them, extra bits
+    /// included, lie within the 12 bits. An entry's bits 0–4 are the bits to drop, bits 5–10 its `step`, bit 11 is
+    /// set when it ends with an end of block; 0 means look further. The step is the coefficients moved on, plus
+    /// one for an end of block, so `k + step <= 64` says every code of a `multi` entry still belongs to the block
+    /// at coefficient `k` (an end of block read at 64 would be the next block's DC code).
     struct HuffmanTable {
         var fast = [UInt16](repeating: 0, count: 1 << lookupBits)
         var skip = [UInt16](repeating: 0, count: 1 << skipBits)
-        var pair = [UInt16](repeating: 0, count: 1 << skipBits)
+        var multi = [UInt16](repeating: 0, count: 1 << skipBits)
         var maxCode = [Int32](repeating: -1, count: 18)
         var valueOffset = [Int32](repeating: 0, count: 18)
         var values: [UInt8]
@@ -43,27 +49,26 @@ extension JPEGDCDecoder {
                 code <<= 1
             }
             maxCode[17] = Int32.max
-            buildPairs()
+            buildMulti()
         }
 
-        private mutating func buildPairs() {
-            let mask = (1 << JPEGDCDecoder.skipBits) - 1
+        private mutating func buildMulti() {
+            let bits = JPEGDCDecoder.skipBits, mask = (1 << bits) - 1
             for e in 0...mask {
-                let first = Int(skip[e])
-                let t1 = first & 31
-                guard first != 0, first & endOfBlockFlag == 0 else {
-                    pair[e] = UInt16(first)
-                    continue
+                var used = 0, step = 0, codes = 0, endOfBlock = 0
+                while codes < JPEGDCDecoder.codesPerStep {
+                    // The next code, from the bits of this index left after the ones used (zeros shifted in
+                    // cannot matter: it is taken only if it lies wholly within the known bits).
+                    let next = Int(skip[(e << used) & mask])
+                    let length = next & 31
+                    guard next != 0, used + length <= bits else { break }
+                    used += length
+                    step += next >> 5 & 63
+                    codes += 1
+                    endOfBlock = next & endOfBlockFlag
+                    if endOfBlock != 0 { break }
                 }
-                // The second code must lie wholly within the bits known from this index.
-                let second = Int(skip[(e << t1) & mask])
-                let t2 = second & 31
-                guard second != 0, t1 + t2 <= JPEGDCDecoder.skipBits else {
-                    pair[e] = UInt16(first)
-                    continue
-                }
-                let advance = (first >> 5 & 63) + (second >> 5 & 63)
-                pair[e] = UInt16((t1 + t2) | advance << 5 | (second & endOfBlockFlag))
+                multi[e] = codes <= 1 ? skip[e] : UInt16(used | step << 5 | endOfBlock)
             }
         }
 
@@ -77,13 +82,11 @@ extension JPEGDCDecoder {
                 }
             }
             let run = Int(symbol >> 4), size = Int(symbol & 15)
-            let total = length + size
-            guard total <= JPEGDCDecoder.skipBits else { return }
             let endOfBlock = size == 0 && run != 15
-            let advance = size == 0 ? (run == 15 ? 16 : 0) : run + 1
+            let step = endOfBlock ? 1 : (size == 0 ? 16 : run + 1)
             let shift = JPEGDCDecoder.skipBits - length
             for entry in (code << shift)..<((code + 1) << shift) {
-                skip[entry] = UInt16(total | advance << 5 | (endOfBlock ? endOfBlockFlag : 0))
+                skip[entry] = UInt16((length + size) | step << 5 | (endOfBlock ? endOfBlockFlag : 0))
             }
         }
     }
@@ -198,15 +201,32 @@ extension JPEGDCDecoder {
         return nil
     }
 
-    /// A table's arrays as pointers for the inner loop (no reference counting there); `HuffmanStorage` owns the
-    /// memory.
+    /// A built table in one block of memory, for the inner loop (no reference counting there, and one pointer
+    /// to carry); `HuffmanStorage` owns the memory. The arrays lie in the order of `Layout`.
     struct UnsafeHuffman {
-        var fast: UnsafePointer<UInt16>
-        var skip: UnsafePointer<UInt16>
-        var pair: UnsafePointer<UInt16>
-        var maxCode: UnsafePointer<Int32>
-        var valueOffset: UnsafePointer<Int32>
-        var values: UnsafePointer<UInt8>
+        let base: UnsafeRawPointer
+
+        /// Byte offsets of the arrays: the two skip tables first, as they are read most.
+        enum Layout {
+            static let skip = 0
+            static let multi = skip + 2 << skipBits
+            static let fast = multi + 2 << skipBits
+            static let maxCode = fast + 2 << lookupBits
+            static let valueOffset = maxCode + 4 * 18
+            static let values = valueOffset + 4 * 18
+            static let size = values + 256
+        }
+
+        @inline(__always) var skip: UnsafePointer<UInt16> { typed(Layout.skip) }
+        @inline(__always) var multi: UnsafePointer<UInt16> { typed(Layout.multi) }
+        @inline(__always) var fast: UnsafePointer<UInt16> { typed(Layout.fast) }
+        @inline(__always) var maxCode: UnsafePointer<Int32> { typed(Layout.maxCode) }
+        @inline(__always) var valueOffset: UnsafePointer<Int32> { typed(Layout.valueOffset) }
+        @inline(__always) var values: UnsafePointer<UInt8> { typed(Layout.values) }
+
+        @inline(__always) private func typed<T>(_ offset: Int) -> UnsafePointer<T> {
+            (base + offset).assumingMemoryBound(to: T.self)
+        }
     }
 
     /// A table copied to memory of its own, freed with the storage. Immutable once built, so one storage serves
@@ -233,41 +253,26 @@ extension JPEGDCDecoder {
             return storage
         }
 
-        private let fast: UnsafeMutablePointer<UInt16>
-        private let skip: UnsafeMutablePointer<UInt16>
-        private let pair: UnsafeMutablePointer<UInt16>
-        private let maxCode: UnsafeMutablePointer<Int32>
-        private let valueOffset: UnsafeMutablePointer<Int32>
-        private let values: UnsafeMutablePointer<UInt8>
+        private let memory: UnsafeMutableRawPointer
 
         init(_ table: HuffmanTable) {
-            fast = Self.copy(table.fast)
-            skip = Self.copy(table.skip)
-            pair = Self.copy(table.pair)
-            maxCode = Self.copy(table.maxCode)
-            valueOffset = Self.copy(table.valueOffset)
-            values = Self.copy(table.values)
+            typealias Layout = UnsafeHuffman.Layout
+            memory = .allocate(byteCount: Layout.size, alignment: 64)
+            Self.copy(table.skip, to: memory + Layout.skip)
+            Self.copy(table.multi, to: memory + Layout.multi)
+            Self.copy(table.fast, to: memory + Layout.fast)
+            Self.copy(table.maxCode, to: memory + Layout.maxCode)
+            Self.copy(table.valueOffset, to: memory + Layout.valueOffset)
+            Self.copy(Array(table.values.prefix(256)), to: memory + Layout.values)
         }
 
-        /// The pointers (valid while `self` is alive).
-        var table: UnsafeHuffman {
-            UnsafeHuffman(fast: fast, skip: skip, pair: pair, maxCode: maxCode, valueOffset: valueOffset,
-                values: values)
+        /// The table's memory (valid while `self` is alive).
+        var table: UnsafeHuffman { UnsafeHuffman(base: memory) }
+
+        private static func copy<T>(_ array: [T], to destination: UnsafeMutableRawPointer) {
+            array.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
 
-        private static func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
-            let pointer = UnsafeMutablePointer<T>.allocate(capacity: array.count)
-            pointer.initialize(from: array, count: array.count)
-            return pointer
-        }
-
-        deinit {
-            fast.deallocate()
-            skip.deallocate()
-            pair.deallocate()
-            maxCode.deallocate()
-            valueOffset.deallocate()
-            values.deallocate()
-        }
+        deinit { memory.deallocate() }
     }
 }

@@ -102,12 +102,14 @@ extension JPEGDCDecoder {
         var k = 1
         while k < 64 {
             reader.refill()
-            // Two codes at a time while the first cannot end the block by position (advance ≤ 16).
-            let entry = Int((k < 48 ? table.pair : table.skip)[reader.peek(skipBits)])
-            if entry != 0 {
+            let index = reader.peek(skipBits)
+            let several = Int(table.multi[index])
+            if several != 0 {
+                // Up to three codes at once while they all belong to this block, else the first one alone.
+                let entry = k &+ (several >> 5 & 63) <= 64 ? several : Int(table.skip[index])
                 reader.drop(entry & 31)
                 if entry & endOfBlockFlag != 0 { return true }
-                k &+= (entry >> 5) & 63
+                k &+= entry >> 5 & 63
                 continue
             }
             guard let symbol = reader.symbol(table) else { return false }

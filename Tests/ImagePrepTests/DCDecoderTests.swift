@@ -11,6 +11,7 @@ struct DCDecoderTests {
         "images/neu/crazing_1.jpg", "images/neu/scratches_7.jpg", "images/generated/gray.jpg",
         "images/generated/orientation_1.jpg", "images/generated/orientation_6.jpg", "prep-dc/restart-16.jpg",
         "prep-dc/restart-rows.jpg", "prep-dc/odd-422-333x157.jpg", "prep-dc/444-97x51.jpg",
+        "prep-dc/noise-q100.jpg", "prep-dc/noise-q100-optimized.jpg",
     ]
 
     /// The 1/8-scale planes of `bytes` (each copied out row by row), and whether `JPEGDCDecoder` made them.
