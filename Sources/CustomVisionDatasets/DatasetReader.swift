@@ -150,7 +150,7 @@ struct ReadContext {
     /// an upload leaves them out, which a missing annotation file or entry would otherwise hide. `unnamedBy` ends
     /// the message: "N image file(s) <unnamedBy> (a, b, c, …)".
     mutating func reportStrayImages(_ files: [String], of dataset: Dataset, code: String, unnamedBy: String) {
-        let named = Set(dataset.images.map(\.path.standardizedFileURL.path))
+        let named = Set(dataset.images.map(\.path.standardizedPath))
         let stray = files.filter { file in
             !named.contains(file)
                 && DatasetFileSystem.imageExtensions.contains(FileName(path: file).pathExtension.lowercased())

@@ -26,7 +26,7 @@ public enum DatasetSplitter {
         var unitOfKey: [String: Int] = [:]
         var units: [[Int]] = []
         for (index, image) in dataset.images.enumerated() {
-            let key = sameImage?(image) ?? image.path.standardizedFileURL.path
+            let key = sameImage?(image) ?? image.path.standardizedPath
             if let unit = unitOfKey[key] {
                 units[unit].append(index)
             } else {

@@ -25,6 +25,16 @@ struct ParserTests {
         #expect(root.child("empty")?.children.isEmpty == true)
     }
 
+    @Test(arguments: [
+        "/data/set/images/a.jpg", "/data/set/./images/a.jpg", "/data/set/images/../a.jpg", "/data//set/a.jpg",
+        "/data/set/.hidden/a.jpg", "/data/set/images/.a.jpg", "/data/set/images/a.b.jpg", "/", "/data/set/..",
+        "/data/set/.", "/data/set/images/caf\u{E9} 1.jpg", "/data/set/images/a%20b.jpg",
+    ])
+    func standardizedPathIsFoundationsStandardizedPath(path: String) {
+        let url = URL(fileURLWithPath: path)
+        #expect(url.standardizedPath == url.standardizedFileURL.path, "\(path)")
+    }
+
     @Test func xmlHonoursADeclaredLegacyEncodingAndRefusesInvalidUTF8() throws {
         func bytes(_ head: String, _ name: [UInt8]) -> [UInt8] {
             Array("\(head)\n<annotation>\n<name>caf".utf8) + name + Array("</name></annotation>".utf8)

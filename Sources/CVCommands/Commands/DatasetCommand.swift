@@ -156,8 +156,9 @@ public struct DatasetCommand: AsyncParsableCommand {
             var dropped = 0
             var staged = Set<String>()  // `a.jpg` and `a.png` both become `a.jpg`: the second is `a-2.jpg`
             let progress = ProgressReporter(console: console, label: "images")
+            let namer = DatasetLoading.EntryNamer(root: dataset.root)
             for (index, image) in dataset.images.enumerated() {
-                let name = DatasetLoading.relativeName(image, root: dataset.root)
+                let name = namer.name(of: image)
                 do {
                     guard let data = RegularFile.contents(atPath: image.path.path) else {
                         throw CLIError.data("cannot read \(image.path.path) (named by \(image.source))")

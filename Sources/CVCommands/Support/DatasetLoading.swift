@@ -54,11 +54,20 @@ enum DatasetLoading {
         }
     }
 
-    /// `image`'s path relative to the dataset root (its entry name).
-    static func relativeName(_ image: DatasetImage, root: URL) -> String {
-        let rootPath = root.standardizedFileURL.path
-        let path = image.path.standardizedFileURL.path
-        if path.hasPrefix(rootPath + "/") { return String(path.dropFirst(rootPath.count + 1)) }
-        return image.path.lastPathComponent
+    /// Names a dataset's images by their paths relative to its root (their entry names); the root is standardized
+    /// once, not per image.
+    struct EntryNamer: Sendable {
+        private let rootPrefix: String
+
+        init(root: URL) { rootPrefix = root.standardizedFileURL.path + "/" }
+
+        /// The entry name of the image at `url`.
+        func name(of url: URL) -> String {
+            let path = url.standardizedPath
+            if path.hasPrefix(rootPrefix) { return String(path.dropFirst(rootPrefix.count)) }
+            return url.lastPathComponent
+        }
+
+        func name(of image: DatasetImage) -> String { name(of: image.path) }
     }
 }

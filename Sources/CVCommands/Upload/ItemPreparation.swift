@@ -6,19 +6,25 @@ import ImagePrep
 /// Turns a dataset image into an ``UploadItem``: reads the file and, unless disabled, prepares it with ImagePrep.
 struct ItemPreparation: Sendable {
     /// The preparer, or `nil` for `--no-prep` (bytes uploaded as they are).
-    var preparer: ImagePreparer?
+    let preparer: ImagePreparer?
     /// Hashes already uploaded (from the journal): those items are skipped before preparation.
-    var journaled: Set<String> = []
-
+    let journaled: Set<String>
     /// The preparation settings, part of each item's journal key.
-    var settings: String { preparer.map { "\($0.options)" } ?? "none" }
+    let settings: String
 
-    /// The upload element of `image`, named by its path relative to the dataset's `root`.
-    func item(for image: DatasetImage, root: URL) -> UploadElement {
-        let name = DatasetLoading.relativeName(image, root: root)
-        guard let data = RegularFile.contents(atPath: image.path.path) else {
+    init(preparer: ImagePreparer?, journaled: Set<String> = []) {
+        self.preparer = preparer
+        self.journaled = journaled
+        settings = preparer.map { "\($0.options)" } ?? "none"
+    }
+
+    /// The upload element of `image`, named by `namer` (its path relative to the dataset's root).
+    func item(for image: DatasetImage, namer: DatasetLoading.EntryNamer) -> UploadElement {
+        let name = namer.name(of: image)
+        let path = image.path.path
+        guard let data = RegularFile.contents(atPath: path) else {
             return .failed(UploadFailure(name: name, status: "ReadFailed",
-                                         reason: "cannot read \(image.path.path) (named by \(image.source))"))
+                                         reason: "cannot read \(path) (named by \(image.source))"))
         }
         let sourceRegions = image.regions.map { UploadRegion(tag: $0.tag, box: $0.box) }
         let hash = UploadItem.key(source: data, settings: settings, tags: image.tags, regions: sourceRegions)

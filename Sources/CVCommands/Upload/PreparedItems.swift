@@ -66,7 +66,8 @@ struct PreparedItems: AsyncSequence {
         private static func prepare(_ images: [DatasetImage], root: URL, with preparation: ItemPreparation)
             -> [UploadElement]
         {
-            images.concurrentMap { preparation.item(for: $0, root: root) }
+            let namer = DatasetLoading.EntryNamer(root: root)
+            return images.concurrentMap { preparation.item(for: $0, namer: namer) }
         }
     }
 }

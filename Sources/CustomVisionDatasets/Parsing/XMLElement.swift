@@ -5,7 +5,8 @@ struct XMLElement: Sendable, Hashable {
     var name: String
     var attributes: [String: String] = [:]
     var children: [XMLElement] = []
-    /// The element's direct text (children's text excluded), entities decoded.
+    /// The element's direct text (children's text excluded), entities decoded. Runs of whitespace alone between
+    /// tags (indentation) are left out; every reader trims the text anyway.
     var text: String = ""
     /// The 1-based line of the start tag.
     var line: Int

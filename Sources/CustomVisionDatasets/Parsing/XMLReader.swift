@@ -164,14 +164,19 @@ struct XMLReader {
             || c == UInt8(ascii: "_") || c == UInt8(ascii: ":") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
     }
 
-    private mutating func name() throws -> String {
+    private mutating func name() throws -> String { string(try nameRange()) }
+
+    /// The bytes of the name at the cursor, which moves past it.
+    private mutating func nameRange() throws -> Range<Int> {
         let start = i
         while !atEnd, Self.isNameByte(bytes[i]) { i += 1 }
         guard i > start, !(0x30...0x39).contains(bytes[start]), bytes[start] != UInt8(ascii: "-") else {
             throw fail("expected a name")
         }
-        return String(decoding: bytes[start..<i], as: UTF8.self)
+        return start..<i
     }
+
+    private func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
     /// Parses an element starting at `<`, iteratively (no recursion, so depth is bounded by `maxDepth`).
     private mutating func element() throws -> XMLElement {
@@ -182,21 +187,22 @@ struct XMLReader {
             }
             let next = i + 1 < bytes.count ? bytes[i + 1] : 0  // after '<': which markup (one byte, not five peeks)
             if bytes[i] != UInt8(ascii: "<") {
-                let text = try textRun()
-                if stack.isEmpty {
-                    guard text.allSatisfy(\.isWhitespace) else { throw fail("text outside the root element") }
-                } else {
-                    stack[stack.count - 1].text += text
-                }
+                // Indentation between tags is no element's text: skipped without making a string of it.
+                skipWhitespace()
+                guard !atEnd, bytes[i] != UInt8(ascii: "<") else { continue }
+                guard !stack.isEmpty else { throw fail("text outside the root element") }
+                stack[stack.count - 1].text += try textRun()
             } else if next == UInt8(ascii: "/") {
                 i += 2
-                let closing = try name()
+                let closing = try nameRange()
                 skipWhitespace()
-                guard !atEnd, bytes[i] == UInt8(ascii: ">") else { throw fail("expected '>' after </\(closing)") }
+                guard !atEnd, bytes[i] == UInt8(ascii: ">") else {
+                    throw fail("expected '>' after </\(string(closing))")
+                }
                 i += 1
-                guard let done = stack.popLast() else { throw fail("unexpected </\(closing)>") }
-                guard done.name == closing else {
-                    throw fail("</\(closing)> closes <\(done.name)> opened on line \(done.line)")
+                guard let done = stack.popLast() else { throw fail("unexpected </\(string(closing))>") }
+                guard bytes[closing].elementsEqual(done.name.utf8) else {
+                    throw fail("</\(string(closing))> closes <\(done.name)> opened on line \(done.line)")
                 }
                 if stack.isEmpty { return done }
                 stack[stack.count - 1].children.append(done)

@@ -224,7 +224,7 @@ public enum DatasetVerifier {
         var bySize: [Int: [Int]] = [:]
         var firstByPath: [String: Int] = [:]
         for (index, image) in dataset.images.enumerated() {
-            let path = image.path.standardizedFileURL.path
+            let path = image.path.standardizedPath
             if let first = firstByPath[path] {
                 findings.append(
                     Finding(
