@@ -57,11 +57,14 @@ let package = Package(
         ),
         // Our own C: SHA-256 on the x86-64 SHA extensions (a stub elsewhere), for CustomVisionCore.SHA256.
         .target(name: "CSHA256"),
+        // Our own C: the bulk of base64 encoding and decoding with AVX2 (a stub elsewhere), for
+        // CustomVisionCore.Base64Codec.
+        .target(name: "CBase64", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // Our own C: AVX versions of the trainer's hot loops (bit-identical to the Swift ones), for
         // CustomVisionTraining.
         .target(name: "CSIMDKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
-        .target(name: "CustomVisionCore", dependencies: ["CSHA256"], swiftSettings: swiftSettings),
+        .target(name: "CustomVisionCore", dependencies: ["CSHA256", "CBase64"], swiftSettings: swiftSettings),
         .target(
             name: "CustomVisionHTTP",
             dependencies: [

@@ -1,5 +1,7 @@
+import CBase64
+
 /// Base64 (RFC 4648, standard alphabet, padded) between raw buffers, for the multi-megabyte image batches: no
-/// intermediate `Data` or `String`, four table lookups per 3 bytes.
+/// intermediate `Data` or `String`; with AVX2 (CBase64) 24 bytes at a time, else four table lookups per 3 bytes.
 ///
 /// `decode` takes only the canonical form (length a multiple of 4, `=` padding at the end only, no whitespace);
 /// callers fall back to Foundation's decoder for anything else, so what is accepted stays what `JSONDecoder`
@@ -21,6 +23,9 @@ package enum Base64Codec {
         return tables
     }()
 
+    /// Whether CBase64's AVX2 code runs on this machine (CPUID, asked once).
+    static let vectorized = cbase64_avx2_available()
+
     /// The length of the encoding of `count` bytes.
     package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
@@ -32,6 +37,11 @@ package enum Base64Codec {
     package static func encode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) {
         var i = 0, o = 0
         let count = bytes.count
+        if vectorized, let base = bytes.baseAddress {
+            i = cbase64_encode_avx2(base.assumingMemoryBound(to: UInt8.self), count,
+                out.assumingMemoryBound(to: UInt8.self))
+            o = i / 3 * 4
+        }
         if count >= 8, let base = bytes.baseAddress {
             pairs.withUnsafeBufferPointer { pairs in
                 // The load reads 8 bytes and uses the first 6, so it stops 2 bytes before the end.
@@ -82,10 +92,17 @@ package enum Base64Codec {
         guard length > 0 else { return true }
         let count = text.count
         let padding = count / 4 * 3 - length
+        // Whole quanta (the last one too when it has no padding).
+        let whole = padding == 0 ? count : count - 4
+        var i = 0, o = 0
+        if vectorized, let input = text.baseAddress, let output = out.baseAddress {
+            let taken = cbase64_decode_avx2(input.assumingMemoryBound(to: UInt8.self), whole,
+                output.assumingMemoryBound(to: UInt8.self), out.count)
+            guard taken >= 0 else { return false }  // SIZE_MAX: a byte outside the alphabet
+            i = taken
+            o = taken / 4 * 3
+        }
         return tables.withUnsafeBufferPointer { t -> Bool in
-            var i = 0, o = 0
-            // Whole quanta (the last one too when it has no padding).
-            let whole = padding == 0 ? count : count - 4
             var bad: UInt32 = 0
             while i < whole {
                 let group = t[Int(text[i])] | t[256 + Int(text[i + 1])] | t[512 + Int(text[i + 2])]
