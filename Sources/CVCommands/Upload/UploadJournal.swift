@@ -19,8 +19,10 @@ public struct JournalEntry: Codable, Hashable, Sendable {
 
 /// An append-only JSON-lines file of what is already uploaded to one project.
 ///
-/// Each accepted batch is appended and flushed before the next is counted, so a re-run after a crash or Ctrl-C skips
-/// everything journaled; anything uploaded but not journaled comes back as `OKDuplicate` and is journaled then.
+/// Each accepted batch is written to the file before it is counted, so a re-run after cvctl crashes or is stopped
+/// (Ctrl-C, kill) skips everything journaled; ``sync()`` flushes the file to disk at the end of a run. Should the
+/// machine itself go down first, what was uploaded but not journaled comes back as `OKDuplicate` on the re-run and
+/// is journaled then: nothing is uploaded twice either way.
 public actor UploadJournal {
     /// The journal file.
     public nonisolated let url: URL
@@ -72,18 +74,26 @@ public actor UploadJournal {
     /// The image id journaled for `hash`, if any.
     public func imageId(for hash: String) -> String? { known[hash] }
 
-    /// Appends entries and flushes them to disk.
+    /// Appends entries (one JSON object a line, keys sorted) to the file.
     public func append(_ entries: [JournalEntry]) throws {
-        guard !entries.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = Data()
+        var lines: [UInt8] = []
         for entry in entries where known[entry.hash] == nil {
-            data.append(try encoder.encode(entry))
-            data.append(UInt8(ascii: "\n"))
+            var line = JSONOutput()
+            line.object { json in
+                json.member("hash", entry.hash)
+                json.member("imageId", entry.imageId)
+                json.member("name", entry.name)
+            }
+            lines += line.bytes
+            lines.append(UInt8(ascii: "\n"))
             known[entry.hash] = entry.imageId
         }
-        handle.write(data)
+        guard !lines.isEmpty else { return }
+        try handle.write(contentsOf: lines)
+    }
+
+    /// Flushes what was appended to disk.
+    public func sync() throws {
         try handle.synchronize()
     }
 
