@@ -171,13 +171,22 @@ extension JSONInput {
         }
         let length = UnsafeRawPointer(quote) - base
         let text = UnsafeRawBufferPointer(start: base, count: length)
-        var data = Data(count: Base64Codec.decodedLength(text) ?? 0)
-        if data.isEmpty || !data.withUnsafeMutableBytes({ Base64Codec.decode(text, into: $0) }) {
-            // Not canonical (or empty): Foundation's decoder decides, as JSONDecoder would.
-            guard let decoded = Data(base64Encoded: Data(text)) else { throw failure() }
-            data = decoded
-        }
+        guard let data = Self.base64Data(text) else { throw failure() }
         position += length + 1
         return data
+    }
+
+    /// The bytes of base64 `text`, or nil when it is not base64. Canonical text is decoded into memory of its own
+    /// that the Data takes over (not zero-filled first: every byte is written); anything else is left to
+    /// Foundation's decoder, as JSONDecoder would.
+    private static func base64Data(_ text: UnsafeRawBufferPointer) -> Data? {
+        let count = Base64Codec.decodedLength(text) ?? 0
+        if count > 0, let memory = malloc(count) {
+            if Base64Codec.decode(text, into: UnsafeMutableRawBufferPointer(start: memory, count: count)) {
+                return Data(bytesNoCopy: memory, count: count, deallocator: .free)
+            }
+            free(memory)
+        }
+        return Data(base64Encoded: Data(text))
     }
 }
