@@ -178,6 +178,16 @@ struct XMLReader {
 
     private func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
+    /// Whether the name at `range` is `name` (compared as bytes, without making a string of it).
+    private func closes(_ name: String, _ range: Range<Int>) -> Bool {
+        var name = name
+        return name.withUTF8 { utf8 in
+            utf8.count == range.count && bytes.withUnsafeBufferPointer { all in
+                memcmp(all.baseAddress! + range.lowerBound, utf8.baseAddress!, range.count) == 0
+            }
+        }
+    }
+
     /// Parses an element starting at `<`, iteratively (no recursion, so depth is bounded by `maxDepth`).
     private mutating func element() throws -> XMLElement {
         var stack: [XMLElement] = []
@@ -201,7 +211,7 @@ struct XMLReader {
                 }
                 i += 1
                 guard let done = stack.popLast() else { throw fail("unexpected </\(string(closing))>") }
-                guard bytes[closing].elementsEqual(done.name.utf8) else {
+                guard closes(done.name, closing) else {
                     throw fail("</\(string(closing))> closes <\(done.name)> opened on line \(done.line)")
                 }
                 if stack.isEmpty { return done }
