@@ -78,6 +78,21 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("http://cv.example.com:5080", true), ("HTTP://10.0.0.7", true), ("http://localhost:5080", false),
+        ("http://127.0.0.1:5080", false), ("http://[::1]:5080", false), ("http://cvserver.localhost", false),
+        ("https://westus2.api.cognitive.microsoft.com", false),
+    ])
+    func plainHTTPToAnotherMachineIsLoggedAsAWarning(endpoint text: String, warns: Bool) throws {
+        let endpoint = try #require(URL(string: text))
+        let logs = LogCapture()
+        _ = TrainingClient(endpoint: endpoint, key: Self.key, logger: logs.logger())
+        _ = PredictionClient(endpoint: endpoint, key: Self.key, logger: logs.logger())
+        let warnings = logs.lines.filter { $0.contains("the key travels unencrypted") }
+        #expect(warnings.count == (warns ? 2 : 0), "\(logs.lines)")
+        #expect(!logs.lines.contains { $0.contains(Self.key) })
+    }
+
     @Test func turningTLSVerificationOffIsLoggedAsAWarning() throws {
         let logs = LogCapture()
         let endpoint = try #require(URL(string: "https://westus2.api.cognitive.microsoft.com"))

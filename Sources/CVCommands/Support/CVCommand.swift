@@ -53,7 +53,7 @@ public struct CommandContext: Sendable {
     /// Warns (once per endpoint and key) when the key would travel unencrypted: plain `http://` to a host that is
     /// not this machine. A cvserver on loopback is the expected plain-HTTP case and stays quiet.
     private func warnIfClearText(_ endpoint: URL, _ kind: String) {
-        guard endpoint.scheme == "http", !Self.isLoopback(endpoint.host ?? "") else { return }
+        guard endpoint.sendsKeysInClearText else { return }
         let first = Self.warned.withLock { $0.insert("\(kind) \(endpoint.absoluteString)").inserted }
         guard first else { return }
         console.info("warning: the \(kind) key is sent unencrypted to \(Redactor.endpoint(endpoint.absoluteString)) "
@@ -62,11 +62,6 @@ public struct CommandContext: Sendable {
 
     private static let warned = Mutex<Set<String>>([])
 
-    /// `localhost`, `127.0.0.0/8` and `::1`.
-    static func isLoopback(_ host: String) -> Bool {
-        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasSuffix(".localhost")
-    }
 }
 
 /// A command that talks to the service: `run()` builds the context once, then calls ``run(_:)``

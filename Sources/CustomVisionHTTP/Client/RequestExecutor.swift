@@ -30,6 +30,9 @@ struct RequestExecutor: Sendable {
         if !configuration.verifyTLS, endpoint.scheme == "https" {
             logger.warning("TLS certificate verification is off for \(endpointName): the key goes to whoever answers")
         }
+        if endpoint.sendsKeysInClearText {
+            logger.warning("\(endpointName) is plain http to another machine: the key travels unencrypted; use https")
+        }
     }
 
     // MARK: - Typed results
