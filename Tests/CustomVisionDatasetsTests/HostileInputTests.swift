@@ -128,6 +128,21 @@ struct HostileInputTests {
         #expect(dataset.images.count == 1 && dataset.images.first?.regions.count == 1)
     }
 
+    @Test func aNegativeCOCOImageSizeIsAFindingAndTheImagesOwnSizeIsUsed() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")  // 80×60
+        let file = try folder.write(
+            #"{"categories": [{"id": 1, "name": "cat"}], "images": [{"id": 1, "file_name": "a.png", "#
+                + #""width": -80, "height": 60}], "annotations": [{"image_id": 1, "category_id": 1, "#
+                + #""bbox": [8, 6, 40, 30]}]}"#, to: "instances.json")
+        let (dataset, findings) = try DatasetReader.read(at: file, format: .coco)
+        #expect(findings.map(\.code) == ["invalidValue"] && findings.first?.location.jsonPath == "$.images[0].width",
+                "\(findings)")
+        let box = try #require(dataset.images.first?.regions.first?.box)
+        #expect(abs(box.left - 0.1) < 1e-9 && abs(box.top - 0.1) < 1e-9 && abs(box.width - 0.5) < 1e-9
+                && abs(box.height - 0.5) < 1e-9, "\(box)")
+    }
+
     @Test func cocoRefusesFileNamesThatLeaveTheRoot() throws {
         let folder = try TemporaryFolder()
         let file = try folder.write(

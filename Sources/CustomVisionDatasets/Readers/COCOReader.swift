@@ -147,6 +147,14 @@ enum COCOReader {
         let fileName = written.contains("://") ? String(written.split(separator: "/").last ?? "") : written
         var width = try image.optionalInt("width") ?? 0
         var height = try image.optionalInt("height") ?? 0
+        if width < 0 || height < 0 {
+            let field = image.field(width < 0 ? "width" : "height")
+            context.warn(
+                "invalidValue",
+                "width/height are \(width)×\(height): a size cannot be negative; the image's own size is used",
+                at: field.location)
+            (width, height) = (0, 0)
+        }
         let located = try context.images.locate(fileName, base: scope.base, hint: scope.hint, at: place)
         if let located, let header = context.images.header(located) {
             if width > 0, height > 0, header.width != width || header.height != height {
