@@ -249,6 +249,27 @@ struct UploadEndToEndTests {
         }
     }
 
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func labelErrorsFoundWhileUploadingAreReportedAtTheEnd() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let project = try await env.createProject()
+        let dataset = try env.miniSubset(perClass: 2)
+        // 65 boxes on one image: over the service's 64 regions an image, an error of the check that runs on the
+        // reading thread while the rest uploads.
+        let file = URL(fileURLWithPath: dataset).appendingPathComponent("ANNOTATIONS/inclusion_1.xml")
+        let xml = try String(contentsOf: file, encoding: .utf8)
+        let start = try #require(xml.range(of: "<object>"))
+        let end = try #require(xml.range(of: "</object>", range: start.upperBound..<xml.endIndex))
+        let object = String(xml[start.lowerBound..<end.upperBound])
+        try xml.replacingOccurrences(of: object, with: String(repeating: object, count: 65))
+            .write(to: file, atomically: true, encoding: .utf8)
+        let output = try await env.cvctl(["upload", dataset, "--project", project])
+        #expect(output.status == 5, "\(output.status) \(output.stderr)")
+        #expect(output.stderr.contains("warning: 1 errors in \(dataset)"), "\(output.stderr)")
+        #expect(output.stderr.contains("the rest was uploaded"), "\(output.stderr)")
+    }
+
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aMalformedAnnotationIsReportedAndTheRestUploads() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())

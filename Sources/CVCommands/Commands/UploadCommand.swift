@@ -74,7 +74,9 @@ public struct UploadCommand: CVCommand {
         // --strict reads and checks the whole dataset before anything is sent; otherwise the dataset is read on a
         // thread of its own and the first batches go out while the rest is read (findings are shown at the end).
         let whole = strict ? try Self.readChecked(dataset, format: format, console: console) : nil
-        let feed = whole == nil ? try DatasetFeed(path: dataset, format: format) : nil
+        let path = dataset
+        let feed = whole == nil
+            ? try DatasetFeed(path: dataset, format: format) { Self.verificationErrors($0, $1, path: path) } : nil
         let client = try context.training()
         // The project's tags are listed now (while the dataset is read); missing ones are made one at a time, in
         // dataset order, as parts of the dataset are read.
@@ -129,7 +131,7 @@ public struct UploadCommand: CVCommand {
             let (data, findings) = try feed.outcome()
             DatasetLoading.report(findings, console: console)
             try DatasetLoading.checkNotEmpty(data, findings, path: dataset)
-            if let errors = Self.verificationErrors(data, findings, path: dataset) {
+            if let errors = feed.checked {
                 console.info("warning: \(errors); the rest was uploaded")
             }
         }

@@ -15,11 +15,14 @@ final class DatasetFeed: Sendable {
         var imagesRead = 0
         var tags: [String] = []
         var outcome: Result<(Dataset, [Finding]), CLIError>?
+        var checked: String?
     }
 
-    /// Starts reading `path` (the format detected on the reading thread too, when not given).
+    /// Starts reading `path` (the format detected on the reading thread too, when not given). `check` runs on the
+    /// reading thread once the whole dataset is read, while the upload still sends it, instead of after the upload;
+    /// ``checked`` gives what it returned.
     /// - Throws: ``CLIError/data(_:)`` when the dataset does not exist; any other read error comes from `outcome()`.
-    init(path: String, format: DatasetFormat?) throws {
+    init(path: String, format: DatasetFormat?, check: (@Sendable (Dataset, [Finding]) -> String?)? = nil) throws {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CLIError.data("dataset \(path) does not exist")
@@ -41,7 +44,12 @@ final class DatasetFeed: Sendable {
             } catch {
                 outcome = .failure(CLIError.data("cannot read dataset \(path): \(DatasetLoading.describe(error))"))
             }
-            self.state.withLock { $0.outcome = outcome }
+            // Before the stream finishes, so the result is there once the upload has taken every part.
+            let checked = (try? outcome.get()).flatMap { read in check?(read.0, read.1) }
+            self.state.withLock { state in
+                state.outcome = outcome
+                state.checked = checked
+            }
             continuation.finish()
         }
         thread.name = "cvctl-dataset-read"
@@ -66,6 +74,10 @@ final class DatasetFeed: Sendable {
         for await _ in parts {}
         _ = try outcome()
     }
+
+    /// What `check` returned for the whole dataset (nil before the read has ended, when it failed, or when there
+    /// is nothing to say).
+    var checked: String? { state.withLock(\.checked) }
 
     /// The whole dataset and the findings, once `parts` has finished.
     /// - Throws: ``CLIError/data(_:)`` when the read failed.
