@@ -123,28 +123,26 @@ struct UploadEndToEndTests {
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func aRerunUploadsAgainWhatWasDeletedFromTheProject() async throws {
-        let env = try CLITestEnvironment(server: try await ServerProcess())
-        defer { env.remove() }
-        let project = try await env.createProject()
-        let dataset = try env.miniSubset(perClass: 2)
-        #expect(try await env.cvctl(["upload", dataset, "--project", project]).status == 0)
-        let (_, listed) = try await env.json(["image", "list", "--project", project, "--limit", "1"])
-        let id = try #require((listed as? [[String: Any]])?.first?["id"] as? String)
-        let stranger = UUID().uuidString.lowercased()
-        let deleted = try await env.cvctl(["image", "delete", "--project", project, id, stranger, "-o", "json"])
-        #expect(deleted.status == 0, "\(deleted.stderr)")
-        #expect(deleted.stdout.contains("\"count\" : 1"), "only the image that was there counts: \(deleted.stdout)")
-        #expect(deleted.stderr.contains("1 of the ids are not images of the project: \(stranger)"))
-        let again = try await env.cvctl(["image", "delete", "--project", project, id, "-o", "json"])
-        #expect(again.stdout.contains("\"count\" : 0"), "\(again.stdout)")
-        let one = try await env.checkedJSON(["upload", dataset, "--project", project])
-        #expect((one["summary"] as? [String: Any])?["uploaded"] as? Int == 1)
-        #expect((one["summary"] as? [String: Any])?["skipped"] as? Int == 5)
-        #expect(try await env.imageCount(project) == 6)
-        #expect(try await env.cvctl(["image", "delete", "--project", project, "--all"]).status == 0)
-        let all = try await env.checkedJSON(["upload", dataset, "--project", project])
-        #expect((all["summary"] as? [String: Any])?["uploaded"] as? Int == 6)
-        #expect(try await env.imageCount(project) == 6)
+        try await CLITestEnvironment.withMiniProject(perClass: 2) { env, project, dataset in
+            #expect(try await env.cvctl(["upload", dataset, "--project", project]).status == 0)
+            let (_, listed) = try await env.json(["image", "list", "--project", project, "--limit", "1"])
+            let id = try #require((listed as? [[String: Any]])?.first?["id"] as? String)
+            let stranger = UUID().uuidString.lowercased()
+            let deleted = try await env.cvctl(["image", "delete", "--project", project, id, stranger, "-o", "json"])
+            #expect(deleted.status == 0, "\(deleted.stderr)")
+            #expect(deleted.stdout.contains("\"count\" : 1"), "only the image that was there counts: \(deleted.stdout)")
+            #expect(deleted.stderr.contains("1 of the ids are not images of the project: \(stranger)"))
+            let again = try await env.cvctl(["image", "delete", "--project", project, id, "-o", "json"])
+            #expect(again.stdout.contains("\"count\" : 0"), "\(again.stdout)")
+            let one = try await env.checkedJSON(["upload", dataset, "--project", project])
+            #expect((one["summary"] as? [String: Any])?["uploaded"] as? Int == 1)
+            #expect((one["summary"] as? [String: Any])?["skipped"] as? Int == 5)
+            #expect(try await env.imageCount(project) == 6)
+            #expect(try await env.cvctl(["image", "delete", "--project", project, "--all"]).status == 0)
+            let all = try await env.checkedJSON(["upload", dataset, "--project", project])
+            #expect((all["summary"] as? [String: Any])?["uploaded"] as? Int == 6)
+            #expect(try await env.imageCount(project) == 6)
+        }
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
@@ -251,23 +249,21 @@ struct UploadEndToEndTests {
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func labelErrorsFoundWhileUploadingAreReportedAtTheEnd() async throws {
-        let env = try CLITestEnvironment(server: try await ServerProcess())
-        defer { env.remove() }
-        let project = try await env.createProject()
-        let dataset = try env.miniSubset(perClass: 2)
-        // 65 boxes on one image: over the service's 64 regions an image, an error of the check that runs on the
-        // reading thread while the rest uploads.
-        let file = URL(fileURLWithPath: dataset).appendingPathComponent("ANNOTATIONS/inclusion_1.xml")
-        let xml = try String(contentsOf: file, encoding: .utf8)
-        let start = try #require(xml.range(of: "<object>"))
-        let end = try #require(xml.range(of: "</object>", range: start.upperBound..<xml.endIndex))
-        let object = String(xml[start.lowerBound..<end.upperBound])
-        try xml.replacingOccurrences(of: object, with: String(repeating: object, count: 65))
-            .write(to: file, atomically: true, encoding: .utf8)
-        let output = try await env.cvctl(["upload", dataset, "--project", project])
-        #expect(output.status == 5, "\(output.status) \(output.stderr)")
-        #expect(output.stderr.contains("warning: 1 errors in \(dataset)"), "\(output.stderr)")
-        #expect(output.stderr.contains("the rest was uploaded"), "\(output.stderr)")
+        try await CLITestEnvironment.withMiniProject(perClass: 2) { env, project, dataset in
+            // 65 boxes on one image: over the service's 64 regions an image, an error of the check that runs on
+            // the reading thread while the rest uploads.
+            let file = URL(fileURLWithPath: dataset).appendingPathComponent("ANNOTATIONS/inclusion_1.xml")
+            let xml = try String(contentsOf: file, encoding: .utf8)
+            let start = try #require(xml.range(of: "<object>"))
+            let end = try #require(xml.range(of: "</object>", range: start.upperBound..<xml.endIndex))
+            let object = String(xml[start.lowerBound..<end.upperBound])
+            try xml.replacingOccurrences(of: object, with: String(repeating: object, count: 65))
+                .write(to: file, atomically: true, encoding: .utf8)
+            let output = try await env.cvctl(["upload", dataset, "--project", project])
+            #expect(output.status == 5, "\(output.status) \(output.stderr)")
+            #expect(output.stderr.contains("warning: 1 errors in \(dataset)"), "\(output.stderr)")
+            #expect(output.stderr.contains("the rest was uploaded"), "\(output.stderr)")
+        }
     }
 
     @Test(.enabled(if: FixturePaths.neuDET != nil))

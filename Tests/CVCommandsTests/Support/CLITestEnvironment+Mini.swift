@@ -7,6 +7,16 @@ extension CLITestEnvironment {
     static let mini = FixturePaths.fixture("neu-det-mini")
     static let miniPresent = FileManager.default.fileExists(atPath: mini.appendingPathComponent("train").path)
 
+    /// Runs `body` with a fresh cvserver, a detection project on it and a `miniSubset(perClass:)` dataset; removes
+    /// them afterwards.
+    static func withMiniProject(
+        perClass: Int, _ body: (CLITestEnvironment, _ project: String, _ dataset: String) async throws -> Void
+    ) async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        try await body(env, try await env.createProject(), try env.miniSubset(perClass: perClass))
+    }
+
     /// A VOC dataset of the first `perClass` training images of each class of the mini fixture.
     func miniSubset(perClass: Int) throws -> String {
         let root = directory.appendingPathComponent("subset")
