@@ -32,23 +32,22 @@ struct UploadEndToEndTests {
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func aLabelledCopyTheServiceAlreadyHoldsIsNamed() async throws {
-        let env = try CLITestEnvironment(server: try await ServerProcess())
-        defer { env.remove() }
-        let project = try await env.createProject()
-        let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
-        let fm = FileManager.default
-        try fm.copyItem(at: root.appendingPathComponent("IMAGES/patches_1.jpg"),
-                        to: root.appendingPathComponent("IMAGES/zz_copy.jpg"))
-        let xml = try String(contentsOf: root.appendingPathComponent("ANNOTATIONS/patches_1.xml"), encoding: .utf8)
-        try xml.replacingOccurrences(of: "patches_1.jpg", with: "zz_copy.jpg")
-            .write(to: root.appendingPathComponent("ANNOTATIONS/zz_copy.xml"), atomically: true, encoding: .utf8)
-        let output = try await env.cvctl(["upload", root.path, "--project", project, "-o", "json"])
-        #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stderr.contains("warning: 1 labelled image(s) were already in the project (OKDuplicate: the "
-            + "same bytes), which keeps the labels it has for them: IMAGES/zz_copy.jpg"), "\(output.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
-        #expect(report?["labelledDuplicates"] as? [String] == ["IMAGES/zz_copy.jpg"])
-        #expect(try await env.imageCount(project) == 3)
+        try await CLITestEnvironment.withMiniProject(perClass: 1) { env, project, dataset in
+            let root = URL(fileURLWithPath: dataset)
+            let fm = FileManager.default
+            try fm.copyItem(at: root.appendingPathComponent("IMAGES/patches_1.jpg"),
+                            to: root.appendingPathComponent("IMAGES/zz_copy.jpg"))
+            let xml = try String(contentsOf: root.appendingPathComponent("ANNOTATIONS/patches_1.xml"), encoding: .utf8)
+            try xml.replacingOccurrences(of: "patches_1.jpg", with: "zz_copy.jpg")
+                .write(to: root.appendingPathComponent("ANNOTATIONS/zz_copy.xml"), atomically: true, encoding: .utf8)
+            let output = try await env.cvctl(["upload", root.path, "--project", project, "-o", "json"])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stderr.contains("warning: 1 labelled image(s) were already in the project (OKDuplicate: the "
+                + "same bytes), which keeps the labels it has for them: IMAGES/zz_copy.jpg"), "\(output.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+            #expect(report?["labelledDuplicates"] as? [String] == ["IMAGES/zz_copy.jpg"])
+            #expect(try await env.imageCount(project) == 3)
+        }
     }
 
     @Test(.enabled(if: FixturePaths.neuDET != nil))
@@ -147,25 +146,25 @@ struct UploadEndToEndTests {
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func imagesPreparationRefusesAreReportedWithWhatToDo() async throws {
-        let env = try CLITestEnvironment(server: try await ServerProcess())
-        defer { env.remove() }
-        let project = try await env.createProject()
-        let root = URL(fileURLWithPath: try env.miniSubset(perClass: 1))
-        // The format comes from the bytes: a GIF and a WEBP named .jpg. The GIF is prepared as any image; the WEBP,
-        // which the service does not take either, is refused with what to do.
-        for (name, source) in [("patches_1", "images/gif-bmp/photo-128x96.gif"), ("scratches_1", "bad/format.webp")] {
-            let image = root.appendingPathComponent("IMAGES/\(name).jpg")
-            try FileManager.default.removeItem(at: image)
-            try FileManager.default.copyItem(at: FixturePaths.fixture(source), to: image)
+        try await CLITestEnvironment.withMiniProject(perClass: 1) { env, project, dataset in
+            let root = URL(fileURLWithPath: dataset)
+            // The format comes from the bytes: a GIF and a WEBP named .jpg. The GIF is prepared as any image; the
+            // WEBP, which the service does not take either, is refused with what to do.
+            let sources = [("patches_1", "images/gif-bmp/photo-128x96.gif"), ("scratches_1", "bad/format.webp")]
+            for (name, source) in sources {
+                let image = root.appendingPathComponent("IMAGES/\(name).jpg")
+                try FileManager.default.removeItem(at: image)
+                try FileManager.default.copyItem(at: FixturePaths.fixture(source), to: image)
+            }
+            let output = try await env.cvctl(["upload", root.path, "--project", project])
+            #expect(output.status == 5, "\(output.stderr)")
+            #expect(!output.stderr.contains("IMAGES/patches_1.jpg: "), "\(output.stderr)")
+            #expect(output.stderr.contains(
+                "IMAGES/scratches_1.jpg: unsupportedFormat(WEBP): WEBP is not supported for preparation (JPEG, PNG, "
+                    + "GIF and BMP are); the service takes JPEG, PNG, GIF and BMP only: convert it to JPEG or PNG\n"),
+                "\(output.stderr)")
+            #expect(try await env.imageCount(project) == 2)
         }
-        let output = try await env.cvctl(["upload", root.path, "--project", project])
-        #expect(output.status == 5, "\(output.stderr)")
-        #expect(!output.stderr.contains("IMAGES/patches_1.jpg: "), "\(output.stderr)")
-        #expect(output.stderr.contains(
-            "IMAGES/scratches_1.jpg: unsupportedFormat(WEBP): WEBP is not supported for preparation (JPEG, PNG, GIF "
-                + "and BMP are); the service takes JPEG, PNG, GIF and BMP only: convert it to JPEG or PNG\n"),
-            "\(output.stderr)")
-        #expect(try await env.imageCount(project) == 2)
     }
 
     /// The dataset is read as the upload goes (VOC in parts: 64 files, then 256 at a time): here "patches" first

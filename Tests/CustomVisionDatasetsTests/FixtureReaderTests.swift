@@ -56,16 +56,10 @@ struct FixtureReaderTests {
         // A pixel COCO file and a normalized one side by side: each file's boxes decide how it is read (the first
         // file used to decide for both).
         let folder = try TemporaryFolder()
-        try folder.write(try Data(contentsOf: DatasetFixtures.url("coco/annotations/instances.json")),
-                         to: "a/instances.json")
-        for name in ["red", "green", "blue"] {
-            try folder.copyImage("datasets/coco/images/\(name).png", to: "a/images/\(name).png")
-        }
-        try folder.write(try Data(contentsOf: DatasetFixtures.url("coco-normalized/annotations.json")),
-                         to: "b/annotations.json")
-        for name in ["red", "green"] {
-            try folder.copyImage("datasets/coco-normalized/images/\(name).png", to: "b/images/\(name).png")
-        }
+        try Self.copyCOCO("coco", annotations: "annotations/instances.json", images: ["red", "green", "blue"],
+                          into: folder, annotationsTo: "a/instances.json", imagesTo: "a/images")
+        try Self.copyCOCO("coco-normalized", annotations: "annotations.json", images: ["red", "green"],
+                          into: folder, annotationsTo: "b/annotations.json", imagesTo: "b/images")
         let (dataset, findings) = try DatasetReader.read(at: folder.url)
         #expect(findings.isEmpty, "\(findings)")
         let red = dataset.images.filter { $0.path.lastPathComponent == "red.png" }
@@ -159,11 +153,8 @@ struct FixtureReaderTests {
 
     @Test func imageFilesNoCOCOFileListsAreReportedOnce() throws {
         let folder = try TemporaryFolder()
-        try folder.write(try Data(contentsOf: DatasetFixtures.url("coco/annotations/instances.json")),
-                         to: "annotations/instances.json")
-        for name in ["red", "green", "blue"] {
-            try folder.copyImage("datasets/coco/images/\(name).png", to: "images/\(name).png")
-        }
+        try Self.copyCOCO("coco", annotations: "annotations/instances.json", images: ["red", "green", "blue"],
+                          into: folder, annotationsTo: "annotations/instances.json", imagesTo: "images")
         try folder.copyImage("datasets/coco/images/red.png", to: "images/zz-unlisted.png")
         let (dataset, findings) = try DatasetReader.read(at: folder.url)
         #expect(dataset.images.count == 3)
@@ -234,6 +225,18 @@ struct FixtureReaderTests {
         let (heldout, _) = try DatasetReader.read(at: DatasetFixtures.neuMiniHeldout)
         #expect(heldout.images.count == 9 && heldout.regionCount == 39)
         #expect(heldout.images.allSatisfy { FileManager.default.fileExists(atPath: $0.path.path) })
+    }
+
+    /// Copies the COCO fixture `fixture` into `folder`: its `annotations` file to `annotationsTo`, and its PNG
+    /// `images` (by name) into the folder `imagesTo`.
+    private static func copyCOCO(
+        _ fixture: String, annotations: String, images: [String], into folder: TemporaryFolder,
+        annotationsTo: String, imagesTo: String
+    ) throws {
+        try folder.write(try Data(contentsOf: DatasetFixtures.url("\(fixture)/\(annotations)")), to: annotationsTo)
+        for name in images {
+            try folder.copyImage("datasets/\(fixture)/images/\(name).png", to: "\(imagesTo)/\(name).png")
+        }
     }
 }
 
