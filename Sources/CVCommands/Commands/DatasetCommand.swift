@@ -229,7 +229,7 @@ public struct DatasetCommand: AsyncParsableCommand {
             let (dataset, _) = try DatasetLoading.read(input.dataset, format: input.format, console: console)
             // Copies of one image under two names stay on one side, as entries naming one file do.
             let (train, testSet) = DatasetSplitter.split(dataset, testFraction: test, seed: seed) { image in
-                RegularFile.contents(atPath: image.path.path).map(SHA256.hex) ?? image.path.standardizedFileURL.path
+                RegularFile.contents(atPath: image.path.path).map(SHA256.hex) ?? image.path.standardizedPath
             }
             let format = to ?? (dataset.hasRegions ? .voc : .csv)
             let base = URL(fileURLWithPath: out)

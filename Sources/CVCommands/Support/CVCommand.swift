@@ -50,7 +50,7 @@ public struct CommandContext: Sendable {
         return PredictionClient(endpoint: endpoint, key: key, logger: logger)
     }
 
-    /// Warns (once per endpoint and key) when the key would travel unencrypted: plain `http://` to a host that is
+    /// Warns (once per endpoint and kind of key) when the key would travel unencrypted: plain `http://` to a host that is
     /// not this machine. A cvserver on loopback is the expected plain-HTTP case and stays quiet.
     private func warnIfClearText(_ endpoint: URL, _ kind: String) {
         guard endpoint.sendsKeysInClearText else { return }
@@ -61,7 +61,6 @@ public struct CommandContext: Sendable {
     }
 
     private static let warned = Mutex<Set<String>>([])
-
 }
 
 /// A command that talks to the service: `run()` builds the context once, then calls ``run(_:)``
