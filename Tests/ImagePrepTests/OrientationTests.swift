@@ -16,6 +16,7 @@ struct OrientationTests {
     func decodedImageIsUpright(orientation: ImageOrientation) throws {
         let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).jpg")
         #expect(try ImageHeader.read(bytes).orientation == orientation)
+        #expect(bytes.withUnsafeBytes { ImageOrientation.stored(in: $0) } == orientation)
         let image = try ImageDecoder.decode(bytes)
         #expect(image.width == 96 && image.height == 64)
         let red = try #require(TestImages.extent(image, where: TestImages.isRed))
@@ -40,6 +41,17 @@ struct OrientationTests {
         let outRed = try #require(TestImages.extent(output, where: TestImages.isRed))
         let outBox = BoundingBox(pixels: outRed, imageWidth: output.width, imageHeight: output.height)
         #expect(Self.close(moved, outBox, within: 2.5 / 64))
+    }
+
+    @Test func storedOrientationOfOtherBytesIsUp() throws {
+        // An EXIF-rotated JPEG cut off after its APP1 segment still says its orientation; a PNG, a JPEG signature
+        // alone and no bytes at all say `.up`.
+        let turned = try TestImages.bytes("images/generated/orientation_6.jpg")
+        let png = try TestImages.bytes("images/generated/rgb.png")
+        for (bytes, expected) in [(Array(turned.prefix(600)), ImageOrientation.rotate90CW), (png, .up),
+                                  ([0xFF, 0xD8, 0xFF], .up), ([], .up)] {
+            #expect(bytes.withUnsafeBytes { ImageOrientation.stored(in: $0) } == expected)
+        }
     }
 
     @Test func transformsMatchPixelTurnsOnARectangularImage() throws {

@@ -11,6 +11,6 @@ extension ImageOrientation {
 
     /// The EXIF orientation of the image file `data` (`.up` when it has none or is not an image).
     static func stored(in data: Data) -> ImageOrientation {
-        (try? ImageHeader.read([UInt8](data)))?.orientation ?? .up
+        data.withUnsafeBytes { stored(in: $0) }
     }
 }
