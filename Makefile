@@ -14,8 +14,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Release binaries link the Swift runtime statically: see scripts/build-flags.sh.
 release: deps
-	$(SWIFT) build -c release
+	. scripts/build-flags.sh && $(SWIFT) build $$(swift_build_flags release)
 
 test: deps
 	$(SWIFT) test

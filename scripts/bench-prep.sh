@@ -30,7 +30,9 @@ if [ "$(ls "$LARGE" 2>/dev/null | wc -l)" -lt "$LARGE_COUNT" ]; then
     "$PY" scripts/bench_prep_baselines.py make-large "$COCO" "$LARGE" --count "$LARGE_COUNT"
 fi
 
-swift build -c release --product cvbench >&2
+. scripts/build-flags.sh
+# shellcheck disable=SC2046
+swift build $(swift_build_flags release) --product cvbench >&2
 BIN="$(swift build -c release --show-bin-path)/cvbench"
 mkdir -p "$OUT"
 RESULTS="$OUT/prep-results.jsonl"

@@ -16,8 +16,11 @@ BIG="${BIG_UPLOAD:-10000}"
 if [[ ! -d "$NEU/ANNOTATIONS" ]]; then echo "bench-upload: skipped, NEU-DET not found at $NEU"; exit 0; fi
 NEU="$(cd "$NEU" && pwd)"
 
-swift build -c "$CONFIG" --product cvserver >/dev/null
-swift build -c "$CONFIG" --product cvctl >/dev/null
+. scripts/build-flags.sh
+# shellcheck disable=SC2046
+swift build $(swift_build_flags "$CONFIG") --product cvserver >/dev/null
+# shellcheck disable=SC2046
+swift build $(swift_build_flags "$CONFIG") --product cvctl >/dev/null
 BIN="$(swift build -c "$CONFIG" --show-bin-path)"
 
 VENV="${BENCH_VENV:-.build/bench-venv}"

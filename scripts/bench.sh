@@ -13,8 +13,12 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
 suites=${BENCH:-"prep validate train upload"}
-swift build -c release --product cvbench
-swift build -c release --product cvserver --product cvctl 2>/dev/null || { swift build -c release --product cvserver; swift build -c release --product cvctl; }
+. scripts/build-flags.sh
+release=$(swift_build_flags release)
+# shellcheck disable=SC2086
+swift build $release --product cvbench
+# shellcheck disable=SC2086
+swift build $release --product cvserver --product cvctl 2>/dev/null || { swift build $release --product cvserver; swift build $release --product cvctl; }
 for s in $suites; do
   case $s in
     prep) ./scripts/bench-prep.sh 2>&1 | tee bench-out/prep.txt ;;

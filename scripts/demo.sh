@@ -11,8 +11,11 @@ OUT="${DEMO_OUT:-demo-out}"
 DATA="Fixtures/neu-det-mini"
 
 echo "==> building cvctl and cvserver ($CONFIG)"
-"$SWIFT" build -c "$CONFIG" --product cvserver >/dev/null
-"$SWIFT" build -c "$CONFIG" --product cvctl >/dev/null
+. scripts/build-flags.sh
+# shellcheck disable=SC2046
+"$SWIFT" build $(swift_build_flags "$CONFIG") --product cvserver >/dev/null
+# shellcheck disable=SC2046
+"$SWIFT" build $(swift_build_flags "$CONFIG") --product cvctl >/dev/null
 BIN="$("$SWIFT" build -c "$CONFIG" --show-bin-path)"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cvctl-demo.XXXXXX")"
