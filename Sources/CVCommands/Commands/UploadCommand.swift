@@ -124,7 +124,6 @@ public struct UploadCommand: CVCommand {
             progress: { s in
                 progress.update(done: s.processed, total: s.total, note: s.failed > 0 ? "\(s.failed) failed" : "")
             })
-        try await journalFile.sync()
         progress.finish()
         if let feed {
             // What --strict showed before uploading: the read's findings, and the check's errors.
