@@ -84,6 +84,14 @@ struct UploadPlanningTests {
         #expect(try await UploadJournal(url: url).count == names.count)
     }
 
+    @Test func echoedNamesLoseTheServiceQuotes() {
+        #expect(UploadCommand.echoedName("\"IMAGES/a b.jpg\"") == "IMAGES/a b.jpg")
+        #expect(UploadCommand.echoedName("IMAGES/a.jpg") == "IMAGES/a.jpg")
+        #expect(UploadCommand.echoedName("\"caf\u{E9}.jpg") == "caf\u{E9}.jpg")
+        #expect(UploadCommand.echoedName("\"\"") == "")
+        #expect(UploadCommand.echoedName(nil) == "")
+    }
+
     @Test func itemHashDependsOnBytesTagsAndRegions() {
         let a = item(1, tags: ["x"])
         #expect(a.hash == item(1, tags: ["x"]).hash)
