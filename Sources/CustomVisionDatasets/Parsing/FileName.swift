@@ -36,6 +36,22 @@ struct FileName {
 
     /// The index of the one dot of a name made of `[A-Za-z0-9_-]` around a single inner dot, else nil.
     static func simpleDot(_ name: Substring) -> Substring.Index? {
+        // Over the contiguous bytes when the string has them (native strings do): walking `utf8.indices` of a
+        // substring was most of the time of indexing a folder of images by name.
+        let offset = name.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var dot: Int?
+            for (i, c) in bytes.enumerated() {
+                if c == UInt8(ascii: ".") {
+                    guard dot == nil, i != 0 else { return nil }
+                    dot = i
+                } else if !isPlainByte(c) {
+                    return nil
+                }
+            }
+            guard let dot, dot + 1 != bytes.count else { return nil }
+            return dot
+        }
+        if let offset { return offset.map { name.utf8.index(name.startIndex, offsetBy: $0) } }
         var dot: Substring.Index?
         for index in name.utf8.indices {
             let c = name.utf8[index]

@@ -46,9 +46,11 @@ struct ImageLocator {
 
     private mutating func buildIndex() throws {
         guard byName == nil else { return }
-        var names: [String: [String]] = [:]
-        var stems: [String: [String]] = [:]
-        for path in try rootListing().files {
+        let files = try rootListing().files
+        // Sized for every file up front (most are images or their annotations): no rehashing while indexing.
+        var names = [String: [String]](minimumCapacity: files.count)
+        var stems = [String: [String]](minimumCapacity: files.count)
+        for path in files {
             let parts = FileName(path: path)
             guard DatasetFileSystem.imageExtensions.contains(parts.pathExtension.lowercased()) else { continue }
             names[parts.name, default: []].append(path)
