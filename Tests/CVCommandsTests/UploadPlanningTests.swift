@@ -73,10 +73,11 @@ struct UploadPlanningTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-journal-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("j.jsonl")
-        let names = ["a \"quoted\" name.jpg", "back\\slash/and/slash.jpg", "tab\tnew\nline.jpg", "caf\u{E9} \u{1F600}.jpg"]
+        let names = [
+            "a \"quoted\" name.jpg", "back\\slash/and/slash.jpg", "tab\tnew\nline.jpg", "caf\u{E9} \u{1F600}.jpg",
+        ]
         let journal = try UploadJournal(url: url)
         try await journal.append(names.enumerated().map { JournalEntry(hash: "h\($0)", imageId: "i\($0)", name: $1) })
-        try await journal.sync()
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         let decoded = try lines.map { try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8)) }
         #expect(decoded.map(\.name) == names)

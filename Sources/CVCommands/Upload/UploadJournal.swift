@@ -20,9 +20,9 @@ public struct JournalEntry: Codable, Hashable, Sendable {
 /// An append-only JSON-lines file of what is already uploaded to one project.
 ///
 /// Each accepted batch is written to the file before it is counted, so a re-run after cvctl crashes or is stopped
-/// (Ctrl-C, kill) skips everything journaled. An upload leaves the writing back to disk to the kernel rather than
-/// waiting for it (``sync()`` waits): should the machine itself go down first, what was uploaded but not journaled
-/// comes back as `OKDuplicate` on the re-run and is journaled then, so nothing is uploaded twice either way.
+/// (Ctrl-C, kill) skips everything journaled. The writing back to disk is left to the kernel, not waited for:
+/// should the machine itself go down first, what was uploaded but not journaled comes back as `OKDuplicate` on the
+/// re-run and is journaled then, so nothing is uploaded twice either way.
 public actor UploadJournal {
     /// The journal file.
     public nonisolated let url: URL
@@ -90,11 +90,6 @@ public actor UploadJournal {
         }
         guard !lines.isEmpty else { return }
         try handle.write(contentsOf: lines)
-    }
-
-    /// Flushes what was appended to disk.
-    public func sync() throws {
-        try handle.synchronize()
     }
 
     /// The default journal location: `$XDG_CACHE_HOME/cvctl` or `~/.cache/cvctl`, one file per dataset and project.
