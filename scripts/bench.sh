@@ -15,10 +15,11 @@ fi
 suites=${BENCH:-"prep validate train upload"}
 . scripts/build-flags.sh
 release=$(swift_build_flags release)
-# shellcheck disable=SC2086
-swift build $release --product cvbench
-# shellcheck disable=SC2086
-swift build $release --product cvserver --product cvctl 2>/dev/null || { swift build $release --product cvserver; swift build $release --product cvctl; }
+# One product per call: given several --product flags, SwiftPM builds only the last.
+for product in cvbench cvserver cvctl; do
+  # shellcheck disable=SC2086
+  swift build $release --product "$product"
+done
 for s in $suites; do
   case $s in
     prep) ./scripts/bench-prep.sh 2>&1 | tee bench-out/prep.txt ;;

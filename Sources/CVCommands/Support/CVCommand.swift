@@ -50,8 +50,8 @@ public struct CommandContext: Sendable {
         return PredictionClient(endpoint: endpoint, key: key, logger: logger)
     }
 
-    /// Warns (once per endpoint and kind of key) when the key would travel unencrypted: plain `http://` to a host that is
-    /// not this machine. A cvserver on loopback is the expected plain-HTTP case and stays quiet.
+    /// Warns (once per endpoint and kind of key) when the key would travel unencrypted: plain `http://` to a host
+    /// that is not this machine. A cvserver on loopback is the expected plain-HTTP case and stays quiet.
     private func warnIfClearText(_ endpoint: URL, _ kind: String) {
         guard endpoint.sendsKeysInClearText else { return }
         let first = Self.warned.withLock { $0.insert("\(kind) \(endpoint.absoluteString)").inserted }
