@@ -263,17 +263,16 @@ public struct UploadCommand: CVCommand {
                                                     width: region.box.width, height: region.box.height) }
                 })
         }
-        let summary = try await client.createImagesFromFiles(
-            projectId: projectId, batch: ImageFileCreateBatch(images: entries))
-        let results = summary.images ?? []
-        var byName: [String: ImageCreateResult] = [:]
+        let results = try await client.createImagesFromFilesOutcomes(
+            projectId: projectId, batch: ImageFileCreateBatch(images: entries)).images
+        var byName: [String: ImageCreateOutcome] = [:]
         for result in results { byName[echoedName(result.sourceUrl)] = result }
         return items.enumerated().map { index, item in
             let result = byName[item.name] ?? (results.count == items.count ? results[index] : nil)
             guard let result, let status = result.status else { return .retry(status: "Missing") }
             switch status {
             case .ok, .okDuplicate:
-                return .uploaded(imageId: result.image?.id.lowercasedText ?? "", duplicate: status != .ok)
+                return .uploaded(imageId: result.imageId?.lowercasedText ?? "", duplicate: status != .ok)
             case .errorStorage, .errorUnknown:
                 return .retry(status: status.rawValue)
             default:

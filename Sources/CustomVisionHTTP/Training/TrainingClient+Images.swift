@@ -26,6 +26,17 @@ extension TrainingClient {
             tagIds: batch.tagIds, body: .generated(try ImageBatchJSON.body(batch), contentType: "application/json"))
     }
 
+    /// CreateImagesFromFiles as `createImagesFromFiles(projectId:batch:)`, with only each image's status, echoed name
+    /// and id read from the answer: what a bulk upload needs, without decoding every stored image's record (its URIs,
+    /// tags and regions). The request, its checks and its retries are the same.
+    public func createImagesFromFilesOutcomes(
+        projectId: UUID, batch: ImageFileCreateBatch
+    ) async throws -> ImageCreateOutcomes {
+        try await createImages("CreateImagesFromFiles", projectId, "files", count: batch.images?.count,
+            tagIds: batch.tagIds, body: .generated(try ImageBatchJSON.body(batch), contentType: "application/json"),
+            as: ImageCreateOutcomes.self)
+    }
+
     /// CreateImagesFromUrls: adds up to 64 images the service downloads itself.
     public func createImagesFromUrls(projectId: UUID, batch: ImageUrlCreateBatch) async throws -> ImageCreateSummary {
         try await createImages("CreateImagesFromUrls", projectId, "urls", count: batch.images?.count,
@@ -44,15 +55,16 @@ extension TrainingClient {
     /// The JSON image-create batches: 1…64 images and at most 20 batch tags (checked before sending, as
     /// CreateImagesFromData's are; an image's own tags and regions over their limits get that image's status),
     /// safe to retry (duplicates answer `OKDuplicate`).
-    private func createImages(
-        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, tagIds: [UUID]?, body: HTTPRequestBody
-    ) async throws -> ImageCreateSummary {
+    private func createImages<Answer: Decodable>(
+        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, tagIds: [UUID]?, body: HTTPRequestBody,
+        as answer: Answer.Type = ImageCreateSummary.self
+    ) async throws -> Answer {
         var operation = Operation(id, .post, Self.project(projectId) + "/images/" + suffix, safety: .idempotent)
         try operation.require((count ?? 0) > 0, "no images to upload")
         try operation.require((count ?? 0) <= ServiceLimits.imagesPerBatch, "at most 64 images per batch")
         try operation.require(tagIds, atMost: ServiceLimits.tagsPerBatch, "tagIds")
         operation.body = body
-        return try await executor.json(operation)
+        return try await executor.json(operation, as: Answer.self)
     }
 
     /// DeleteImages: deletes up to 256 images, or all of them (`allImages`; the service answers 202).
