@@ -16,17 +16,23 @@ public enum DatasetReader {
         /// Read each image's header for its pixel size (needed by YOLO, CSV classification, folders; checks VOC
         /// `<size>`).
         public var readImageHeaders: Bool
+        /// Check a size the annotation states (Pascal VOC `<size>`) against the image's header. When false, a
+        /// stated size is taken as written, the header is read only for images whose annotation states none, and
+        /// each image taken so carries where its size was stated (`DatasetImage.uncheckedSize`), for a caller that
+        /// reads the image's bytes anyway to check it then: an upload saves a file open and read per image.
+        public var checkStatedSizes: Bool
         /// The largest annotation file read, in bytes.
         public var maxAnnotationBytes: Int
 
         /// Creates options; the defaults suit every format.
         public init(
             root: URL? = nil, allowOutsideRoot: Bool = false, readImageHeaders: Bool = true,
-            maxAnnotationBytes: Int = 256 * 1024 * 1024
+            checkStatedSizes: Bool = true, maxAnnotationBytes: Int = 256 * 1024 * 1024
         ) {
             self.root = root
             self.allowOutsideRoot = allowOutsideRoot
             self.readImageHeaders = readImageHeaders
+            self.checkStatedSizes = checkStatedSizes
             self.maxAnnotationBytes = maxAnnotationBytes
         }
     }
@@ -70,7 +76,7 @@ public enum DatasetReader {
         let format = try given ?? DatasetFormat.detect(
             at: url, listing: fs.root.path == entry.path ? { try images.rootListing() } : nil,
             decidingCOCOVariant: false)
-        var context = ReadContext(fs: fs, images: images)
+        var context = ReadContext(fs: fs, images: images, checkStatedSizes: options.checkStatedSizes)
         context.parts = parts.map { PartEmitter(emit: $0) }
         let dataset: Dataset
         switch format {
@@ -111,6 +117,8 @@ public enum DatasetReader {
 struct ReadContext {
     let fs: DatasetFileSystem
     var images: ImageLocator
+    /// See `DatasetReader.Options.checkStatedSizes`.
+    var checkStatedSizes = true
     var findings: [Finding] = []
     /// Descriptions of the left-out entries already reported.
     var reportedSkips: Set<String> = []

@@ -265,6 +265,25 @@ struct UploadEndToEndTests {
         }
     }
 
+    /// The upload takes a VOC `<size>` as written while reading the dataset and checks it against the image's
+    /// bytes as it sends them: a wrong size is still reported at the end, as `dataset verify` words it.
+    @Test func aWrongVOCSizeIsReportedAtTheEnd() async throws {
+        try await CLITestEnvironment.withMiniProject(perClass: 2) { env, project, dataset in
+            let file = URL(fileURLWithPath: dataset).appendingPathComponent("ANNOTATIONS/inclusion_1.xml")
+            let xml = try String(contentsOf: file, encoding: .utf8)
+            let width = try #require(xml.range(of: #"<width>\d+</width>"#, options: .regularExpression))
+            try xml.replacingCharacters(in: width, with: "<width>400</width>")
+                .write(to: file, atomically: true, encoding: .utf8)
+            let output = try await env.cvctl(["upload", dataset, "--project", project])
+            #expect(output.status == 0, "\(output.status) \(output.stderr)")
+            #expect(output.stderr.contains("dataset: 0 errors, 1 warnings"), "\(output.stderr)")
+            #expect(output.stderr.contains("inclusion_1.xml"), "\(output.stderr)")
+            #expect(output.stderr.contains("<size> is 400×200 but the image is 200×200"), "\(output.stderr)")
+            let verify = try await env.cvctl(["dataset", "verify", dataset])
+            #expect(verify.stdout.contains("<size> is 400×200 but the image is 200×200"), "\(verify.stdout)")
+        }
+    }
+
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aMalformedAnnotationIsReportedAndTheRestUploads() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())

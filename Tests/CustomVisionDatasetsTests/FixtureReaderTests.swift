@@ -186,6 +186,35 @@ struct FixtureReaderTests {
         expectBox(dataset.images[0].regions.first?.box, 0.1, 0.1, 0.4, 0.4)
     }
 
+    /// Taking stated sizes as written (what an upload asks, to check them against the bytes it reads anyway), the
+    /// reader opens no image whose `<size>` is given: the size stays as stated and the image says where it was
+    /// stated, and the check it leaves gives the warning the reader gives. An image without `<size>` is still read.
+    @Test func statedVOCSizesTakenAsWrittenAreLeftForTheCallerToCheck() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "b.png")
+        let object = "<object><name>x</name><bndbox><xmin>16</xmin><ymin>12</ymin><xmax>80</xmax><ymax>60</ymax>"
+            + "</bndbox></object>"
+        try folder.write(
+            "<annotation>\n<filename>a.png</filename>\n<size><width>160</width><height>120</height></size>"
+                + object + "</annotation>", to: "a.xml")
+        try folder.write("<annotation><filename>b.png</filename>" + object + "</annotation>", to: "b.xml")
+        let (checked, checkedFindings) = try DatasetReader.read(at: folder.url)
+        let (dataset, findings) = try DatasetReader.read(at: folder.url, options: .init(checkStatedSizes: false))
+        #expect(findings.isEmpty, "\(findings)")
+        let a = try #require(dataset.images.first { $0.path.lastPathComponent == "a.png" })
+        let b = try #require(dataset.images.first { $0.path.lastPathComponent == "b.png" })
+        #expect(a.width == 160 && a.height == 120 && a.uncheckedSize?.line == 3 && a.uncheckedSize?.file == "a.xml")
+        #expect(b.width == 80 && b.height == 60 && b.uncheckedSize == nil)  // no <size>: its header was read
+        expectBox(a.regions.first?.box, 0.1, 0.1, 0.4, 0.4)
+        #expect(a.regions == checked.images.first { $0.path.lastPathComponent == "a.png" }?.regions)
+        // The check left to the caller gives the reader's own warning, word for word.
+        #expect(a.sizeMismatch(actualWidth: 80, actualHeight: 60) == checkedFindings.first)
+        #expect(checkedFindings.map(\.code) == ["sizeMismatch"])
+        #expect(a.sizeMismatch(actualWidth: 160, actualHeight: 120) == nil)
+        #expect(checked.images.allSatisfy { $0.uncheckedSize == nil })
+    }
+
     @Test func readsTheTensorFlowDetectionCSV() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("csv-detection"))
         #expect(findings.isEmpty, "\(findings)")

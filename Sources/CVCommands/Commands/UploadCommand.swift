@@ -128,7 +128,7 @@ public struct UploadCommand: CVCommand {
         if let feed {
             // What --strict showed before uploading: the read's findings, and the check's errors.
             let (data, findings) = try feed.outcome()
-            DatasetLoading.report(findings, console: console)
+            DatasetLoading.report(findings + preparation.sizeFindings.all, console: console)
             try DatasetLoading.checkNotEmpty(data, findings, path: dataset)
             if let errors = feed.checked {
                 console.info("warning: \(errors); the rest was uploaded")

@@ -32,7 +32,10 @@ final class DatasetFeed: Sendable {
         let thread = Thread { [self] in
             let outcome: Result<(Dataset, [Finding]), CLIError>
             do {
-                let read = try DatasetReader.read(at: url, format: format, options: .init()) { part in
+                // Sizes an annotation states are checked by the upload, against the bytes it reads anyway, rather
+                // than by opening every image here for its header as well.
+                let options = DatasetReader.Options(checkStatedSizes: false)
+                let read = try DatasetReader.read(at: url, format: format, options: options) { part in
                     self.state.withLock { state in
                         state.imagesRead += part.images.count
                         state.tags += part.tags

@@ -2,6 +2,7 @@ import CustomVisionCore
 import CustomVisionDatasets
 import Foundation
 import ImagePrep
+import Synchronization
 
 /// Turns a dataset image into an ``UploadItem``: reads the file and, unless disabled, prepares it with ImagePrep.
 struct ItemPreparation: Sendable {
@@ -11,11 +12,27 @@ struct ItemPreparation: Sendable {
     let journaled: Set<String>
     /// The preparation settings, part of each item's journal key.
     let settings: String
+    /// What the checks of sizes the dataset reader took as written found (see `DatasetImage.uncheckedSize`).
+    let sizeFindings = SizeFindings()
 
     init(preparer: ImagePreparer?, journaled: Set<String> = []) {
         self.preparer = preparer
         self.journaled = journaled
         settings = preparer.map { "\($0.options)" } ?? "none"
+    }
+
+    /// Findings gathered from every preparing thread.
+    final class SizeFindings: Sendable {
+        private let found = Mutex<[Finding]>([])
+
+        func append(_ finding: Finding) { found.withLock { $0.append(finding) } }
+
+        /// The findings, in the order of their places.
+        var all: [Finding] {
+            found.withLock { $0 }.sorted {
+                ($0.location.file, $0.location.line ?? 0) < ($1.location.file, $1.location.line ?? 0)
+            }
+        }
     }
 
     /// The upload element of `image`, named by `namer` (its path relative to the dataset's root).
@@ -25,6 +42,14 @@ struct ItemPreparation: Sendable {
         guard let data = RegularFile.contents(atPath: path) else {
             return .failed(UploadFailure(name: name, status: "ReadFailed",
                                          reason: "cannot read \(path) (named by \(image.source))"))
+        }
+        // Most headers lie in the first 4 KiB (as when the reader reads a file's header).
+        if image.uncheckedSize != nil,
+            let header = CustomVisionDatasets.ImageHeader.parse(data.prefix(4096))
+                ?? CustomVisionDatasets.ImageHeader.parse(data),
+            let mismatch = image.sizeMismatch(actualWidth: header.width, actualHeight: header.height)
+        {
+            sizeFindings.append(mismatch)
         }
         let sourceRegions = image.regions.map { UploadRegion(tag: $0.tag, box: $0.box) }
         let hash = UploadItem.key(source: data, settings: settings, tags: image.tags, regions: sourceRegions)

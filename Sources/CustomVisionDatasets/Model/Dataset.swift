@@ -76,11 +76,16 @@ public struct DatasetImage: Sendable, Hashable {
     /// The split the source assigns (`train`, `val`, `test`), when it does: YOLO `data.yaml` folders, COCO file
     /// names such as `instances_val2017.json`.
     public var split: String?
+    /// Where the annotation states the image's size, when the reader took that size as written instead of reading
+    /// the image's header to check it (`DatasetReader.Options.checkStatedSizes` false): whoever reads the image's
+    /// bytes checks it then, with ``sizeMismatch(actualWidth:actualHeight:)``. Nil when the size was checked or
+    /// comes from the image itself.
+    public var uncheckedSize: DatasetLocation?
 
     /// Creates an image entry.
     public init(
         path: URL, width: Int, height: Int, tags: [String] = [], regions: [DatasetRegion] = [],
-        source: DatasetLocation, split: String? = nil
+        source: DatasetLocation, split: String? = nil, uncheckedSize: DatasetLocation? = nil
     ) {
         self.path = path
         self.width = width
@@ -89,6 +94,19 @@ public struct DatasetImage: Sendable, Hashable {
         self.regions = regions
         self.source = source
         self.split = split
+        self.uncheckedSize = uncheckedSize
+    }
+
+    /// The warning a Pascal VOC reader gives when the image's own size differs from the `<size>` it states
+    /// (`width` × `height` here), at `place` (default: ``uncheckedSize``); nil when they agree. Boxes stay scaled by
+    /// the stated size.
+    public func sizeMismatch(actualWidth: Int, actualHeight: Int, at place: DatasetLocation? = nil) -> Finding? {
+        guard width > 0, height > 0, actualWidth != width || actualHeight != height else { return nil }
+        return Finding(
+            .warning, "sizeMismatch",
+            "<size> is \(width)×\(height) but the image is \(actualWidth)×\(actualHeight); "
+                + "boxes are scaled by <size>",
+            at: place ?? uncheckedSize ?? source)
     }
 
     /// Whole-image tags followed by region tags, without repeats.

@@ -24,7 +24,10 @@ enum VOCReader {
             start += chunk.count
             let parsed = chunk.concurrentMap { file in Result { try parse(file, fs: fs) } }
             let annotations = parsed.map { result in Result { try locateImage(of: result.get(), context: &context) } }
-            context.images.prefetchHeaders(annotations.compactMap { try? $0.get().image?.path })
+            // Taking stated sizes as written, only images whose annotation states none need their header.
+            let needHeaders = annotations.compactMap { try? $0.get() }
+                .filter { context.checkStatedSizes || statedSize($0.xml) == nil }
+            context.images.prefetchHeaders(needHeaders.compactMap { $0.image?.path })
             for annotation in annotations {
                 do {
                     let image = try readFile(annotation.get(), context: &context)
@@ -108,13 +111,16 @@ enum VOCReader {
         }
         let frameWidth = width
         let frameHeight = height
-        if let image, let header = context.images.header(path: image.path) {
-            if width > 0, height > 0, header.width != width || header.height != height {
-                context.warn(
-                    "sizeMismatch",
-                    "<size> is \(width)×\(height) but the image is "
-                        + "\(header.width)×\(header.height); boxes are scaled by <size>",
-                    at: DatasetLocation(file: fileName, line: xml.child("size")?.line))
+        let sizePlace = DatasetLocation(file: fileName, line: xml.child("size")?.line)
+        var uncheckedSize: DatasetLocation?
+        if image != nil, !context.checkStatedSizes, width > 0, height > 0 {
+            uncheckedSize = sizePlace  // taken as written; the caller checks it against the bytes it reads
+        } else if let image, let header = context.images.header(path: image.path) {
+            let stated = DatasetImage(path: path, width: width, height: height, source: place)
+            if let mismatch = stated.sizeMismatch(
+                actualWidth: header.width, actualHeight: header.height, at: sizePlace)
+            {
+                context.findings.append(mismatch)
             }
             width = header.width
             height = header.height
@@ -152,7 +158,16 @@ enum VOCReader {
                 context.error(error.code.rawValue, error.message + "; object '\(name)' skipped", at: error.location)
             }
         }
-        return DatasetImage(path: path, width: width, height: height, regions: regions, source: place)
+        return DatasetImage(
+            path: path, width: width, height: height, regions: regions, source: place, uncheckedSize: uncheckedSize)
+    }
+
+    /// The `<size>` of an annotation when it states a usable one (both sides above 0), else nil.
+    private static func statedSize(_ xml: XMLElement) -> (width: Int, height: Int)? {
+        guard let size = xml.child("size"), let width = try? integer(size, "width", file: ""),
+            let height = try? integer(size, "height", file: ""), width > 0, height > 0
+        else { return nil }
+        return (width, height)
     }
 
     private static func number(_ element: XMLElement, _ name: String, file: String) throws -> Double {
