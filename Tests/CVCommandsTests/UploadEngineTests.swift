@@ -81,6 +81,33 @@ struct UploadEngineTests {
         #expect(store.state.withLock { $0.images.count } == 100)
     }
 
+    /// Once the dataset is read to its end and what is left fits in the requests in flight, the last requests are
+    /// of equal size (1800 images, 4 in flight: 25 of 64, then 4 of 50); while the end is unknown they stay full.
+    @Test func theLastRequestsAreEvenOnceTheTotalIsKnown() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cvctl-engine-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for final in [true, false] {
+            let sizes = Mutex<[Int]>([])
+            let engine = UploadEngine(concurrency: 4, isRetryable: { _ in false }, describe: { "\($0)" })
+            let report = try await engine.run(
+                elements: AsyncStream { continuation in
+                    for element in items(1800) { continuation.yield(element) }
+                    continuation.finish()
+                }, total: { 1800 }, totalIsFinal: { final },
+                journal: try UploadJournal(url: dir.appendingPathComponent("j\(final).jsonl")),
+                send: { batch in
+                    sizes.withLock { $0.append(batch.count) }
+                    return batch.map { _ in .uploaded(imageId: UUID().uuidString, duplicate: false) }
+                }, progress: { _ in })
+            #expect(report.summary.uploaded == 1800)
+            let sent = sizes.withLock { $0 }.sorted(by: >)
+            #expect(sent == (final ? Array(repeating: 64, count: 25) + Array(repeating: 50, count: 4)
+                : Array(repeating: 64, count: 28) + [8]), "\(sent)")
+        }
+        #expect(UploadEngine(concurrency: 4, isRetryable: { _ in false }, describe: { "\($0)" })
+            .evenTail(left: 257, final: true) == nil)
+    }
+
     @Test func pacerSpacesRequestStarts() async throws {
         let pacer = RequestPacer(perSecond: 100)
         let clock = ContinuousClock()

@@ -115,6 +115,7 @@ public struct UploadCommand: CVCommand {
             ?? PreparedItems(parts: feed!.parts, preparation: preparation)
         let result = try await engine.run(
             elements: items, total: { whole?.images.count ?? feed?.imagesRead ?? 0 },
+            totalIsFinal: { feed?.readEnded ?? true },
             journal: journalFile,
             send: { items in
                 try await pacer.wait()

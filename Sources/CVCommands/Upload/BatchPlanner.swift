@@ -72,6 +72,9 @@ public struct BatchPlanner: Sendable {
         return closed
     }
 
+    /// Items in the open batch.
+    public var openCount: Int { open.count }
+
     /// Closes and returns the open batch, if it holds anything.
     public mutating func flush() -> [UploadItem]? {
         guard !open.isEmpty else { return nil }

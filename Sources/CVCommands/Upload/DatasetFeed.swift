@@ -67,6 +67,9 @@ final class DatasetFeed: Sendable {
     /// Images read so far (all of them once the read has ended).
     var imagesRead: Int { state.withLock(\.imagesRead) }
 
+    /// Whether the read has ended (``imagesRead`` is then the dataset's size).
+    var readEnded: Bool { state.withLock { $0.outcome != nil } }
+
     /// Tag names read so far, in dataset order.
     var tagsRead: [String] { state.withLock(\.tags) }
 

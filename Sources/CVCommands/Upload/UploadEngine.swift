@@ -109,9 +109,13 @@ public struct UploadEngine: Sendable {
     ///   - send: the request.
     ///   - progress: called after each item or batch is accounted for.
     /// - Returns: the summary and every failure.
+    ///   - totalIsFinal: whether `total` has stopped growing (the dataset is read to its end). From then on the
+    ///     last requests are evened out: the items left, once they fit in `concurrency` requests, are split into
+    ///     equal ones rather than full ones and a small last one, so that the requests in flight at the end finish
+    ///     together instead of the service working through the last full one alone.
     public func run<Elements: AsyncSequence>(
-        elements items: Elements, total: () -> Int, journal: UploadJournal, send: @escaping Send,
-        progress: (UploadSummary) -> Void
+        elements items: Elements, total: () -> Int, totalIsFinal: () -> Bool = { true }, journal: UploadJournal,
+        send: @escaping Send, progress: (UploadSummary) -> Void
     ) async throws -> UploadReport where Elements.Element == UploadElement {
         let clock = ContinuousClock()
         let start = clock.now
@@ -139,8 +143,11 @@ public struct UploadEngine: Sendable {
                 group.addTask { try await self.sendWithRetries(batch, journal: journal, send: send) }
                 inFlight += 1
             }
+            var taken = 0
+            var tailSize: Int?
             for try await element in items {
                 try Task.checkCancellation()
+                taken += 1
                 summary.total = total()
                 switch element {
                 case .failed(let failure):
@@ -160,6 +167,10 @@ public struct UploadEngine: Sendable {
                         progress(summary)
                     } else if let batch = planner.add(item) {
                         try await submit(batch)
+                    } else if let size = tailSize ?? evenTail(left: summary.total - taken + planner.openCount,
+                                                             final: totalIsFinal()) {
+                        tailSize = size
+                        if planner.openCount >= size, let batch = planner.flush() { try await submit(batch) }
                     }
                 }
             }
@@ -169,6 +180,14 @@ public struct UploadEngine: Sendable {
         summary.total = total()
         summary.seconds = (clock.now - start).seconds
         return UploadReport(summary: summary, failures: failures, labelledDuplicates: labelledDuplicates)
+    }
+
+    /// The size of the requests that end an upload with `left` items still to send (those in the open batch
+    /// included), once they fit in `concurrency` requests and no more will come; nil before.
+    func evenTail(left: Int, final: Bool) -> Int? {
+        guard final, left > 0, left <= concurrency * limits.images else { return nil }
+        let requests = (left + limits.images - 1) / limits.images
+        return (left + requests - 1) / requests
     }
 
     /// A sequence's elements as an asynchronous sequence.
