@@ -35,10 +35,12 @@ struct MetadataStore: Sendable {
             // Write-ahead log: a commit is one append and one fsync of the log (FULL: before the commit returns),
             // where the rollback journal needs three flushes.
             config.journalMode = .wal
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             writer = try DatabaseQueue(
                 path: directory.appendingPathComponent("metadata.sqlite").path,
                 configuration: config)
+            // Set once the queue is open: GRDB's WAL set-up, which runs after `prepareDatabase`, sets NORMAL (the
+            // log synced only at checkpoints), and an answered write could then be lost with the machine.
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } else {
             writer = try DatabaseQueue()
         }
@@ -53,6 +55,11 @@ struct MetadataStore: Sendable {
                     """)
         }
         try migrator.migrate(writer)
+    }
+
+    /// SQLite's `synchronous` setting of the connection that commits (2: FULL).
+    func synchronousLevel() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Every document.
