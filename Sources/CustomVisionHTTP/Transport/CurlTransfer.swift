@@ -11,6 +11,10 @@ import Foundation
 ///
 /// `cancel()` and the continuation hand-off may come from any thread; everything else runs on the loop thread.
 final class CurlTransfer: @unchecked Sendable {
+    /// curl's upload buffer for a large body (its default is 64 KB): 512 KB moves a 1.4 MB upload request in three
+    /// socket writes instead of 22, and costs 448 KB more per handle in use.
+    static let uploadBufferSize = 512 << 10
+
     private let request: HTTPRequest
     /// The body curl reads through the read callback (`.bytes` and `.generated`); nil for none or multipart.
     private let body: GeneratedBody?
@@ -135,6 +139,9 @@ final class CurlTransfer: @unchecked Sendable {
             try check(cv_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
             try check(cv_easy_setopt_seek_callback(easy, curlSeekCallback))
             try check(cv_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, context))
+            if let count = body?.count, count > 256 << 10 {
+                try check(cv_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, Self.uploadBufferSize))
+            }
         case .multipart(let parts):
             guard let mime = curl_mime_init(easy) else { throw CurlError(CURLE_OUT_OF_MEMORY) }
             self.mime = mime
