@@ -11,6 +11,18 @@ struct UploadPlanningTests {
                           tags: tags, regions: (0..<regions).map { _ in UploadRegion(tag: tags[0], box: box) })
     }
 
+    /// The journal key of an item is SHA-256 over its source bytes, its preparation settings and its labels in a
+    /// fixed text form: pinned, so that a journal written by an earlier release still skips what that release uploaded.
+    /// (The expected digest was computed outside Swift: Python's `repr` of a double is the same shortest form.)
+    @Test func theJournalKeyIsStableAcrossReleases() {
+        let regions = [
+            UploadRegion(tag: "crazing", box: BoundingBox(left: 0.1, top: 0.25, width: 1.0 / 3, height: 0.5)),
+            UploadRegion(tag: "caf\u{e9}", box: BoundingBox(left: 0, top: 1e-05, width: 1, height: 0.125)),
+        ]
+        let key = UploadItem.key(source: [0xFF, 0xD8, 1, 2, 3], settings: "none", tags: ["b", "a"], regions: regions)
+        #expect(key == "652637b3c100444ede6fd5264baef01d8a9df3b7d5e474f1a148c1bf5486b8c6")
+    }
+
     @Test func plannerClosesBatchesAtSixtyFourImages() {
         var planner = BatchPlanner()
         var batches: [[UploadItem]] = []

@@ -44,14 +44,16 @@ public struct UploadItem: Hashable, Sendable {
 
     /// SHA-256 over source bytes, the preparation settings and the labels: the same dataset item prepared the same
     /// way has the same key, so a re-run can skip it before preparing it.
-    public static func key(source: some Collection<UInt8>, settings: String, tags: [String], regions: [UploadRegion]) -> String {
+    public static func key(
+        source: some Collection<UInt8>, settings: String, tags: [String], regions: [UploadRegion]
+    ) -> String {
         var hasher = SHA256()
         hasher.update(source)
-        hasher.update(Array("|s:\(settings)".utf8))
-        for tag in tags.sorted() { hasher.update(Array("|t:\(tag)".utf8)) }
-        for r in regions {
-            hasher.update(Array("|r:\(r.tag):\(r.box.left),\(r.box.top),\(r.box.width),\(r.box.height)".utf8))
-        }
+        // The labels as one text, hashed once (the same bytes as one update per label, fewer allocations).
+        var labels = "|s:" + settings
+        for tag in tags.sorted() { labels += "|t:\(tag)" }
+        for r in regions { labels += "|r:\(r.tag):\(r.box.left),\(r.box.top),\(r.box.width),\(r.box.height)" }
+        labels.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
         return hasher.finalizeHex()
     }
 
