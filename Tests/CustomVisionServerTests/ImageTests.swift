@@ -72,7 +72,8 @@ import Testing
                     .okDuplicate, .errorImageFormat, .errorImageSize, .errorNegativeAndRegularTagOnSameImage,
                     .errorRegionLimitExceed, .errorImageSize, .ok,
                 ])
-            #expect(summary.images?.map(\.sourceUrl) == entries.map(\.name))
+            // Names come back in quotes, as the service's example shows (`hemlock_10.jpg` → `"hemlock_10.jpg"`).
+            #expect(summary.images?.map(\.sourceUrl) == entries.map { $0.name.map { "\"\($0)\"" } })
             let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
             #expect(count == 2)
         }

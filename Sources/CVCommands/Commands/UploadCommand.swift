@@ -241,9 +241,9 @@ public struct UploadCommand: CVCommand {
         return await journal.keepOnly(imageIds: Set(existing.map(\.lowercasedText)))
     }
 
-    /// The name of an uploaded file as a CreateImagesFromFiles answer echoes it in `sourceUrl`: Azure quotes it
-    /// (`"a.jpg"` in quotes), cvserver does not. Trimmed by hand: a `CharacterSet` made for each result cost more
-    /// than the rest of the mapping (about 1.5 µs an image).
+    /// The name of an uploaded file as a CreateImagesFromFiles answer echoes it in `sourceUrl`: Azure and cvserver
+    /// quote it (`"a.jpg"` in quotes); cvserver before 2026-12-05 did not, and a bare name is taken as it is. Trimmed
+    /// by hand: a `CharacterSet` made for each result cost more than the rest of the mapping (about 1.5 µs an image).
     static func echoedName(_ sourceUrl: String?) -> String {
         var name = Substring(sourceUrl ?? "")
         while name.first == "\"" { name = name.dropFirst() }

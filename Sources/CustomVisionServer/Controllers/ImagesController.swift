@@ -23,10 +23,12 @@ struct ImagesController: Sendable {
             var request = request
             let project = try context.parameters.id("projectId")
             let batch = try await request.json(ImageFileCreateBatch.self, limit: server.configuration.maxBodySize)
+            // The service echoes an entry's name in quotes, as it echoes a multipart file name with its quotes
+            // (the CreateImagesFromFiles example: name `hemlock_10.jpg`, sourceUrl `"hemlock_10.jpg"`).
             let candidates = (batch.images ?? []).map {
                 ImageCandidate(
-                    sourceUrl: $0.name, bytes: $0.contents.map { [UInt8]($0) }, tagIds: $0.tagIds ?? [],
-                    regions: $0.regions ?? [])
+                    sourceUrl: $0.name.map { "\"\($0)\"" }, bytes: $0.contents.map { [UInt8]($0) },
+                    tagIds: $0.tagIds ?? [], regions: $0.regions ?? [])
             }
             return try await ingest(request, project, candidates, batch.tagIds ?? [], batch.metadata ?? [:]).0
         }
