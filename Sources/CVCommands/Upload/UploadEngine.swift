@@ -105,14 +105,14 @@ public struct UploadEngine: Sendable {
     /// - Parameters:
     ///   - elements: as `items` of `run(items:total:journal:send:progress:)`.
     ///   - total: the number of items known so far, asked for each progress report and at the end.
-    ///   - journal: what earlier runs uploaded; accepted items are appended to it.
-    ///   - send: the request.
-    ///   - progress: called after each item or batch is accounted for.
-    /// - Returns: the summary and every failure.
     ///   - totalIsFinal: whether `total` has stopped growing (the dataset is read to its end). From then on the
     ///     last requests are evened out: the items left, once they fit in `concurrency` requests, are split into
     ///     equal ones rather than full ones and a small last one, so that the requests in flight at the end finish
     ///     together instead of the service working through the last full one alone.
+    ///   - journal: what earlier runs uploaded; accepted items are appended to it.
+    ///   - send: the request.
+    ///   - progress: called after each item or batch is accounted for.
+    /// - Returns: the summary and every failure.
     public func run<Elements: AsyncSequence>(
         elements items: Elements, total: () -> Int, totalIsFinal: () -> Bool = { true }, journal: UploadJournal,
         send: @escaping Send, progress: (UploadSummary) -> Void
