@@ -43,10 +43,7 @@ struct ItemPreparation: Sendable {
             return .failed(UploadFailure(name: name, status: "ReadFailed",
                                          reason: "cannot read \(path) (named by \(image.source))"))
         }
-        // Most headers lie in the first 4 KiB (as when the reader reads a file's header).
-        if image.uncheckedSize != nil,
-            let header = CustomVisionDatasets.ImageHeader.parse(data.prefix(4096))
-                ?? CustomVisionDatasets.ImageHeader.parse(data),
+        if image.uncheckedSize != nil, let header = CustomVisionDatasets.ImageHeader.parse(data),
             let mismatch = image.sizeMismatch(actualWidth: header.width, actualHeight: header.height)
         {
             sizeFindings.append(mismatch)

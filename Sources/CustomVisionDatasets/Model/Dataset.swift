@@ -101,12 +101,20 @@ public struct DatasetImage: Sendable, Hashable {
     /// (`width` × `height` here), at `place` (default: ``uncheckedSize``); nil when they agree. Boxes stay scaled by
     /// the stated size.
     public func sizeMismatch(actualWidth: Int, actualHeight: Int, at place: DatasetLocation? = nil) -> Finding? {
-        guard width > 0, height > 0, actualWidth != width || actualHeight != height else { return nil }
+        Self.sizeMismatch(
+            stated: (width, height), actual: (actualWidth, actualHeight), at: place ?? uncheckedSize ?? source)
+    }
+
+    /// The `sizeMismatch` warning of a `<size>` stated at `place`, or nil when the sizes agree (or none is stated).
+    static func sizeMismatch(
+        stated: (width: Int, height: Int), actual: (width: Int, height: Int), at place: DatasetLocation
+    ) -> Finding? {
+        guard stated.width > 0, stated.height > 0, actual != stated else { return nil }
         return Finding(
             .warning, "sizeMismatch",
-            "<size> is \(width)×\(height) but the image is \(actualWidth)×\(actualHeight); "
+            "<size> is \(stated.width)×\(stated.height) but the image is \(actual.width)×\(actual.height); "
                 + "boxes are scaled by <size>",
-            at: place ?? uncheckedSize ?? source)
+            at: place)
     }
 
     /// Whole-image tags followed by region tags, without repeats.

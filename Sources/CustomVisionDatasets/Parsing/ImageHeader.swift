@@ -56,9 +56,13 @@ public struct ImageHeader: Sendable, Hashable {
         return parse(bytes: head + rest)
     }
 
-    /// Parses an image header from the first bytes of a file.
+    /// Parses an image header from the first bytes of a file (a whole file included). The first 4 KiB are tried
+    /// first, as `read(path:)` reads them first: a header found there is the one more bytes would give, and only a
+    /// header cut short there costs a copy of the rest.
     public static func parse(_ data: Data) -> ImageHeader? {
-        parse(bytes: [UInt8](data.prefix(16 * 1024 * 1024 + 64 * 1024)))
+        if let header = parse(bytes: [UInt8](data.prefix(4 * 1024))) { return header }
+        guard data.count > 4 * 1024 else { return nil }
+        return parse(bytes: [UInt8](data.prefix(16 * 1024 * 1024 + 64 * 1024)))
     }
 
     /// Parses an image header from the first bytes of a file (at most 16 MiB + 64 KiB are looked at).

@@ -116,9 +116,8 @@ enum VOCReader {
         if image != nil, !context.checkStatedSizes, width > 0, height > 0 {
             uncheckedSize = sizePlace  // taken as written; the caller checks it against the bytes it reads
         } else if let image, let header = context.images.header(path: image.path) {
-            let stated = DatasetImage(path: path, width: width, height: height, source: place)
-            if let mismatch = stated.sizeMismatch(
-                actualWidth: header.width, actualHeight: header.height, at: sizePlace)
+            if let mismatch = DatasetImage.sizeMismatch(
+                stated: (width, height), actual: (header.width, header.height), at: sizePlace)
             {
                 context.findings.append(mismatch)
             }
