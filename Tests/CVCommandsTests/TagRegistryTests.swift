@@ -46,7 +46,7 @@ struct TagRegistryTests {
         #expect(late["late"] == relisted.first { $0.name == "late" }?.id)
     }
 
-    @Test func tagsReadAreMadeInDatasetOrderBeforeAnyBatchAsksForThem() async throws {
+    @Test func tagsReadAreMadeBeforeAnyBatchAsksForThem() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
         let client = Self.client(server)
@@ -62,14 +62,63 @@ struct TagRegistryTests {
         var listed: [CustomVisionCore.Tag] = []
         for _ in 0..<400 where listed.count < 3 {
             listed = try await client.getTags(projectId: project)
-            // One at a time, in dataset order: whatever exists is a prefix of the order.
-            #expect(Set(listed.map(\.name)) == Set(order.prefix(listed.count)), "\(listed.map(\.name))")
+            #expect(Set(listed.map(\.name)).isSubset(of: order), "\(listed.map(\.name))")
             try await Task.sleep(for: .milliseconds(5))
         }
         #expect(Set(listed.map(\.name)) == Set(order))
         let ids = try await registry.ids(for: ["first", "second", "third"])
         for tag in listed { #expect(ids[tag.name] == tag.id, "\(tag.name)") }
         #expect(try await client.getTags(projectId: project).count == 3)
+    }
+
+    /// A service that holds each CreateTag until `together` are waiting (or 5 s have passed) and records the most
+    /// that were ever waiting at once.
+    final class GatheringService: Sendable {
+        let together: Int
+        private let state = Mutex((waiting: 0, peak: 0, released: false, created: [String]()))
+        private let arrived = DispatchSemaphore(value: 0)
+        init(together: Int) { self.together = together }
+
+        var peak: Int { state.withLock { $0.peak } }
+        var created: [String] { state.withLock { $0.created } }
+
+        func reply(_ request: RecordedRequest) -> LoopbackHTTPServer.Reply {
+            guard request.method == "POST", let name = request.query("name") else { return .json(200, "[]") }
+            let release = state.withLock { state -> Bool in
+                state.waiting += 1
+                state.peak = max(state.peak, state.waiting)
+                state.created.append(name)
+                if state.waiting >= together { state.released = true }
+                return state.released
+            }
+            if release {
+                for _ in 1..<together { arrived.signal() }
+            } else {
+                _ = arrived.wait(timeout: .now() + 5)
+            }
+            state.withLock { $0.waiting -= 1 }
+            let id = UUID().uuidString.lowercased()
+            return .json(200, #"{"id":"\#(id)","name":"\#(name)","type":"Regular","imageCount":0}"#)
+        }
+    }
+
+    @Test func tagsAreMadeSeveralAtATimeButNoMoreThanTheLimit() async throws {
+        // Six tags read at once: the first `inFlight` creations are under way together (the service answers none
+        // until they all are), and never more than that.
+        let service = GatheringService(together: TagRegistry.inFlight)
+        let server = try LoopbackHTTPServer { service.reply($0) }
+        defer { server.stop() }
+        let client = TrainingClient(endpoint: URL(string: "http://127.0.0.1:\(server.port)")!, key: "key")
+        let names = (1...6).map { "tag\($0)" }
+        let registry = TagRegistry(project: UUID(), client: client, console: Console(quiet: true), read: { names })
+        try await registry.load()
+        let ids = try await registry.ids(for: names)
+        #expect(service.peak == TagRegistry.inFlight)
+        #expect(service.created.sorted() == names, "each made once: \(service.created)")
+        #expect(Set(names.compactMap { ids[$0] }).count == names.count)
+        // Started in dataset order: the first to arrive are the first read.
+        let first = service.created.prefix(TagRegistry.inFlight)
+        #expect(Array(first).sorted() == Array(names.prefix(TagRegistry.inFlight)))
     }
 
     @Test func creatingWithoutListingFirstFindsATagMadeMeanwhile() async throws {

@@ -78,8 +78,8 @@ public struct UploadCommand: CVCommand {
         let feed = whole == nil
             ? try DatasetFeed(path: dataset, format: format) { Self.verificationErrors($0, $1, path: path) } : nil
         let client = try context.training()
-        // The project's tags are listed now (while the dataset is read); missing ones are made one at a time, in
-        // dataset order, as parts of the dataset are read.
+        // The project's tags are listed now (while the dataset is read); missing ones are made as parts of the
+        // dataset are read, a few at a time, in dataset order.
         let tags = TagRegistry(project: project, client: client, console: console,
                                read: { whole?.allTags ?? feed?.tagsRead ?? [] })
         feed?.onPart { Task { await tags.prime() } }
