@@ -42,10 +42,11 @@ let package = Package(
     ],
     targets: [
         // C libraries: each imported by exactly one Swift module.
-        .systemLibrary(
+        // libcurl, loaded with dlopen (see Sources/CCurl/include/shim.h): its headers come from libcurl4-openssl-dev.
+        .target(
             name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
+                             .linkedLibrary("pthread", .when(platforms: [.linux]))]
         ),
         .systemLibrary(
             name: "CTurboJPEG",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomVisionHTTP
 import Foundation
 
 #if canImport(Glibc)
@@ -72,6 +73,10 @@ public struct CVCtl: AsyncParsableCommand {
             _ = mallopt(-8, 2)
         }
         #endif
+        // A command that makes requests loads libcurl beside the parsing and its own start (see
+        // `CurlTransport.preload()`); the others never load it.
+        if makesRequests(arguments) { CurlTransport.preload() }
+        defer { CurlTransport.finishPreload() }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -80,12 +85,26 @@ public struct CVCtl: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            CurlTransport.finishPreload()
             if let code = ExitStatus.code(for: error) {
                 let message = ExitStatus.message(for: error)
                 FileHandle.standardError.write(Data("error: \(message)\n".utf8))
                 Foundation.exit(code)
             }
             exit(withError: error)
+        }
+    }
+
+    /// Whether `arguments` (without the program name) run a command that makes requests: every training and
+    /// prediction command, `evaluate` and `dataset pull`; not `config`, the other `dataset` commands, a bare option
+    /// (`--version`) or a request for help.
+    static func makesRequests(_ arguments: [String]) -> Bool {
+        guard let command = arguments.first, !command.hasPrefix("-"),
+            !arguments.contains(where: { $0 == "--help" || $0 == "-h" }) else { return false }
+        switch command {
+        case "config", "help": return false
+        case "dataset": return arguments.dropFirst().first == "pull"
+        default: return true
         }
     }
 }

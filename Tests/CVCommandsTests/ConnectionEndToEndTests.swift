@@ -2,6 +2,8 @@ import CVTestSupport
 import Foundation
 import Testing
 
+@testable import CVCommands
+
 /// Keys, endpoints and exit codes of the built `cvctl` against a real `cvserver`.
 // The limit catches a hang; with the whole suite training models on 2 cores, a run can take several minutes.
 @Suite(.serialized, .timeLimit(.minutes(10)))
@@ -29,6 +31,38 @@ struct ConnectionEndToEndTests {
         #expect(output.stderr.contains("401") && output.stderr.contains("9 of 9 predictions failed"))
         #expect(!output.stderr.contains(badKey) && !output.stdout.contains(badKey))
         #expect((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [Any])?.count == 9)
+    }
+
+    #if os(Linux)
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func libcurlIsLoadedByCommandsThatMakeRequestsAndOnlyByThem() async throws {
+        // glibc's loader names every library it opens on stderr with LD_DEBUG=files: libcurl is not linked, so it
+        // appears only when loaded (dlopen) for a command that makes requests.
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let loaderTrace = ["LD_DEBUG": "files"]
+        let dataset = CLITestEnvironment.mini.appendingPathComponent("train").path
+        for offline in [["--version"], ["dataset", "verify", dataset], ["config", "list"], ["upload", "--help"]] {
+            let output = try await env.cvctl(offline, environment: loaderTrace)
+            #expect(output.status == 0, "\(offline): \(output.stderr.suffix(500))")
+            #expect(!output.stderr.contains("libcurl"), "\(offline) loaded libcurl")
+        }
+        let listed = try await env.cvctl(["project", "list", "--output", "json"], environment: loaderTrace)
+        #expect(listed.status == 0, "\(listed.stderr.suffix(500))")
+        #expect(listed.stderr.contains("libcurl"))
+        #expect((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [Any]) != nil)
+    }
+    #endif
+
+    @Test func makesRequestsTellsNetworkCommandsFromLocalOnes() {
+        #expect(CVCtl.makesRequests(["upload", "data", "--project", "p"]))
+        #expect(CVCtl.makesRequests(["dataset", "pull", "--project", "p", "out"]))
+        #expect(CVCtl.makesRequests(["evaluate", "data"]))
+        #expect(!CVCtl.makesRequests(["dataset", "verify", "data"]))
+        #expect(!CVCtl.makesRequests(["config", "list"]))
+        #expect(!CVCtl.makesRequests(["--version"]))
+        #expect(!CVCtl.makesRequests(["upload", "--help"]))
+        #expect(!CVCtl.makesRequests([]))
     }
 
     @Test func anEndpointThatIsNotAnHTTPURLIsNamedAsInvalidNotMissing() async throws {

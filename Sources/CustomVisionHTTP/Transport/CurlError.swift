@@ -60,7 +60,7 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
 
     init(_ code: CURLcode, detail: String? = nil) {
         self.code = Code(rawValue: Int(code.rawValue))
-        self.message = String(cString: curl_easy_strerror(code))
+        self.message = String(cString: cv_curl_easy_strerror(code))
         self.detail = detail.flatMap { $0.isEmpty ? nil : $0 }
     }
 

@@ -1,7 +1,7 @@
 import CCurl
 import Foundation
 
-private let curlGlobalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+private let curlGlobalInit: Void = { _ = cv_curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
 /// The thread that drives one curl multi handle.
 ///
@@ -28,7 +28,10 @@ final class CurlEventLoop: @unchecked Sendable {
 
     init(maxConnectionsPerHost: Int) {
         _ = curlGlobalInit
-        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        guard let multi = cv_curl_multi_init() else {
+            if let reason = cv_curl_load_error() { fatalError("cannot load libcurl: \(String(cString: reason))") }
+            fatalError("curl_multi_init failed: out of memory")
+        }
         self.multi = multi
         _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnectionsPerHost))
         threadName = "curl-" + String(Self.counter.withLock { n -> Int in
@@ -52,7 +55,7 @@ final class CurlEventLoop: @unchecked Sendable {
         wakeUp()
     }
 
-    func wakeUp() { _ = curl_multi_wakeup(multi) }
+    func wakeUp() { _ = cv_curl_multi_wakeup(multi) }
 
     /// Stops the loop (aborting what is still in flight) and waits until its thread has ended — thread-exit
     /// handlers included. A thread still ending while the process exits races OpenSSL's exit-time cleanup (its
@@ -85,14 +88,14 @@ final class CurlEventLoop: @unchecked Sendable {
                     transfer.finish(.failure(CancellationError()))
                     continue
                 }
-                let easy = idleHandles.popLast() ?? curl_easy_init()
+                let easy = idleHandles.popLast() ?? cv_curl_easy_init()
                 guard let easy else {
                     transfer.finish(.failure(CurlError(CURLE_OUT_OF_MEMORY)))
                     continue
                 }
                 do {
                     try transfer.configure(easy)
-                    curl_multi_add_handle(multi, easy)
+                    cv_curl_multi_add_handle(multi, easy)
                     active[easy] = transfer
                 } catch {
                     transfer.finish(.failure(error))
@@ -106,26 +109,26 @@ final class CurlEventLoop: @unchecked Sendable {
             if stopping { break }
 
             var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            cv_curl_multi_perform(multi, &running)
             var queued: Int32 = 0
-            while let message = curl_multi_info_read(multi, &queued) {
+            while let message = cv_curl_multi_info_read(multi, &queued) {
                 guard cv_msg_is_done(message) != 0, let easy = message.pointee.easy_handle else { continue }
                 let code = cv_msg_result(message)
                 guard let transfer = active.removeValue(forKey: easy) else { continue }
                 finish(transfer, easy, code)
             }
-            curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, nil)
+            cv_curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, nil)
         }
-        for easy in idleHandles { curl_easy_cleanup(easy) }
+        for easy in idleHandles { cv_curl_easy_cleanup(easy) }
         idleHandles.removeAll()
-        curl_multi_cleanup(multi)
+        cv_curl_multi_cleanup(multi)
     }
 
     /// Detaches a transfer's handle and completes it. The transfer (which owns the header list and MIME data the
     /// handle points at) outlives the handle's reset, as curl requires.
     private func finish(_ transfer: CurlTransfer, _ easy: UnsafeMutableRawPointer, _ code: CURLcode) {
         withExtendedLifetime(transfer) {
-            curl_multi_remove_handle(multi, easy)
+            cv_curl_multi_remove_handle(multi, easy)
             transfer.complete(code: code)
             recycle(easy)
         }
@@ -134,11 +137,11 @@ final class CurlEventLoop: @unchecked Sendable {
     /// Keeps a few easy handles for reuse: a reset handle keeps its caches, and the connections live in the
     /// multi handle's pool either way.
     private func recycle(_ easy: UnsafeMutableRawPointer) {
-        curl_easy_reset(easy)
+        cv_curl_easy_reset(easy)
         if idleHandles.count < 8 {
             idleHandles.append(easy)
         } else {
-            curl_easy_cleanup(easy)
+            cv_curl_easy_cleanup(easy)
         }
     }
 }

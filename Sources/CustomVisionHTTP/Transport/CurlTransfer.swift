@@ -46,8 +46,8 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     deinit {
-        if let headerList { curl_slist_free_all(headerList) }
-        if let mime { curl_mime_free(mime) }
+        if let headerList { cv_curl_slist_free_all(headerList) }
+        if let mime { cv_curl_mime_free(mime) }
         closeFile(keep: false)
     }
 
@@ -111,7 +111,7 @@ final class CurlTransfer: @unchecked Sendable {
         for field in request.headers where field.name.lowercased() != "content-type" || request.body == nil {
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
-        for line in lines { headerList = curl_slist_append(headerList, line) }
+        for line in lines { headerList = cv_curl_slist_append(headerList, line) }
         try check(cv_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
     }
 
@@ -143,20 +143,20 @@ final class CurlTransfer: @unchecked Sendable {
                 try check(cv_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, Self.uploadBufferSize))
             }
         case .multipart(let parts):
-            guard let mime = curl_mime_init(easy) else { throw CurlError(CURLE_OUT_OF_MEMORY) }
+            guard let mime = cv_curl_mime_init(easy) else { throw CurlError(CURLE_OUT_OF_MEMORY) }
             self.mime = mime
             for part in parts {
-                guard let handle = curl_mime_addpart(mime) else { throw CurlError(CURLE_OUT_OF_MEMORY) }
-                try check(curl_mime_name(handle, part.name))
+                guard let handle = cv_curl_mime_addpart(mime) else { throw CurlError(CURLE_OUT_OF_MEMORY) }
+                try check(cv_curl_mime_name(handle, part.name))
                 if !part.data.isEmpty {  // an empty part needs no data call
                     try part.data.withUnsafeBytes { buffer in
                         try check(
-                            curl_mime_data(
+                            cv_curl_mime_data(
                                 handle, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count))
                     }
                 }
-                if let filename = part.filename { try check(curl_mime_filename(handle, filename)) }
-                if let type = part.contentType { try check(curl_mime_type(handle, type)) }
+                if let filename = part.filename { try check(cv_curl_mime_filename(handle, filename)) }
+                if let type = part.contentType { try check(cv_curl_mime_type(handle, type)) }
             }
             try check(cv_easy_setopt_mime(easy, mime))
         }
