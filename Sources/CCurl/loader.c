@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 
 // Every function used: return type, name, parameters, arguments, and what it returns when libcurl is missing.
 #define CV_CURL_FUNCTIONS(X)                                                                                          \
@@ -49,6 +50,7 @@ CV_CURL_VARIADIC_FUNCTIONS(CV_VARIADIC_POINTER)
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int loaded;
 static const char *loadError;
+static char loadErrorText[512];  // dlerror's text, copied: its own buffer is reused by the next dl call
 
 static void load(void) {
 #if defined(__APPLE__)
@@ -61,7 +63,9 @@ static void load(void) {
         library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     }
     if (library == NULL) {
-        loadError = dlerror();
+        const char *reason = dlerror();
+        snprintf(loadErrorText, sizeof loadErrorText, "%s", reason != NULL ? reason : "dlopen failed");
+        loadError = loadErrorText;
         return;
     }
     int complete = 1;
