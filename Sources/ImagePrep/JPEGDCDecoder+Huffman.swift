@@ -95,6 +95,11 @@ extension JPEGDCDecoder {
 
     /// MSB-first bits of entropy-coded data: stuffed 0xFF 0x00 pairs read as 0xFF; at a marker (or the end of the
     /// data) zero bits are supplied and counted in `fakeBits`, so reading into them is detected afterwards.
+    ///
+    /// Every shift here moves by less than 64 (peeks of 1–16 bits, drops of at most 31, refills of whole bytes into
+    /// a buffer holding under 32 bits), so they are masking shifts (`&<<`, `&>>`): Swift's checked shifts add a
+    /// compare and a conditional move to each step of the decoder's chain of dependent steps (1.5% of
+    /// `cvbench validate` over NEU-DET).
     struct BitReader {
         let data: UnsafeBufferPointer<UInt8>
         var position: Int
@@ -118,8 +123,8 @@ extension JPEGDCDecoder {
                 let hasFF = (inverted &- 0x0101_0101_0101_0101) & ~inverted & 0x8080_8080_8080_8080
                 if hasFF == 0 {
                     let take = (63 &- count) >> 3
-                    let chunk = word >> UInt64(64 &- take &* 8)
-                    bits |= chunk << UInt64(64 &- count &- take &* 8)
+                    let chunk = word &>> UInt64(64 &- take &* 8)
+                    bits |= chunk &<< UInt64(64 &- count &- take &* 8)
                     count &+= take &* 8
                     position &+= take
                     return
@@ -146,14 +151,14 @@ extension JPEGDCDecoder {
                 atMarker = true
                 fakeBits += 8
             }
-            bits |= byte << UInt64(56 &- count)
+            bits |= byte &<< UInt64(56 &- count)
             count &+= 8
         }
 
-        @inline(__always) func peek(_ n: Int) -> Int { Int(truncatingIfNeeded: bits >> UInt64(64 &- n)) }
+        @inline(__always) func peek(_ n: Int) -> Int { Int(truncatingIfNeeded: bits &>> UInt64(64 &- n)) }
 
         @inline(__always) mutating func drop(_ n: Int) {
-            bits <<= UInt64(n)
+            bits = bits &<< UInt64(n)
             count &-= n
         }
 
