@@ -53,8 +53,9 @@ public enum DatasetReader {
     }
 
     /// Reads the dataset at `url` as `read(at:format:options:)` does, and hands its images to `parts` as they are
-    /// read, so that a consumer (an upload) can start on the first ones while the rest are read: Pascal VOC 64 files
-    /// first, then 256 at a time; the other formats all at once when their annotation file has been read.
+    /// read, so that a consumer (an upload) can start on the first ones while the rest are read: Pascal VOC 16 files
+    /// first, then 48 (one upload batch in all), then 256 at a time; the other formats all at once when their
+    /// annotation file has been read.
     ///
     /// Each part holds the dataset's root, the images read since the previous part (in dataset order) and the tag
     /// names first seen in them; together the parts hold every image of the returned dataset. Findings come only

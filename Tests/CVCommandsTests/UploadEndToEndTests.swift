@@ -167,8 +167,8 @@ struct UploadEndToEndTests {
         }
     }
 
-    /// The dataset is read as the upload goes (VOC in parts: 64 files, then 256 at a time): here "patches" first
-    /// appears in the second part, after the first batch is out, and is made then.
+    /// The dataset is read as the upload goes (VOC in parts: 16 files, 48, then 256 at a time): here "patches"
+    /// first appears in the third part, after the first batch is out, and is made then.
     @Test(.enabled(if: FixturePaths.neuDET != nil))
     func aTagFirstReadInALaterPartIsMadeWhenNeeded() async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())

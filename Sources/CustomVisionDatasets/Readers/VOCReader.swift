@@ -19,8 +19,9 @@ enum VOCReader {
         let fs = context.fs
         var start = 0
         while start < files.count {
-            // The first chunk is small, so that a consumer of the parts (an upload) can start sooner.
-            let chunk = Array(files[start..<min(start + (start == 0 ? firstChunkSize : chunkSize), files.count)])
+            // The first chunks are small, so that a consumer of the parts (an upload) can start sooner.
+            let size = start == 0 ? firstChunkSize : (start < batchChunkSize ? batchChunkSize - start : chunkSize)
+            let chunk = Array(files[start..<min(start + size, files.count)])
             start += chunk.count
             let parsed = chunk.concurrentMap { file in Result { try parse(file, fs: fs) } }
             let annotations = parsed.map { result in Result { try locateImage(of: result.get(), context: &context) } }
@@ -48,8 +49,11 @@ enum VOCReader {
 
     /// How many XML files are parsed at once.
     static let chunkSize = 256
-    /// How many XML files make the first chunk: one upload batch's worth.
-    static let firstChunkSize = 64
+    /// How many XML files make the first chunk: the tags they name can be made while the rest of the first
+    /// batch is read.
+    static let firstChunkSize = 16
+    /// The first chunks together: one upload batch's worth.
+    static let batchChunkSize = 64
 
     /// One XML file, parsed, and the image it names.
     private struct Annotation {
