@@ -62,8 +62,8 @@ actor TagRegistry {
             guard let (name, task) = making[missing].map({ (missing, $0) }) ?? making.first.map({ ($0.key, $0.value) })
             else { preconditionFailure("tag \(missing) is neither known, made nor queued") }
             let result = await task.result
-            ended(name, task, result)
-            ids.merge(try result.get()) { _, listed in listed }
+            ended(name, task, result)  // records the made ids, once, whoever saw the end first
+            _ = try result.get()
         }
         return ids
     }
