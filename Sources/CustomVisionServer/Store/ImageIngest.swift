@@ -47,9 +47,9 @@ struct ImageIngest: Sendable {
 
     /// Ingests `candidates` into `project`, applying `batchTags` and `metadata` to each.
     ///
-    /// Validation and hashing run on the caller's task; the batch's new blobs are then stored in one pack and its
-    /// rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could not be stored get
-    /// `ErrorStorage` and no row.
+    /// Validation and hashing run on `ImageCheckExecutor`'s threads; the batch's new blobs are then stored in one
+    /// pack and its rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could not be
+    /// stored get `ErrorStorage` and no row.
     func ingest(
         project: UUID, candidates: [ImageCandidate], batchTags: [UUID], metadata: [String: String] = [:]
     ) async throws -> (Response, ImageCreateSummary) {
@@ -63,9 +63,13 @@ struct ImageIngest: Sendable {
         }
         let mentioned = batchTags + candidates.flatMap { $0.tagIds + $0.regions.map(\.tagId) }
         for id in mentioned where known[id] == nil { throw APIError.tagNotFound(id) }
-        var prepared: [Checked] = []
-        for candidate in candidates {
-            prepared.append(await validate(candidate, project: project, batchTags: batchTags, known: known))
+        // On the check threads, so this long stretch of CPU does not hold up other requests' short steps.
+        var prepared = await withTaskExecutorPreference(ImageCheckExecutor.shared) {
+            var checked: [Checked] = []
+            for candidate in candidates {
+                checked.append(await validate(candidate, project: project, batchTags: batchTags, known: known))
+            }
+            return checked
         }
         // Durable bytes first; rows afterwards in one transaction.
         let blobs = server.store.blobs

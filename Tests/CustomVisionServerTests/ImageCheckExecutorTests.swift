@@ -1,0 +1,78 @@
+import CustomVisionCore
+import Foundation
+import Testing
+
+@testable import CustomVisionServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The threads upload checks run on: their own, below the priority of request handling, and used by uploads.
+@Suite struct ImageCheckExecutorTests {
+    private static func niceness() -> Int32 {
+        #if os(Linux)
+            getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #else
+            0
+        #endif
+    }
+
+    /// The name of the thread running the caller (`Thread.current` is not for asynchronous code).
+    private static func threadName() -> String? { Thread.current.name }
+
+    @Test func runsTasksOnItsOwnThreadsWithRaisedNiceness() async throws {
+        let base = Self.niceness()
+        let pool = ImageCheckExecutor(name: "test-check", threads: 2, niceIncrement: 3)
+        let (before, after, nice) = try await withTaskExecutorPreference(pool) {
+            let before = Self.threadName()
+            // A task that suspends there resumes there.
+            try await Task.sleep(for: .milliseconds(5))
+            return (before, Self.threadName(), Self.niceness())
+        }
+        #expect(before?.hasPrefix("test-check-") == true)
+        #expect(after?.hasPrefix("test-check-") == true)
+        #if os(Linux)
+            #expect(nice == min(19, base + 3))
+            // The caller's thread keeps its own priority.
+            #expect(Self.niceness() == base)
+        #endif
+        #expect(pool.completedJobs >= 2)
+    }
+
+    @Test func manyConcurrentTasksAllFinishWithTheirResults() async {
+        let pool = ImageCheckExecutor(name: "test-many", threads: 2, niceIncrement: 0)
+        let total = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<300 {
+                group.addTask {
+                    await withTaskExecutorPreference(pool) {
+                        var sum = 0
+                        for j in 0..<1000 { sum &+= (i &* j) % 7 }
+                        await Task.yield()
+                        return sum + i
+                    }
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        var expected = 0
+        for i in 0..<300 {
+            var sum = 0
+            for j in 0..<1000 { sum &+= (i &* j) % 7 }
+            expected += sum + i
+        }
+        #expect(total == expected)
+        #expect(pool.completedJobs >= 300)
+    }
+
+    /// An upload's images are checked on the server's check threads (nothing else runs there).
+    @Test func uploadChecksRunOnTheCheckThreads() async throws {
+        try await withServer { cv in
+            let project = try await cv.createProject()
+            let before = ImageCheckExecutor.shared.completedJobs
+            let summary = try await cv.upload(project.id, reds(3))
+            #expect(summary.images?.allSatisfy { $0.status == .ok } == true)
+            #expect(ImageCheckExecutor.shared.completedJobs > before)
+        }
+    }
+}
