@@ -63,14 +63,7 @@ struct ImageIngest: Sendable {
         }
         let mentioned = batchTags + candidates.flatMap { $0.tagIds + $0.regions.map(\.tagId) }
         for id in mentioned where known[id] == nil { throw APIError.tagNotFound(id) }
-        // On the check threads, so this long stretch of CPU does not hold up other requests' short steps.
-        var prepared = await withTaskExecutorPreference(ImageCheckExecutor.shared) {
-            var checked: [Checked] = []
-            for candidate in candidates {
-                checked.append(await validate(candidate, project: project, batchTags: batchTags, known: known))
-            }
-            return checked
-        }
+        var prepared = await checkAll(candidates, project: project, batchTags: batchTags, known: known)
         // Durable bytes first; rows afterwards in one transaction.
         let blobs = server.store.blobs
         let fresh = prepared.compactMap { entry in entry.digest.map { ($0, entry.candidate.bytes ?? []) } }
@@ -87,6 +80,35 @@ struct ImageIngest: Sendable {
         let allOK = results.allSatisfy { $0.status == .ok }
         let summary = ImageCreateSummary(isBatchSuccessful: allOK, images: results)
         return (JSONBody.response(summary, status: allOK ? .ok : .multiStatus), summary)
+    }
+
+    /// Checks `candidates` on the check threads (so these long stretches of CPU do not hold up other requests'
+    /// short steps), in as many slices as there are threads, all at once: a batch is answered sooner when fewer
+    /// batches than threads are waiting (an upload's first and last ones). NEU-DET `--no-prep` upload on two cores,
+    /// against one slice: 0.251 → 0.244 s and 0.246 → 0.241 s (two series of 14, alternating). Results are in the
+    /// candidates' order.
+    private func checkAll(
+        _ candidates: [ImageCandidate], project: UUID, batchTags: [UUID], known: [UUID: TagType]
+    ) async -> [Checked] {
+        let executor = ImageCheckExecutor.shared
+        let slices = max(1, min(executor.threadCount, candidates.count))
+        let size = max(1, (candidates.count + slices - 1) / slices)
+        return await withTaskGroup(of: (Int, [Checked]).self) { group in
+            for (index, start) in stride(from: 0, to: candidates.count, by: size).enumerated() {
+                let slice = candidates[start..<min(start + size, candidates.count)]
+                group.addTask(executorPreference: executor) {
+                    var checked: [Checked] = []
+                    checked.reserveCapacity(slice.count)
+                    for candidate in slice {
+                        checked.append(await validate(candidate, project: project, batchTags: batchTags, known: known))
+                    }
+                    return (index, checked)
+                }
+            }
+            var parts = [[Checked]](repeating: [], count: slices)
+            for await (index, checked) in group { parts[index] = checked }
+            return parts.flatMap { $0 }
+        }
     }
 
     /// Checks one candidate, hashes it and reads its size.

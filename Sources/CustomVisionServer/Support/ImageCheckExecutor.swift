@@ -28,13 +28,17 @@ final class ImageCheckExecutor: TaskExecutor, Sendable {
     private let ready = DispatchSemaphore(value: 0)
     private let completed = Atomic<Int>(0)
 
+    /// The number of threads.
+    let threadCount: Int
+
     /// Jobs run so far (a job is a stretch of a task between two suspension points).
     var completedJobs: Int { completed.load(ordering: .relaxed) }
 
     /// Starts `threads` threads (at least one), each with its niceness raised by `niceIncrement` and its
     /// `Thread.name` set to `name-N`. The threads live as long as the process.
     init(name: String, threads: Int, niceIncrement: Int32) {
-        for index in 0..<max(1, threads) {
+        threadCount = max(1, threads)
+        for index in 0..<threadCount {
             let thread = Thread { [self] in
                 // Set from the thread itself: on Linux, a name given before `start()` is not kept.
                 Thread.current.name = "\(name)-\(index)"
