@@ -24,12 +24,13 @@ import Testing
     @Test func runsTasksOnItsOwnThreadsWithRaisedNiceness() async throws {
         let base = Self.niceness()
         let pool = ImageCheckExecutor(name: "test-check", threads: 2, niceIncrement: 3)
-        let (before, after, nice) = try await withTaskExecutorPreference(pool) {
+        // A task started with the preference runs there from its start (as the server's checks do); one that
+        // suspends there resumes there.
+        let (before, after, nice) = try await Task(executorPreference: pool) {
             let before = Self.threadName()
-            // A task that suspends there resumes there.
             try await Task.sleep(for: .milliseconds(5))
             return (before, Self.threadName(), Self.niceness())
-        }
+        }.value
         #expect(before?.hasPrefix("test-check-") == true)
         #expect(after?.hasPrefix("test-check-") == true)
         #if os(Linux)
@@ -44,13 +45,11 @@ import Testing
         let pool = ImageCheckExecutor(name: "test-many", threads: 2, niceIncrement: 0)
         let total = await withTaskGroup(of: Int.self) { group in
             for i in 0..<300 {
-                group.addTask {
-                    await withTaskExecutorPreference(pool) {
-                        var sum = 0
-                        for j in 0..<1000 { sum &+= (i &* j) % 7 }
-                        await Task.yield()
-                        return sum + i
-                    }
+                group.addTask(executorPreference: pool) {
+                    var sum = 0
+                    for j in 0..<1000 { sum &+= (i &* j) % 7 }
+                    await Task.yield()
+                    return sum + i
                 }
             }
             return await group.reduce(0, +)

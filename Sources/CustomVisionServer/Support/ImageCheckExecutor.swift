@@ -18,7 +18,9 @@ import Synchronization
 /// predictions. Uploading NEU-DET with `cvctl upload --no-prep` on two cores: 0.270 → 0.257 s (medians of 14,
 /// alternating with the build before).
 ///
-/// Use it with `withTaskExecutorPreference(_:operation:)`; a task that suspends there resumes on these threads.
+/// Start tasks on it with `TaskGroup.addTask(executorPreference:)` or `Task(executorPreference:)`: they run there from
+/// their start, and resume there after a suspension (`withTaskExecutorPreference` may run the start of its closure on
+/// the caller's thread).
 final class ImageCheckExecutor: TaskExecutor, Sendable {
     /// The server's pool: as many threads as active cores, niceness +2.
     static let shared = ImageCheckExecutor(
