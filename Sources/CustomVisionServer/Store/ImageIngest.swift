@@ -47,9 +47,9 @@ struct ImageIngest: Sendable {
 
     /// Ingests `candidates` into `project`, applying `batchTags` and `metadata` to each.
     ///
-    /// Validation and hashing run on `ImageCheckExecutor`'s threads; the batch's new blobs are then stored in one
-    /// pack and its rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could not be
-    /// stored get `ErrorStorage` and no row.
+    /// Validation and hashing run on the `WorkerThreads.imageChecks` threads; the batch's new blobs are then stored
+    /// in one pack and its rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could
+    /// not be stored get `ErrorStorage` and no row.
     func ingest(
         project: UUID, candidates: [ImageCandidate], batchTags: [UUID], metadata: [String: String] = [:]
     ) async throws -> (Response, ImageCreateSummary) {
@@ -90,7 +90,7 @@ struct ImageIngest: Sendable {
     private func checkAll(
         _ candidates: [ImageCandidate], project: UUID, batchTags: [UUID], known: [UUID: TagType]
     ) async -> [Checked] {
-        let executor = ImageCheckExecutor.shared
+        let executor = WorkerThreads.imageChecks
         let slices = max(1, min(executor.threadCount, candidates.count))
         let size = max(1, (candidates.count + slices - 1) / slices)
         return await withTaskGroup(of: (Int, [Checked]).self) { group in

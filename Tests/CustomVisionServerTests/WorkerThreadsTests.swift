@@ -8,8 +8,8 @@ import Testing
     import Glibc
 #endif
 
-/// The threads upload checks run on: their own, below the priority of request handling, and used by uploads.
-@Suite struct ImageCheckExecutorTests {
+/// Threads of the server's own: upload checks (below the priority of request handling) and blocking calls.
+@Suite struct WorkerThreadsTests {
     private static func niceness() -> Int32 {
         #if os(Linux)
             getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func runsTasksOnItsOwnThreadsWithRaisedNiceness() async throws {
         let base = Self.niceness()
-        let pool = ImageCheckExecutor(name: "test-check", threads: 2, niceIncrement: 3)
+        let pool = WorkerThreads(name: "test-check", threads: 2, niceIncrement: 3)
         // A task started with the preference runs there from its start (as the server's checks do); one that
         // suspends there resumes there.
         let (before, after, nice) = try await Task(executorPreference: pool) {
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func manyConcurrentTasksAllFinishWithTheirResults() async {
-        let pool = ImageCheckExecutor(name: "test-many", threads: 2, niceIncrement: 0)
+        let pool = WorkerThreads(name: "test-many", threads: 2, niceIncrement: 0)
         let total = await withTaskGroup(of: Int.self) { group in
             for i in 0..<300 {
                 group.addTask(executorPreference: pool) {
@@ -69,11 +69,49 @@ import Testing
     @Test func uploadChecksRunOnTheCheckThreadsInSlices() async throws {
         try await withServer { cv in
             let project = try await cv.createProject()
-            let checks = ImageCheckExecutor.shared
+            let checks = WorkerThreads.imageChecks
             let before = checks.completedJobs
             let summary = try await cv.upload(project.id, reds(3))
             #expect(summary.images?.allSatisfy { $0.status == .ok } == true)
             #expect(checks.completedJobs - before >= min(checks.threadCount, 3))
         }
+    }
+
+    /// Blocking calls run on the I/O threads, not on the cooperative pool's.
+    @Test func blockingCallsRunOnTheIOThreads() async throws {
+        let name = try await BlockingIO.run { Self.threadName() }
+        #expect(name?.hasPrefix("cvserver-io-") == true)
+        #expect(WorkerThreads.blockingIO.threadCount >= 4)
+    }
+
+    /// Four calls that each wait until all four have started: they all run at once, which two threads (one per core
+    /// on the test machine, as the cooperative pool has) could not do.
+    @Test func fourBlockingCallsRunAtOnce() async throws {
+        let pool = WorkerThreads(name: "test-io", threads: 4, niceIncrement: 0)
+        let started = DispatchSemaphore(value: 0)
+        let all = DispatchSemaphore(value: 0)
+        let waited = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await pool.run {
+                        started.signal()
+                        // The generous timeout only keeps a broken pool from hanging the suite.
+                        return all.wait(timeout: .now() + 60) == .success
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<4 { started.wait() }
+                for _ in 0..<4 { all.signal() }
+                return true
+            }
+            return try await group.reduce(true) { $0 && $1 }
+        }
+        #expect(waited)
+    }
+
+    @Test func aThrowingCallRethrows() async {
+        struct Failure: Error {}
+        await #expect(throws: Failure.self) { try await BlockingIO.run { throw Failure() } }
     }
 }
