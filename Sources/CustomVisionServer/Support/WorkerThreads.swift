@@ -26,11 +26,10 @@ import Synchronization
 /// closure on the caller's thread).
 final class WorkerThreads: TaskExecutor, Sendable {
     /// Upload checks: as many threads as active cores, niceness +2.
-    static let imageChecks = WorkerThreads(
-        name: "cvserver-check", threads: ProcessInfo.processInfo.activeProcessorCount, niceIncrement: 2)
+    static let imageChecks = WorkerThreads(threads: ProcessInfo.processInfo.activeProcessorCount, niceIncrement: 2)
     /// Blocking calls: twice as many threads as cores (at least four), so that several batches' flushes overlap.
     static let blockingIO = WorkerThreads(
-        name: "cvserver-io", threads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount), niceIncrement: 0)
+        threads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount), niceIncrement: 0)
 
     /// One piece of work: a task's job, or a call.
     private enum Work: Sendable {
@@ -48,14 +47,26 @@ final class WorkerThreads: TaskExecutor, Sendable {
     /// Jobs and calls run so far (a job is a stretch of a task between two suspension points).
     var completedJobs: Int { completed.load(ordering: .relaxed) }
 
-    /// Starts `threads` threads (at least one), each with its niceness raised by `niceIncrement` and its
-    /// `Thread.name` set to `name-N`. The threads live as long as the process.
-    init(name: String, threads: Int, niceIncrement: Int32) {
+    /// The pool whose thread calls this, if any.
+    static var current: WorkerThreads? {
+        pthread_getspecific(currentKey).map { Unmanaged<WorkerThreads>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// The thread-specific slot that tells a pool's threads from others (`Thread.current` and its `name` proved
+    /// unreliable for that on Linux).
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    /// Starts `threads` threads (at least one), each with its niceness raised by `niceIncrement`. The threads, and
+    /// so the pool, live as long as the process.
+    init(threads: Int, niceIncrement: Int32) {
         threadCount = max(1, threads)
-        for index in 0..<threadCount {
+        for _ in 0..<threadCount {
             let thread = Thread { [self] in
-                // Set from the thread itself: on Linux, a name given before `start()` is not kept.
-                Thread.current.name = "\(name)-\(index)"
+                _ = pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
                 Self.lowerPriority(by: niceIncrement)
                 work()
             }
