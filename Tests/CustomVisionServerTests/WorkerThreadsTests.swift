@@ -1,5 +1,6 @@
 import CustomVisionCore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CustomVisionServer
@@ -81,26 +82,29 @@ import Testing
         #expect(WorkerThreads.blockingIO.threadCount >= 4)
     }
 
+    /// How many calls have arrived at the barrier of `fourBlockingCallsRunAtOnce`.
+    private final class Arrivals: Sendable {
+        let count = Mutex(0)
+    }
+
     /// Four calls that each wait until all four have started: they all run at once, which two threads (one per core
-    /// on the test machine, as the cooperative pool has) could not do.
+    /// on the test machine, as the cooperative pool has) could not do. The last to arrive releases the others, so
+    /// nothing blocks a thread of the cooperative pool.
     @Test func fourBlockingCallsRunAtOnce() async throws {
         let pool = WorkerThreads(threads: 4, niceIncrement: 0)
-        let started = DispatchSemaphore(value: 0)
+        let arrivals = Arrivals()
         let all = DispatchSemaphore(value: 0)
         let waited = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<4 {
                 group.addTask {
                     try await pool.run {
-                        started.signal()
+                        if arrivals.count.withLock({ $0 += 1; return $0 }) == 4 {
+                            for _ in 0..<4 { all.signal() }
+                        }
                         // The generous timeout only keeps a broken pool from hanging the suite.
                         return all.wait(timeout: .now() + 60) == .success
                     }
                 }
-            }
-            group.addTask {
-                for _ in 0..<4 { started.wait() }
-                for _ in 0..<4 { all.signal() }
-                return true
             }
             return try await group.reduce(true) { $0 && $1 }
         }

@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Foundation
 import Synchronization
@@ -37,7 +38,8 @@ final class WorkerThreads: TaskExecutor, Sendable {
         case call(@Sendable () -> Void)
     }
 
-    private let queue = Mutex<[Work]>([])
+    /// Waiting work, oldest first (a deque: taking the first is O(1)).
+    private let queue = Mutex<Deque<Work>>([])
     private let ready = DispatchSemaphore(value: 0)
     private let completed = Atomic<Int>(0)
 
