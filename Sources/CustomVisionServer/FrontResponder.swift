@@ -49,7 +49,10 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
                 throw APIError.notFound(.notFound, "This server serves prediction only.")
             }
             guard Self.trainingVersions.contains(version) else { throw Self.unknownVersion(version) }
-            try authorize(request, keys: ["training-key"], expected: configuration.trainingKey)
+            // Azure's gateway takes its subscription-key header on either API (SUMMARY.md: an alias, not in the
+            // spec); each API still takes only its own key.
+            try authorize(
+                request, keys: ["training-key", "ocp-apim-subscription-key"], expected: configuration.trainingKey)
         case "prediction":
             guard Self.predictionVersions.contains(version) else { throw Self.unknownVersion(version) }
             try authorize(

@@ -73,6 +73,18 @@ import Testing
         }
     }
 
+    @Test func acceptsTheSubscriptionKeyHeaderForTrainingWithTheTrainingKeyOnly() async throws {
+        try await withServer { cv in
+            let header = "Ocp-Apim-Subscription-Key"
+            #expect(try await cv.training(.get, "domains", key: trainingKey, header: header).status == .ok)
+            let withPredictionKey = try await cv.training(.get, "domains", key: predictionKey, header: header)
+            _ = try cv.error(withPredictionKey, status: .unauthorized)
+            let onPrediction = try await cv.prediction(
+                .post, "\(UUID())/classify/iterations/x/image", header: header, key: trainingKey)
+            _ = try cv.error(onPrediction, status: .unauthorized)
+        }
+    }
+
     @Test func sendsIdsInLowerCaseAsTheServiceDoes() async throws {
         try await withServer { cv in
             let project = try await cv.createProject("Case")

@@ -51,10 +51,10 @@ struct CV: Sendable {
     /// A training-API request; `path` starts after `/training/`.
     func training(
         _ method: HTTPRequest.Method, _ path: String, body: [UInt8]? = nil, contentType: String? = nil,
-        key: String? = trainingKey
+        key: String? = trainingKey, header: String = "Training-Key"
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
-        if let key { headers[HTTPField.Name("Training-Key")!] = key }
+        if let key { headers[HTTPField.Name(header)!] = key }
         if let contentType { headers[.contentType] = contentType }
         return try await client.execute(
             uri: "/customvision/\(version)/training/\(path)", method: method, headers: headers,
