@@ -7,7 +7,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// Image batches stored as one pack each: what survives a kill, a failed write, deletions and concurrent batches.
+/// Image batches stored in packs: what survives a kill, a failed write, deletions and concurrent batches.
 @Suite struct BatchDurabilityTests {
     @Test(.enabled(if: cvserverBinary != nil, "needs `swift build --product cvserver`"))
     func batchOf64SurvivesAKillWithEveryImageReadableOnce() async throws {
@@ -19,30 +19,30 @@ import Testing
         let (created, body) = try await liveTraining(server.port, "POST", "projects?name=batch")
         #expect(created == 200)
         let project = try CustomVisionJSON.makeDecoder().decode(Project.self, from: body)
-        let batch = ImageFileCreateBatch(
-            images: images.enumerated().map { ImageFileCreateEntry(name: "i\($0).png", contents: Data($1)) })
-        let (status, answer) = try await liveTraining(
-            server.port, "POST", "projects/\(project.id)/images/files",
-            body: try CustomVisionJSON.makeEncoder().encode(batch), contentType: "application/json")
-        #expect(status == 200)
-        let summary = try CustomVisionJSON.makeDecoder().decode(ImageCreateSummary.self, from: answer)
-        let ids = try (summary.images ?? []).map { try #require($0.image?.id) }
+        var ids = try await liveUpload(server.port, project.id, images)
         #expect(ids.count == 64)
+        // A second batch is appended to the first one's pack.
+        let more = (0..<8).map { TestPNG.solid(rgb: (60, UInt8($0 * 20), 200), noise: 2) }
+        ids += try await liveUpload(server.port, project.id, more)
+        #expect(ids.count == 72)
+        let stored = ids
         server.kill()  // SIGKILL right after the acknowledgement
         try Data([7]).write(to: dir.appendingPathComponent("tmp/left-by-the-kill"))
 
         try await withServer(testConfiguration(directory: dir)) { cv in
             let count = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
-            #expect(count == 64)
-            try await expectOriginals(cv, project.id, ids: ids, bytes: images)
+            #expect(count == 72)
+            try await expectOriginals(cv, project.id, ids: stored, bytes: images + more)
             let again = try await cv.upload(project.id, images, status: .multiStatus)
             #expect(again.images?.allSatisfy { $0.status == .okDuplicate } == true)
             let after = try cv.decode(Int.self, try await cv.training(.get, "projects/\(project.id)/images/count"))
-            #expect(after == 64)
+            #expect(after == 72)
         }
         let digests = try storedBlobDigests(dir)
-        #expect(digests.count == 64)
-        #expect(Set(digests).count == 64)
+        #expect(digests.count == 72)
+        #expect(Set(digests).count == 72)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("packs").path)
+        #expect(packs.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
     }
 
@@ -140,6 +140,18 @@ func expectOriginals(_ cv: CV, _ project: UUID, ids: [UUID], bytes: [[UInt8]]) a
         #expect(response.status == .ok)
         #expect(Array(response.body.readableBytesView) == expected[image.id])
     }
+}
+
+/// Uploads `images` in one `/images/files` batch to the server on `port` and returns the created ids.
+private func liveUpload(_ port: Int, _ project: UUID, _ images: [[UInt8]]) async throws -> [UUID] {
+    let batch = ImageFileCreateBatch(
+        images: images.enumerated().map { ImageFileCreateEntry(name: "i\($0).png", contents: Data($1)) })
+    let (status, answer) = try await liveTraining(
+        port, "POST", "projects/\(project)/images/files",
+        body: try CustomVisionJSON.makeEncoder().encode(batch), contentType: "application/json")
+    #expect(status == 200)
+    let summary = try CustomVisionJSON.makeDecoder().decode(ImageCreateSummary.self, from: answer)
+    return try (summary.images ?? []).map { try #require($0.image?.id) }
 }
 
 /// The digest of every blob stored under `dir`: loose files and pack entries (a blob stored twice counts twice).

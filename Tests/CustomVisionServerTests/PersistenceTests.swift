@@ -69,9 +69,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let projectId = try await withServerResult(testConfiguration(directory: dir)) { cv in
             let project = try await cv.createProject()
-            _ = try await cv.upload(project.id, reds(1))  // one pack per batch
-            _ = try await cv.upload(project.id, reds(1, offset: 1))
+            _ = try await cv.upload(project.id, reds(1))
             return project.id
+        }
+        try await withServer(testConfiguration(directory: dir)) { cv in
+            _ = try await cv.upload(projectId, reds(1, offset: 1))  // a new server starts a pack of its own
         }
         // Simulate a crash between blob and row (orphan blobs, loose and packed) and lost bytes (a row without them).
         let blobs = dir.appendingPathComponent("blobs")

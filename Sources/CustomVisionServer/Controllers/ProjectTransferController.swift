@@ -82,7 +82,7 @@ struct ProjectTransferController: Sendable {
         }
     }
 
-    /// Stores the bundle's blobs in one pack, then its rows in one transaction, both off the cooperative pool.
+    /// Stores the bundle's blobs in a pack, then its rows in one transaction, both off the cooperative pool.
     private func importBundle(_ bundle: Bundle, name: String?) async throws -> Project {
         let check = BundleCheck(bundle: bundle, blobs: server.store.blobs, backend: server.configuration.modelBackend)
         guard check.isSound else {

@@ -8,12 +8,12 @@ import Foundation
 
 #endif
 
-/// A pack file: many blobs in one immutable file, so storing a batch costs one file and one flush instead of one
+/// A pack file: many blobs in one file, so storing a batch costs at most one file and one flush instead of one
 /// file, one inode and two flushes per image.
 ///
 /// Layout: the 8-byte magic `CVPACK1\n`, then for each blob its 64-character hex digest, its length as a
 /// little-endian `UInt64` and its bytes. A pack is written whole under `tmp/`, fsynced and only then renamed into
-/// `packs/`, so a pack that is visible is complete.
+/// `packs/`, so a pack that is visible is complete; later batches may then be appended to it (see `PackSegments`).
 enum BlobPack {
     /// Where one blob lies in a pack.
     struct Location: Sendable, Hashable {
@@ -31,64 +31,103 @@ enum BlobPack {
     /// - Returns: each blob's offset and length, in order.
     /// - Throws: `StoreError` naming the failed call.
     static func write(_ blobs: [(digest: String, bytes: [UInt8])], to path: String) throws -> [(Int, Int)] {
+        var places: [(Int, Int)] = []
+        try FileIO.writeSynced(to: path) { fd in
+            try magic.withUnsafeBytes { try FileIO.writeAll(fd, [$0], at: 0) }
+            places = try writeEntries(blobs, to: fd, at: magic.count)
+        }
+        return places
+    }
+
+    /// The bytes `blobs` take as entries.
+    static func entriesSize(_ blobs: [(digest: String, bytes: [UInt8])]) -> Int {
+        blobs.reduce(0) { $0 + entryHeader + $1.bytes.count }
+    }
+
+    /// Writes `blobs` as entries into `fd` from byte `offset` on (positioned writes: the file's offset is not used),
+    /// without flushing.
+    /// - Returns: each blob's offset and length, in order.
+    static func writeEntries(
+        _ blobs: [(digest: String, bytes: [UInt8])], to fd: Int32, at offset: Int
+    ) throws -> [(Int, Int)] {
         // The headers go in one buffer; the blobs are written from where they are (one gathered write, no copy).
         var headers: [UInt8] = []
         headers.reserveCapacity(blobs.count * entryHeader)
         var places: [(Int, Int)] = []
-        var offset = magic.count
+        var next = offset
         for blob in blobs {
             headers.append(contentsOf: blob.digest.utf8)
             var length = UInt64(blob.bytes.count).littleEndian
             withUnsafeBytes(of: &length) { headers.append(contentsOf: $0) }
-            places.append((offset + entryHeader, blob.bytes.count))
-            offset += entryHeader + blob.bytes.count
+            places.append((next + entryHeader, blob.bytes.count))
+            next += entryHeader + blob.bytes.count
         }
         guard headers.count == blobs.count * entryHeader else { throw StoreError("a pack digest is not 64 bytes") }
-        try FileIO.writeSynced(to: path) { fd in
-            try magic.withUnsafeBytes { try FileIO.writeAll(fd, [$0]) }
-            try headers.withUnsafeBytes { headers in
-                for start in stride(from: 0, to: blobs.count, by: gatherLimit) {
-                    let end = min(start + gatherLimit, blobs.count)
-                    try FileIO.withBuffers(blobs[start..<end].map(\.bytes)) { bodies in
-                        var parts: [UnsafeRawBufferPointer] = []
-                        for (index, body) in zip(start..<end, bodies) {
-                            let header = index * entryHeader..<(index + 1) * entryHeader
-                            parts += [UnsafeRawBufferPointer(rebasing: headers[header]), body]
-                        }
-                        try FileIO.writeAll(fd, parts)
+        try headers.withUnsafeBytes { headers in
+            var position = offset
+            for start in stride(from: 0, to: blobs.count, by: gatherLimit) {
+                let end = min(start + gatherLimit, blobs.count)
+                try FileIO.withBuffers(blobs[start..<end].map(\.bytes)) { bodies in
+                    var parts: [UnsafeRawBufferPointer] = []
+                    for (index, body) in zip(start..<end, bodies) {
+                        let header = index * entryHeader..<(index + 1) * entryHeader
+                        parts += [UnsafeRawBufferPointer(rebasing: headers[header]), body]
                     }
+                    try FileIO.writeAll(fd, parts, at: position)
+                    position += parts.reduce(0) { $0 + $1.count }
                 }
             }
         }
         return places
     }
 
-    /// The entries of the pack at `path`, read from their headers only.
-    /// - Throws: `StoreError` when the file is not a pack or an entry runs past its end.
-    static func entries(at path: String) throws -> [(digest: String, offset: Int, length: Int)] {
+    /// What reading a pack's headers found.
+    struct Scan {
+        var entries: [(digest: String, offset: Int, length: Int)] = []
+        /// The offset of a damaged entry (a header not in the layout, or bytes running past the end of the file),
+        /// where reading stopped; the entries before it are whole as far as their headers tell.
+        var damagedAt: Int?
+    }
+
+    /// Reads the entries of the pack at `path` from their headers, up to the end of the file or a damaged entry.
+    /// - Throws: `StoreError` when the file cannot be read or is not a pack.
+    static func scan(at path: String) throws -> Scan {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw StoreError("open \(path) failed: errno \(errno)") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw StoreError("stat \(path) failed: errno \(errno)") }
         let size = Int(info.st_size)
-        guard try FileIO.read(fd, offset: 0, count: magic.count) == magic else {
+        guard size >= magic.count, try FileIO.read(fd, offset: 0, count: magic.count) == magic else {
             throw StoreError("\(path) is not a blob pack")
         }
-        var result: [(String, Int, Int)] = []
+        var scan = Scan()
         var offset = magic.count
         while offset < size {
+            guard offset + entryHeader <= size else {
+                scan.damagedAt = offset
+                break
+            }
             let header = try FileIO.read(fd, offset: offset, count: entryHeader)
             let digest = String(decoding: header[0..<64], as: UTF8.self)
             let length = header[64..<72].reversed().reduce(0) { $0 << 8 | Int($1) }
             let start = offset + entryHeader
-            guard BlobStore.isDigest(digest), length >= 0, start + length <= size else {
-                throw StoreError("\(path) has a damaged entry at byte \(offset)")
+            guard BlobStore.isDigest(digest), length >= 0, length <= size - start else {
+                scan.damagedAt = offset
+                break
             }
-            result.append((digest, start, length))
+            scan.entries.append((digest, start, length))
             offset = start + length
         }
-        return result
+        return scan
+    }
+
+    /// The entries of the pack at `path`, read from their headers only.
+    /// - Throws: `StoreError` when the file is not a pack or an entry is damaged.
+    static func entries(at path: String) throws -> [(digest: String, offset: Int, length: Int)] {
+        let scan = try scan(at: path)
+        if let damaged = scan.damagedAt { throw StoreError("\(path) has a damaged entry at byte \(damaged)") }
+        return scan.entries
     }
 
     /// The bytes at `location` in the pack directory `directory`, or `nil` when they cannot be read.
@@ -117,17 +156,32 @@ enum FileIO {
         guard fsync(fd) == 0 else { throw StoreError("fsync failed: errno \(errno)") }
     }
 
-    /// Writes `parts` to `fd` one after another, gathered by `writev` (no copy into one buffer).
-    static func writeAll(_ fd: Int32, _ parts: [UnsafeRawBufferPointer]) throws {
+    /// Flushes `fd`'s data (and only the metadata needed to read it back: `fdatasync` on Linux).
+    static func syncData(_ fd: Int32) throws {
+        #if os(Linux)
+            guard fdatasync(fd) == 0 else { throw StoreError("fdatasync failed: errno \(errno)") }
+        #else
+            guard fsync(fd) == 0 else { throw StoreError("fsync failed: errno \(errno)") }
+        #endif
+    }
+
+    /// Writes `parts` to `fd` one after another, gathered by `writev` (no copy into one buffer): at the file's
+    /// offset, or from byte `offset` on by `pwritev` when it is given.
+    static func writeAll(_ fd: Int32, _ parts: [UnsafeRawBufferPointer], at offset: Int? = nil) throws {
         var vectors = parts.filter { $0.count > 0 }.map {
             iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
         }
         var next = 0
+        var position = offset ?? 0
         while next < vectors.count {
-            let n = vectors.withUnsafeBufferPointer {
-                writev(fd, $0.baseAddress! + next, Int32(min($0.count - next, 1024)))
+            let n = vectors.withUnsafeBufferPointer { vectors in
+                let count = Int32(min(vectors.count - next, 1024))
+                return offset == nil
+                    ? writev(fd, vectors.baseAddress! + next, count)
+                    : pwritev(fd, vectors.baseAddress! + next, count, off_t(position))
             }
             guard n > 0 else { throw StoreError("write failed: errno \(errno)") }
+            position += n
             // Step over what was written: whole vectors, then into the first one written in part.
             var left = n
             while next < vectors.count, left >= vectors[next].iov_len {

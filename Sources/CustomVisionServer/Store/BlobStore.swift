@@ -14,9 +14,13 @@ import Synchronization
 /// digests computed here and pack names made here do.
 ///
 /// Single blobs (models, exports, stored predictions) are loose files, `blobs/ab/abcdef…`: written to `tmp/`,
-/// fsynced, renamed into place and the directory fsynced. A batch of blobs (an image upload) goes into one pack
-/// file under `packs/` (see `BlobPack`) with one file flush and one directory flush. Either way a blob that is
-/// visible is complete and durable before `put` returns, and `tmp/` leftovers of a crash are deleted at start.
+/// fsynced, renamed into place and the directory fsynced. A batch of blobs (an image upload) is appended to a pack
+/// file under `packs/` (see `BlobPack` and `PackSegments`) with one data flush, or starts a new one. Either way a
+/// blob is complete and durable before `put` or `putAll` returns, and only then found.
+///
+/// At start, `tmp/` leftovers of a crash are deleted, and a pack with a damaged entry (a torn last append) keeps
+/// the entries before it and is rewritten by `compact()`. A blob found twice is taken from a copy whose bytes hash
+/// to its digest.
 final class BlobStore: Sendable {
     private let root: URL?
     /// The paths of `root`'s `blobs/`, `packs/` and `tmp/` folders, built once: paths are joined as strings on
@@ -24,6 +28,8 @@ final class BlobStore: Sendable {
     private let blobsPath: String?, packsPath: String?, tmpPath: String?
     private let memory = Mutex<[String: [UInt8]]>([:])
     private let packed = Mutex<PackIndex>(PackIndex())
+    /// Where batches are appended (`nil` in memory).
+    private let segments: PackSegments?
     /// Damaged packs found at start (their blobs are unreadable; rows referring to them are dropped).
     let loadProblems: [String]
 
@@ -33,12 +39,17 @@ final class BlobStore: Sendable {
         var withDeadEntries: Set<String> = []
     }
 
-    /// A store under `directory`, or in memory when `nil`.
-    init(directory: URL?) throws {
+    /// A store under `directory`, or in memory when `nil`; a pack takes appended batches up to `packCapacity` bytes.
+    init(directory: URL?, packCapacity: Int = 64 << 20) throws {
         root = directory
         blobsPath = directory.map { $0.appendingPathComponent("blobs").path }
         packsPath = directory.map { $0.appendingPathComponent("packs").path }
         tmpPath = directory.map { $0.appendingPathComponent("tmp").path }
+        segments = directory.map {
+            PackSegments(
+                packsPath: $0.appendingPathComponent("packs").path, tmpPath: $0.appendingPathComponent("tmp").path,
+                capacity: packCapacity)
+        }
         guard let directory else {
             loadProblems = []
             return
@@ -50,24 +61,49 @@ final class BlobStore: Sendable {
         try? fm.removeItem(at: tmp)  // half-written files of a crashed run
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
         try FileIO.syncDirectory(directory.path)  // the names blobs/, packs/ and tmp/ themselves
-        var index = PackIndex()
-        var problems: [String] = []
-        let packsPath = directory.appendingPathComponent("packs").path
-        for name in try fm.contentsOfDirectory(atPath: packsPath).sorted() where name.hasSuffix(".pack") {
-            do {
-                for entry in try BlobPack.entries(at: packsPath + "/" + name) {
-                    guard index.locations[entry.digest] == nil else {
-                        index.withDeadEntries.insert(name)  // a copy also stored by a concurrent batch
-                        continue
-                    }
-                    index.locations[entry.digest] = .init(pack: name, offset: entry.offset, length: entry.length)
-                }
-            } catch {
-                problems.append("pack \(name) is damaged (\(error)); its blobs are ignored")
-            }
-        }
+        let (index, problems) = try Self.loadPacks(in: directory.appendingPathComponent("packs").path)
         packed.withLock { $0 = index }
         loadProblems = problems
+    }
+
+    /// Reads the headers of every pack in `packsPath`: where each blob is, which packs hold dead or damaged entries
+    /// (`compact()` rewrites them), and what was wrong.
+    private static func loadPacks(in packsPath: String) throws -> (PackIndex, [String]) {
+        var index = PackIndex()
+        var problems: [String] = []
+        let names = try FileManager.default.contentsOfDirectory(atPath: packsPath).sorted()
+        for name in names where name.hasSuffix(".pack") {
+            let path = packsPath + "/" + name
+            let scan: BlobPack.Scan
+            do {
+                scan = try BlobPack.scan(at: path)
+            } catch {
+                problems.append("pack \(name) is damaged (\(error)); its blobs are ignored")
+                continue
+            }
+            if let damaged = scan.damagedAt {
+                problems.append(
+                    "pack \(name) has a damaged entry at byte \(damaged); the \(scan.entries.count) before it are kept")
+                index.withDeadEntries.insert(name)
+            }
+            for entry in scan.entries {
+                let location = BlobPack.Location(pack: name, offset: entry.offset, length: entry.length)
+                if let first = index.locations[entry.digest] {
+                    // Stored twice (concurrent batches, or a torn last append): keep a copy that is whole.
+                    if !isIntact(first, entry.digest, in: packsPath),
+                        isIntact(location, entry.digest, in: packsPath)
+                    {
+                        index.locations[entry.digest] = location
+                        index.withDeadEntries.insert(first.pack)
+                    } else {
+                        index.withDeadEntries.insert(name)
+                    }
+                    continue
+                }
+                index.locations[entry.digest] = location
+            }
+        }
+        return (index, problems)
     }
 
     /// Stores `bytes` durably as a loose file and returns their digest (`digest` when the caller computed it).
@@ -92,8 +128,8 @@ final class BlobStore: Sendable {
         return digest
     }
 
-    /// Stores a batch of blobs durably in one pack: one file written and fsynced, renamed into `packs/`, the
-    /// directory fsynced. Blobs already stored, and repeats within the batch, are skipped.
+    /// Stores a batch of blobs durably: appended to a pack and flushed, or in a new pack. Blobs already stored, and
+    /// repeats within the batch, are skipped.
     /// - Parameter blobs: digests (as computed by `SHA256.hex`) with their bytes.
     /// - Throws: `StoreError`; then nothing of the batch is visible.
     func putAll(_ blobs: [(digest: String, bytes: [UInt8])]) throws {
@@ -104,12 +140,17 @@ final class BlobStore: Sendable {
             memory.withLock { store in for blob in fresh { store[blob.digest] = blob.bytes } }
             return
         }
-        let (name, places) = try writePack(fresh)
+        let (name, places) = try segments?.append(fresh) ?? writePack(fresh)
         packed.withLock { index in
             for (blob, place) in zip(fresh, places) where index.locations[blob.digest] == nil {
                 index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)
             }
         }
+    }
+
+    /// Whether the bytes at `location` hash to `digest`.
+    private static func isIntact(_ location: BlobPack.Location, _ digest: String, in packsPath: String) -> Bool {
+        BlobPack.read(location, in: packsPath).map { SHA256.hex($0) == digest } ?? false
     }
 
     /// Writes `blobs` as a new pack: to `tmp/`, fsynced, renamed into `packs/`, the directory fsynced.
@@ -185,7 +226,8 @@ final class BlobStore: Sendable {
             index.withDeadEntries = []
             return (dirty, index.locations)
         }
-        for pack in dirty.sorted() {
+        let open = Set(segments?.openSegments ?? [])
+        for pack in dirty.sorted() where !open.contains(pack) {
             let live = locations.filter { $0.value.pack == pack }.sorted { $0.value.offset < $1.value.offset }
             var blobs: [(digest: String, bytes: [UInt8])] = []
             for (digest, location) in live {

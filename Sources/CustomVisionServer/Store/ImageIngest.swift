@@ -16,8 +16,8 @@ struct ImageCandidate: Sendable {
 
 /// Validates and stores create-images batches with the service's per-image statuses.
 ///
-/// Blobs are written (fsynced, renamed) before the rows of the batch are committed in one transaction, so an
-/// acknowledged image is on disk and a crash leaves at worst an orphan blob, which the startup check removes.
+/// Blobs are written and flushed (`BlobStore.putAll`) before the rows of the batch are committed in one transaction,
+/// so an acknowledged image is on disk and a crash leaves at worst an orphan blob, which the startup check removes.
 struct ImageIngest: Sendable {
     let server: ServerContext
     let view: ImageView
@@ -47,8 +47,8 @@ struct ImageIngest: Sendable {
 
     /// Ingests `candidates` into `project`, applying `batchTags` and `metadata` to each.
     ///
-    /// Validation and hashing run on the `WorkerThreads.imageChecks` threads; the batch's new blobs are then stored
-    /// in one pack and its rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could
+    /// Validation and hashing run on the `WorkerThreads.imageChecks` threads; the batch's new blobs are then appended
+    /// to a pack and its rows committed in one transaction, both on `BlockingIO` threads. Items whose bytes could
     /// not be stored get `ErrorStorage` and no row.
     func ingest(
         project: UUID, candidates: [ImageCandidate], batchTags: [UUID], metadata: [String: String] = [:]
