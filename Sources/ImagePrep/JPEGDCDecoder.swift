@@ -78,16 +78,14 @@ enum JPEGDCDecoder {
                 var i = start
                 while i + 17 <= end {
                     let tableClass = data[i] >> 4, table = Int(data[i] & 15)
-                    let counts = (0..<16).map { Int(data[i + 1 + $0]) }
-                    let total = counts.reduce(0, +)
+                    let total = data[(i + 1)..<(i + 17)].reduce(0) { $0 + Int($1) }
                     guard tableClass <= 1, table < 4, total <= 256, i + 17 + total <= end else { return nil }
-                    let values = Array(data[(i + 17)..<(i + 17 + total)])
                     // A DC symbol is a bit count, 0–15; libjpeg refuses a DC table with any other.
-                    guard tableClass == 1 || values.allSatisfy({ $0 <= 15 }) else { return nil }
-                    let definition = Array(data[(i + 1)..<(i + 17 + total)])
-                    guard let built = HuffmanStorage.cached(definition, counts: counts, values: values) else {
+                    guard tableClass == 1 || data[(i + 17)..<(i + 17 + total)].allSatisfy({ $0 <= 15 }) else {
                         return nil
                     }
+                    let definition = Array(data[(i + 1)..<(i + 17 + total)])
+                    guard let built = HuffmanStorage.cached(definition) else { return nil }
                     if tableClass == 0 { dc[table] = built } else { ac[table] = built }
                     i += 17 + total
                 }
