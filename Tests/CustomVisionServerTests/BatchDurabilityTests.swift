@@ -91,6 +91,35 @@ import Testing
         #expect(packs.count == 1)
     }
 
+    @Test func aTornAppendOfAnImageDoesNotStandInForItAfterARestart() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let images = reds(3)
+        let project = try await withServerResult(testConfiguration(directory: dir)) { cv in
+            let project = try await cv.createProject()
+            _ = try await cv.upload(project.id, Array(images.prefix(2)))
+            return project.id
+        }
+        // A crash while the third image was appended: its entry is there in full length, but its bytes never
+        // reached the disk, and no row was committed.
+        let packs = dir.appendingPathComponent("packs")
+        let pack = packs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(
+            atPath: packs.path).first))
+        let torn = packBytes([(SHA256.hex(images[2]), [UInt8](repeating: 0, count: images[2].count))]).dropFirst(8)
+        let handle = try FileHandle(forWritingTo: pack)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(torn))
+        try handle.close()
+        try await withServer(testConfiguration(directory: dir)) { cv in
+            // The startup check dropped the unreferenced entry, so the image is stored again, not taken as there.
+            let again = try await cv.upload(project, [images[2]])
+            let id = try #require(again.images?.first?.image?.id)
+            #expect(again.images?.first?.status == .ok)
+            try await expectOriginals(cv, project, ids: [id], bytes: [images[2]])
+        }
+        #expect(try storedBlobDigests(dir).sorted() == images.map { SHA256.hex($0) }.sorted())
+    }
+
     @Test func concurrentBatchesWithSharedImagesStoreEachImageOnce() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
