@@ -40,7 +40,7 @@ final class BlobStore: Sendable {
     }
 
     /// A store under `directory`, or in memory when `nil`; a pack takes appended batches up to `packCapacity` bytes.
-    init(directory: URL?, packCapacity: Int = 64 << 20) throws {
+    init(directory: URL?, packCapacity: Int = 16 << 20) throws {
         root = directory
         blobsPath = directory.map { $0.appendingPathComponent("blobs").path }
         packsPath = directory.map { $0.appendingPathComponent("packs").path }

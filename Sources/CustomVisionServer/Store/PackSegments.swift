@@ -14,7 +14,7 @@ import Synchronization
 /// `fdatasync`: no new file, no rename and no directory flush, as a pack of its own per batch needed.
 ///
 /// A segment starts as a pack of its own (written in `tmp/`, fsynced, renamed into `packs/`, the folder fsynced)
-/// and stays open for the batches after it until it holds 64 MB. Each segment takes one append at a time, flushed
+/// and stays open for the batches after it until it holds 16 MB. Each segment takes one append at a time, flushed
 /// before the next begins, so a crash can tear only a segment's last append: the store then finds at most one
 /// damaged or unreferenced entry at its end, which no committed row refers to (see `BlobStore`). Concurrent batches
 /// append to different segments, so their flushes still overlap.
@@ -24,7 +24,9 @@ final class PackSegments: Sendable {
     /// Segments open for appends and not in use by one.
     private let idle = Mutex<[Segment]>([])
 
-    /// A segment stops taking appends once it holds this many bytes (64 MB unless a test says otherwise).
+    /// A segment stops taking appends once it holds this many bytes (16 MB unless a test says otherwise). Deleting
+    /// an image leaves its bytes in the pack until the next start rewrites the pack without them, so this bounds
+    /// what one deleted image costs then; a batch larger than this still goes in one pack of its own.
     private let capacity: Int
 
     /// An open segment: its name in `packs/` and where its entries end.
@@ -35,7 +37,7 @@ final class PackSegments: Sendable {
     }
 
     /// Segments under `packsPath`, started under `tmpPath`, taking appends up to `capacity` bytes.
-    init(packsPath: String, tmpPath: String, capacity: Int = 64 << 20) {
+    init(packsPath: String, tmpPath: String, capacity: Int = 16 << 20) {
         self.packsPath = packsPath
         self.tmpPath = tmpPath
         self.capacity = capacity
