@@ -58,7 +58,8 @@ cvctl() { "$BIN/cvctl" "$@"; }
 # cvserver runs without quotas here (its default), so cvctl's S0 pacing (--rate 10) is turned off, as the SDK
 # side paces nothing either.
 project() { cvctl project create "$1" --type detection --output json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
-now() { date +%s.%N; }
+# Timestamps come from bash itself ($EPOCHREALTIME): forking `date` around cvctl added 0.5–1.5 ms of the harness's
+# own to each cvctl time (the SDK times itself inside Python).
 elapsed() { "$PY" -c "print(round($2 - $1, 3))"; }
 ratio() { "$PY" -c "print(round($1 / $2, 2))"; }
 seconds() { echo "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'; }  # of an SDK line
@@ -72,15 +73,17 @@ predict_pair() {
     cvctl upload Fixtures/neu-det-mini/train --project "$P" --quiet >/dev/null
     cvctl train --project "$P" --wait --quiet >/dev/null
     cvctl publish --project "$P" --name bench --quiet >/dev/null
-    local t0 prep=() raw=() sdk=() line
+    local t0 t1 prep=() raw=() sdk=() line
     for ((r = 1; r <= ${2:-1}; r++)); do
-        t0=$(now)
+        t0=$EPOCHREALTIME
         cvctl predict "$WORK/predict500" --project "$P" --name bench --no-store --quiet --output json >/dev/null
-        prep+=("$(elapsed "$t0" "$(now)")")
-        t0=$(now)
+        t1=$EPOCHREALTIME
+        prep+=("$(elapsed "$t0" "$t1")")
+        t0=$EPOCHREALTIME
         cvctl predict "$WORK/predict500" --project "$P" --name bench --no-store --no-prep --quiet --output json \
             >/dev/null
-        raw+=("$(elapsed "$t0" "$(now)")")
+        t1=$EPOCHREALTIME
+        raw+=("$(elapsed "$t0" "$t1")")
         line="$("$PY" scripts/bench_upload_sdk.py predict "$P" bench "$WORK/predict500")"
         sdk+=("$(seconds "$line")")
         [[ "$(seconds "$line")" == "$(min "${sdk[@]}")" ]] && SDK_PRED="$line"
@@ -94,11 +97,11 @@ echo "== upload NEU-DET ($(ls "$NEU/IMAGES" | wc -l) images), each on a fresh se
 T_PREP=(); T_RAW=(); T_SDK=()
 for ((round = 1; round <= ROUNDS; round++)); do
     start_server "up-prep-$round"
-    P="$(project prep)"; t0=$(now); cvctl upload "$NEU" --project "$P" --rate 0 --quiet >/dev/null
-    T_PREP+=("$(elapsed "$t0" "$(now)")")
+    P="$(project prep)"; t0=$EPOCHREALTIME; cvctl upload "$NEU" --project "$P" --rate 0 --quiet >/dev/null
+    t1=$EPOCHREALTIME; T_PREP+=("$(elapsed "$t0" "$t1")")
     start_server "up-raw-$round"
-    P="$(project raw)"; t0=$(now); cvctl upload "$NEU" --project "$P" --no-prep --rate 0 --quiet >/dev/null
-    T_RAW+=("$(elapsed "$t0" "$(now)")")
+    P="$(project raw)"; t0=$EPOCHREALTIME; cvctl upload "$NEU" --project "$P" --no-prep --rate 0 --quiet >/dev/null
+    t1=$EPOCHREALTIME; T_RAW+=("$(elapsed "$t0" "$t1")")
     start_server "up-sdk-$round"
     P="$(project sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
     T_SDK+=("$(seconds "$sdk_up")")
@@ -146,10 +149,10 @@ big_upload() {
     local name="$1"; shift
     start_server "$name"
     P="$(project "$name")"
-    local t0; t0=$(now)
+    local t0; t0=$EPOCHREALTIME
     /usr/bin/time -v "$BIN/cvctl" upload "$BIGSET" --project "$P" --rate 0 --quiet --output json "$@" \
         >"$WORK/$name.json" 2>"$WORK/$name.time" || true
-    local t; t=$(elapsed "$t0" "$(now)")
+    local t1=$EPOCHREALTIME t; t=$(elapsed "$t0" "$t1")
     local rss_kb; rss_kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$name.time")"
     echo "cvctl upload of $BIG images ${*:-(prepared)}: ${t} s, peak RSS $((rss_kb / 1024)) MB"
     "$PY" -c "import json; s=json.load(open('$WORK/$name.json'))['summary']; print('  summary:', s)"
@@ -164,8 +167,8 @@ if [[ "$RTT_MS" -gt 0 ]]; then
     echo "== with an emulated ${RTT_MS} ms cloud round trip per request (cvserver --latency ${RTT_MS}), one round"
     export LATENCY="$RTT_MS"
     start_server rtt-raw
-    P="$(project rtt-raw)"; t0=$(now); cvctl upload "$NEU" --project "$P" --no-prep --rate 0 --quiet >/dev/null
-    t_rtt_raw="$(elapsed "$t0" "$(now)")"
+    P="$(project rtt-raw)"; t0=$EPOCHREALTIME; cvctl upload "$NEU" --project "$P" --no-prep --rate 0 --quiet >/dev/null
+    t1=$EPOCHREALTIME; t_rtt_raw="$(elapsed "$t0" "$t1")"
     start_server rtt-sdk
     P="$(project rtt-sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
     t_rtt_sdk="$(seconds "$sdk_up")"
