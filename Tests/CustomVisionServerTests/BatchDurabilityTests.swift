@@ -106,10 +106,7 @@ import Testing
         let pack = packs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(
             atPath: packs.path).first))
         let torn = packBytes([(SHA256.hex(images[2]), [UInt8](repeating: 0, count: images[2].count))]).dropFirst(8)
-        let handle = try FileHandle(forWritingTo: pack)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(torn))
-        try handle.close()
+        try appendBytes(torn, to: pack)
         try await withServer(testConfiguration(directory: dir)) { cv in
             // The startup check dropped the unreferenced entry, so the image is stored again, not taken as there.
             let again = try await cv.upload(project, [images[2]])

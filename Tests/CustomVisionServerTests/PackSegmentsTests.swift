@@ -92,11 +92,7 @@ struct PackSegmentsTests {
 
     /// Appends `bytes` to the only pack in `dir`, as a crash in the middle of an append could leave it.
     private func tearLastAppend(_ dir: URL, _ bytes: [UInt8]) throws {
-        let pack = dir.appendingPathComponent("packs/\(try #require(try packNames(dir).first))")
-        let handle = try FileHandle(forWritingTo: pack)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(bytes))
-        try handle.close()
+        try appendBytes(bytes, to: dir.appendingPathComponent("packs/\(try #require(try packNames(dir).first))"))
     }
 
     @Test(arguments: [

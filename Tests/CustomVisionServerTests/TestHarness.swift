@@ -33,6 +33,14 @@ func withServer(
     try await app.test(.router) { client in try await body(CV(client: client)) }
 }
 
+/// Appends `bytes` to the end of `file`, as a crash in the middle of an append could leave it.
+func appendBytes(_ bytes: some Sequence<UInt8>, to file: URL) throws {
+    let handle = try FileHandle(forWritingTo: file)
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(bytes))
+}
+
 /// A temporary directory removed by the caller.
 func temporaryDirectory() -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvserver-tests-\(UUID().uuidString)")

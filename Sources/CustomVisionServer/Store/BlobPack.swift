@@ -32,11 +32,15 @@ enum BlobPack {
     /// - Throws: `StoreError` naming the failed call.
     static func write(_ blobs: [(digest: String, bytes: [UInt8])], to path: String) throws -> [(Int, Int)] {
         var places: [(Int, Int)] = []
-        try FileIO.writeSynced(to: path) { fd in
-            try magic.withUnsafeBytes { try FileIO.writeAll(fd, [$0], at: 0) }
-            places = try writeEntries(blobs, to: fd, at: magic.count)
-        }
+        try FileIO.writeSynced(to: path) { fd in places = try write(blobs, into: fd) }
         return places
+    }
+
+    /// Writes a whole pack holding `blobs` (the magic, then the entries) into the new file `fd`, without flushing.
+    /// - Returns: each blob's offset and length, in order.
+    static func write(_ blobs: [(digest: String, bytes: [UInt8])], into fd: Int32) throws -> [(Int, Int)] {
+        try magic.withUnsafeBytes { try FileIO.writeAll(fd, [$0], at: 0) }
+        return try writeEntries(blobs, to: fd, at: magic.count)
     }
 
     /// The bytes `blobs` take as entries.

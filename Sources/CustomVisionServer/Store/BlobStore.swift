@@ -136,11 +136,11 @@ final class BlobStore: Sendable {
         var seen = Set<String>()
         let fresh = blobs.filter { !contains($0.digest) && seen.insert($0.digest).inserted }
         guard !fresh.isEmpty else { return }
-        guard root != nil else {
+        guard let segments else {
             memory.withLock { store in for blob in fresh { store[blob.digest] = blob.bytes } }
             return
         }
-        let (name, places) = try segments?.append(fresh) ?? writePack(fresh)
+        let (name, places) = try segments.append(fresh)
         packed.withLock { index in
             for (blob, place) in zip(fresh, places) where index.locations[blob.digest] == nil {
                 index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)
@@ -151,21 +151,6 @@ final class BlobStore: Sendable {
     /// Whether the bytes at `location` hash to `digest`.
     private static func isIntact(_ location: BlobPack.Location, _ digest: String, in packsPath: String) -> Bool {
         BlobPack.read(location, in: packsPath).map { SHA256.hex($0) == digest } ?? false
-    }
-
-    /// Writes `blobs` as a new pack: to `tmp/`, fsynced, renamed into `packs/`, the directory fsynced.
-    private func writePack(_ blobs: [(digest: String, bytes: [UInt8])]) throws -> (name: String, places: [(Int, Int)]) {
-        let name = UUID.random().lowercasedText + ".pack"
-        let tmp = tmpPath! + "/" + name
-        let packs = packsPath!
-        do {
-            let places = try BlobPack.write(blobs, to: tmp)
-            try FileIO.moveSynced(tmp, to: packs + "/" + name)
-            return (name, places)
-        } catch {
-            unlink(tmp)
-            throw error
-        }
     }
 
     /// The bytes of `digest`, or `nil`.
@@ -220,13 +205,13 @@ final class BlobStore: Sendable {
     /// - Returns: how many packs were rewritten or deleted.
     @discardableResult
     func compact() throws -> Int {
-        guard let packs = packsPath else { return 0 }
+        guard let packs = packsPath, let segments else { return 0 }
         let (dirty, locations) = packed.withLock { index in
             let dirty = index.withDeadEntries
             index.withDeadEntries = []
             return (dirty, index.locations)
         }
-        let open = Set(segments?.openSegments ?? [])
+        let open = Set(segments.openSegments)
         for pack in dirty.sorted() where !open.contains(pack) {
             let live = locations.filter { $0.value.pack == pack }.sorted { $0.value.offset < $1.value.offset }
             var blobs: [(digest: String, bytes: [UInt8])] = []
@@ -237,7 +222,7 @@ final class BlobStore: Sendable {
                 blobs.append((digest, bytes))
             }
             if !blobs.isEmpty {
-                let (name, places) = try writePack(blobs)
+                let (name, places) = try segments.writePack(blobs)
                 packed.withLock { index in
                     for (blob, place) in zip(blobs, places) {
                         index.locations[blob.digest] = .init(pack: name, offset: place.0, length: place.1)

@@ -70,14 +70,20 @@ final class PackSegments: Sendable {
         return (segment.name, places)
     }
 
+    /// Writes `blobs` as a new pack of their own, which takes no appends (compaction's rewrites).
+    /// - Returns: the pack's name and each blob's offset and length.
+    func writePack(_ blobs: [(digest: String, bytes: [UInt8])]) throws -> (name: String, places: [(Int, Int)]) {
+        let (segment, places) = try start(with: blobs)
+        return (segment.name, places)
+    }
+
     /// A new segment holding `blobs`: written in `tmp/`, fsynced, renamed into `packs/`, the folder fsynced.
     private func start(with blobs: [(digest: String, bytes: [UInt8])]) throws -> (Segment, [(Int, Int)]) {
         let name = UUID.random().lowercasedText + ".pack"
         let temporary = tmpPath + "/" + name
         do {
             let file = try OpenFile(creating: temporary)
-            try BlobPack.magic.withUnsafeBytes { try FileIO.writeAll(file.fd, [$0], at: 0) }
-            let places = try BlobPack.writeEntries(blobs, to: file.fd, at: BlobPack.magic.count)
+            let places = try BlobPack.write(blobs, into: file.fd)
             guard fsync(file.fd) == 0 else { throw StoreError("fsync failed: errno \(errno)") }
             try FileIO.moveSynced(temporary, to: packsPath + "/" + name)
             let end = BlobPack.magic.count + BlobPack.entriesSize(blobs)
