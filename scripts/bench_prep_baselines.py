@@ -5,6 +5,9 @@
     bench_prep_baselines.py report results.jsonl                  the table of images/s and ratios vs targets
     bench_prep_baselines.py make-large <src-folder> <dst-folder> --count N
         the large-photo stand-in: images upscaled (LANCZOS) to >= 12 MP, re-encoded at quality 92
+    bench_prep_baselines.py make-big-png <dst-folder>
+        two 10,000x10,000 PNGs (8-bit RGB; 16-bit RGBA), each in a one-image folders dataset <dst>/<kind>/big/
+    bench_prep_baselines.py pillow-one <file>         the Pillow baseline on one file (for peak memory)
 
 Baselines, on the same files as ImagePrep (read file -> 256x256 RGB JPEG q90 in memory):
   pillow:            Image.open -> convert('RGB') -> resize((256, 256)) -> save JPEG
@@ -79,6 +82,37 @@ def make_large(src, dst, count):
             big.save(os.path.join(dst, os.path.basename(path)), "JPEG", quality=92)
 
 
+def make_big_png(dst):
+    """Synthetic 100-megapixel PNGs: a 64-pixel pattern repeated along each row, filter 0, zlib level 1, so they
+    are small on disk (2-10 MB) and quick to make, yet every pixel must be inflated and converted."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    size = 10_000
+    for kind, depth, color_type, samples in [("rgb8", 8, 2, 3), ("rgba16", 16, 6, 8)]:
+        folder = os.path.join(dst, kind, "big")
+        path = os.path.join(folder, "big.png")
+        if os.path.exists(path):
+            continue
+        os.makedirs(folder, exist_ok=True)
+        period = bytes((i * 7 + j * 3) & 0xFF for i in range(64) for j in range(samples))
+        row = b"\x00" + (period * (size // 64 + 1))[: size * samples]
+        z = zlib.compressobj(1)
+        data = b"".join(z.compress(row) for _ in range(size)) + z.flush()
+        header = struct.pack(">IIBBBBB", size, size, depth, color_type, 0, 0, 0)
+        with open(path, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+
+
+def pillow_one(path):
+    from PIL import Image
+    Image.MAX_IMAGE_PIXELS = None  # 100 MP is over Pillow's bomb warning; the point here is its memory
+    pillow_prepare(path)
+
+
 TARGETS = {  # label kind -> (vs simplejpeg+opencv, vs pillow), single thread
     "large": (1.2, 3.0),
     "neu": (1.0, 1.5),
@@ -139,11 +173,19 @@ def main():
     m.add_argument("src")
     m.add_argument("dst")
     m.add_argument("--count", type=int, default=20)
+    b = sub.add_parser("make-big-png")
+    b.add_argument("dst")
+    o = sub.add_parser("pillow-one")
+    o.add_argument("file")
     args = parser.parse_args()
     if args.command == "run":
         run(args.folder, args.limit, args.label or os.path.basename(args.folder.rstrip("/")), args.repeat)
     elif args.command == "make-large":
         make_large(args.src, args.dst, args.count)
+    elif args.command == "make-big-png":
+        make_big_png(args.dst)
+    elif args.command == "pillow-one":
+        pillow_one(args.file)
     else:
         report(args.results)
 

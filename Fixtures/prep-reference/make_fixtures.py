@@ -152,6 +152,39 @@ def png_variants():
     save_expected(base, "interlaced")
 
 
+def png_odd_variants():
+    """Odd-sized (37x23) PNGs whose Adam7 passes have partial rows and columns, each also written non-interlaced:
+    16-bit RGBA with full 16-bit values, and 1-bit gray. The expected RGB is the documented conversion: alpha
+    composited onto white in 16 bits, then scaled to 8 bits, both rounded (Pillow cannot read 16-bit RGBA)."""
+    rng = np.random.default_rng(20261206)
+    h, w = 23, 37
+    gen = lambda n: out("images", "generated", n)
+    rgba = rng.integers(0, 65536, size=(h, w, 4), dtype=np.int64)
+    rgba[:, 0, 3], rgba[:, 1, 3] = 0, 65535  # a transparent and an opaque column
+    write_png(gen("odd_rgba16.png"), rgba, color_type=6, bit_depth=16)
+    write_png(gen("odd_rgba16_adam7.png"), rgba, color_type=6, bit_depth=16, interlace=True)
+    a = rgba[..., 3:4]
+    v = (rgba[..., :3] * a + 65535 * (65535 - a) + 32767) // 65535
+    Image.fromarray(((v * 255 + 32767) // 65535).astype(np.uint8), "RGB").save(gen("odd_rgba16_expected.png"))
+    bits = rng.integers(0, 2, size=(h, w), dtype=np.uint8)
+    packed = np.packbits(bits, axis=1)  # 1-bit rows, MSB first, the last byte padded
+    for name, interlace in [("odd_gray1.png", False), ("odd_gray1_adam7.png", True)]:
+        if interlace:
+            raw = b""
+            for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+                                   (0, 1, 1, 2)]:
+                sub = bits[y0::dy, x0::dx]
+                if sub.size:
+                    raw += b"".join(b"\x00" + r.tobytes() for r in np.packbits(sub, axis=1))
+        else:
+            raw = b"".join(b"\x00" + r.tobytes() for r in packed)
+        ihdr = struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 1 if interlace else 0)
+        with open(gen(name), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(raw, 9))
+                    + png_chunk(b"IEND", b""))
+    Image.fromarray(np.dstack([bits * 255] * 3).astype(np.uint8), "RGB").save(gen("odd_gray1_expected.png"))
+
+
 def bad_corpus():
     bad = lambda n: out("bad", n)
     expected = {}
@@ -208,9 +241,9 @@ def bad_corpus():
 
 
 if __name__ == "__main__":
-    copy_photos()
-    references()
-    orientation_fixtures()
-    jpeg_variants()
-    png_variants()
-    bad_corpus()
+    # With arguments, only the named steps (e.g. `png_odd_variants`); without, all of them.
+    import sys
+    steps = [copy_photos, references, orientation_fixtures, jpeg_variants, png_variants, png_odd_variants, bad_corpus]
+    for step in steps:
+        if len(sys.argv) == 1 or step.__name__ in sys.argv[1:]:
+            step()

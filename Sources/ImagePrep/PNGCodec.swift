@@ -1,70 +1,67 @@
 import CPNG
 
-/// PNG through libpng's simplified API (`png_image_*`), which reports errors in `image.message` instead of
-/// `longjmp`-ing through Swift frames. Handles gray, gray+alpha, palette, tRNS, RGB(A), 16-bit and interlaced files.
+/// PNG decoding through libpng's row-by-row API (see `Sources/CPNG/shim.h`), encoding through its simplified API.
+/// Handles gray, gray+alpha, palette, tRNS, RGB(A), 16-bit and interlaced files. Rows are read one at a time and
+/// composited as they come, so a decode holds only its output and one row: a 10,000×10,000 16-bit RGBA file no
+/// longer needs its 800 MB of samples in memory at once. When `DecodeOptions.minimumSize` allows, the image is also
+/// reduced by 2, 4 or 8 as it is read (each output pixel the average of its block), as a JPEG is by its DCT scale.
 enum PNGCodec {
-    /// Decodes `bytes` (already known to be PNG) to RGB, compositing any alpha onto `options.background`.
+    /// Decodes `bytes` (already known to be PNG) to RGB (gray for a gray file without transparency), compositing any
+    /// alpha onto `options.background`, at the reduction `options.minimumSize` (or `plan`'s size) allows.
     static func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
     ) throws -> (PixelPlanes, ImageHeader) {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
-            throw error(&image, stage: "header", bytes)
+        let reader = UnsafeMutablePointer<cv_png_reader>.allocate(capacity: 1)
+        reader.initialize(to: cv_png_reader())
+        defer {
+            cv_png_destroy(reader)
+            reader.deallocate()
         }
-        defer { png_image_free(&image) }
-        let header = ImageHeader(format: .png, width: Int(image.width), height: Int(image.height))
+        guard cv_png_begin(reader, bytes.baseAddress, bytes.count) != 0 else {
+            throw error(reader, stage: "header", bytes)
+        }
+        let header = ImageHeader(format: .png, width: Int(png_get_image_width(reader.pointee.png, reader.pointee.info)),
+            height: Int(png_get_image_height(reader.pointee.png, reader.pointee.info)))
         guard header.width > 0, header.height > 0 else {
             throw ImagePrepError(.corrupt, "PNG header gives a zero size")
         }
         guard header.pixelCount <= options.maxPixels else { throw JPEGCodec.tooManyPixels(header, options) }
-        _ = try plan(header)
-
-        let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
-        if image.format & UInt32(PNG_FORMAT_FLAG_LINEAR) != 0 {
-            let pixels = try read16(&image, header: header, hasAlpha: hasAlpha, background: options.background, bytes)
-            return (PixelPlanes(width: header.width, height: header.height, channels: 3, pixels: pixels), header)
+        var options = options
+        if let target = try plan(header) { options.minimumSize = target }
+        var channels: Int32 = 0, depth: Int32 = 0, interlaced: Int32 = 0
+        guard cv_png_start(reader, &channels, &depth, &interlaced) != 0 else {
+            throw error(reader, stage: "data", bytes)
         }
-        let channels = hasAlpha ? 4 : 3
-        image.format = UInt32(hasAlpha ? PNG_FORMAT_RGB | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_RGB)
-        var ok: Int32 = 0
-        var pixels = [UInt8](unsafeUninitializedCapacity: header.pixelCount * channels) { buffer, count in
-            ok = png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil)
-            count = ok != 0 ? header.pixelCount * channels : 0
+        var rows = RowSink(width: header.width, height: header.height, reduction: reduction(header, options),
+            interlaced: interlaced != 0, format: SampleFormat(channels: Int(channels), sixteenBit: depth == 16),
+            background: options.background)
+        var row = [UInt8](repeating: 0, count: header.width * Int(channels) * Int(depth) / 8)
+        for pass in interlaced != 0 ? Adam7Pass.all : [.whole] {
+            let (columns, count) = (pass.columns(header.width), pass.rows(header.height))
+            guard columns > 0, count > 0 else { continue }
+            for r in 0..<count {
+                guard row.withUnsafeMutableBufferPointer({ cv_png_read_row(reader, $0.baseAddress) }) != 0 else {
+                    throw error(reader, stage: "data", bytes)
+                }
+                rows.add(row, columns: columns, y: pass.row(r), pass: pass)
+            }
         }
-        guard ok != 0 else { throw error(&image, stage: "data", bytes) }
-        if hasAlpha { pixels = composite(pixels, on: options.background) }
-        return (PixelPlanes(width: header.width, height: header.height, channels: 3, pixels: pixels), header)
+        guard cv_png_finish(reader) != 0 else { throw error(reader, stage: "end", bytes) }
+        return (rows.finish(), header)
     }
 
-    /// A 16-bit file, read without libpng's gamma conversion (the simplified API takes 16-bit data without gAMA as
-    /// linear and would re-encode it; Pillow and most viewers just drop the low byte) and scaled to 8 bits.
-    /// Linear reads return alpha-premultiplied colour, composited here as `c + bg·(1 − a)`.
-    private static func read16(
-        _ image: inout png_image, header: ImageHeader, hasAlpha: Bool, background: RGBColor,
-        _ bytes: UnsafeBufferPointer<UInt8>
-    ) throws -> [UInt8] {
-        let channels = hasAlpha ? 4 : 3
-        image.format = UInt32(PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_RGB | (hasAlpha ? PNG_FORMAT_FLAG_ALPHA : 0))
-        var ok: Int32 = 0
-        let wide = [UInt16](unsafeUninitializedCapacity: header.pixelCount * channels) { buffer, count in
-            ok = png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil)
-            count = ok != 0 ? header.pixelCount * channels : 0
-        }
-        guard ok != 0 else { throw error(&image, stage: "data", bytes) }
-        let bg = [background.red, background.green, background.blue].map { Int($0) * 257 }
-        return [UInt8](unsafeUninitializedCapacity: header.pixelCount * 3) { out, count in
-            wide.withUnsafeBufferPointer { src in
-                for i in 0..<header.pixelCount {
-                    let a = hasAlpha ? Int(src[4 * i + 3]) : 65535
-                    for c in 0..<3 {
-                        let v = Int(src[channels * i + c]) + (bg[c] * (65535 - a) + 32767) / 65535
-                        out[3 * i + c] = UInt8((min(v, 65535) * 255 + 32767) / 65535)
-                    }
-                }
-            }
-            count = header.pixelCount * 3
-        }
+    /// The reduction (8, 4, 2, else 1) leaving the image at least `options.minimumSize`: the largest as for a
+    /// JPEG's DCT scale, so both formats decode a large image to about the same size.
+    static func reduction(_ header: ImageHeader, _ options: DecodeOptions) -> Int {
+        guard let target = options.minimumSize else { return 1 }
+        return [8, 4, 2].first { f in
+            (header.width + f - 1) / f >= target.width && (header.height + f - 1) / f >= target.height
+        } ?? 1
+    }
+
+    /// The size `header` decodes to when reduced by `factor`, rounded up (a partial block makes a pixel).
+    static func reducedSize(_ header: ImageHeader, _ factor: Int) -> (width: Int, height: Int) {
+        ((header.width + factor - 1) / factor, (header.height + factor - 1) / factor)
     }
 
     /// RGBA to RGB over `background`: `out = (c·a + bg·(255 − a)) / 255`, rounded.
@@ -82,10 +79,10 @@ enum PNGCodec {
         }
     }
 
-    private static func error(_ image: inout png_image, stage: String, _ bytes: UnsafeBufferPointer<UInt8>)
-        -> ImagePrepError
-    {
-        let message = withUnsafeBytes(of: &image.message) { raw in
+    private static func error(
+        _ reader: UnsafeMutablePointer<cv_png_reader>, stage: String, _ bytes: UnsafeBufferPointer<UInt8>
+    ) -> ImagePrepError {
+        let message = withUnsafeBytes(of: &reader.pointee.message) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         let lower = message.lowercased()

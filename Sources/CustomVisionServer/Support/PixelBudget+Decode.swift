@@ -3,7 +3,7 @@ import ImagePrep
 extension PixelBudget {
     /// Decodes `bytes` once the pixels it decodes to fit in the budget (sized from the header, before any pixel is
     /// allocated). `minimumSize` sees the header and may return the least upright size needed, so a JPEG decodes at
-    /// a DCT scale (see `DecodeOptions.minimumSize`); nil decodes at full size.
+    /// a DCT scale and a PNG reduced by blocks (see `DecodeOptions.minimumSize`); nil decodes at full size.
     /// - Returns: the upright image and the header (whose `orientedSize` is the full-size image's).
     /// - Throws: `ImagePrepError`; `CancellationError` when cancelled while waiting.
     func decode(
@@ -17,9 +17,9 @@ extension PixelBudget {
         return (image, header)
     }
 
-    /// `ImageDecoder.validate(bytes)` (a whole decode at the smallest size the format allows: a PNG's is its full
-    /// size) once its pixels fit in the budget. `beforeFullDecode` sees the header of an image decoded at full size
-    /// before it waits or decodes, and may throw to refuse it (a side over the service's largest).
+    /// `ImageDecoder.validate(bytes)` (a whole decode at the smallest size the format allows: a PNG's an eighth of
+    /// each side, a GIF's or BMP's its full size) once its pixels fit in the budget. `beforeFullDecode` sees the
+    /// header of a file that is not a JPEG before it waits or decodes, and may throw to refuse it (a side over the service's largest).
     /// - Throws: `ImagePrepError`; what `beforeFullDecode` throws; `CancellationError` when cancelled while waiting.
     ///
     /// A JPEG is checked at 1/8 scale (at most 1280×1280 for the service's largest side), so it does not wait: the
