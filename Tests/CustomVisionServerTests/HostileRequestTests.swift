@@ -370,6 +370,35 @@ import Testing
         }
     }
 
+    /// NIO refuses these bytes before any route sees them; the 400 still carries the service's error body (it was
+    /// empty), after the answer owed to a valid request sent ahead of them on the same connection.
+    @Test(arguments: [("a Content-Length that is not a number", "Content-Length"), ("a 90 KB header", "80 KB")])
+    func requestsThatAreNotHTTPGetAnErrorBody(fault: String, named: String) async throws {
+        let field = named == "80 KB"
+            ? "X-Padding: \(String(repeating: "a", count: 90_000))\r\n" : "Content-Length: ten\r\n"
+        try await withLiveServer(testConfiguration()) { server in
+            let valid = "GET /customvision/v3.3/training/domains HTTP/1.1\r\nHost: x\r\n"
+                + "Training-Key: \(trainingKey)\r\n\r\n"
+            let broken = "POST /customvision/v3.3/training/projects HTTP/1.1\r\nHost: x\r\n\(field)\r\n"
+            let port = server.port
+            let (answer, outcome) = try await onThread {
+                Result { try RawConnection(port: port).exchange(Array((valid + broken).utf8)) }
+            }.get()
+            let text = String(decoding: answer, as: UTF8.self)
+            #expect(outcome == .closedByServer)
+            #expect(text.hasPrefix("HTTP/1.1 200"), "\(text.prefix(300))")
+            let parts = text.components(separatedBy: "HTTP/1.1 400 Bad Request\r\n")
+            try #require(parts.count == 2, "\(text.suffix(600))")
+            let (head, body) = try #require(parts[1].split(separator: "\r\n\r\n", maxSplits: 1).map(String.init)
+                .splitPair())
+            #expect(head.lowercased().contains("content-type: application/json"), "\(head)")
+            #expect(head.lowercased().contains("content-length: \(body.utf8.count)"), "\(head)")
+            let error = try JSONDecoder().decode(CustomVisionError.self, from: Data(body.utf8))
+            #expect(error.code == .badRequest)
+            #expect(error.message.contains(named), "\(error.message)")
+        }
+    }
+
     @Test func closesAConnectionThatStopsSendingItsBody() async throws {
         var configuration = testConfiguration()
         configuration.idleTimeout = .milliseconds(300)
@@ -491,4 +520,9 @@ struct NaNBackend: ModelBackend {
     }
 
     func load(_ data: Data) throws -> any ServedModel { NaNModel(inner: try MeanColorBackend().load(data)) }
+}
+
+extension Array where Element == String {
+    /// The two elements of a two-element array, or nil.
+    fileprivate func splitPair() -> (String, String)? { count == 2 ? (self[0], self[1]) : nil }
 }

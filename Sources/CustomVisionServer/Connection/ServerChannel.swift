@@ -6,7 +6,8 @@ import NIOHTTP1
 /// cvserver's HTTP/1.1 connections: Hummingbird's ``HTTP1Channel`` (idle timeout included) with two handlers
 /// between the HTTP/1 decoder and the conversion to HTTP types, where the request's HTTP version is still known:
 /// ``ConnectionCloseHandler`` (a request that does not keep the connection alive gets it closed after its
-/// response) and ``RequestDeadlineHandler`` (a request must arrive in full within a time limit).
+/// response), ``ParseErrorBodyHandler`` (the 400 for bytes that are not HTTP/1.1 gets the service's error body) and
+/// ``RequestDeadlineHandler`` (a request must arrive in full within a time limit).
 struct ServerChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
 
@@ -21,7 +22,7 @@ struct ServerChannel: ServerChildChannel, HTTPChannelHandler {
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            var handlers: [any ChannelHandler] = [ConnectionCloseHandler()]
+            var handlers: [any ChannelHandler] = [ConnectionCloseHandler(), ParseErrorBodyHandler()]
             if let requestTimeout { handlers.append(RequestDeadlineHandler(limit: requestTimeout)) }
             try pipeline.addHandlers(handlers, position: .after(decoder))
             return value
