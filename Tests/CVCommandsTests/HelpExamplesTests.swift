@@ -22,11 +22,11 @@ struct HelpExamplesTests {
         _ = try command.parseAsRoot(arguments)
     }
 
-    /// The `cvctl …` lines of a help discussion, as arguments, with the `0f6c…`-style id placeholders replaced by
-    /// real UUIDs (also the `ID` placeholder) and shell quoting removed. Lines using command substitution or pipes
-    /// are left out.
+    /// The `cvctl …` lines of a help discussion (a line ending in ` \` continued on the next), as arguments, with the
+    /// `0f6c…`-style id placeholders replaced by real UUIDs (also the `ID` placeholder) and shell quoting removed.
+    /// Lines using command substitution or pipes are left out.
     static func examples(_ discussion: String) -> [[String]] {
-        discussion.split(separator: "\n").compactMap { line -> [String]? in
+        discussion.replacingOccurrences(of: " \\\n", with: " ").split(separator: "\n").compactMap { line -> [String]? in
             let text = line.trimmingCharacters(in: .whitespaces)
             guard text.hasPrefix("cvctl "), !text.contains("$("), !text.contains("|") else { return nil }
             return words(String(text.dropFirst("cvctl ".count))).map { word in
@@ -74,6 +74,26 @@ struct HelpExamplesTests {
             }
         }
         #expect(count > 50)
+    }
+
+    /// `--help` wraps a discussion at the terminal's width, 80 columns when it is not a terminal, and a line of 80
+    /// or more characters is broken at a space: an example broken there no longer runs when pasted. Long examples
+    /// are continued on the next line with ` \` instead.
+    @Test func noExampleLineIsWrappedAt80Columns() {
+        let all = Self.commands(CVCtl.trainingCommands + CVCtl.predictionCommands + CVCtl.localCommands)
+        let discussions = [CVCtl.configuration.discussion] + all.map { $0.1.configuration.discussion }
+        var checked = 0
+        for discussion in discussions {
+            var continued = false
+            for line in discussion.split(separator: "\n", omittingEmptySubsequences: false) {
+                let example = continued || line.trimmingCharacters(in: .whitespaces).hasPrefix("cvctl ")
+                continued = example && line.hasSuffix(" \\")
+                guard example else { continue }
+                checked += 1
+                #expect(line.count < 80, "\(line.count) columns: \(line)")
+            }
+        }
+        #expect(checked > 50)
     }
 
     @Test func everyLeafCommandHasAnExampleOfItself() {

@@ -14,7 +14,8 @@ public struct ConfigCommand: AsyncParsableCommand {
             Examples:
               cvctl config set training-endpoint http://127.0.0.1:8080
               printf %s "$KEY" | cvctl config set training-key -
-              cvctl config set --profile azure training-endpoint https://westus2.api.cognitive.microsoft.com
+              cvctl config set --profile azure training-endpoint \\
+                  https://westus2.api.cognitive.microsoft.com
               cvctl config use azure
               cvctl config show
               cvctl config list

@@ -18,8 +18,10 @@ public struct DatasetCommand: AsyncParsableCommand {
 
             Examples:
               cvctl dataset verify Fixtures/neu-det-mini/train
-              cvctl dataset convert Fixtures/neu-det-mini/train --to coco --out /tmp/neu-coco
-              cvctl dataset prepare Fixtures/neu-det-mini/train --out /tmp/neu-256 --size 256
+              cvctl dataset convert Fixtures/neu-det-mini/train --to coco \\
+                  --out /tmp/neu-coco
+              cvctl dataset prepare Fixtures/neu-det-mini/train --out /tmp/neu-256 \\
+                  --size 256
               cvctl dataset split NEU-DET --test 0.2 --seed 7 --out /tmp/neu-split
               cvctl dataset pull --project 0f6c… --to yolo --out /tmp/pulled
             """,
@@ -94,8 +96,10 @@ public struct DatasetCommand: AsyncParsableCommand {
             abstract: "Write a dataset in another format.",
             discussion: """
                 Examples:
-                  cvctl dataset convert Fixtures/neu-det-mini/train --to yolo --out /tmp/neu-yolo
-                  cvctl dataset convert instances.json --format coco --to voc --out /tmp/voc --link-images
+                  cvctl dataset convert Fixtures/neu-det-mini/train --to yolo \\
+                      --out /tmp/neu-yolo
+                  cvctl dataset convert instances.json --format coco --to voc --out /tmp/voc \\
+                      --link-images
                 """)
         @OptionGroup var input: Input
         @Option(help: "Output format: \(DatasetFormat.writable.map(\.rawValue).joined(separator: ", ")).")
@@ -125,7 +129,8 @@ public struct DatasetCommand: AsyncParsableCommand {
 
                 Examples:
                   cvctl dataset prepare Fixtures/neu-det-mini/train --out /tmp/neu-256
-                  cvctl dataset prepare photos/ --format folders --to csv --size 512 --mode fit --out /tmp/p
+                  cvctl dataset prepare photos/ --format folders --to csv --size 512 \\
+                      --mode fit --out /tmp/p
                 """)
         @OptionGroup var input: Input
         @Option(help: "Output format (default: voc, or csv for datasets without boxes).") var to: DatasetFormat?

@@ -17,7 +17,8 @@ struct DatasetPullCommand: CVCommand {
             Examples:
               cvctl dataset pull --project 0f6c… --out /tmp/pulled
               cvctl dataset pull --project 0f6c… --tagging all --out /tmp/everything
-              cvctl dataset pull --project 0f6c… --to coco --out /tmp/pulled-coco --iteration 7a8b…
+              cvctl dataset pull --project 0f6c… --to coco --out /tmp/pulled-coco \\
+                  --iteration 7a8b…
             """)
 
     @OptionGroup var global: GlobalOptions

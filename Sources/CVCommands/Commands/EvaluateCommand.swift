@@ -16,7 +16,8 @@ public struct EvaluateCommand: CVCommand {
 
             Examples:
               cvctl evaluate Fixtures/neu-det-mini/heldout --project 0f6c… --name steel-v1
-              cvctl evaluate test/ --project 0f6c… --name steel-v1 --threshold 0.25 --overlap 0.5 --min-map 0.4
+              cvctl evaluate test/ --project 0f6c… --name steel-v1 --threshold 0.25 \\
+                  --overlap 0.5 --min-map 0.4
             """)
 
     @OptionGroup public var global: GlobalOptions

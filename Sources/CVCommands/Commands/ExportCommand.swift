@@ -15,7 +15,8 @@ public struct ExportCommand: CVCommand {
 
             Examples:
               cvctl export --project 0f6c… --platform ONNX --download model.zip
-              cvctl export --project 0f6c… --iteration 7a8b… --platform DockerFile --flavor Linux --download d.zip
+              cvctl export --project 0f6c… --iteration 7a8b… --platform DockerFile \\
+                  --flavor Linux --download d.zip
             """)
 
     @OptionGroup public var global: GlobalOptions

@@ -17,7 +17,8 @@ public struct PerformanceCommand: CVCommand {
             Examples:
               cvctl performance --project 0f6c… --threshold 0.25 --overlap 0.3
               cvctl performance --project 0f6c… --sweep --plot pr.png
-              cvctl performance --project 0f6c… --min-map 0.5 --min-recall 0.6 --output json
+              cvctl performance --project 0f6c… --min-map 0.5 --min-recall 0.6 \\
+                  --output json
             """)
 
     @OptionGroup public var global: GlobalOptions

@@ -35,8 +35,10 @@ public struct PredictCommand: CVCommand {
 
             Examples:
               cvctl predict --project 0f6c… --name steel-v1 image.jpg
-              cvctl predict --project 0f6c… --name steel-v1 held-out/ --threshold 0.3 --draw out/
-              cvctl predict --project 0f6c… --name flowers --type classification https://example.com/rose.jpg
+              cvctl predict --project 0f6c… --name steel-v1 held-out/ --threshold 0.3 \\
+                  --draw out/
+              cvctl predict --project 0f6c… --name flowers \\
+                  --type classification https://example.com/rose.jpg
             """)
 
     @OptionGroup public var global: GlobalOptions

@@ -16,7 +16,8 @@ public struct ProjectCommand: AsyncParsableCommand {
         discussion: """
             Examples:
               cvctl project create steel --type detection
-              cvctl project create flowers --type classification --multilabel --domain "General (compact)"
+              cvctl project create flowers --type classification --multilabel \\
+                  --domain "General (compact)"
               cvctl project list --output json
               cvctl project show 0f6c…
               cvctl project delete 0f6c…

@@ -54,7 +54,8 @@ extension ProjectCommand {
                 Examples:
                   cvctl project import "$TOKEN" --name steel-copy
                   cvctl project import "$TOKEN" --profile azure --output json
-                  cvctl project export --project 0f6c… -o json | jq -r .token | cvctl project import - --profile b
+                  cvctl project export --project 0f6c… -o json | jq -r .token \\
+                      | cvctl project import - --profile b
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The token printed by `cvctl project export`, or - to read it from stdin.") var token: String
@@ -88,7 +89,8 @@ extension ProjectCommand {
 
                 Examples:
                   cvctl project copy --project 0f6c… --to-profile staging
-                  cvctl project copy --project 0f6c… --to-profile staging --name steel-copy --output json
+                  cvctl project copy --project 0f6c… --to-profile staging --name steel-copy \\
+                      --output json
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "The project id (on the source).") var project: UUID

@@ -14,7 +14,8 @@ public struct PublishCommand: CVCommand {
 
             Examples:
               cvctl publish --project 0f6c… --name steel-v1
-              cvctl publish --project 0f6c… --iteration 7a8b… --name steel --unpublish-previous --overwrite
+              cvctl publish --project 0f6c… --iteration 7a8b… --name steel \\
+                  --unpublish-previous --overwrite
             """)
 
     @OptionGroup public var global: GlobalOptions

@@ -14,7 +14,8 @@ public struct QuickTestCommand: CVCommand {
 
             Examples:
               cvctl quick-test part.jpg --project 0f6c…
-              cvctl quick-test https://example.com/part.jpg --project 0f6c… --iteration 7a8b… --no-store
+              cvctl quick-test https://example.com/part.jpg --project 0f6c… \\
+                  --iteration 7a8b… --no-store
             """)
 
     @OptionGroup public var global: GlobalOptions

@@ -16,7 +16,8 @@ public struct SuggestCommand: CVCommand {
 
             Examples:
               cvctl suggest --project 0f6c… --limit 20
-              cvctl suggest --project 0f6c… --iteration 7a8b… --threshold 0.4 --tags crazing --output json
+              cvctl suggest --project 0f6c… --iteration 7a8b… --threshold 0.4 \\
+                  --tags crazing --output json
               cvctl suggest --project 0f6c… --image 1b2c… --image 3d4e…
             """)
 

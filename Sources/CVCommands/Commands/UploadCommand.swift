@@ -35,8 +35,10 @@ public struct UploadCommand: CVCommand {
 
             Examples:
               cvctl upload Fixtures/neu-det-mini/train --project 0f6c…
-              cvctl upload coco/annotations/instances.json --format coco --project 0f6c… --size 512 --mode fit
-              cvctl upload photos/ --format folders --project 0f6c… --no-prep --report failed.json
+              cvctl upload coco/annotations/instances.json --format coco --project 0f6c… \\
+                  --size 512 --mode fit
+              cvctl upload photos/ --format folders --project 0f6c… --no-prep \\
+                  --report failed.json
             """)
 
     @OptionGroup public var global: GlobalOptions
