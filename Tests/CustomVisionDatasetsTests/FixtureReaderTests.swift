@@ -225,6 +225,25 @@ struct FixtureReaderTests {
         #expect(red.source.line == 2)
     }
 
+    /// A size of 0,0 means "not known": boxes are scaled by the image's own size (as VOC's `<size>` of 0), with no
+    /// size warning; only when the image cannot be read either is the box refused.
+    @Test func aZeroCSVSizeTakesTheImagesOwnSize() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")  // 80×60
+        try folder.write(
+            "filename,width,height,class,xmin,ymin,xmax,ymax\na.png,0,0,x,8,6,40,30\na.png,160,120,y,16,12,80,60\n"
+                + "gone.png,0,0,x,1,1,2,2\n", to: "annotations.csv")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        let a = try #require(dataset.image(named: "a.png"))
+        #expect(a.width == 80 && a.height == 60)
+        #expect(a.regions.map(\.tag) == ["x", "y"])
+        expectBox(a.regions[0].box, 0.1, 0.1, 0.4, 0.4)
+        expectBox(a.regions[1].box, 0.1, 0.1, 0.4, 0.4)  // a stated size still scales its own row's box
+        #expect(!findings.contains { $0.code == "sizeMismatch" && $0.location.line == 2 }, "\(findings)")
+        let unknown = findings.filter { $0.code == "unknownImageSize" }
+        #expect(unknown.count == 1 && unknown.first?.location.line == 4, "\(findings)")
+    }
+
     @Test func readsTheClassificationCSV() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
         #expect(findings.isEmpty, "\(findings)")

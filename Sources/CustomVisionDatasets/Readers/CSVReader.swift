@@ -78,10 +78,13 @@ enum CSVReader {
                 if let located, let real = context.images.header(located),
                     real.width != width || real.height != height
                 {
-                    context.warn(
-                        "sizeMismatch",
-                        "width/height are \(width)×\(height) but the image is "
-                            + "\(real.width)×\(real.height)", at: place)
+                    // 0,0 says the size is not known (as VOC's <size> of 0): the image's own, without a warning.
+                    if width > 0, height > 0 {
+                        context.warn(
+                            "sizeMismatch",
+                            "width/height are \(width)×\(height) but the image is "
+                                + "\(real.width)×\(real.height); boxes are scaled by width/height", at: place)
+                    }
                     image.width = real.width
                     image.height = real.height
                 }
@@ -100,17 +103,20 @@ enum CSVReader {
                     at: place)
                 continue
             }
-            let csvWidth = Int(field("width")) ?? 0
-            let csvHeight = Int(field("height")) ?? 0
-            guard csvWidth > 0, csvHeight > 0 else {
+            // Pixel boxes are scaled by the row's width/height, as the format defines; where those are 0 (not
+            // known), by the image's own size, as the VOC reader does for a <size> of 0.
+            var frame = (Int(field("width")) ?? 0, Int(field("height")) ?? 0)
+            if frame.0 <= 0 || frame.1 <= 0 { frame = (dataset.images[index].width, dataset.images[index].height) }
+            guard frame.0 > 0, frame.1 > 0 else {
                 context.error(
-                    "unknownImageSize", "width/height are zero: box cannot be normalized; row skipped",
+                    "unknownImageSize",
+                    "width/height are zero and the image cannot be read: box cannot be normalized; row skipped",
                     at: place)
                 continue
             }
             let box = BoundingBox(
                 pixels: PixelRect(xmin: xmin, ymin: ymin, xmax: xmax, ymax: ymax),
-                imageWidth: csvWidth, imageHeight: csvHeight)
+                imageWidth: frame.0, imageHeight: frame.1)
             dataset.images[index].regions.append(DatasetRegion(tag: tag, box: box))
         }
     }
