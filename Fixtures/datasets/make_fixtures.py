@@ -36,7 +36,8 @@ def text(path, content):
         f.write(content)
 
 
-for d in ["voc", "coco", "coco-normalized", "yolo", "csv-detection", "csv-classification", "folders", "manifest"]:
+for d in ["voc", "coco", "coco-normalized", "yolo", "csv-detection", "csv-classification", "folders", "manifest",
+          "createml"]:
     shutil.rmtree(d, ignore_errors=True)
 
 # Pascal VOC: declaration, comment, entities, difficult/truncated, a <filename> without extension.
@@ -133,3 +134,18 @@ for n in IMAGES:
     image("manifest/images", n)
 text("manifest/manifest.jsonl", '{"file": "images/red.png", "tags": ["warm", "red"]}\n'
      '{"file": "images/green.png", "tags": ["cool"]}\n\n{"image": "images/blue.png", "tags": ["cool", "calm"]}\n')
+
+# Create ML object detection: a JSON array (after a blank line), boxes by pixel centre and size, a fractional centre,
+# an image without boxes, the images beside the JSON.
+for n in IMAGES:
+    image("createml", n)
+text("createml/annotations.json", """
+[
+  {"image": "red.png", "annotations": [
+    {"label": "cat", "coordinates": {"x": 24, "y": 18, "width": 32, "height": 24}},
+    {"label": "big, dog", "coordinates": {"x": 60, "y": 45, "width": 40, "height": 30}}]},
+  {"image": "green.png", "annotations": [
+    {"label": "dog", "coordinates": {"x": 25, "y": 12.5, "width": 50, "height": 25}}]},
+  {"image": "blue.png", "annotations": []}
+]
+""")

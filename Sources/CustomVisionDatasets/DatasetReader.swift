@@ -90,6 +90,7 @@ public enum DatasetReader {
         case .csv: dataset = try CSVReader.read(entry, context: &context)
         case .folders: dataset = try FolderReader.read(entry, context: &context)
         case .manifest: dataset = try ManifestReader.read(entry, context: &context)
+        case .createml: dataset = try CreateMLReader.read(entry, context: &context)
         }
         context.parts?.emit(upTo: dataset)
         // What the image lookup's walk of the root left out (a reader that lists no folder still used it).
@@ -168,6 +169,45 @@ struct ReadContext {
         let shown = stray.prefix(3).map { fs.displayName(path: $0) }.joined(separator: ", ")
         warn(code, "\(stray.count) image file(s) \(unnamedBy) (\(shown)\(stray.count > 3 ? ", …" : "")): "
             + "not part of the dataset", at: fs.location(path: first))
+    }
+
+    /// The dataset of the JSON annotation files (`kind`: "COCO", "Create ML") at `entry`: the file itself, or the
+    /// files of a folder that `select` picks, each added by `read`. Images in the folder that no file lists are
+    /// reported (`unlistedImage`).
+    static func readJSONFiles(
+        _ entry: URL, kind: String, select: ([URL], DatasetFileSystem) -> [URL], context: inout ReadContext,
+        read: (URL, inout Dataset, inout ReadContext) throws -> Void
+    ) throws -> Dataset {
+        let listing = DatasetReader.isDirectory(entry) ? try context.listing(in: entry) : nil
+        let files = listing.map { select($0.urls, context.fs) } ?? [entry]
+        guard !files.isEmpty else {
+            throw DatasetError(.unknownFormat, "no \(kind) JSON file found", at: context.fs.location(entry))
+        }
+        var dataset = Dataset(root: context.fs.root)
+        for file in files {
+            try read(file, &dataset, &context)
+        }
+        if let listing {
+            context.reportStrayImages(listing.files, of: dataset, code: "unlistedImage",
+                                      unnamedBy: "no \(kind) file lists")
+        }
+        return dataset
+    }
+
+    /// The split a folder's name gives its images (Roboflow's `train/`, `valid/`, `test/`).
+    static let folderSplits = ["train": "train", "valid": "val", "val": "val", "test": "test"]
+
+    /// The display name and parsed document of the JSON file `file`.
+    /// - Throws: `DatasetError.malformed` naming the file when it is not valid JSON; what reading it throws.
+    func parseJSON(_ file: URL) throws -> (name: String, json: Any) {
+        let name = fs.displayName(file)
+        let data = try fs.read(file)
+        do {
+            return (name, try JSONSerialization.jsonObject(with: data))
+        } catch {
+            throw DatasetError(
+                .malformed, "not valid JSON: \(COCOReader.jsonErrorDetail(error))", at: .init(file: name))
+        }
     }
 
     /// Records `error`, found in one entry of a file (a COCO image or annotation, a manifest line), as an error

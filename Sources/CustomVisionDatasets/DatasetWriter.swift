@@ -3,7 +3,8 @@ import Foundation
 /// Writes a `Dataset` in an annotation format, so datasets convert between formats.
 ///
 /// Layouts: VOC `Annotations/*.xml` + `JPEGImages/`; COCO `annotations.json` + `images/`; YOLO `data.yaml` +
-/// `images/` + `labels/`; CSV `annotations.csv` + `images/`; manifest `manifest.jsonl` + `images/`.
+/// `images/` + `labels/`; CSV `annotations.csv` + `images/`; manifest `manifest.jsonl` + `images/`; Create ML
+/// `annotations.json` with the images beside it.
 /// Boxes are written at full double precision, so reading the output back gives the same normalized boxes (to 1e-9).
 public enum DatasetWriter {
     /// What to do with the image files.
@@ -44,7 +45,7 @@ public enum DatasetWriter {
         _ dataset: Dataset, format: DatasetFormat, to folder: URL, options: Options = Options()
     ) throws -> [Finding] {
         var output = try OutputFolder(folder: folder.standardizedFileURL, dataset: dataset, options: options)
-        if [.voc, .coco, .csv].contains(format) {
+        if [.voc, .coco, .csv, .createml].contains(format) {
             for image in dataset.images where !image.regions.isEmpty && (image.width <= 0 || image.height <= 0) {
                 output.findings.append(
                     Finding(
@@ -59,6 +60,7 @@ public enum DatasetWriter {
         case .yolo: try YOLOWriter.write(dataset, into: &output)
         case .csv: try CSVWriter.write(dataset, into: &output)
         case .manifest: try CSVWriter.writeManifest(dataset, into: &output)
+        case .createml: try CreateMLWriter.write(dataset, into: &output)
         case .folders:
             throw DatasetError(
                 .unknownFormat, "writing folder-per-class is not supported; use csv or manifest",

@@ -159,4 +159,44 @@ struct DatasetFidelityEndToEndTests {
         let summary = value as? [String: Any]
         #expect(summary?["images"] as? Int == 2 && summary?["regions"] as? Int == 0, "\(value)")
     }
+
+    /// A Create ML dataset through `upload` (detected, prepared to 256×256) and back through `dataset pull --to
+    /// createml`: every box comes back where it was, as a fraction of its image.
+    @Test func aCreateMLDatasetUploadsAndPullsBack() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let names = ["inclusion_1", "patches_1", "scratches_1"]
+        var entries: [String] = []
+        var texts: [String: String] = [:]
+        for (index, name) in names.enumerated() {
+            let (x, y) = (40 + 30 * index, 60 + 20 * index)
+            entries.append(#"{"image": "\#(name).jpg", "annotations": [{"label": "defect", "coordinates": "#
+                + #"{"x": \#(x), "y": \#(y), "width": 40, "height": 60}}]}"#)
+        }
+        texts["annotations.json"] = "[" + entries.joined(separator: ",\n") + "]\n"
+        let fixtures = Dictionary(
+            uniqueKeysWithValues: names.map { ("\($0).jpg", "neu-det-mini/train/IMAGES/\($0).jpg") })
+        let source = try source(env, fixtures: fixtures, texts: texts)
+        let project = try await env.createProject()
+        let upload = try await env.cvctl(["upload", source.path, "--project", project])
+        #expect(upload.status == 0, "\(upload.stderr)")
+        let pulled = env.directory.appendingPathComponent("pulled")
+        let pull = try await env.cvctl(
+            ["dataset", "pull", "--project", project, "--to", "createml", "--out", pulled.path])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let data = try Data(contentsOf: pulled.appendingPathComponent("annotations.json"))
+        let back = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(back.count == 3)
+        // Pulled images are the prepared 256×256 ones (named by image id): boxes scale with them.
+        let got = try back.map { entry -> [Double] in
+            let annotations = entry["annotations"] as? [[String: Any]]
+            let box = try #require(annotations?.first?["coordinates"] as? [String: Double])
+            return [box["x"] ?? -1, box["y"] ?? -1, box["width"] ?? -1, box["height"] ?? -1]
+        }.sorted { $0[0] < $1[0] }
+        let expected = names.indices.map { index in
+            [Double(40 + 30 * index), Double(60 + 20 * index), 40, 60].map { $0 * 256 / 200 }
+        }
+        #expect(got.count == 3 && zip(expected, got).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < 1e-6 } },
+                "\(got) vs \(expected)")
+    }
 }

@@ -8,6 +8,7 @@ struct FixtureReaderTests {
     @Test(arguments: [
         ("voc", DatasetFormat.voc), ("coco", .coco), ("coco-normalized", .cocoNormalized), ("yolo", .yolo),
         ("csv-detection", .csv), ("csv-classification", .csv), ("folders", .folders), ("manifest", .manifest),
+        ("createml", .createml),
     ])
     func detectsTheFormat(folder: String, format: DatasetFormat) throws {
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url(folder)) == format)
@@ -19,6 +20,34 @@ struct FixtureReaderTests {
             try DatasetFormat.detect(at: DatasetFixtures.url("coco-normalized/annotations.json")) == .cocoNormalized)
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("yolo/data.yaml")) == .yolo)
         #expect(try DatasetFormat.detect(at: DatasetFixtures.url("manifest/manifest.jsonl")) == .manifest)
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("createml/annotations.json")) == .createml)
+    }
+
+    @Test func readsCreateMLBoxesByTheirPixelCentre() throws {
+        for url in [DatasetFixtures.url("createml"), DatasetFixtures.url("createml/annotations.json")] {
+            let (dataset, findings) = try DatasetReader.read(at: url)
+            #expect(findings.isEmpty, "\(findings)")
+            #expect(dataset.images.map(\.path.lastPathComponent) == ["red.png", "green.png", "blue.png"])
+            #expect(dataset.tags == ["cat", "big, dog", "dog"])
+            let red = try #require(dataset.image(named: "red.png"))
+            #expect(red.width == 80 && red.height == 60)
+            #expect(red.regions.map(\.tag) == ["cat", "big, dog"])
+            expectBox(red.regions[0].box, 0.1, 0.1, 0.4, 0.4)
+            expectBox(red.regions[1].box, 0.5, 0.5, 0.5, 0.5)
+            expectBox(dataset.image(named: "green.png")?.regions.first?.box, 0, 0, 0.5, 0.5)
+            #expect(dataset.image(named: "blue.png")?.regions.isEmpty == true)
+            #expect(red.source == DatasetLocation(file: "annotations.json", jsonPath: "$[0]"))
+        }
+    }
+
+    /// Create ML's file has `"annotations"` as COCO's does: a folder holding one is Create ML, and a COCO folder
+    /// beside nothing else stays COCO.
+    @Test func aCreateMLFileIsNotTakenForCOCO() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.write(#"[{"image": "a.png", "annotations": []}]"#, to: "labels.json")
+        #expect(try DatasetFormat.detect(at: folder.url) == .createml)
+        #expect(try DatasetFormat.detect(at: DatasetFixtures.url("coco")) == .coco)
     }
 
     @Test func readsPascalVOCWithEntitiesFlagsAndAStemOnlyFilename() throws {

@@ -53,6 +53,36 @@ struct HostileInputTests {
         #expect(dataset.image(named: "a.png")?.regions.count == 1, "the good file is still read")
     }
 
+    /// A Create ML entry or annotation with a missing or mistyped field is skipped with an error naming its JSON
+    /// path; the rest is read. A document that is not an array, or not JSON, stops the read.
+    @Test func createMLSkipsBadEntriesByJSONPath() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        let box = #"{"label": "x", "coordinates": {"x": 24, "y": 18, "width": 32, "height": 24}}"#
+        let file = try folder.write(
+            "[{\"image\": \"a.png\", \"annotations\": [\(box), {\"label\": 3, \"coordinates\": {}},"
+                + #" {"label": "y", "coordinates": {"x": "1", "y": 1, "width": 1, "height": 1}},"#
+                + #" {"label": "z"}]}, {"annotations": []}, 7, {"image": "../../etc/passwd"}]"#,
+            to: "annotations.json")
+        let (dataset, findings) = try DatasetReader.read(at: file)
+        #expect(dataset.images.count == 1)
+        expectBox(dataset.images.first?.regions.first?.box, 0.1, 0.1, 0.4, 0.4)
+        #expect(dataset.images.first?.regions.count == 1)
+        let paths = findings.map { "\($0.code) \($0.location.jsonPath ?? "")" }
+        #expect(paths == [
+            "invalidValue $[0].annotations[1].label", "invalidValue $[0].annotations[2].coordinates.x",
+            "missingField $[0].annotations[3].coordinates", "missingField $[1].image", "invalidValue $[2]",
+            "pathEscape $[3].image",
+        ], "\(findings)")
+        #expect(findings.allSatisfy { $0.severity == .error && $0.location.file == "annotations.json" })
+        let object = try folder.write(#"{"image": "a.png"}"#, to: "object.json")
+        let notArray = #expect(throws: DatasetError.self) { try DatasetReader.read(at: object, format: .createml) }
+        #expect(notArray?.code == .malformed)
+        let broken = try folder.write("[{", to: "broken.json")
+        let notJSON = #expect(throws: DatasetError.self) { try DatasetReader.read(at: broken, format: .createml) }
+        #expect(notJSON?.code == .malformed && notJSON?.location.file == "broken.json")
+    }
+
     @Test func cocoStopsAtMalformedJSONAndReportsWrongTypesByJSONPath() throws {
         let folder = try TemporaryFolder()
         let file = try folder.write("{\"images\": [", to: "a.json")

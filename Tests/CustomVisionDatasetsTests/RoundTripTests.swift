@@ -23,7 +23,7 @@ struct RoundTripTests {
         return dataset
     }
 
-    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv])
+    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv, .createml])
     func detectionRoundTripIsExact(format: DatasetFormat) throws {
         let original = try Self.detectionDataset()
         let folder = try TemporaryFolder()
@@ -52,7 +52,7 @@ struct RoundTripTests {
         #expect(maxError <= 1e-6, "largest box difference \(maxError)")
     }
 
-    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv], [
+    @Test(arguments: [DatasetFormat.voc, .coco, .cocoNormalized, .yolo, .csv, .createml], [
         "a \"quoted\", <odd> & 'name'", "5\" screen", #"back\slash\"#, "it's # not: a comment", "[x, y]",
     ])
     func awkwardTagNamesSurvive(format: DatasetFormat, name: String) throws {

@@ -14,7 +14,7 @@ public enum PrepMode: String, CaseIterable, ExpressibleByArgument, Sendable {
 public struct UploadCommand: CVCommand {
     public static let configuration = CommandConfiguration(
         commandName: "upload",
-        abstract: "Upload a labelled dataset (VOC, COCO, YOLO, CSV, folders, manifest) to a project.",
+        abstract: "Upload a labelled dataset (VOC, COCO, YOLO, CSV, Create ML, folders, manifest) to a project.",
         discussion: """
             Reads the dataset, prepares each image (default: 256×256 stretch, RGB JPEG; --no-prep \
             uploads the files as they are, boxes turned upright with the EXIF orientation), creates missing \
@@ -44,7 +44,8 @@ public struct UploadCommand: CVCommand {
     @OptionGroup public var global: GlobalOptions
     @Argument(help: "The dataset folder or annotation file.") var dataset: String
     @Option(help: "The project id.") var project: UUID
-    @Option(help: "Dataset format (default: detected): voc, coco, coco-normalized, yolo, csv, folders, manifest.")
+    @Option(
+        help: "Dataset format (default: detected): voc, coco, coco-normalized, yolo, csv, createml, folders, manifest.")
     var format: DatasetFormat?
     @Flag(help: "Upload the image files unchanged.") var noPrep = false
     @Option(help: "Prepared image side in pixels.") var size = 256

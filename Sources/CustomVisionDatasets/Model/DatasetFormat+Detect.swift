@@ -3,9 +3,10 @@ import Foundation
 extension DatasetFormat {
     /// Recognises the format of a dataset folder or annotation file from its files and contents.
     ///
-    /// Files: `.xml` → VOC; `.json` → COCO, or normalized COCO when every bbox value lies within 0…1;
-    /// `.jsonl` → manifest; `.csv` → CSV; `.yaml` → YOLO. Folders: `data.yaml`/`classes.txt` → YOLO;
-    /// XML files → VOC; a COCO JSON → COCO; a `.jsonl` → manifest; a `.csv` → CSV; sub-folders of images → folders.
+    /// Files: `.xml` → VOC; `.json` → Create ML when the document is an array, else COCO, or normalized COCO
+    /// when every bbox value lies within 0…1; `.jsonl` → manifest; `.csv` → CSV; `.yaml` → YOLO. Folders:
+    /// `data.yaml`/`classes.txt` → YOLO; XML files → VOC; a Create ML JSON → Create ML; a COCO JSON → COCO;
+    /// a `.jsonl` → manifest; a `.csv` → CSV; sub-folders of images → folders.
     /// - Throws: `DatasetError.unknownFormat` naming the path when nothing matches.
     public static func detect(at url: URL) throws -> DatasetFormat {
         try detect(at: url, listing: nil)
@@ -22,7 +23,9 @@ extension DatasetFormat {
         if !DatasetReader.isDirectory(url) {
             switch url.pathExtension.lowercased() {
             case "xml": return .voc
-            case "json": return decidingCOCOVariant ? try cocoVariant(of: url) : .coco
+            case "json":
+                if isCreateML(url) { return .createml }
+                return decidingCOCOVariant ? try cocoVariant(of: url) : .coco
             case "jsonl": return .manifest
             case "csv": return .csv
             case "yaml", "yml": return .yolo
@@ -39,7 +42,9 @@ extension DatasetFormat {
         let files = paths.map { (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0)) }
         let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
         let json = paths.filter { FileName(path: $0).pathExtension.lowercased() == "json" }
-        if let coco = COCOReader.cocoFiles(among: json.map { URL(fileURLWithPath: $0) }, fs: fs).first {
+        let jsonURLs = json.map { URL(fileURLWithPath: $0) }
+        if !CreateMLReader.createMLFiles(among: jsonURLs, fs: fs).isEmpty { return .createml }
+        if let coco = COCOReader.cocoFiles(among: jsonURLs, fs: fs).first {
             return decidingCOCOVariant ? try cocoVariant(of: coco) : .coco
         }
         if extensions.contains("jsonl") { return .manifest }
@@ -57,8 +62,17 @@ extension DatasetFormat {
         }
         if inFolders { return .folders }
         throw DatasetError(
-            .unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, folders)",
+            .unknownFormat, "no annotation files recognised (VOC, COCO, YOLO, CSV, manifest, Create ML, folders)",
             at: place)
+    }
+
+    /// Whether the JSON file `url` is a Create ML document (an array), judged from its first byte that is not white
+    /// space; a file that cannot be read is left to the COCO reader, which reports it.
+    static func isCreateML(_ url: URL) -> Bool {
+        guard let fs = try? DatasetFileSystem(root: url.deletingLastPathComponent(), allowOutsideRoot: true),
+            let head = CreateMLReader.jsonHead(url, fs: fs)
+        else { return false }
+        return head.first == UInt8(ascii: "[")
     }
 
     /// `.cocoNormalized` when every bbox value is within 0…1 (and there is at least one), else `.coco`.

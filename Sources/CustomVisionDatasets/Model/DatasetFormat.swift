@@ -1,6 +1,6 @@
 import Foundation
 
-/// An annotation format this package reads and (except `folders` and `manifest`) writes.
+/// An annotation format this package reads and (except `folders`) writes.
 public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// Pascal VOC: one XML per image (LabelImg, CVAT, NEU-DET). Boxes in pixel corners.
     case voc
@@ -17,9 +17,12 @@ public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable, Cu
     case folders
     /// Multilabel classification manifest: JSON Lines, `{"file": "a.jpg", "tags": ["x", "y"]}` per line.
     case manifest
+    /// Create ML object detection: a JSON array, `{"image": "a.jpg", "annotations": [{"label": "x", "coordinates":
+    /// {"x", "y", "width", "height"}}]}` per image, boxes by their centre and size in pixels.
+    case createml
 
     public var description: String { rawValue }
 
     /// Formats `DatasetWriter` can write.
-    public static let writable: [DatasetFormat] = [.voc, .coco, .cocoNormalized, .yolo, .csv, .manifest]
+    public static let writable: [DatasetFormat] = [.voc, .coco, .cocoNormalized, .yolo, .csv, .manifest, .createml]
 }

@@ -67,6 +67,12 @@ struct JSONCursor {
         return d.isFinite ? d : nil
     }
 
+    /// The finite number at `key`.
+    func number(_ key: String) throws -> Double {
+        guard let d = Self.number(field(key).value) else { throw fail(key, "a number") }
+        return d
+    }
+
     func optionalInt(_ key: String) throws -> Int? {
         let v = field(key).value
         if v == nil || v is NSNull { return nil }

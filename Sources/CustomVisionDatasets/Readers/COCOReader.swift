@@ -12,20 +12,9 @@ import Foundation
 enum COCOReader {
     /// - Parameter normalized: whether boxes are fractions; nil decides it for each file from its boxes.
     static func read(_ entry: URL, normalized: Bool?, context: inout ReadContext) throws -> Dataset {
-        let listing = DatasetReader.isDirectory(entry) ? try context.listing(in: entry) : nil
-        let files = listing.map { cocoFiles(among: $0.urls, fs: context.fs) } ?? [entry]
-        guard !files.isEmpty else {
-            throw DatasetError(.unknownFormat, "no COCO JSON file found", at: context.fs.location(entry))
+        try ReadContext.readJSONFiles(entry, kind: "COCO", select: cocoFiles, context: &context) {
+            try readFile($0, normalized: normalized, into: &$1, context: &$2)
         }
-        var dataset = Dataset(root: context.fs.root)
-        for file in files {
-            try readFile(file, normalized: normalized, into: &dataset, context: &context)
-        }
-        if let listing {
-            context.reportStrayImages(listing.files, of: dataset, code: "unlistedImage",
-                                      unnamedBy: "no COCO file lists")
-        }
-        return dataset
     }
 
     /// The JSON files among `files` holding an object with `images` or `annotations` in their first 64 KiB (written
@@ -36,7 +25,12 @@ enum COCOReader {
                 let handle = try? FileHandle(forReadingFrom: url)
             else { return false }
             defer { try? handle.close() }
-            let head = String(decoding: (try? handle.read(upToCount: 64 * 1024)) ?? Data(), as: UTF8.self)
+            let bytes = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+            // A document that is an array is Create ML's (which has "annotations" too), not COCO's.
+            if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "[") {
+                return false
+            }
+            let head = String(decoding: bytes, as: UTF8.self)
             return head.contains("\"images\"") || head.contains("\"annotations\"")
         }
     }
@@ -51,22 +45,14 @@ enum COCOReader {
     private static func readFile(
         _ file: URL, normalized: Bool?, into dataset: inout Dataset, context: inout ReadContext
     ) throws {
-        let name = context.fs.displayName(file)
-        let data = try context.fs.read(file)
-        let json: Any
-        do {
-            json = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw DatasetError(.malformed, "not valid JSON: \(jsonErrorDetail(error))", at: .init(file: name))
-        }
+        let (name, json) = try context.parseJSON(file)
         let normalized = normalized ?? ((json as? [String: Any]).map(looksNormalized) ?? false)
         let doc = JSONCursor(value: json, file: name, path: "$")
         let base = file.deletingLastPathComponent()
         let hint = file.deletingPathExtension().lastPathComponent.split(separator: "_").last.map(String.init)
-        let folderSplits = ["train": "train", "valid": "val", "val": "val", "test": "test"]
         let split =
             ["train", "val", "test"].first { hint?.lowercased().hasPrefix($0) == true }
-            ?? folderSplits[base.lastPathComponent.lowercased()]  // Roboflow: train/_annotations.coco.json
+            ?? ReadContext.folderSplits[base.lastPathComponent.lowercased()]  // Roboflow: train/_annotations.coco.json
 
         var tagByCategory: [String: String] = [:]
         for category in try doc.array("categories", required: false) {
