@@ -59,7 +59,7 @@ struct ParsingTests {
         #expect(predict.inputs == ["a.jpg", "dir/"] && predict.noStore && predict.draw == "out")
         let performance = try #require(try CVCtl.parseAsRoot(
             ["performance", "--project", id.uuidString, "--sweep", "--min-map", "0.5"]) as? PerformanceCommand)
-        #expect(performance.sweep && performance.minMap == 0.5 && performance.threshold == 0.25)
+        #expect(performance.sweep && performance.gates.minMap == 0.5 && performance.threshold == 0.25)
         #expect(performance.overlap == 0.3)
         let publish = try #require(try CVCtl.parseAsRoot(
             ["publish", "--project", id.uuidString, "--name", "n", "--unpublish-previous"]) as? PublishCommand)

@@ -42,9 +42,14 @@ struct WorkflowEndToEndTests {
         #expect((report["sweep"] as? [Any])?.count == 19)
         #expect(report["bestF1"] != nil)
         #expect(try Data(contentsOf: plot).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
-        let gate = try await env.cvctl(["performance", "--project", project, "--min-map", "1.0"])
+        let junit = env.directory.appendingPathComponent("gates.xml")
+        let gate = try await env.cvctl(["performance", "--project", project, "--min-map", "1.0", "--junit", junit.path])
         #expect(gate.status == 4)
         #expect(gate.stderr.contains("quality gate"))
+        // The JUnit report is written although the gate failed: its one case is the failed gate.
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains(#"tests="1" failures="1""#) && xml.contains(#"name="mAP &gt;= 100.0%""#), "\(xml)")
+        #expect(xml.contains(#"<property name="iteration" value="\#(iterationId)"/>"#), "\(xml)")
         // The precision and recall gates, just under the reported values (met) and just above them (failed); a
         // margin, as the JSON's digits read back through JSONSerialization may land an ulp away.
         let precision = try #require(performance["precision"] as? Double)
@@ -82,9 +87,14 @@ struct WorkflowEndToEndTests {
         #expect(try object(evaluation)["imageCount"] as? Int == 9)
         // The 200×200 originals, as an SDK sends them, differ from the 256×256 prepared training copies; cvserver
         // looks at them at the training size, so they still find the defects (mAP 55% here; 14% without that).
+        let passed = env.directory.appendingPathComponent("evaluate.xml")
         let raw = try await env.cvctl(
-            ["evaluate", heldout, "--project", project, "--name", "mini", "--no-prep", "--min-map", "0.35"])
+            ["evaluate", heldout, "--project", project, "--name", "mini", "--no-prep", "--min-map", "0.35",
+             "--junit", passed.path])
         #expect(raw.status == 0, "\(raw.stdout) \(raw.stderr)")
+        let evaluationXML = try String(contentsOf: passed, encoding: .utf8)
+        #expect(evaluationXML.contains(#"tests="1" failures="0""#) && evaluationXML.contains(#"value="9""#),
+                "\(evaluationXML)")
 
         let image = heldout + "/IMAGES/patches_26.jpg"
         let quick = try await env.cvctl(["quick-test", image, "--project", project, "--no-store"])

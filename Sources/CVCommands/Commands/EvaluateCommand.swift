@@ -12,7 +12,8 @@ public struct EvaluateCommand: CVCommand {
         abstract: "Predict a local labelled dataset with a published iteration and print precision, recall, AP, mAP.",
         discussion: """
             Predictions are not stored (nostore); images are prepared as `cvctl upload` prepared them (see \
-            `cvctl predict --help`). The same gates as `performance` apply (exit 4 below a gate).
+            `cvctl predict --help`). The same gates as `performance` apply (exit 4 below a gate), and --junit \
+            FILE writes them with the metrics as a JUnit XML report.
 
             Examples:
               cvctl evaluate Fixtures/neu-det-mini/heldout --project 0f6c… --name steel-v1
@@ -30,18 +31,18 @@ public struct EvaluateCommand: CVCommand {
     @Option(help: "detection | classification (default: from the dataset).") var type: PredictionKind?
     @Option(help: "Requests in flight.") var concurrency = 4
     @OptionGroup(title: "Preparation") var prep: PredictionPrep
-    @Option(help: "Fail (exit 4) when mAP is below this.") var minMap: Double?
-    @Option(help: "Fail (exit 4) when precision is below this.") var minPrecision: Double?
-    @Option(help: "Fail (exit 4) when recall is below this.") var minRecall: Double?
+    @OptionGroup(title: "Quality gates") var gates: QualityGateOptions
 
     public init() {}
 
     public func validate() throws {
-        try PerformanceCommand.validateFractions([threshold, overlap, minMap, minPrecision, minRecall])
+        try PerformanceCommand.validateFractions(
+            [threshold, overlap, gates.minMap, gates.minPrecision, gates.minRecall])
         try ImageCommand.validateConcurrency(concurrency)
     }
 
     public func run(_ context: CommandContext) async throws {
+        if let junit = gates.junit { try OutputFolder.checkFile(junit) }
         let (data, _) = try DatasetLoading.read(dataset, format: format, console: context.console)
         let client = try context.prediction()
         let kind = type ?? (data.hasRegions ? .detection : .classification)
@@ -89,13 +90,13 @@ public struct EvaluateCommand: CVCommand {
         let report = PerformanceEvaluator(probabilityThreshold: threshold, overlapThreshold: overlap)
             .evaluate(evaluated, tags: data.allTags)
         try context.console.emit(report) { Self.table($0) }
-        var failures: [String] = []
-        for (label, gate, value) in [("mAP", minMap, report.averagePrecision),
-                                     ("precision", minPrecision, report.precision),
-                                     ("recall", minRecall, report.recall)] {
-            if let gate, value < gate { failures.append("\(label) \(Format.number(value)) < \(Format.number(gate))") }
-        }
-        if !failures.isEmpty { throw CLIError.failed("quality gate failed: " + failures.joined(separator: "; ")) }
+        let checks = gates.checks(map: report.averagePrecision, precision: report.precision, recall: report.recall)
+        var metrics = [("dataset", dataset), ("project", project.lowercasedText), ("name", name),
+                       ("threshold", Format.number(threshold)), ("overlap", Format.number(overlap)),
+                       ("images", "\(inputs.count)"), ("mAP", Format.number(report.averagePrecision)),
+                       ("precision", Format.number(report.precision)), ("recall", Format.number(report.recall))]
+        for tag in report.perTag { metrics.append(("AP \(tag.tag)", Format.number(tag.averagePrecision))) }
+        try gates.enforce(checks, command: "evaluate", metrics: metrics, details: Self.table(report).render())
     }
 
     static func table(_ report: PerformanceReport) -> TextTable {

@@ -12,13 +12,15 @@ public struct PerformanceCommand: CVCommand {
         discussion: """
             --sweep also evaluates thresholds 0.05…0.95 and marks the threshold with the best F1; --plot FILE \
             (implies --sweep) draws the per-tag and overall precision/recall curves of the sweep into a PNG. \
-            --min-map/--min-precision/--min-recall (0…1) make the command exit 4 below the gate, for CI.
+            --min-map/--min-precision/--min-recall (0…1) make the command exit 4 below the gate, for CI; \
+            --junit FILE also writes the gates (as test cases) and the metrics as a JUnit XML report.
 
             Examples:
               cvctl performance --project 0f6c… --threshold 0.25 --overlap 0.3
               cvctl performance --project 0f6c… --sweep --plot pr.png
               cvctl performance --project 0f6c… --min-map 0.5 --min-recall 0.6 \\
                   --output json
+              cvctl performance --project 0f6c… --min-map 0.5 --junit gates.xml
             """)
 
     @OptionGroup public var global: GlobalOptions
@@ -28,14 +30,12 @@ public struct PerformanceCommand: CVCommand {
     @Option(help: "IoU overlap threshold (object detection).") var overlap = 0.3
     @Flag(help: "Evaluate thresholds 0.05…0.95 and show the best F1.") var sweep = false
     @Option(help: "Write the sweep's precision/recall curves to this PNG (implies --sweep).") var plot: String?
-    @Option(help: "Fail (exit 4) when mAP is below this.") var minMap: Double?
-    @Option(help: "Fail (exit 4) when precision is below this.") var minPrecision: Double?
-    @Option(help: "Fail (exit 4) when recall is below this.") var minRecall: Double?
+    @OptionGroup(title: "Quality gates") var gates: QualityGateOptions
 
     public init() {}
 
     public func validate() throws {
-        try Self.validateFractions([threshold, overlap, minMap, minPrecision, minRecall])
+        try Self.validateFractions([threshold, overlap, gates.minMap, gates.minPrecision, gates.minRecall])
     }
 
     /// Thresholds and gates (`nil` when not given) must lie in 0…1.
@@ -66,6 +66,7 @@ public struct PerformanceCommand: CVCommand {
 
     public func run(_ context: CommandContext) async throws {
         if let plot { try OutputFolder.checkFile(plot) }
+        if let junit = gates.junit { try OutputFolder.checkFile(junit) }
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let performance = try await client.getIterationPerformance(
@@ -100,16 +101,9 @@ public struct PerformanceCommand: CVCommand {
             report.sweep = points
             report.bestF1 = points.max { $0.f1 < $1.f1 }
         }
-        let gates: [(String, Double?, Double?)] = [
-            ("mAP", minMap, performance.averagePrecision), ("precision", minPrecision, performance.precision),
-            ("recall", minRecall, performance.recall),
-        ]
-        for (name, gate, value) in gates {
-            guard let gate else { continue }
-            if (value ?? 0) < gate {
-                report.gateFailures.append("\(name) \(Format.number(value)) is below \(Format.number(gate))")
-            }
-        }
+        let checks = gates.checks(
+            map: performance.averagePrecision, precision: performance.precision, recall: performance.recall)
+        report.gateFailures = checks.compactMap(\.failure)
         try context.console.emit(report) { Self.table($0) }
         if let sweep = report.sweep, context.console.format == .table {
             var table = TextTable(headers: ["THRESHOLD", "PRECISION", "RECALL", "F1", "NOTE"])
@@ -120,9 +114,15 @@ public struct PerformanceCommand: CVCommand {
             }
             context.console.data("\n" + table.render())
         }
-        if !report.gateFailures.isEmpty {
-            throw CLIError.failed("quality gate failed: " + report.gateFailures.joined(separator: "; "))
+        var metrics = [("project", project.lowercasedText), ("iteration", target.id.lowercasedText),
+                       ("threshold", Format.number(threshold)), ("overlap", Format.number(overlap)),
+                       ("mAP", Format.number(performance.averagePrecision)),
+                       ("precision", Format.number(performance.precision)),
+                       ("recall", Format.number(performance.recall))]
+        for tag in performance.perTagPerformance ?? [] {
+            metrics.append(("AP \(tag.name ?? tag.id.lowercasedText)", Format.number(tag.averagePrecision)))
         }
+        try gates.enforce(checks, command: "performance", metrics: metrics, details: Self.table(report).render())
     }
 
     static func table(_ report: Report) -> TextTable {
