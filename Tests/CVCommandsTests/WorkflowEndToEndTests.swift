@@ -85,6 +85,19 @@ struct WorkflowEndToEndTests {
             ["evaluate", heldout, "--project", project, "--name", "mini", "--threshold", "0.25"])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
         #expect(try object(evaluation)["imageCount"] as? Int == 9)
+        // The confusion matrix: a row per true tag holding each of its boxes once, then the (none) row.
+        let perTag = try #require(try object(evaluation)["perTag"] as? [[String: Any]])
+        let confusion = try object(try #require(try object(evaluation)["confusionMatrix"]))
+        let rows = try #require(confusion["counts"] as? [[Int]])
+        #expect(confusion["tags"] as? [String] == perTag.compactMap { $0["tag"] as? String })
+        #expect(rows.count == perTag.count + 1)
+        for (row, tag) in zip(rows, perTag) {
+            #expect(row.reduce(0, +) == tag["truthCount"] as? Int, "\(tag["tag"] ?? "")")
+        }
+        let shown = try await env.cvctl(
+            ["evaluate", heldout, "--project", project, "--name", "mini", "--confusion", "--output", "table"])
+        #expect(shown.status == 0 && shown.stdout.contains("TRUE \\ PREDICTED") && shown.stdout.contains("(none)"),
+                "\(shown.stdout)")
         // The 200×200 originals, as an SDK sends them, differ from the 256×256 prepared training copies; cvserver
         // looks at them at the training size, so they still find the defects (mAP 55% here; 14% without that).
         let passed = env.directory.appendingPathComponent("evaluate.xml")

@@ -13,12 +13,15 @@ public struct EvaluateCommand: CVCommand {
         discussion: """
             Predictions are not stored (nostore); images are prepared as `cvctl upload` prepared them (see \
             `cvctl predict --help`). The same gates as `performance` apply (exit 4 below a gate), and --junit \
-            FILE writes them with the metrics as a JUnit XML report.
+            FILE writes them with the metrics as a JUnit XML report. --confusion prints which tags the model took \
+            for which: true tag by row, predicted tag by column, with a (none) row for predictions with no truth \
+            under them and a (none) column for truths it missed (for detection, boxes pair at the IoU overlap).
 
             Examples:
               cvctl evaluate Fixtures/neu-det-mini/heldout --project 0f6c… --name steel-v1
               cvctl evaluate test/ --project 0f6c… --name steel-v1 --threshold 0.25 \\
                   --overlap 0.5 --min-map 0.4
+              cvctl evaluate test/ --project 0f6c… --name steel-v1 --confusion
             """)
 
     @OptionGroup public var global: GlobalOptions
@@ -31,6 +34,8 @@ public struct EvaluateCommand: CVCommand {
     @Option(help: "detection | classification (default: from the dataset).") var type: PredictionKind?
     @Option(help: "Requests in flight.") var concurrency = 4
     @OptionGroup(title: "Preparation") var prep: PredictionPrep
+    @Flag(help: "Also print the confusion matrix (true tag by row, predicted tag by column; always in the JSON).")
+    var confusion = false
     @OptionGroup(title: "Quality gates") var gates: QualityGateOptions
 
     public init() {}
@@ -87,9 +92,14 @@ public struct EvaluateCommand: CVCommand {
                                 box: kind == .detection ? $0.boundingBox : nil)
                 }))
         }
-        let report = PerformanceEvaluator(probabilityThreshold: threshold, overlapThreshold: overlap)
+        var report = PerformanceEvaluator(probabilityThreshold: threshold, overlapThreshold: overlap)
             .evaluate(evaluated, tags: data.allTags)
+        report.confusionMatrix = ConfusionMatrix.of(
+            evaluated, tags: report.perTag.map(\.tag), threshold: threshold, overlap: overlap)
         try context.console.emit(report) { Self.table($0) }
+        if confusion, let matrix = report.confusionMatrix, context.console.format == .table {
+            context.console.data("\n" + Self.confusionTable(matrix).render())
+        }
         let checks = gates.checks(map: report.averagePrecision, precision: report.precision, recall: report.recall)
         var metrics = [("dataset", dataset), ("project", project.lowercasedText), ("name", name),
                        ("threshold", Format.number(threshold)), ("overlap", Format.number(overlap)),
@@ -97,6 +107,17 @@ public struct EvaluateCommand: CVCommand {
                        ("precision", Format.number(report.precision)), ("recall", Format.number(report.recall))]
         for tag in report.perTag { metrics.append(("AP \(tag.tag)", Format.number(tag.averagePrecision))) }
         try gates.enforce(checks, command: "evaluate", metrics: metrics, details: Self.table(report).render())
+    }
+
+    /// The confusion matrix with a row per true tag and a column per predicted tag, `(none)` last in both: a
+    /// prediction with no truth under it counts in the last row, a truth the model missed in the last column.
+    static func confusionTable(_ matrix: ConfusionMatrix) -> TextTable {
+        let labels = matrix.tags + ["(none)"]
+        var table = TextTable(headers: ["TRUE \\ PREDICTED"] + labels)
+        for (row, label) in labels.enumerated() {
+            table.append([label] + matrix.counts[row].map { "\($0)" })
+        }
+        return table
     }
 
     static func table(_ report: PerformanceReport) -> TextTable {

@@ -60,6 +60,8 @@ public struct PerformanceReport: Codable, Hashable, Sendable {
     public var top1Accuracy: Double?
     /// Classification: the share whose five best-scored tags include a true tag.
     public var top5Accuracy: Double?
+    /// Which tags were taken for which (see ``ConfusionMatrix``); set by callers that want it (`cvctl evaluate`).
+    public var confusionMatrix: ConfusionMatrix? = nil
 }
 
 /// Metrics of one tag.
