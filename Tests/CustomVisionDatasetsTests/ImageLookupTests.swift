@@ -142,9 +142,9 @@ struct ImageLookupTests {
         padded += jpeg.dropFirst(2)
         let folder = try TemporaryFolder()
         let file = try folder.write(padded, to: "big.jpg")
-        #expect(ImageHeader.read(contentsOf: file) == ImageHeader(format: .jpeg, width: 200, height: 200))
-        #expect(ImageHeader.read(contentsOf: file) == ImageHeader.parse(padded))
+        #expect(ImageFileHeader.read(contentsOf: file) == ImageFileHeader(format: .jpeg, width: 200, height: 200))
+        #expect(ImageFileHeader.read(contentsOf: file) == ImageFileHeader.parse(padded))
         let short = try folder.write(padded.prefix(3000), to: "short.jpg")
-        #expect(ImageHeader.read(contentsOf: short) == ImageHeader.parse(padded.prefix(3000)))
+        #expect(ImageFileHeader.read(contentsOf: short) == ImageFileHeader.parse(padded.prefix(3000)))
     }
 }

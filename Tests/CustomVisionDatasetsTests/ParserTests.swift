@@ -90,19 +90,19 @@ struct ParserTests {
 
     @Test func imageHeadersGiveFormatAndSize() throws {
         let jpeg = try #require(
-            ImageHeader.read(
+            ImageFileHeader.read(
                 contentsOf: DatasetFixtures.neuMiniTrain
                     .appendingPathComponent("IMAGES/inclusion_1.jpg")))
-        #expect(jpeg == ImageHeader(format: .jpeg, width: 200, height: 200))
-        let png = try #require(ImageHeader.read(contentsOf: DatasetFixtures.url("coco/images/green.png")))
-        #expect(png == ImageHeader(format: .png, width: 100, height: 50))
+        #expect(jpeg == ImageFileHeader(format: .jpeg, width: 200, height: 200))
+        let png = try #require(ImageFileHeader.read(contentsOf: DatasetFixtures.url("coco/images/green.png")))
+        #expect(png == ImageFileHeader(format: .png, width: 100, height: 50))
         let gif = Data("GIF89a".utf8) + Data([0x40, 0x01, 0xF0, 0x00])
-        #expect(ImageHeader.parse(gif) == ImageHeader(format: .gif, width: 320, height: 240))
+        #expect(ImageFileHeader.parse(gif) == ImageFileHeader(format: .gif, width: 320, height: 240))
         var bmp = Data([0x42, 0x4D]) + Data(repeating: 0, count: 12) + Data([40, 0, 0, 0])
         bmp += Data([0x80, 0x02, 0, 0]) + Data([0x20, 0xFE, 0xFF, 0xFF])  // 640 × -480 (top-down)
-        #expect(ImageHeader.parse(bmp) == ImageHeader(format: .bmp, width: 640, height: 480))
-        #expect(ImageHeader.parse(Data("hello".utf8)) == nil)
-        #expect(ImageHeader.parse(Data([0xFF, 0xD8, 0xFF])) == nil)
+        #expect(ImageFileHeader.parse(bmp) == ImageFileHeader(format: .bmp, width: 640, height: 480))
+        #expect(ImageFileHeader.parse(Data("hello".utf8)) == nil)
+        #expect(ImageFileHeader.parse(Data([0xFF, 0xD8, 0xFF])) == nil)
     }
 
     @Test func randomBytesNeverCrashTheParsers() {
@@ -130,8 +130,8 @@ struct ParserTests {
                     #expect(error is DatasetError, "only DatasetError may escape: \(error)")
                 }
             }
-            _ = ImageHeader.parse(Data([0xFF, 0xD8]) + data)
-            _ = ImageHeader.parse(Data("RIFF\0\0\0\0WEBP".utf8) + data)
+            _ = ImageFileHeader.parse(Data([0xFF, 0xD8]) + data)
+            _ = ImageFileHeader.parse(Data("RIFF\0\0\0\0WEBP".utf8) + data)
         }
         #expect(rejected > 400, "most random inputs are rejected, with a DatasetError")
     }

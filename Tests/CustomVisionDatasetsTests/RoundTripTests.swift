@@ -145,7 +145,7 @@ struct RoundTripTests {
         try source.copyImage("images/generated/rgb.png", to: "a.png")
         let images = try ["a.jpg", "a.png"].enumerated().map { index, name in
             let url = source.url.appendingPathComponent(name)
-            let header = try #require(ImageHeader.read(contentsOf: url))
+            let header = try #require(ImageFileHeader.read(contentsOf: url))
             let box = BoundingBox(left: 0.1 * Double(index + 1), top: 0.25, width: 0.5, height: 0.5)
             return DatasetImage(
                 path: url, width: header.width, height: header.height,
@@ -248,7 +248,7 @@ struct RoundTripTests {
         let images = try ["a.jpg", ".cache/a.jpg", ".b.jpg"].map { name in
             try source.copyImage("images/generated/gray.jpg", to: name)
             let url = source.url.appendingPathComponent(name)
-            let header = try #require(ImageHeader.read(contentsOf: url))
+            let header = try #require(ImageFileHeader.read(contentsOf: url))
             return DatasetImage(
                 path: url, width: header.width, height: header.height,
                 regions: [DatasetRegion(tag: "t", box: BoundingBox(left: 0.1, top: 0.1, width: 0.5, height: 0.5))],

@@ -12,8 +12,8 @@ import Testing
         return CurlTransport(configuration: configuration)
     }
 
-    func get(_ server: LoopbackHTTPServer, _ path: String = "/x", download: URL? = nil) -> HTTPRequest {
-        HTTPRequest(method: .get, url: server.baseURL.appendingPathComponent(path), downloadDestination: download)
+    func get(_ server: LoopbackHTTPServer, _ path: String = "/x", download: URL? = nil) -> TransportRequest {
+        TransportRequest(method: .get, url: server.baseURL.appendingPathComponent(path), downloadDestination: download)
     }
 
     /// Non-repeating-looking bytes, built fast: 1 MiB blocks that differ from each other.
@@ -107,7 +107,7 @@ import Testing
         let transport = CurlTransport(configuration: configuration)
         // Port 1 on loopback has no server: only the proxy can answer.
         let response = try await transport.send(
-            HTTPRequest(method: .get, url: URL(string: "http://127.0.0.1:1/x?a=1")!))
+            TransportRequest(method: .get, url: URL(string: "http://127.0.0.1:1/x?a=1")!))
         #expect(response.status == 200)
         #expect(proxy.requests.first?.target == "http://127.0.0.1:1/x?a=1", "a proxy gets the absolute URI")
     }
@@ -167,7 +167,7 @@ import Testing
         let url = server.baseURL
         server.stop()
         let error = await #expect(throws: CurlError.self) {
-            try await transport().send(HTTPRequest(method: .get, url: url))
+            try await transport().send(TransportRequest(method: .get, url: url))
         }
         #expect(error?.code == .couldntConnect)
         #expect(error?.requestNotSent == true)
@@ -178,7 +178,7 @@ import Testing
         defer { server.stop() }
         let url = URL(string: "https://127.0.0.1:\(server.port)/")!
         let error = await #expect(throws: CurlError.self) {
-            try await transport().send(HTTPRequest(method: .get, url: url))
+            try await transport().send(TransportRequest(method: .get, url: url))
         }
         #expect(error?.code == .sslConnectError)
     }
@@ -248,7 +248,8 @@ import Testing
         let body = Self.pattern(megabytes: 3)
         for _ in 0..<2 {
             let response = try await transport.send(
-                HTTPRequest(method: .post, url: server.baseURL, body: .bytes(body, contentType: "application/json")))
+                TransportRequest(
+                    method: .post, url: server.baseURL, body: .bytes(body, contentType: "application/json")))
             #expect(response.status == 200)
         }
         let requests = server.requests
@@ -263,21 +264,21 @@ import Testing
         let transport = transport()
         let image = Self.pattern(megabytes: 5)
         let json = Data(#"{"name":"x"}"#.utf8)
-        var headers = HTTPHeaders()
+        var headers = TransportHeaders()
         headers.add("Training-Key", "k")
         _ = try await transport.send(
-            HTTPRequest(
+            TransportRequest(
                 method: .patch, url: server.baseURL, headers: headers,
                 body: .bytes(json, contentType: "application/json")))
         _ = try await transport.send(
-            HTTPRequest(
+            TransportRequest(
                 method: .post, url: server.baseURL,
                 body: .multipart([
                     MultipartPart(name: "imageData", filename: "big.jpg", contentType: "image/jpeg", data: image),
                     MultipartPart(name: "imageData", filename: "empty.jpg", data: Data()),
                 ])))
-        _ = try await transport.send(HTTPRequest(method: .delete, url: server.baseURL))
-        _ = try await transport.send(HTTPRequest(method: .post, url: server.baseURL))
+        _ = try await transport.send(TransportRequest(method: .delete, url: server.baseURL))
+        _ = try await transport.send(TransportRequest(method: .post, url: server.baseURL))
 
         let requests = server.requests
         #expect(requests.map(\.method) == ["PATCH", "POST", "DELETE", "POST"])

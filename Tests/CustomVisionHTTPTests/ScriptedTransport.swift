@@ -12,7 +12,7 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
 
     private let lock = NSLock()
     private var steps: [Step]
-    private var sent: [HTTPRequest] = []
+    private var sent: [TransportRequest] = []
     private let clock: InstantClock?
     private let cost: Duration
 
@@ -24,9 +24,9 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         self.cost = cost
     }
 
-    var requests: [HTTPRequest] { lock.withLock { sent } }
+    var requests: [TransportRequest] { lock.withLock { sent } }
 
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
         let step = lock.withLock { () -> Step in
             sent.append(request)
             return steps.isEmpty ? .status(200, body: "{}") : steps.removeFirst()
@@ -34,9 +34,9 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         clock?.advance(by: cost)
         switch step {
         case .status(let status, let headers, let body):
-            var fields = HTTPHeaders()
+            var fields = TransportHeaders()
             for (name, value) in headers { fields.add(name, value) }
-            return HTTPResponse(status: status, headers: fields, body: Data(body.utf8))
+            return TransportResponse(status: status, headers: fields, body: Data(body.utf8))
         case .failure(let error):
             throw error
         }

@@ -30,7 +30,7 @@ import Testing
         let endpoint = try #require(URL(string: "https://user:\(Self.password)@westus2.api.cognitive.microsoft.com"))
         let training = TrainingClient(endpoint: endpoint, key: Self.key)
         let prediction = PredictionClient(endpoint: endpoint, key: Self.key)
-        var request = HTTPRequest(method: .get, url: endpoint.appendingPathComponent("x"))
+        var request = TransportRequest(method: .get, url: endpoint.appendingPathComponent("x"))
         request.headers.add("Training-Key", Self.key)
         request.headers.add("Authorization", "Bearer \(Self.key)")
         request.headers.add("Accept", "application/json")

@@ -16,7 +16,7 @@ import Testing
     @Test func certificatesAreVerifiedByDefaultAndTheCheckCanBeTurnedOff() async throws {
         let server = try await OpenSSLServer.start()
         defer { server.stop() }
-        let request = HTTPRequest(method: .get, url: server.url)
+        let request = TransportRequest(method: .get, url: server.url)
 
         let error = await #expect(throws: CurlError.self) { try await transport().send(request) }
         #expect(error?.code == .peerFailedVerification, "a self-signed certificate must be refused")
@@ -88,7 +88,7 @@ final class OpenSSLServer: @unchecked Sendable {
                 directory: directory)
             // Wait until it accepts TLS connections (or has exited: the port was taken).
             for _ in 0..<100 where process.isRunning {
-                if (try? await transport.send(HTTPRequest(method: .get, url: server.url))) != nil { return server }
+                if (try? await transport.send(TransportRequest(method: .get, url: server.url))) != nil { return server }
                 try await Task.sleep(for: .milliseconds(50))
             }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }

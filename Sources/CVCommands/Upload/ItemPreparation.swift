@@ -43,7 +43,7 @@ struct ItemPreparation: Sendable {
             return .failed(UploadFailure(name: name, status: "ReadFailed",
                                          reason: "cannot read \(path) (named by \(image.source))"))
         }
-        if image.uncheckedSize != nil, let header = CustomVisionDatasets.ImageHeader.parse(data),
+        if image.uncheckedSize != nil, let header = ImageFileHeader.parse(data),
             let mismatch = image.sizeMismatch(actualWidth: header.width, actualHeight: header.height)
         {
             sizeFindings.append(mismatch)

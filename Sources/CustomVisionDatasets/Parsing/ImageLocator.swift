@@ -19,7 +19,7 @@ struct ImageLocator {
     private var listedFiles: Set<String> = []
     private var byName: [String: [String]]?
     private var byStem: [String: [String]]?
-    private var headers: [String: ImageHeader?] = [:]
+    private var headers: [String: ImageFileHeader?] = [:]
 
     init(fs: DatasetFileSystem, readHeaders: Bool) {
         self.fs = fs
@@ -122,7 +122,7 @@ struct ImageLocator {
     }
 
     /// The header of the image at `url`, nil when missing or unreadable (or headers are not read).
-    mutating func header(_ url: URL) -> ImageHeader? {
+    mutating func header(_ url: URL) -> ImageFileHeader? {
         header(path: url.path)
     }
 
@@ -130,16 +130,16 @@ struct ImageLocator {
     mutating func prefetchHeaders(_ paths: [String]) {
         guard readHeaders else { return }
         let missing = Array(Set(paths.filter { headers[$0] == nil }))
-        for (path, header) in zip(missing, missing.concurrentMap { ImageHeader.read(path: $0) }) {
+        for (path, header) in zip(missing, missing.concurrentMap { ImageFileHeader.read(path: $0) }) {
             headers[path] = .some(header)
         }
     }
 
     /// The header of the image at `path`, as `header(_:)`.
-    mutating func header(path: String) -> ImageHeader? {
+    mutating func header(path: String) -> ImageFileHeader? {
         guard readHeaders else { return nil }
         if let cached = headers[path] { return cached }
-        let header = ImageHeader.read(path: path)
+        let header = ImageFileHeader.read(path: path)
         headers[path] = header
         return header
     }

@@ -123,7 +123,7 @@ public enum DatasetVerifier {
                     "image '\(image.path.lastPathComponent)' is \(size) "
                         + "bytes, over the service's \(ServiceLimits.maxTrainingImageBytes)", at: place))
         }
-        guard let header = ImageHeader.read(contentsOf: image.path) else {
+        guard let header = ImageFileHeader.read(contentsOf: image.path) else {
             findings.append(
                 Finding(
                     .error, "unreadableImage",

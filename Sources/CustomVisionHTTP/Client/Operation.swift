@@ -1,18 +1,18 @@
 import Foundation
 
-/// One call of one operation, before it becomes an ``HTTPRequest``.
+/// One call of one operation, before it becomes an ``TransportRequest``.
 struct Operation: Sendable {
     /// The spec's operationId.
     var id: String
-    var method: HTTPMethod
+    var method: TransportMethod
     /// The path below the API's base path, percent-encoded.
     var path: String
     var query = QueryItems()
-    var body: HTTPRequestBody?
+    var body: TransportBody?
     var safety: RetrySafety
     var downloadDestination: URL?
 
-    init(_ id: String, _ method: HTTPMethod, _ path: String, safety: RetrySafety? = nil) {
+    init(_ id: String, _ method: TransportMethod, _ path: String, safety: RetrySafety? = nil) {
         self.id = id
         self.method = method
         self.path = path

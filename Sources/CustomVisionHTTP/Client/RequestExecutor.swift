@@ -61,25 +61,25 @@ struct RequestExecutor: Sendable {
     }
 
     /// Sends the operation and returns the raw body (or the file it was streamed to).
-    func raw(_ operation: Operation) async throws -> HTTPResponse {
+    func raw(_ operation: Operation) async throws -> TransportResponse {
         try await send(operation).response
     }
 
     /// A JSON request body.
-    static func jsonBody(_ value: some Encodable) throws -> HTTPRequestBody {
+    static func jsonBody(_ value: some Encodable) throws -> TransportBody {
         .bytes(try CustomVisionJSON.makeEncoder().encode(value), contentType: "application/json")
     }
 
     // MARK: - Sending with retries
 
-    func send(_ operation: Operation) async throws -> (response: HTTPResponse, attempts: Int) {
+    func send(_ operation: Operation) async throws -> (response: TransportResponse, attempts: Int) {
         try await send(makeRequest(operation), operation: operation)
     }
 
     /// Sends `request` (built from `operation`, possibly adjusted) until it succeeds or the policy gives up.
     func send(
-        _ request: HTTPRequest, operation: Operation
-    ) async throws -> (response: HTTPResponse, attempts: Int) {
+        _ request: TransportRequest, operation: Operation
+    ) async throws -> (response: TransportResponse, attempts: Int) {
         // A line break in the key would let it forge headers; say so without showing the key.
         guard !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw CustomVisionClientError(
@@ -123,23 +123,23 @@ struct RequestExecutor: Sendable {
         }
     }
 
-    func makeRequest(_ operation: Operation) -> HTTPRequest {
+    func makeRequest(_ operation: Operation) -> TransportRequest {
         var text = baseURL + operation.path
         let query = operation.query.encoded
         if !query.isEmpty { text += "?" + query }
         guard let url = URL(string: text) else {
             preconditionFailure("operation \(operation.id) built an invalid URL")  // every part is percent-encoded
         }
-        var headers = HTTPHeaders()
+        var headers = TransportHeaders()
         headers.add(keyHeader, key)
         headers.add("Accept", "application/json")
-        return HTTPRequest(
+        return TransportRequest(
             method: operation.method, url: url, headers: headers, body: operation.body,
             downloadDestination: operation.downloadDestination, timeout: configuration.requestTimeout)
     }
 
     private func retryDelay(
-        status: Int, headers: HTTPHeaders, _ operation: Operation, _ attempt: Int, _ policy: RetryPolicy
+        status: Int, headers: TransportHeaders, _ operation: Operation, _ attempt: Int, _ policy: RetryPolicy
     ) -> Duration? {
         switch status {
         case 429, 503:
@@ -165,7 +165,7 @@ struct RequestExecutor: Sendable {
 
     // MARK: - Errors
 
-    func serviceError(_ operation: Operation, _ response: HTTPResponse, attempts: Int) -> CustomVisionClientError {
+    func serviceError(_ operation: Operation, _ response: TransportResponse, attempts: Int) -> CustomVisionClientError {
         let decoder = CustomVisionJSON.makeDecoder()
         struct Wrapped: Decodable { var error: CustomVisionError }
         let body =
@@ -211,7 +211,7 @@ struct RequestExecutor: Sendable {
         return name
     }
 
-    static func requestID(_ headers: HTTPHeaders) -> String? {
+    static func requestID(_ headers: TransportHeaders) -> String? {
         headers["apim-request-id"] ?? headers["x-ms-request-id"] ?? headers["x-request-id"]
     }
 
@@ -239,7 +239,7 @@ struct RequestExecutor: Sendable {
 
     // MARK: - Logging (never the key)
 
-    private func logRequest(_ request: HTTPRequest, operation: Operation, attempt: Int) {
+    private func logRequest(_ request: TransportRequest, operation: Operation, attempt: Int) {
         guard logger.logLevel <= .debug else { return }
         let headers = request.headers.map { field in
             let secret = field.name.caseInsensitiveCompare(keyHeader) == .orderedSame
@@ -255,7 +255,7 @@ struct RequestExecutor: Sendable {
             ])
     }
 
-    private func logResponse(_ response: HTTPResponse, operation: Operation, elapsed: Duration) {
+    private func logResponse(_ response: TransportResponse, operation: Operation, elapsed: Duration) {
         guard logger.logLevel <= .debug else { return }
         logger.debug(
             "← HTTP \(response.status) \(operation.id)",

@@ -3,7 +3,7 @@ import Foundation
 /// Reads the server's requested delay from `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After`
 /// (delta-seconds or an HTTP date, RFC 9110 §10.2.3).
 enum RetryAfter {
-    static func delay(in headers: HTTPHeaders, now: Date = Date()) -> Duration? {
+    static func delay(in headers: TransportHeaders, now: Date = Date()) -> Duration? {
         for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
             if let text = headers[name], let ms = Double(text.trimmingCharacters(in: .whitespaces)), ms >= 0 {
                 return .milliseconds(Int64(ms))

@@ -56,7 +56,7 @@ extension TrainingClient {
     /// CreateImagesFromData's are; an image's own tags and regions over their limits get that image's status),
     /// safe to retry (duplicates answer `OKDuplicate`).
     private func createImages<Answer: Decodable>(
-        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, tagIds: [UUID]?, body: HTTPRequestBody,
+        _ id: String, _ projectId: UUID, _ suffix: String, count: Int?, tagIds: [UUID]?, body: TransportBody,
         as answer: Answer.Type = ImageCreateSummary.self
     ) async throws -> Answer {
         var operation = Operation(id, .post, Self.project(projectId) + "/images/" + suffix, safety: .idempotent)

@@ -15,7 +15,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// socket writes instead of 22, and costs 448 KB more per handle in use.
     static let uploadBufferSize = 512 << 10
 
-    private let request: HTTPRequest
+    private let request: TransportRequest
     /// The body curl reads through the read callback (`.bytes` and `.generated`); nil for none or multipart.
     private let body: GeneratedBody?
     private let configuration: CurlTransport.Configuration
@@ -23,7 +23,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     private struct Shared {
         var cancelled = false
-        var continuation: CheckedContinuation<HTTPResponse, any Error>?
+        var continuation: CheckedContinuation<TransportResponse, any Error>?
     }
 
     // Loop-thread state.
@@ -31,7 +31,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var mime: OpaquePointer?
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-    private var responseHeaders = HTTPHeaders()
+    private var responseHeaders = TransportHeaders()
     private var responseBody = Data()
     private var bodyOffset = 0
     private var file: Int32 = -1
@@ -39,7 +39,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var decidedDestination = false
     private var fileError: (any Error)?
 
-    init(request: HTTPRequest, configuration: CurlTransport.Configuration) {
+    init(request: TransportRequest, configuration: CurlTransport.Configuration) {
         self.request = request
         self.body = request.body?.readable
         self.configuration = configuration
@@ -51,7 +51,7 @@ final class CurlTransfer: @unchecked Sendable {
         closeFile(keep: false)
     }
 
-    var continuation: CheckedContinuation<HTTPResponse, any Error>? {
+    var continuation: CheckedContinuation<TransportResponse, any Error>? {
         get { state.withLock { $0.continuation } }
         set { state.withLock { $0.continuation = newValue } }
     }
@@ -60,8 +60,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     func cancel() { state.withLock { $0.cancelled = true } }
 
-    func finish(_ result: Result<HTTPResponse, any Error>) {
-        let continuation = state.withLock { s -> CheckedContinuation<HTTPResponse, any Error>? in
+    func finish(_ result: Result<TransportResponse, any Error>) {
+        let continuation = state.withLock { s -> CheckedContinuation<TransportResponse, any Error>? in
             defer { s.continuation = nil }
             return s.continuation
         }
@@ -160,7 +160,7 @@ final class CurlTransfer: @unchecked Sendable {
             }
             try check(cv_easy_setopt_mime(easy, mime))
         }
-        if ![HTTPMethod.get, .head, .post].contains(method) {
+        if ![TransportMethod.get, .head, .post].contains(method) {
             try check(cv_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue))
         }
     }
@@ -175,7 +175,7 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         let line = Self.trimmed(bytes[...])
         if line.starts(with: "HTTP/".utf8) {
-            responseHeaders = HTTPHeaders()  // a new response (after 100 Continue): forget the previous one
+            responseHeaders = TransportHeaders()  // a new response (after 100 Continue): forget the previous one
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             let name = Self.trimmed(line[..<colon]), value = Self.trimmed(line[(colon + 1)...])
             responseHeaders.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
@@ -259,7 +259,7 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         let status = responseStatus()
-        var response = HTTPResponse(status: status, headers: responseHeaders, body: responseBody)
+        var response = TransportResponse(status: status, headers: responseHeaders, body: responseBody)
         if let destination = request.downloadDestination, (200..<300).contains(status) {
             if !decidedDestination { openFile(for: destination) }  // an empty body still makes a file
             if let fileError {

@@ -61,7 +61,7 @@ public final class CurlTransport: HTTPTransport {
     /// Performs one request on the transport's thread.
     /// - Throws: ``CurlError`` when no complete response arrived, `CancellationError` when the task was cancelled,
     ///   or a file error when the download destination cannot be written.
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()
         let transfer = CurlTransfer(request: request, configuration: configuration)
         let loop = self.loop

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An HTTP method, as an open set (like `HTTPRequest.Method` in swift-http-types).
-public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct TransportMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The method token, upper case.
     public var rawValue: String
     /// Wraps a method token.
@@ -23,7 +23,7 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 }
 
 /// An ordered list of header fields; lookups ignore case.
-public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+public struct TransportHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// The fields in the order they were added.
     public private(set) var fields: [(name: String, value: String)] = []
 
@@ -88,7 +88,7 @@ public struct MultipartPart: Sendable, Hashable {
 }
 
 /// The body of a request.
-public enum HTTPRequestBody: Sendable, Hashable {
+public enum TransportBody: Sendable, Hashable {
     /// Raw bytes with their content type (JSON, `application/octet-stream`).
     case bytes(Data, contentType: String)
     /// Bytes made a piece at a time as the transport sends them, with their content type.
@@ -165,15 +165,15 @@ public struct GeneratedBody: Sendable, Hashable {
 }
 
 /// A request as handed to an ``HTTPTransport``.
-public struct HTTPRequest: Sendable {
+public struct TransportRequest: Sendable {
     /// The method.
-    public var method: HTTPMethod
+    public var method: TransportMethod
     /// The absolute URL, query included.
     public var url: URL
     /// The header fields (the key header included; transports must never log it).
-    public var headers: HTTPHeaders
+    public var headers: TransportHeaders
     /// The body, if any.
-    public var body: HTTPRequestBody?
+    public var body: TransportBody?
     /// When set, a successful (2xx) response body is streamed into this file instead of memory.
     public var downloadDestination: URL?
     /// The overall time limit of this attempt; `nil` uses the transport's default.
@@ -181,7 +181,7 @@ public struct HTTPRequest: Sendable {
 
     /// Creates a request.
     public init(
-        method: HTTPMethod, url: URL, headers: HTTPHeaders = HTTPHeaders(), body: HTTPRequestBody? = nil,
+        method: TransportMethod, url: URL, headers: TransportHeaders = TransportHeaders(), body: TransportBody? = nil,
         downloadDestination: URL? = nil, timeout: Duration? = nil
     ) {
         self.method = method
@@ -195,7 +195,7 @@ public struct HTTPRequest: Sendable {
 
 /// Printing, dumping or mirroring headers shows the values of secret fields (the key headers, `Authorization`) as
 /// `***`.
-extension HTTPHeaders: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension TransportHeaders: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
         "[" + redactedFields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "]"
     }
@@ -210,8 +210,8 @@ extension HTTPHeaders: CustomStringConvertible, CustomDebugStringConvertible, Cu
 }
 
 /// Printing, dumping or mirroring a request masks its secrets: key headers, and any password or signature in its
-/// URL (see ``HTTPHeaders``).
-extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+/// URL (see ``TransportHeaders``).
+extension TransportRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
         "\(method) \(SecretMasking.mask(url.absoluteString)) \(headers)"
             + (body.map { " (\($0.payloadSize) bytes)" } ?? "")
@@ -227,18 +227,20 @@ extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, Cu
 }
 
 /// A response from an ``HTTPTransport``.
-public struct HTTPResponse: Sendable {
+public struct TransportResponse: Sendable {
     /// The status code.
     public var status: Int
     /// The header fields of the final response.
-    public var headers: HTTPHeaders
-    /// The body, unless it was streamed into ``HTTPRequest/downloadDestination``.
+    public var headers: TransportHeaders
+    /// The body, unless it was streamed into ``TransportRequest/downloadDestination``.
     public var body: Data
     /// The file the body was streamed into, when the request asked for it and the status was 2xx.
     public var bodyFile: URL?
 
     /// Creates a response.
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(), bodyFile: URL? = nil) {
+    public init(
+        status: Int, headers: TransportHeaders = TransportHeaders(), body: Data = Data(), bodyFile: URL? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -256,5 +258,5 @@ public protocol HTTPTransport: Sendable {
     /// - Parameter request: the request; its URL is absolute.
     /// - Returns: the response, whatever its status.
     /// - Throws: when no complete response arrived (connection failure, timeout, cancellation).
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+    func send(_ request: TransportRequest) async throws -> TransportResponse
 }

@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// The format and pixel size of an image file, read from its header without decoding the pixels.
-public struct ImageHeader: Sendable, Hashable {
+public struct ImageFileHeader: Sendable, Hashable {
     /// An image file format.
     public enum Format: String, Sendable, Hashable, Codable {
         case jpeg, png, gif, bmp, webp, tiff
@@ -33,14 +33,14 @@ public struct ImageHeader: Sendable, Hashable {
 
     /// Reads the header of the image at `url`.
     /// - Returns: nil when the file does not start like a known image or its header is cut short.
-    public static func read(contentsOf url: URL) -> ImageHeader? {
+    public static func read(contentsOf url: URL) -> ImageFileHeader? {
         read(path: url.path)
     }
 
     /// Reads the header of the image at `path` (`open` and `read`, no Foundation file handle).
     /// - Returns: nil when the file is not a regular file or cannot be read, does not start like a known image or
     ///   its header is cut short.
-    static func read(path: String) -> ImageHeader? {
+    static func read(path: String) -> ImageFileHeader? {
         guard let (fd, _) = FileDescriptorReading.openRegularFile(path) else { return nil }
         defer { close(fd) }
         // Most headers lie in the first 4 KiB; a header found there is the one the first 64 KiB would give.
@@ -59,27 +59,27 @@ public struct ImageHeader: Sendable, Hashable {
     /// Parses an image header from the first bytes of a file (a whole file included). The first 4 KiB are tried
     /// first, as `read(path:)` reads them first: a header found there is the one more bytes would give, and only a
     /// header cut short there costs a copy of the rest.
-    public static func parse(_ data: Data) -> ImageHeader? {
+    public static func parse(_ data: Data) -> ImageFileHeader? {
         if let header = parse(bytes: [UInt8](data.prefix(4 * 1024))) { return header }
         guard data.count > 4 * 1024 else { return nil }
         return parse(bytes: [UInt8](data.prefix(16 * 1024 * 1024 + 64 * 1024)))
     }
 
     /// Parses an image header from the first bytes of a file (at most 16 MiB + 64 KiB are looked at).
-    static func parse(bytes b: [UInt8]) -> ImageHeader? {
+    static func parse(bytes b: [UInt8]) -> ImageFileHeader? {
         if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             guard b.count >= 24 else { return nil }
-            return ImageHeader(format: .png, width: be32(b, 16), height: be32(b, 20))
+            return ImageFileHeader(format: .png, width: be32(b, 16), height: be32(b, 20))
         }
         if b.starts(with: Array("GIF87a".utf8)) || b.starts(with: Array("GIF89a".utf8)) {
             guard b.count >= 10 else { return nil }
-            return ImageHeader(format: .gif, width: le16(b, 6), height: le16(b, 8))
+            return ImageFileHeader(format: .gif, width: le16(b, 6), height: le16(b, 8))
         }
         if b.starts(with: [0x42, 0x4D]) {
             guard b.count >= 26 else { return nil }
-            if le32(b, 14) == 12 { return ImageHeader(format: .bmp, width: le16(b, 18), height: le16(b, 20)) }
+            if le32(b, 14) == 12 { return ImageFileHeader(format: .bmp, width: le16(b, 18), height: le16(b, 20)) }
             let h = Int32(bitPattern: UInt32(le32(b, 22)))
-            return ImageHeader(
+            return ImageFileHeader(
                 format: .bmp, width: Int(Int32(bitPattern: UInt32(le32(b, 18)))), height: Int(h.magnitude))
         }
         if b.starts(with: [0xFF, 0xD8]) { return parseJPEG(b) }
@@ -87,12 +87,12 @@ public struct ImageHeader: Sendable, Hashable {
             return parseWebP(b)
         }
         if b.starts(with: [0x49, 0x49, 0x2A, 0x00]) || b.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) {
-            return ImageHeader(format: .tiff, width: 0, height: 0)
+            return ImageFileHeader(format: .tiff, width: 0, height: 0)
         }
         return nil
     }
 
-    private static func parseJPEG(_ b: [UInt8]) -> ImageHeader? {
+    private static func parseJPEG(_ b: [UInt8]) -> ImageFileHeader? {
         var i = 2
         while i + 4 <= b.count {
             guard b[i] == 0xFF else { return nil }
@@ -111,25 +111,25 @@ public struct ImageHeader: Sendable, Hashable {
             let isFrame = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
             if isFrame {
                 guard i + 9 <= b.count else { return nil }
-                return ImageHeader(format: .jpeg, width: be16(b, i + 7), height: be16(b, i + 5))
+                return ImageFileHeader(format: .jpeg, width: be16(b, i + 7), height: be16(b, i + 5))
             }
             i += 2 + length
         }
         return nil
     }
 
-    private static func parseWebP(_ b: [UInt8]) -> ImageHeader? {
+    private static func parseWebP(_ b: [UInt8]) -> ImageFileHeader? {
         guard b.count >= 30 else { return nil }
         let chunk = String(decoding: b[12..<16], as: UTF8.self)
         switch chunk {
-        case "VP8 ": return ImageHeader(format: .webp, width: le16(b, 26) & 0x3FFF, height: le16(b, 28) & 0x3FFF)
+        case "VP8 ": return ImageFileHeader(format: .webp, width: le16(b, 26) & 0x3FFF, height: le16(b, 28) & 0x3FFF)
         case "VP8L":
             let bits = le32(b, 21)
-            return ImageHeader(format: .webp, width: (bits & 0x3FFF) + 1, height: ((bits >> 14) & 0x3FFF) + 1)
+            return ImageFileHeader(format: .webp, width: (bits & 0x3FFF) + 1, height: ((bits >> 14) & 0x3FFF) + 1)
         case "VP8X":
             let w = Int(b[24]) | Int(b[25]) << 8 | Int(b[26]) << 16
             let h = Int(b[27]) | Int(b[28]) << 8 | Int(b[29]) << 16
-            return ImageHeader(format: .webp, width: w + 1, height: h + 1)
+            return ImageFileHeader(format: .webp, width: w + 1, height: h + 1)
         default: return nil
         }
     }
