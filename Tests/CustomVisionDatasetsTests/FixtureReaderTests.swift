@@ -273,6 +273,19 @@ struct FixtureReaderTests {
         #expect(unknown.count == 1 && unknown.first?.location.line == 4, "\(findings)")
     }
 
+    /// `filename,width,height,class` without box columns (a detection CSV of whole images) is classification,
+    /// and its sizes are not tags.
+    @Test func aClassificationCSVsSizeColumnsAreNotTags() throws {
+        let folder = try TemporaryFolder()
+        try folder.copyImage("datasets/voc/JPEGImages/red.png", to: "a.png")
+        try folder.copyImage("datasets/voc/JPEGImages/green.png", to: "b.png")
+        try folder.write("filename,width,height,class\na.png,80,60,warm\nb.png,100,50,cool\n", to: "labels.csv")
+        let (dataset, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(dataset.images.map(\.tags) == [["warm"], ["cool"]])
+        #expect(dataset.tags == ["warm", "cool"])
+    }
+
     @Test func readsTheClassificationCSV() throws {
         let (dataset, findings) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
         #expect(findings.isEmpty, "\(findings)")

@@ -6,6 +6,8 @@ import Foundation
 /// A folder's top-level `*.csv` files are merged.
 enum CSVReader {
     static let detectionColumns = ["filename", "width", "height", "class", "xmin", "ymin", "xmax", "ymax"]
+    /// Header names of columns a classification CSV reads no tags from.
+    static let sizeColumnNames: Set = ["width", "height", "depth"]
 
     static func read(_ entry: URL, context: inout ReadContext) throws -> Dataset {
         let files =
@@ -25,9 +27,12 @@ enum CSVReader {
                 try readDetection(table, header: header, file: file, into: &dataset, context: &context)
             } else {
                 let hasHeader = ["filename", "file", "image", "path", "file_name"].contains(header[0])
+                // A header's size columns (`filename,width,height,class`: a detection CSV without boxes) hold
+                // numbers, not tags.
+                let sizeColumns = hasHeader ? Set(header.indices.filter { sizeColumnNames.contains(header[$0]) }) : []
                 try readClassification(
-                    Array(table.rows.dropFirst(hasHeader ? 1 : 0)), file: file, into: &dataset,
-                    context: &context)
+                    Array(table.rows.dropFirst(hasHeader ? 1 : 0)), skipping: sizeColumns, file: file,
+                    into: &dataset, context: &context)
             }
         }
         var seen = Set<String>()
@@ -121,8 +126,11 @@ enum CSVReader {
         }
     }
 
+    /// Rows of `filename,tag[,tag…]`: every field after the first is a tag, except those in `skipping` (column
+    /// indices); a row may run past the header, its last fields being more tags.
     private static func readClassification(
-        _ rows: [CSVTable.Row], file: URL, into dataset: inout Dataset, context: inout ReadContext
+        _ rows: [CSVTable.Row], skipping: Set<Int>, file: URL, into dataset: inout Dataset,
+        context: inout ReadContext
     ) throws {
         let name = context.fs.displayName(file)
         for row in rows {
@@ -138,7 +146,8 @@ enum CSVReader {
             let path = located ?? file.deletingLastPathComponent().appendingPathComponent(written)
             let header = located.flatMap { context.images.header($0) }
             var seen = Set<String>()
-            let tags = row.fields.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            let tags = row.fields.indices.dropFirst().filter { !skipping.contains($0) }
+                .map { row.fields[$0].trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && seen.insert($0).inserted }
             dataset.images.append(
                 DatasetImage(
