@@ -17,6 +17,15 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
     let faults: FaultInjector?
 
     static var trainingVersions: Set<String> { ["v3.0", "v3.1", "v3.2", "v3.3", "v3.4-preview"] }
+
+    /// `GET /healthz`: 200 `{"status":"ok"}` without a key, for container health checks and readiness probes. The
+    /// server listens only once its store is open and checked, so an answer means it is ready; it tells nothing
+    /// else (no version, no counts) and is neither rate-limited, delayed nor faulted.
+    static var health: Response {
+        var response = JSONBody.response(["status": "ok"])
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
     static var predictionVersions: Set<String> { ["v3.0", "v3.1"] }
 
     func respond(to request: Request, context: FrontContext) async throws -> Response {
@@ -38,6 +47,7 @@ struct FrontResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
         if segments.first == "cvimages" {
             return try Self.routed(await inner.respond(to: request, context: context.routed))
         }
+        if segments == ["healthz"], [.get, .head].contains(request.method) { return Self.health }
         guard segments.count >= 3, segments[0].lowercased() == "customvision" else {
             throw APIError.notFound(.notFound, "Resource not found.")
         }

@@ -1,5 +1,6 @@
 import CVTestSupport
 import CustomVisionCore
+import CustomVisionServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -47,6 +48,26 @@ import Testing
                 let response = try await cv.client.execute(uri: uri, method: .get)
                 #expect(try cv.error(response, status: .notFound).code == .notFound)
             }
+        }
+    }
+
+    /// The health check answers without a key, in every mode, even under injected faults and a tier's quota.
+    @Test func theHealthCheckNeedsNoKeyAndIsNeverFaulted() async throws {
+        var configuration = testConfiguration()
+        configuration.predictionOnly = true
+        configuration.faults = FaultConfiguration(rate: 1, kinds: [.serverError], seed: 1)
+        try await withServer(configuration) { cv in
+            for _ in 0..<3 {
+                let response = try await cv.client.execute(uri: "/healthz", method: .get)
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+                #expect(response.headers[.cacheControl] == "no-store")
+            }
+            let posted = try await cv.client.execute(uri: "/healthz", method: .post)
+            #expect(try cv.error(posted, status: .notFound).code == .notFound)
+            // The API itself still answers with the injected fault.
+            let faulted = try await cv.prediction(.post, "\(UUID())/classify/iterations/x/image")
+            #expect(faulted.status == .internalServerError)
         }
     }
 
