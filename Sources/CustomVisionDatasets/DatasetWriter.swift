@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Layouts: VOC `Annotations/*.xml` + `JPEGImages/`; COCO `annotations.json` + `images/`; YOLO `data.yaml` +
 /// `images/` + `labels/`; CSV `annotations.csv` + `images/`; manifest `manifest.jsonl` + `images/`; Create ML
-/// `annotations.json` with the images beside it.
+/// `annotations.json` with the images beside it; folders `<tag>/<image>`.
 /// Boxes are written at full double precision, so reading the output back gives the same normalized boxes (to 1e-9).
 public enum DatasetWriter {
     /// What to do with the image files.
@@ -61,10 +61,7 @@ public enum DatasetWriter {
         case .csv: try CSVWriter.write(dataset, into: &output)
         case .manifest: try CSVWriter.writeManifest(dataset, into: &output)
         case .createml: try CreateMLWriter.write(dataset, into: &output)
-        case .folders:
-            throw DatasetError(
-                .unknownFormat, "writing folder-per-class is not supported; use csv or manifest",
-                at: DatasetLocation(file: folder.path))
+        case .folders: try FoldersWriter.write(dataset, into: &output)
         }
         return output.findings
     }

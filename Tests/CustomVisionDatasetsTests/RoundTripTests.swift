@@ -81,6 +81,46 @@ struct RoundTripTests {
         #expect(copy.images.map(\.path.lastPathComponent) == original.images.map(\.path.lastPathComponent))
     }
 
+    @Test func folderPerClassRoundTripKeepsSingleTags() throws {
+        let (original, _) = try DatasetReader.read(at: DatasetFixtures.url("folders"))
+        let folder = try TemporaryFolder()
+        #expect(try DatasetWriter.write(original, format: .folders, to: folder.url).isEmpty)
+        #expect(try DatasetFormat.detect(at: folder.url) == .folders)
+        let (copy, findings) = try DatasetReader.read(at: folder.url)
+        #expect(findings.isEmpty, "\(findings)")
+        let tagsByName = { (d: Dataset) in
+            Dictionary(uniqueKeysWithValues: d.images.map { ($0.path.lastPathComponent, $0.tags) })
+        }
+        #expect(tagsByName(copy) == tagsByName(original))
+        #expect(tagsByName(copy).count == 3)
+    }
+
+    /// What folder-per-class cannot hold is reported: a second tag (the image goes to both folders), no tag (left
+    /// out), boxes (dropped), and a tag that cannot be a folder name (an error; never a path outside the output).
+    @Test func folderPerClassReportsWhatItCannotHold() throws {
+        var (dataset, _) = try DatasetReader.read(at: DatasetFixtures.url("voc"))  // two images with boxes
+        dataset.images[0].tags = ["warm", "../escape", ".hidden"]
+        dataset.images[1].tags = []
+        let folder = try TemporaryFolder()
+        let findings = try DatasetWriter.write(dataset, format: .folders, to: folder.url)
+        let summary = findings.map { "\($0.severity) \($0.code)" }
+        #expect(summary.filter { $0 == "warning notRepresentable" }.count == 3, "\(findings)")  // 2 boxes + untagged
+        #expect(summary.filter { $0 == "error notRepresentable" }.count == 2, "\(findings)")
+        let written = try FileManager.default.subpathsOfDirectory(atPath: folder.url.path).sorted()
+        #expect(written == ["warm", "warm/" + dataset.images[0].path.lastPathComponent], "\(written)")
+        #expect(!FileManager.default.fileExists(atPath: folder.url.deletingLastPathComponent().appendingPathComponent(
+            "escape").path))
+        let multi = try TemporaryFolder()
+        let (labels, _) = try DatasetReader.read(at: DatasetFixtures.url("csv-classification"))
+        let multiFindings = try DatasetWriter.write(labels, format: .folders, to: multi.url)
+        #expect(multiFindings.filter { $0.message.contains("copied into 2 folders") }.count == 2, "\(multiFindings)")
+        #expect(try DatasetReader.read(at: multi.url).0.images.count == 5)
+        #expect(throws: DatasetError.self) {
+            try DatasetWriter.write(
+                labels, format: .folders, to: try TemporaryFolder().url, options: .init(images: .none))
+        }
+    }
+
     @Test func convertsYOLOToVOCAndBack() throws {
         let (yolo, _) = try DatasetReader.read(at: DatasetFixtures.url("yolo"))
         let voc = try TemporaryFolder()

@@ -12,8 +12,8 @@ public struct DatasetCommand: AsyncParsableCommand {
         commandName: "dataset",
         abstract: "Verify, convert, prepare and split local datasets; pull a project's images into one.",
         discussion: """
-            Formats: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (read; all but folders \
-            are written). convert, prepare, split and pull refuse an --out folder that already holds files (exit \
+            Formats: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (read and written; \
+            folders holds one tag per image and no boxes). convert, prepare, split and pull refuse an --out folder that already holds files (exit \
             65) unless given --overwrite.
 
             Examples:
@@ -28,14 +28,6 @@ public struct DatasetCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Convert.self, Prepare.self, Split.self, DatasetPullCommand.self])
 
     public init() {}
-
-    /// `--to` names a format the commands can write (folder-per-class is read only), else a usage error before
-    /// any work is done.
-    static func validateWritable(_ format: DatasetFormat?) throws {
-        guard let format, !DatasetFormat.writable.contains(format) else { return }
-        throw ValidationError("--to \(format.rawValue) cannot be written; use one of "
-            + DatasetFormat.writable.map(\.rawValue).joined(separator: ", "))
-    }
 
     /// `--overwrite` of every subcommand that writes a dataset into `--out`.
     static let overwriteHelp = ArgumentHelp(
@@ -109,8 +101,6 @@ public struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: DatasetCommand.overwriteHelp) var overwrite = false
         @OptionGroup(title: "Output") var output: OutputOptions
 
-        func validate() throws { try DatasetCommand.validateWritable(to) }
-
         func run() async throws {
             try OutputFolder.checkUnused(out, overwrite: overwrite)
             let console = Console(format: output.output, quiet: output.quiet)
@@ -143,7 +133,6 @@ public struct DatasetCommand: AsyncParsableCommand {
 
         func validate() throws {
             try UploadCommand.validatePrep(size: size, quality: quality)
-            try DatasetCommand.validateWritable(to)
         }
 
         func run() async throws {
@@ -225,7 +214,6 @@ public struct DatasetCommand: AsyncParsableCommand {
 
         func validate() throws {
             if !(0...1).contains(test) { throw ValidationError("--test must be between 0 and 1") }
-            try DatasetCommand.validateWritable(to)
         }
 
         func run() async throws {
@@ -272,9 +260,10 @@ public struct DatasetCommand: AsyncParsableCommand {
             throw CLIError.data("cannot write \(out): \(error.description)")
         }
         for finding in findings { console.info("\(finding)") }
-        // What the files hold: the manifest has no boxes (the writer warned it dropped them).
+        // What the files hold: the manifest and folder-per-class have no boxes (the writer warned it dropped them).
+        let boxless = format == .manifest || format == .folders
         return WriteSummary(folder: out, format: format.rawValue, images: dataset.images.count,
-                            regions: format == .manifest ? 0 : dataset.regionCount, tags: dataset.allTags.count)
+                            regions: boxless ? 0 : dataset.regionCount, tags: dataset.allTags.count)
     }
 
     /// The table of written datasets: one row each.

@@ -33,7 +33,6 @@ struct DatasetPullCommand: CVCommand {
 
     func validate() throws {
         try ImageCommand.validateConcurrency(concurrency)
-        try DatasetCommand.validateWritable(to)
     }
 
     func run(_ context: CommandContext) async throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An annotation format this package reads and (except `folders`) writes.
+/// An annotation format this package reads and writes.
 public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// Pascal VOC: one XML per image (LabelImg, CVAT, NEU-DET). Boxes in pixel corners.
     case voc
@@ -24,5 +24,7 @@ public enum DatasetFormat: String, Sendable, Hashable, Codable, CaseIterable, Cu
     public var description: String { rawValue }
 
     /// Formats `DatasetWriter` can write.
-    public static let writable: [DatasetFormat] = [.voc, .coco, .cocoNormalized, .yolo, .csv, .manifest, .createml]
+    public static let writable: [DatasetFormat] = [
+        .voc, .coco, .cocoNormalized, .yolo, .csv, .manifest, .createml, .folders,
+    ]
 }
