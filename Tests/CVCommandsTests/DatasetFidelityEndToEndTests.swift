@@ -160,6 +160,22 @@ struct DatasetFidelityEndToEndTests {
         #expect(summary?["images"] as? Int == 2 && summary?["regions"] as? Int == 0, "\(value)")
     }
 
+    /// Folder-per-class holds whole-image tags only: the summary counts the images that went into a folder.
+    @Test func aFoldersSummaryCountsTheImagesItHolds() async throws {
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        for (fixture, images, tags) in [("datasets/csv-classification", 3, 4), ("datasets/voc", 0, 0)] {
+            let out = env.directory.appendingPathComponent(fixture.replacingOccurrences(of: "/", with: "-")).path
+            let (output, value) = try await env.json(
+                ["dataset", "convert", FixturePaths.fixture(fixture).path, "--to", "folders", "--out", out])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stderr.contains("notRepresentable"), "\(output.stderr)")
+            let summary = value as? [String: Any]
+            #expect(summary?["images"] as? Int == images && summary?["regions"] as? Int == 0
+                && summary?["tags"] as? Int == tags, "\(fixture): \(value)")
+        }
+    }
+
     /// A Create ML dataset through `upload` (detected, prepared to 256×256) and back through `dataset pull --to
     /// createml`: every box comes back where it was, as a fraction of its image.
     @Test func aCreateMLDatasetUploadsAndPullsBack() async throws {

@@ -13,8 +13,8 @@ public struct DatasetCommand: AsyncParsableCommand {
         abstract: "Verify, convert, prepare and split local datasets; pull a project's images into one.",
         discussion: """
             Formats: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (read and written; \
-            folders holds one tag per image and no boxes). convert, prepare, split and pull refuse an --out folder that already holds files (exit \
-            65) unless given --overwrite.
+            folders holds one tag per image and no boxes). convert, prepare, split and pull refuse an --out \
+            folder that already holds files (exit 65) unless given --overwrite.
 
             Examples:
               cvctl dataset verify Fixtures/neu-det-mini/train
@@ -260,10 +260,15 @@ public struct DatasetCommand: AsyncParsableCommand {
             throw CLIError.data("cannot write \(out): \(error.description)")
         }
         for finding in findings { console.info("\(finding)") }
-        // What the files hold: the manifest and folder-per-class have no boxes (the writer warned it dropped them).
-        let boxless = format == .manifest || format == .folders
+        // What the files hold (the writer warned of what it dropped): the manifest has no boxes; folder-per-class
+        // has no boxes and only images with whole-image tags, under those tags.
+        if format == .folders {
+            let tagged = dataset.images.filter { !$0.tags.isEmpty }
+            return WriteSummary(folder: out, format: format.rawValue, images: tagged.count, regions: 0,
+                                tags: Set(tagged.flatMap(\.tags)).count)
+        }
         return WriteSummary(folder: out, format: format.rawValue, images: dataset.images.count,
-                            regions: boxless ? 0 : dataset.regionCount, tags: dataset.allTags.count)
+                            regions: format == .manifest ? 0 : dataset.regionCount, tags: dataset.allTags.count)
     }
 
     /// The table of written datasets: one row each.
