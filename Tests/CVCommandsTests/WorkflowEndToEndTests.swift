@@ -42,7 +42,8 @@ struct WorkflowEndToEndTests {
         #expect((report["sweep"] as? [Any])?.count == 19)
         #expect(report["bestF1"] != nil)
         #expect(try Data(contentsOf: plot).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
-        let junit = env.directory.appendingPathComponent("gates.xml")
+        // Its folder is made when missing, as CI scripts expect of a report path.
+        let junit = env.directory.appendingPathComponent("reports/ci/gates.xml")
         let gate = try await env.cvctl(["performance", "--project", project, "--min-map", "1.0", "--junit", junit.path])
         #expect(gate.status == 4)
         #expect(gate.stderr.contains("quality gate"))

@@ -47,7 +47,7 @@ public struct EvaluateCommand: CVCommand {
     }
 
     public func run(_ context: CommandContext) async throws {
-        if let junit = gates.junit { try OutputFolder.checkFile(junit) }
+        if let junit = gates.junit { try OutputFolder.checkFile(junit, makingFolder: true) }
         let (data, _) = try DatasetLoading.read(dataset, format: format, console: context.console)
         let client = try context.prediction()
         let kind = type ?? (data.hasRegions ? .detection : .classification)

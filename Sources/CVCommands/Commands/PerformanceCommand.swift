@@ -20,7 +20,7 @@ public struct PerformanceCommand: CVCommand {
               cvctl performance --project 0f6c… --sweep --plot pr.png
               cvctl performance --project 0f6c… --min-map 0.5 --min-recall 0.6 \\
                   --output json
-              cvctl performance --project 0f6c… --min-map 0.5 --junit gates.xml
+              cvctl performance --project 0f6c… --min-map 0.5 --junit reports/gates.xml
             """)
 
     @OptionGroup public var global: GlobalOptions
@@ -66,7 +66,7 @@ public struct PerformanceCommand: CVCommand {
 
     public func run(_ context: CommandContext) async throws {
         if let plot { try OutputFolder.checkFile(plot) }
-        if let junit = gates.junit { try OutputFolder.checkFile(junit) }
+        if let junit = gates.junit { try OutputFolder.checkFile(junit, makingFolder: true) }
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let performance = try await client.getIterationPerformance(

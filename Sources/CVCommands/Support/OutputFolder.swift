@@ -58,10 +58,18 @@ enum OutputFolder {
     }
 
     /// Checks, before any work, that a file can be written at `path` later: it is not a folder, and its folder
-    /// exists and is writable.
+    /// exists (made first, with its parents, when `makingFolder`) and is writable.
     /// - Throws: ``CLIError/data(_:)`` naming `path`.
-    static func checkFile(_ path: String) throws {
+    static func checkFile(_ path: String, makingFolder: Bool = false) throws {
         let fm = FileManager.default
+        if makingFolder {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.data("cannot write \(path): cannot make its folder \(folder.path)")
+            }
+        }
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw CLIError.data("cannot write \(path): it is a folder")

@@ -7,7 +7,9 @@ struct QualityGateOptions: ParsableArguments {
     @Option(help: "Fail (exit 4) when mAP is below this.") var minMap: Double?
     @Option(help: "Fail (exit 4) when precision is below this.") var minPrecision: Double?
     @Option(help: "Fail (exit 4) when recall is below this.") var minRecall: Double?
-    @Option(help: "Also write the gates and metrics to this file as a JUnit XML report (for CI test views).")
+    @Option(help: ArgumentHelp(
+        "Also write the gates and metrics to this file as a JUnit XML report (for CI test views).",
+        discussion: "Its folder is made when missing."))
     var junit: String?
 
     /// The gates given, each with the value it is checked against.
