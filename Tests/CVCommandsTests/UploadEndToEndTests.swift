@@ -30,6 +30,41 @@ struct UploadEndToEndTests {
         #expect(tags.stdout.contains("crazing") && tags.stdout.contains("inclusion") && tags.stdout.contains("patches"))
     }
 
+    /// `--dry-run` plans the upload and changes nothing: no image, no tag, no journal. After a real upload, a dry
+    /// run finds everything in the journal and no tag to create.
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func aDryRunPlansTheUploadAndChangesNothing() async throws {
+        try await CLITestEnvironment.withMiniProject(perClass: 23) { env, project, dataset in
+            let journals = env.directory.appendingPathComponent("cache/cvctl")
+            let (dry, value) = try await env.json(["upload", dataset, "--project", project, "--dry-run"])
+            #expect(dry.status == 0, "\(dry.stderr)")
+            let plan = try #require(value as? [String: Any])
+            let summary = try #require(plan["summary"] as? [String: Any])
+            #expect(plan["dryRun"] as? Bool == true)
+            #expect(summary["uploaded"] as? Int == 69 && summary["skipped"] as? Int == 0, "\(summary)")
+            #expect(summary["requests"] as? Int == 2, "69 images in batches of at most 64: \(summary)")
+            #expect(Set(plan["tagsToCreate"] as? [String] ?? []) == ["inclusion", "patches", "scratches"])
+            #expect(try await env.imageCount(project) == 0)
+            let tags = try await env.json(["tag", "list", "--project", project]).1 as? [Any]
+            #expect(tags?.isEmpty == true, "\(tags ?? [])")
+            let journalsAfterDryRun = (try? FileManager.default.contentsOfDirectory(atPath: journals.path)) ?? []
+            #expect(journalsAfterDryRun.isEmpty, "\(journalsAfterDryRun)")
+
+            let upload = try await env.cvctl(["upload", dataset, "--project", project])
+            #expect(upload.status == 0, "\(upload.stderr)")
+            let journal = try #require(try FileManager.default.contentsOfDirectory(atPath: journals.path).first)
+            let before = try Data(contentsOf: journals.appendingPathComponent(journal))
+            let (again, second) = try await env.json(["upload", dataset, "--project", project, "--dry-run"])
+            #expect(again.status == 0, "\(again.stderr)")
+            let secondPlan = try #require(second as? [String: Any])
+            let secondSummary = try #require(secondPlan["summary"] as? [String: Any])
+            #expect(secondSummary["skipped"] as? Int == 69 && secondSummary["uploaded"] as? Int == 0)
+            #expect((secondPlan["tagsToCreate"] as? [String])?.isEmpty == true)
+            #expect(try Data(contentsOf: journals.appendingPathComponent(journal)) == before)
+            #expect(try await env.imageCount(project) == 69)
+        }
+    }
+
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func aLabelledCopyTheServiceAlreadyHoldsIsNamed() async throws {
         try await CLITestEnvironment.withMiniProject(perClass: 1) { env, project, dataset in

@@ -39,6 +39,7 @@ public struct UploadCommand: CVCommand {
                   --size 512 --mode fit
               cvctl upload photos/ --format folders --project 0f6c… --no-prep \\
                   --report failed.json
+              cvctl upload Fixtures/neu-det-mini/train --project 0f6c… --dry-run
             """)
 
     @OptionGroup public var global: GlobalOptions
@@ -56,6 +57,10 @@ public struct UploadCommand: CVCommand {
     @Option(help: "Journal file (default under ~/.cache/cvctl).") var journal: String?
     @Option(help: "Write a JSON report of the summary and every failed item to FILE.") var report: String?
     @Flag(help: "Refuse to upload (exit 65) when `cvctl dataset verify` would report errors.") var strict = false
+    @Flag(help: ArgumentHelp(
+        "Read, check and prepare the dataset and plan its batches; upload nothing, create no tag, keep the journal.",
+        discussion: "Prints what would be uploaded, skipped (journal) or fail, the requests, and the tags to create."))
+    var dryRun = false
 
     public init() {}
 
@@ -71,7 +76,15 @@ public struct UploadCommand: CVCommand {
         if let quality, !(1...100).contains(quality) { throw ValidationError("--quality must be 1…100") }
     }
 
+    /// The preparation `--size`, `--mode` and `--quality` ask for; nil with `--no-prep`.
+    var preparer: ImagePreparer? {
+        let resize: ResizeMode = mode == .stretch
+            ? .stretch(width: size, height: size) : .fit(width: size, height: size)
+        return noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality)))
+    }
+
     public func run(_ context: CommandContext) async throws {
+        if dryRun { return try await rehearse(context) }
         let console = context.console
         if let report { try OutputFolder.checkFile(report) }
         // --strict reads and checks the whole dataset before anything is sent; otherwise the dataset is read on a
@@ -102,11 +115,7 @@ public struct UploadCommand: CVCommand {
                 + (gone > 0 ? "; \(gone) deleted from the project since are uploaded again" : ""))
         }
 
-        let resize: ResizeMode = mode == .stretch
-            ? .stretch(width: size, height: size) : .fit(width: size, height: size)
-        let preparation = ItemPreparation(
-            preparer: noPrep ? nil : ImagePreparer(options: PrepOptions(mode: resize, format: .jpeg(quality: quality))),
-            journaled: await journalFile.hashes)
+        let preparation = ItemPreparation(preparer: preparer, journaled: await journalFile.hashes)
         let engine = UploadEngine(
             concurrency: concurrency,
             isRetryable: Self.retriesBatch,
