@@ -10,9 +10,9 @@ public struct DecodeOptions: Sendable, Hashable {
     /// `out = (c·a + bg·(255 − a)) / 255`). Default white.
     public var background: RGBColor
     /// When set, a JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) whose upright size is still at least
-    /// this size, and a PNG is reduced as it is read by the largest of 2, 4, 8 that leaves it this size (each pixel
-    /// the average of its block), so a large image is not decoded at full size only to be shrunk. Nil decodes at
-    /// full size.
+    /// this size, and a PNG or GIF is reduced as it is read by the largest of 2, 4, 8 that leaves it this size
+    /// (each pixel the average of its block), so a large image is not decoded at full size only to be shrunk. Nil
+    /// decodes at full size.
     public var minimumSize: (width: Int, height: Int)? {
         get { minimumWidth.map { ($0, minimumHeight ?? 0) } }
         set {

@@ -1,6 +1,9 @@
 /// Decodes the first frame of a GIF (87a or 89a) onto its logical screen: global or local colour table, interlaced
 /// or not, LZW data. Transparent pixels, and the screen outside the frame, take the options' background, as a PNG's
-/// alpha does. A file whose frame data ends early is refused (truncated), as a PNG's is.
+/// alpha does. A file whose frame data ends early is refused (truncated), as a PNG's is. The screen is drawn a row
+/// at a time into PNG's ``PNGCodec/RowSink``, so it is reduced by 2, 4 or 8 as it is drawn when
+/// `DecodeOptions.minimumSize` allows, as a PNG is: a 10,000×10,000 GIF then holds its frame's colour indices (a byte
+/// a pixel) and the reduced image, not 300 MB of full-size RGB.
 enum GIFCodec {
     static func decode(
         _ b: UnsafeBufferPointer<UInt8>, options: DecodeOptions, plan: (ImageHeader) throws -> (Int, Int)?
@@ -9,7 +12,8 @@ enum GIFCodec {
         let header = ImageHeader(format: .gif, width: ImageHeader.le16(b, 6), height: ImageHeader.le16(b, 8))
         guard header.width > 0, header.height > 0 else { throw fail("zero screen size") }
         guard header.pixelCount <= options.maxPixels else { throw JPEGCodec.tooManyPixels(header, options) }
-        _ = try plan(header)
+        var options = options
+        if let target = try plan(header) { options.minimumSize = target }
         var at = 13
         let global = try colorTable(b, flags: b[10], at: &at)
         var transparent: Int?
@@ -27,9 +31,9 @@ enum GIFCodec {
                 }
                 try skipSubBlocks(b, at: &at)
             case 0x2C:
-                let pixels = try frame(b, at: &at, screen: header, global: global, transparent: transparent,
-                                       background: options.background)
-                return (PixelPlanes(width: header.width, height: header.height, channels: 3, pixels: pixels), header)
+                let image = try frame(b, at: &at, screen: header, global: global, transparent: transparent,
+                                      background: options.background, reduction: PNGCodec.reduction(header, options))
+                return (image, header)
             case 0x3B: throw fail("no image before the trailer")
             default: throw fail("unexpected block 0x\(String(introducer, radix: 16))")
             }
@@ -58,11 +62,11 @@ enum GIFCodec {
         }
     }
 
-    /// The image at `at` (after its 0x2C) drawn on the screen.
+    /// The image at `at` (after its 0x2C) drawn on the screen, reduced by `reduction`.
     private static func frame(
         _ b: UnsafeBufferPointer<UInt8>, at: inout Int, screen: ImageHeader, global: [(UInt8, UInt8, UInt8)]?,
-        transparent: Int?, background: RGBColor
-    ) throws -> [UInt8] {
+        transparent: Int?, background: RGBColor, reduction: Int
+    ) throws -> PixelPlanes {
         guard at + 9 <= b.count else { throw ImagePrepError(.truncated, "GIF image descriptor is cut short") }
         let (left, top) = (ImageHeader.le16(b, at), ImageHeader.le16(b, at + 2))
         let (width, height) = (ImageHeader.le16(b, at + 4), ImageHeader.le16(b, at + 6))
@@ -83,21 +87,30 @@ enum GIFCodec {
             if size == 0 { break }
         }
         let indices = try LZW.decode(data, minimumCodeSize: minimumCodeSize, count: width * height)
-        var pixels = [UInt8](repeating: 0, count: screen.pixelCount * 3)
-        for i in 0..<screen.pixelCount {
-            (pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]) = (background.red, background.green, background.blue)
-        }
-        let rows = interlacedRows(height, interlaced: flags & 0x40 != 0)
-        for (row, y) in rows.enumerated() where top + y < screen.height {
-            for x in 0..<width where left + x < screen.width {
-                let index = Int(indices[row * width + x])
-                guard index != transparent else { continue }
-                guard index < table.count else { throw fail("colour index \(index) beyond its table") }
-                let o = 3 * ((top + y) * screen.width + left + x)
-                (pixels[o], pixels[o + 1], pixels[o + 2]) = table[index]
+        // The stored row of each row of the frame (an interlaced frame stores its rows in four passes).
+        var storedRow = [Int](repeating: 0, count: height)
+        for (stored, y) in interlacedRows(height, interlaced: flags & 0x40 != 0).enumerated() { storedRow[y] = stored }
+        var sink = PNGCodec.RowSink(
+            width: screen.width, height: screen.height, reduction: reduction, interlaced: false,
+            format: PNGCodec.SampleFormat(channels: 3, sixteenBit: false), background: background)
+        var row = [UInt8](repeating: 0, count: screen.width * 3)
+        for y in 0..<screen.height {
+            for x in 0..<screen.width {
+                (row[3 * x], row[3 * x + 1], row[3 * x + 2]) = (background.red, background.green, background.blue)
             }
+            if y >= top, y - top < height {
+                let base = storedRow[y - top] * width
+                for x in 0..<width where left + x < screen.width {
+                    let index = Int(indices[base + x])
+                    guard index != transparent else { continue }
+                    guard index < table.count else { throw fail("colour index \(index) beyond its table") }
+                    let o = 3 * (left + x)
+                    (row[o], row[o + 1], row[o + 2]) = table[index]
+                }
+            }
+            sink.add(row, columns: screen.width, y: y, pass: .whole)
         }
-        return pixels
+        return sink.finish()
     }
 
     /// The image row each stored row is: in order, or in the four passes of an interlaced image.

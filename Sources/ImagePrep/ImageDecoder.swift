@@ -26,21 +26,21 @@ public enum ImageDecoder {
     }
 
     /// The size `decode(_:options:)` gives an image with `header`, known before any pixel is decoded: the stored
-    /// size reduced by the DCT scale (JPEG) or block reduction (PNG) `options.minimumSize` allows, upright when
+    /// size reduced by the DCT scale (JPEG) or block reduction (PNG, GIF) `options.minimumSize` allows, upright when
     /// `options.applyOrientation`. Lets a caller reserve memory for a decode before starting it.
     public static func decodedSize(_ header: ImageHeader, options: DecodeOptions) -> (width: Int, height: Int) {
         let (width, height) = switch header.format {
         case .jpeg: JPEGCodec.scaledSize(header, JPEGCodec.scale(header, options))
-        case .png: PNGCodec.reducedSize(header, PNGCodec.reduction(header, options))
+        case .png, .gif: PNGCodec.reducedSize(header, PNGCodec.reduction(header, options))
         default: (header.width, header.height)
         }
         return options.applyOrientation
             ? header.orientation.orientedSize(width: width, height: height) : (width, height)
     }
 
-    /// Decodes the whole file at the smallest size its format allows — a JPEG at 1/8 scale, a PNG reduced by 8,
-    /// each still read in full, so a damaged file is refused — and returns its header (stored size, orientation): the
-    /// check an upload needs, without full-size pixels.
+    /// Decodes the whole file at the smallest size its format allows — a JPEG at 1/8 scale, a PNG or GIF reduced by
+    /// 8, each still read in full, so a damaged file is refused — and returns its header (stored size,
+    /// orientation): the check an upload needs, without full-size pixels.
     /// - Throws: as ``decode(_:options:)``.
     ///
     /// A baseline JPEG is checked by `JPEGDCDecoder` (which reads every entropy-coded block as libjpeg-turbo does,

@@ -17,8 +17,8 @@ extension PixelBudget {
         return (image, header)
     }
 
-    /// `ImageDecoder.validate(bytes)` (a whole decode at the smallest size the format allows: a PNG's an eighth of
-    /// each side, a GIF's or BMP's its full size) once its pixels fit in the budget. `beforeFullDecode` sees the
+    /// `ImageDecoder.validate(bytes)` (a whole decode at the smallest size the format allows: a PNG's or GIF's an
+    /// eighth of each side, a BMP's its full size) once its pixels fit in the budget. `beforeFullDecode` sees the
     /// header of a file that is not a JPEG before it waits or decodes, and may throw to refuse it (a side over the
     /// service's largest).
     /// - Throws: `ImagePrepError`; what `beforeFullDecode` throws; `CancellationError` when cancelled while waiting.
