@@ -2,8 +2,9 @@ import CVTestSupport
 import ImagePrep
 import Testing
 
-/// PNGs are read a row at a time: interlaced or not, at full size they decode to the same pixels, and reduced (as
-/// `DecodeOptions.minimumSize` allows) each pixel is the rounded average of its block of the full-size decode.
+/// PNGs (and GIFs) are read a row at a time: interlaced or not, at full size they decode to the same pixels, and
+/// reduced (as `DecodeOptions.minimumSize` allows) each pixel is the rounded average of its block of the full-size
+/// decode.
 struct PNGReductionTests {
     static let variants = ["rgb.png", "gray8.png", "gray_alpha.png", "rgba.png", "palette.png", "palette_trns.png",
         "rgb16.png", "interlaced.png", "odd_rgba16.png", "odd_rgba16_adam7.png", "odd_gray1.png",
@@ -21,9 +22,13 @@ struct PNGReductionTests {
         }
     }
 
-    @Test(arguments: variants, [2, 4, 8])
+    /// GIFs are drawn a row at a time into the same reducer: their frame offset, transparency and interlacing
+    /// reduce alike.
+    static let gifs = ["plain.gif", "interlaced.gif", "transparent.gif", "photo-128x96.gif"]
+
+    @Test(arguments: variants.map { "generated/\($0)" } + gifs.map { "gif-bmp/\($0)" }, [2, 4, 8])
     func aReducedDecodeAveragesEachBlockOfTheFullDecode(file: String, factor: Int) throws {
-        let bytes = try TestImages.bytes("images/generated/\(file)")
+        let bytes = try TestImages.bytes("images/\(file)")
         let full = try ImageDecoder.decode(bytes)
         let size = ((full.width + factor - 1) / factor, (full.height + factor - 1) / factor)
         let options = DecodeOptions(minimumSize: size)
