@@ -86,29 +86,54 @@ enum GIFCodec {
             at += 1 + size
             if size == 0 { break }
         }
-        let indices = try LZW.decode(data, minimumCodeSize: minimumCodeSize, count: width * height)
-        // The stored row of each row of the frame (an interlaced frame stores its rows in four passes).
-        var storedRow = [Int](repeating: 0, count: height)
-        for (stored, y) in interlacedRows(height, interlaced: flags & 0x40 != 0).enumerated() { storedRow[y] = stored }
+        // The frame's rows come from the LZW stream one at a time; each is drawn onto its screen row, background
+        // around it. A plain frame's rows go to the sink with the screen's in order; an interlaced frame stores its
+        // rows in four passes, which the sink (set for rows in any order) takes as they come.
+        let interlaced = flags & 0x40 != 0
+        var lzw = LZW(data, minimumCodeSize: minimumCodeSize, total: width * height)
         var sink = PNGCodec.RowSink(
-            width: screen.width, height: screen.height, reduction: reduction, interlaced: false,
+            width: screen.width, height: screen.height, reduction: reduction, interlaced: interlaced,
             format: PNGCodec.SampleFormat(channels: 3, sixteenBit: false), background: background)
+        var indices = [UInt8](repeating: 0, count: width)
         var row = [UInt8](repeating: 0, count: screen.width * 3)
-        for y in 0..<screen.height {
+        func drawBackground() {
             for x in 0..<screen.width {
                 (row[3 * x], row[3 * x + 1], row[3 * x + 2]) = (background.red, background.green, background.blue)
             }
-            if y >= top, y - top < height {
-                let base = storedRow[y - top] * width
-                for x in 0..<width where left + x < screen.width {
-                    let index = Int(indices[base + x])
-                    guard index != transparent else { continue }
-                    guard index < table.count else { throw fail("colour index \(index) beyond its table") }
-                    let o = 3 * (left + x)
-                    (row[o], row[o + 1], row[o + 2]) = table[index]
-                }
+        }
+        func drawFrameRow() throws {
+            drawBackground()
+            for x in 0..<width where left + x < screen.width {
+                let index = Int(indices[x])
+                guard index != transparent else { continue }
+                guard index < table.count else { throw fail("colour index \(index) beyond its table") }
+                let o = 3 * (left + x)
+                (row[o], row[o + 1], row[o + 2]) = table[index]
             }
-            sink.add(row, columns: screen.width, y: y, pass: .whole)
+        }
+        if interlaced {
+            for y in 0..<screen.height where y < top || y >= top + height {
+                drawBackground()
+                sink.add(row, columns: screen.width, y: y, pass: .whole)
+            }
+            for frameRow in interlacedRows(height, interlaced: true) {
+                try lzw.next(into: &indices)
+                guard top + frameRow < screen.height else { continue }  // below the screen: read, not drawn
+                try drawFrameRow()
+                sink.add(row, columns: screen.width, y: top + frameRow, pass: .whole)
+            }
+        } else {
+            for y in 0..<screen.height {
+                if y >= top, y < top + height {
+                    try lzw.next(into: &indices)
+                    try drawFrameRow()
+                } else {
+                    drawBackground()
+                }
+                sink.add(row, columns: screen.width, y: y, pass: .whole)
+            }
+            // Rows below the screen are read all the same, so a damaged file is refused as before.
+            for _ in min(height, max(0, screen.height - top))..<height { try lzw.next(into: &indices) }
         }
         return sink.finish()
     }
@@ -121,30 +146,59 @@ enum GIFCodec {
         }
     }
 
-    /// GIF's variable-length LZW.
-    enum LZW {
-        /// The first `count` indices `data` encodes.
-        /// - Throws: `.corrupt` for a code the table does not hold yet, `.truncated` when the data ends first.
-        static func decode(_ data: [UInt8], minimumCodeSize: Int, count: Int) throws -> [UInt8] {
-            let clear = 1 << minimumCodeSize, end = clear + 1
-            var prefix = [Int](repeating: -1, count: 4096)
-            var suffix = [UInt8](repeating: 0, count: 4096)
-            var first = [UInt8](repeating: 0, count: 4096)
+    /// GIF's variable-length LZW, decoded a row at a time: the code tables and the rest of a string a row did not
+    /// take carry over to the next row. Each code's string length is kept, so a string is written in order, from
+    /// its end, without a stack.
+    struct LZW {
+        private let data: [UInt8]
+        private let minimumCodeSize: Int
+        private let clear: Int
+        private var left: Int
+        private var prefix = [Int](repeating: -1, count: 4096)
+        private var suffix = [UInt8](repeating: 0, count: 4096)
+        private var first = [UInt8](repeating: 0, count: 4096)
+        private var length = [Int](repeating: 1, count: 4096)
+        /// The current string (at most 4096 pixels), and how much of it is handed out.
+        private var string = [UInt8](repeating: 0, count: 4097)
+        private var stringCount = 0
+        private var stringTaken = 0
+        private var codeSize: Int
+        private var nextCode: Int
+        private var previous = -1
+        private var bits = 0, bitCount = 0, position = 0
+
+        /// A decoder of the `total` indices `data` encodes.
+        init(_ data: [UInt8], minimumCodeSize: Int, total: Int) {
+            self.data = data
+            self.minimumCodeSize = minimumCodeSize
+            clear = 1 << minimumCodeSize
+            left = total
+            codeSize = minimumCodeSize + 1
+            nextCode = clear + 2
             for i in 0..<min(clear, 4096) {
                 (suffix[i], first[i]) = (UInt8(truncatingIfNeeded: i), UInt8(truncatingIfNeeded: i))
             }
-            var out = [UInt8]()
-            out.reserveCapacity(count)
-            var stack = [UInt8]()
-            var codeSize = minimumCodeSize + 1
-            var next = end + 1
-            var previous = -1
-            var (bits, bitCount, position) = (0, 0, 0)
-            while out.count < count {
+        }
+
+        /// Fills `out` with the next `out.count` indices.
+        /// - Throws: `.corrupt` for a code the table does not hold yet, `.truncated` when the data ends first.
+        mutating func next(into out: inout [UInt8]) throws {
+            var filled = 0
+            while filled < out.count {
+                if stringTaken == stringCount { try decodeString() }
+                let take = min(out.count - filled, stringCount - stringTaken)
+                for i in 0..<take { out[filled + i] = string[stringTaken + i] }
+                (filled, stringTaken) = (filled + take, stringTaken + take)
+            }
+            left -= out.count
+        }
+
+        /// Reads codes up to the next string and puts its pixels in `string`.
+        private mutating func decodeString() throws {
+            let end = clear + 1
+            while true {
                 while bitCount < codeSize {
-                    guard position < data.count else {
-                        throw ImagePrepError(.truncated, "GIF image data ends after \(out.count) of \(count) pixels")
-                    }
+                    guard position < data.count else { throw truncated() }
                     bits |= Int(data[position]) << bitCount
                     bitCount += 8
                     position += 1
@@ -153,36 +207,43 @@ enum GIFCodec {
                 bits >>= codeSize
                 bitCount -= codeSize
                 if code == clear {
-                    (codeSize, next, previous) = (minimumCodeSize + 1, end + 1, -1)
+                    (codeSize, nextCode, previous) = (minimumCodeSize + 1, end + 1, -1)
                     continue
                 }
-                if code == end {
-                    throw ImagePrepError(.truncated, "GIF image data ends after \(out.count) of \(count) pixels")
-                }
+                if code == end { throw truncated() }
                 guard previous >= 0 || code < clear else { throw fail("LZW code \(code) before any pixel") }
-                guard code <= next, code < 4096 else { throw fail("LZW code \(code) not in its table") }
+                guard code <= nextCode, code < 4096 else { throw fail("LZW code \(code) not in its table") }
                 var current = code
-                if code == next {  // the string being defined: the previous one and its own first pixel
+                var count: Int
+                if code == nextCode {  // the string being defined: the previous one and its own first pixel
                     guard previous >= 0 else { throw fail("LZW code \(code) not in its table") }
-                    stack.append(first[previous])
+                    count = length[previous] + 1
+                    string[count - 1] = first[previous]
                     current = previous
+                } else {
+                    count = length[code]
                 }
+                var i = length[current] - 1
                 while current >= clear {
-                    stack.append(suffix[current])
+                    string[i] = suffix[current]
                     current = prefix[current]
+                    i -= 1
                 }
-                stack.append(UInt8(truncatingIfNeeded: current))
-                let head = stack.last!
-                out.append(contentsOf: stack.reversed().prefix(count - out.count))
-                stack.removeAll(keepingCapacity: true)
-                if previous >= 0, next < 4096 {
-                    (prefix[next], suffix[next], first[next]) = (previous, head, first[previous])
-                    next += 1
-                    if next == 1 << codeSize, codeSize < 12 { codeSize += 1 }
+                string[0] = UInt8(truncatingIfNeeded: current)
+                (stringCount, stringTaken) = (count, 0)
+                if previous >= 0, nextCode < 4096 {
+                    (prefix[nextCode], suffix[nextCode], first[nextCode]) = (previous, string[0], first[previous])
+                    length[nextCode] = length[previous] + 1
+                    nextCode += 1
+                    if nextCode == 1 << codeSize, codeSize < 12 { codeSize += 1 }
                 }
                 previous = code
+                return
             }
-            return out
+        }
+
+        private func truncated() -> ImagePrepError {
+            ImagePrepError(.truncated, "GIF image data ends with \(left) pixels of the image still to come")
         }
     }
 }
