@@ -44,7 +44,7 @@ run() {  # folder limit label
 run "$NEU" "$NEU_LIMIT" "neu-det"
 run "$LARGE" "$LARGE_COUNT" "large-photos-STANDIN"
 
-# Large PNGs: one 10,000x10,000 file prepared to 256x256, cvctl against Pillow, time and peak memory (each a
+# Large PNGs and a GIF: one 10,000x10,000 file prepared to 256x256, cvctl against Pillow, time and peak memory (each a
 # process of its own under /usr/bin/time; Pillow's includes the Python interpreter, about 25 MB).
 BIGPNG="$OUT/big-png"
 "$PY" scripts/bench_prep_baselines.py make-big-png "$BIGPNG"
@@ -52,14 +52,18 @@ BIGPNG="$OUT/big-png"
 swift build $(swift_build_flags release) --product cvctl >&2
 CVCTL="$(dirname "$BIN")/cvctl"
 BIGPNG_REPORT=""
-for kind in rgb8 rgba16; do
+for kind in rgb8 rgba16 gif; do
+    case $kind in
+        rgb8) file="$BIGPNG/$kind/big/big.png"; label="8-bit RGB PNG" ;;
+        rgba16) file="$BIGPNG/$kind/big/big.png"; label="16-bit RGBA PNG" ;;
+        *) file="$BIGPNG/$kind/big/big.gif"; label="palette GIF" ;;
+    esac
     /usr/bin/time -f "%e %M" -o "$OUT/big-png.time" "$CVCTL" dataset prepare "$BIGPNG/$kind" --format folders \
         --out "$OUT/big-png-prepared" --overwrite --quiet >/dev/null
     read -r ours_s ours_kb < "$OUT/big-png.time"
-    /usr/bin/time -f "%e %M" -o "$OUT/big-png.time" "$PY" scripts/bench_prep_baselines.py pillow-one \
-        "$BIGPNG/$kind/big/big.png"
+    /usr/bin/time -f "%e %M" -o "$OUT/big-png.time" "$PY" scripts/bench_prep_baselines.py pillow-one "$file"
     read -r pil_s pil_kb < "$OUT/big-png.time"
-    BIGPNG_REPORT+="  10000x10000 $kind PNG -> 256x256: cvctl ${ours_s} s, peak $((ours_kb / 1024)) MB;"
+    BIGPNG_REPORT+="  10000x10000 $label -> 256x256: cvctl ${ours_s} s, peak $((ours_kb / 1024)) MB;"
     BIGPNG_REPORT+=" Pillow ${pil_s} s, peak $((pil_kb / 1024)) MB"$'\n'
 done
 
@@ -69,5 +73,5 @@ echo "NOTE: the large photos are a STAND-IN: tiny-coco images upscaled to ~12 MP
 echo "      upscaled images are smoother than real ones, so their JPEGs are smaller and decode faster."
 "$PY" scripts/bench_prep_baselines.py report "$RESULTS"
 echo
-echo "== large PNGs (one file each, read a row at a time and reduced as read; peak RSS of the whole process)"
+echo "== large PNGs and a GIF (one file each, read a row at a time and reduced as read; peak RSS of the process)"
 printf '%s' "$BIGPNG_REPORT"

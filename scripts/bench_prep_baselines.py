@@ -6,7 +6,8 @@
     bench_prep_baselines.py make-large <src-folder> <dst-folder> --count N
         the large-photo stand-in: images upscaled (LANCZOS) to >= 12 MP, re-encoded at quality 92
     bench_prep_baselines.py make-big-png <dst-folder>
-        two 10,000x10,000 PNGs (8-bit RGB; 16-bit RGBA), each in a one-image folders dataset <dst>/<kind>/big/
+        two 10,000x10,000 PNGs (8-bit RGB; 16-bit RGBA) and a palette GIF, each in a one-image folders dataset
+        <dst>/<kind>/big/ (kinds rgb8, rgba16, gif)
     bench_prep_baselines.py pillow-one <file>         the Pillow baseline on one file (for peak memory)
 
 Baselines, on the same files as ImagePrep (read file -> 256x256 RGB JPEG q90 in memory):
@@ -105,6 +106,18 @@ def make_big_png(dst):
         header = struct.pack(">IIBBBBB", size, size, depth, color_type, 0, 0, 0)
         with open(path, "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    # And a palette GIF of the same size (Pillow writes it): a stripe every 50 rows on a plain ground.
+    path = os.path.join(dst, "gif", "big", "big.gif")
+    if not os.path.exists(path):
+        from PIL import Image
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        image = Image.new("P", (size, size))
+        image.putpalette([i % 256 for i in range(768)])
+        stripe = Image.new("P", (size, 1))
+        stripe.putdata([(x // 37) % 256 for x in range(size)])
+        for y in range(0, size, 50):
+            image.paste(stripe, (0, y))
+        image.save(path)
 
 
 def pillow_one(path):
