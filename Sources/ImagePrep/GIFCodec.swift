@@ -214,7 +214,7 @@ enum GIFCodec {
                 guard previous >= 0 || code < clear else { throw fail("LZW code \(code) before any pixel") }
                 guard code <= nextCode, code < 4096 else { throw fail("LZW code \(code) not in its table") }
                 var current = code
-                var count: Int
+                let count: Int
                 if code == nextCode {  // the string being defined: the previous one and its own first pixel
                     guard previous >= 0 else { throw fail("LZW code \(code) not in its table") }
                     count = length[previous] + 1

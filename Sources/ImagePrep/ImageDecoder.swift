@@ -31,7 +31,7 @@ public enum ImageDecoder {
     public static func decodedSize(_ header: ImageHeader, options: DecodeOptions) -> (width: Int, height: Int) {
         let (width, height) = switch header.format {
         case .jpeg: JPEGCodec.scaledSize(header, JPEGCodec.scale(header, options))
-        case .png, .gif: PNGCodec.reducedSize(header, PNGCodec.reduction(header, options))
+        case .png, .gif: JPEGCodec.scaledSize(header, (1, PNGCodec.reduction(header, options)))
         default: (header.width, header.height)
         }
         return options.applyOrientation

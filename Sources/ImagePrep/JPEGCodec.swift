@@ -58,11 +58,14 @@ enum JPEGCodec {
         return HeaderInfo(header: header, subsampling: subsamp, colorspace: colorspace)
     }
 
-    /// The smallest of 1/8, 1/4, 1/2 (else 1/1) leaving the upright image at least `options.minimumSize`.
-    static func scale(_ header: ImageHeader, _ options: DecodeOptions) -> (Int, Int) {
+    /// The smallest of 1/8, 1/4, 1/2 (else 1/1) leaving the upright image at least `options.minimumSize`; of the
+    /// denominators `reductions` (largest first), which are by default those libjpeg-turbo offers.
+    static func scale(
+        _ header: ImageHeader, _ options: DecodeOptions, among reductions: [Int] = supportedReductions
+    ) -> (Int, Int) {
         guard let target = options.minimumSize else { return (1, 1) }
         let (w, h) = header.orientedSize
-        for denom in supportedReductions
+        for denom in reductions
         where (w + denom - 1) / denom >= target.width && (h + denom - 1) / denom >= target.height {
             return (1, denom)
         }

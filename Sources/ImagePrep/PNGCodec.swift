@@ -50,30 +50,21 @@ enum PNGCodec {
         return (rows.finish(), header)
     }
 
-    /// The reduction (8, 4, 2, else 1) leaving the image at least `options.minimumSize`: the largest as for a
-    /// JPEG's DCT scale, so both formats decode a large image to about the same size.
+    /// The reduction (8, 4, 2, else 1) leaving the image at least `options.minimumSize`, chosen as a JPEG's DCT
+    /// scale is (so both decode a large image to about the same size; the reduced size is the scaled size
+    /// `JPEGCodec.scaledSize` gives, a partial block making a pixel).
     static func reduction(_ header: ImageHeader, _ options: DecodeOptions) -> Int {
-        guard let target = options.minimumSize else { return 1 }
-        return [8, 4, 2].first { f in
-            (header.width + f - 1) / f >= target.width && (header.height + f - 1) / f >= target.height
-        } ?? 1
+        JPEGCodec.scale(header, options, among: [8, 4, 2]).1
     }
 
-    /// The size `header` decodes to when reduced by `factor`, rounded up (a partial block makes a pixel).
-    static func reducedSize(_ header: ImageHeader, _ factor: Int) -> (width: Int, height: Int) {
-        ((header.width + factor - 1) / factor, (header.height + factor - 1) / factor)
-    }
-
-    /// RGBA to RGB over `background`: `out = (c·a + bg·(255 − a)) / 255`, rounded.
+    /// RGBA to RGB over `background`: `out = (c·a + bg·(255 − a)) / 255`, rounded (``convert(_:count:_:_:into:)``
+    /// on 8-bit RGBA).
     static func composite(_ rgba: [UInt8], on background: RGBColor) -> [UInt8] {
         let n = rgba.count / 4
-        let bg = [Int(background.red), Int(background.green), Int(background.blue)]
+        guard n > 0 else { return [] }
         return [UInt8](unsafeUninitializedCapacity: n * 3) { out, count in
-            rgba.withUnsafeBufferPointer { src in
-                for i in 0..<n {
-                    let a = Int(src[4 * i + 3])
-                    for c in 0..<3 { out[3 * i + c] = UInt8((Int(src[4 * i + c]) * a + bg[c] * (255 - a) + 127) / 255) }
-                }
+            rgba.withUnsafeBufferPointer {
+                convert($0, count: n, SampleFormat(channels: 4, sixteenBit: false), background, into: out.baseAddress!)
             }
             count = n * 3
         }
