@@ -42,9 +42,13 @@ extension DatasetFormat {
         let files = paths.map { (folder: DatasetFileSystem.folder(of: $0), name: FileName(path: $0)) }
         let extensions = Set(files.map { $0.name.pathExtension.lowercased() })
         let json = paths.filter { FileName(path: $0).pathExtension.lowercased() == "json" }
-        let jsonURLs = json.map { URL(fileURLWithPath: $0) }
-        if !CreateMLReader.createMLFiles(among: jsonURLs, fs: fs).isEmpty { return .createml }
-        if let coco = COCOReader.cocoFiles(among: jsonURLs, fs: fs).first {
+        // Each JSON file's head is read once and asked both questions.
+        let heads = json.compactMap { path in
+            let url = URL(fileURLWithPath: path)
+            return fs.jsonHead(url).map { (url: url, head: $0) }
+        }
+        if heads.contains(where: { CreateMLReader.isCreateML(head: $0.head) }) { return .createml }
+        if let coco = heads.first(where: { COCOReader.isCOCO(head: $0.head) })?.url {
             return decidingCOCOVariant ? try cocoVariant(of: coco) : .coco
         }
         if extensions.contains("jsonl") { return .manifest }
@@ -70,7 +74,7 @@ extension DatasetFormat {
     /// space; a file that cannot be read is left to the COCO reader, which reports it.
     static func isCreateML(_ url: URL) -> Bool {
         guard let fs = try? DatasetFileSystem(root: url.deletingLastPathComponent(), allowOutsideRoot: true),
-            let head = CreateMLReader.jsonHead(url, fs: fs)
+            let head = fs.jsonHead(url)
         else { return false }
         return head.first == UInt8(ascii: "[")
     }

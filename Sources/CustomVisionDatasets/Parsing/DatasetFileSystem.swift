@@ -181,4 +181,16 @@ struct DatasetFileSystem: Sendable {
         var info = stat()
         return stat(url.path, &info) == 0 ? Int(info.st_size) : nil
     }
+
+    /// Up to the first 64 KiB of a JSON file from its first byte that is not white space (or a byte-order mark), for
+    /// telling a COCO document from a Create ML one without parsing it; nil when it cannot be read or is over
+    /// 512 MiB, more than any reader takes.
+    func jsonHead(_ url: URL) -> [UInt8]? {
+        guard let size = fileSize(url), size < 512 * 1024 * 1024,
+            let handle = try? FileHandle(forReadingFrom: url)
+        else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 64 * 1024)) ?? Data())
+        return Array(head.drop { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
+    }
 }

@@ -17,22 +17,19 @@ enum COCOReader {
         }
     }
 
-    /// The JSON files among `files` holding an object with `images` or `annotations` in their first 64 KiB (written
-    /// with sorted keys, as by `DatasetWriter`, `annotations` comes first and `images` may lie megabytes later).
+    /// The JSON files among `files` that are COCO documents (see ``isCOCO(head:)``).
     static func cocoFiles(among files: [URL], fs: DatasetFileSystem) -> [URL] {
-        files.filter { url in
-            guard url.pathExtension.lowercased() == "json", let size = fs.fileSize(url), size < 512 * 1024 * 1024,
-                let handle = try? FileHandle(forReadingFrom: url)
-            else { return false }
-            defer { try? handle.close() }
-            let bytes = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
-            // A document that is an array is Create ML's (which has "annotations" too), not COCO's.
-            if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "[") {
-                return false
-            }
-            let head = String(decoding: bytes, as: UTF8.self)
-            return head.contains("\"images\"") || head.contains("\"annotations\"")
-        }
+        files.filter { url in url.pathExtension.lowercased() == "json" && fs.jsonHead(url).map(isCOCO(head:)) == true }
+    }
+
+    /// Whether a JSON file's head (``DatasetFileSystem/jsonHead(_:)``) is a COCO document's: an object with
+    /// `images` or `annotations` in its first 64 KiB (written with sorted keys, as by `DatasetWriter`, `annotations`
+    /// comes first and `images` may lie megabytes later). A document that is an array is Create ML's, which has
+    /// `"annotations"` too.
+    static func isCOCO(head: [UInt8]) -> Bool {
+        guard head.first != UInt8(ascii: "[") else { return false }
+        let text = String(decoding: head, as: UTF8.self)
+        return text.contains("\"images\"") || text.contains("\"annotations\"")
     }
 
     /// Whether a COCO document's boxes are fractions of the image: every bbox value within 0…1 (and at least one).

@@ -19,23 +19,17 @@ enum CreateMLReader {
         return dataset
     }
 
-    /// The JSON files among `files` whose document is an array and that name an `"image"` in their first 64 KiB.
+    /// The JSON files among `files` that are Create ML documents (see ``isCreateML(head:)``).
     static func createMLFiles(among files: [URL], fs: DatasetFileSystem) -> [URL] {
         files.filter { url in
-            guard url.pathExtension.lowercased() == "json", let head = jsonHead(url, fs: fs) else { return false }
-            return head.first == UInt8(ascii: "[") && String(decoding: head, as: UTF8.self).contains("\"image\"")
+            url.pathExtension.lowercased() == "json" && fs.jsonHead(url).map(isCreateML(head:)) == true
         }
     }
 
-    /// Up to the first 64 KiB of a JSON file from its first byte that is not white space, or nil when it cannot be
-    /// read (or is over 512 MiB, more than any reader takes).
-    static func jsonHead(_ url: URL, fs: DatasetFileSystem) -> [UInt8]? {
-        guard let size = fs.fileSize(url), size < 512 * 1024 * 1024,
-            let handle = try? FileHandle(forReadingFrom: url)
-        else { return nil }
-        defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 64 * 1024)) ?? Data())
-        return Array(head.drop { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })  // white space, BOM
+    /// Whether a JSON file's head (``DatasetFileSystem/jsonHead(_:)``) is a Create ML document's: an array that
+    /// names an `"image"`.
+    static func isCreateML(head: [UInt8]) -> Bool {
+        head.first == UInt8(ascii: "[") && String(decoding: head, as: UTF8.self).contains("\"image\"")
     }
 
     private static func readFile(_ file: URL, into dataset: inout Dataset, context: inout ReadContext) throws {
