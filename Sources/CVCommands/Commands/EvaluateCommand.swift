@@ -41,13 +41,12 @@ public struct EvaluateCommand: CVCommand {
     public init() {}
 
     public func validate() throws {
-        try PerformanceCommand.validateFractions(
-            [threshold, overlap, gates.minMap, gates.minPrecision, gates.minRecall])
+        try PerformanceCommand.validateFractions([threshold, overlap])
         try ImageCommand.validateConcurrency(concurrency)
     }
 
     public func run(_ context: CommandContext) async throws {
-        if let junit = gates.junit { try OutputFolder.checkFile(junit, makingFolder: true) }
+        try gates.checkReportPath()
         let (data, _) = try DatasetLoading.read(dataset, format: format, console: context.console)
         let client = try context.prediction()
         let kind = type ?? (data.hasRegions ? .detection : .classification)

@@ -35,7 +35,7 @@ public struct PerformanceCommand: CVCommand {
     public init() {}
 
     public func validate() throws {
-        try Self.validateFractions([threshold, overlap, gates.minMap, gates.minPrecision, gates.minRecall])
+        try Self.validateFractions([threshold, overlap])
     }
 
     /// Thresholds and gates (`nil` when not given) must lie in 0…1.
@@ -66,7 +66,7 @@ public struct PerformanceCommand: CVCommand {
 
     public func run(_ context: CommandContext) async throws {
         if let plot { try OutputFolder.checkFile(plot) }
-        if let junit = gates.junit { try OutputFolder.checkFile(junit, makingFolder: true) }
+        try gates.checkReportPath()
         let client = try context.training()
         let target = try await IterationLookup.resolve(iteration, project: project, client: client)
         let performance = try await client.getIterationPerformance(

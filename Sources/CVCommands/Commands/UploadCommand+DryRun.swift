@@ -28,8 +28,6 @@ extension UploadCommand {
         try DatasetLoading.checkNotEmpty(data, findings, path: dataset)
         let client = try context.training()
         let existing = Set(try await client.getTags(projectId: project).map(\.name))
-        let journalURL = journal.map { URL(fileURLWithPath: $0) }
-            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("cvctl-dry-run-\(UUID().lowercasedText).jsonl")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -54,11 +52,7 @@ extension UploadCommand {
         let rehearsal = DryRunReport(
             summary: result.summary, failures: result.failures,
             tagsToCreate: data.allTags.filter { !existing.contains($0) })
-        if let report {
-            guard FileManager.default.createFile(atPath: report, contents: try Console.encode(rehearsal)) else {
-                throw CLIError.data("cannot write report \(report)")
-            }
-        }
+        try writeReport(rehearsal)
         try console.emit(rehearsal) { Self.table($0) }
         for failure in result.failures.prefix(10) { console.error("\(failure.name): \(failure.reason)") }
         if result.summary.failed > 0 {

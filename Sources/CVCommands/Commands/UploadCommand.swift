@@ -76,6 +76,20 @@ public struct UploadCommand: CVCommand {
         if let quality, !(1...100).contains(quality) { throw ValidationError("--quality must be 1…100") }
     }
 
+    /// The journal `--journal` names, else the default one of this dataset and project.
+    var journalURL: URL {
+        journal.map { URL(fileURLWithPath: $0) }
+            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
+    }
+
+    /// Writes `value` as JSON to `--report FILE`, when given.
+    func writeReport(_ value: some Encodable) throws {
+        guard let report else { return }
+        guard FileManager.default.createFile(atPath: report, contents: try Console.encode(value)) else {
+            throw CLIError.data("cannot write report \(report)")
+        }
+    }
+
     /// The preparation `--size`, `--mode` and `--quality` ask for; nil with `--no-prep`.
     var preparer: ImagePreparer? {
         let resize: ResizeMode = mode == .stretch
@@ -105,8 +119,6 @@ public struct UploadCommand: CVCommand {
             try await feed?.checkReadable()  // an unreadable dataset (exit 65) is reported first
             throw error
         }
-        let journalURL = journal.map { URL(fileURLWithPath: $0) }
-            ?? UploadJournal.defaultURL(dataset: URL(fileURLWithPath: dataset), project: project.lowercasedText)
         let journalFile = try UploadJournal(url: journalURL)
         let resumed = await journalFile.count
         if resumed > 0 {
@@ -147,12 +159,7 @@ public struct UploadCommand: CVCommand {
                 console.info("warning: \(errors); the rest was uploaded")
             }
         }
-        if let report {
-            let data = try Console.encode(result)
-            guard FileManager.default.createFile(atPath: report, contents: data) else {
-                throw CLIError.data("cannot write report \(report)")
-            }
-        }
+        try writeReport(result)
         try console.emit(result) { Self.table($0) }
         if let first = result.labelledDuplicates.first {
             let count = result.labelledDuplicates.count

@@ -12,6 +12,16 @@ struct QualityGateOptions: ParsableArguments {
         discussion: "Its folder is made when missing."))
     var junit: String?
 
+    /// Every gate given lies in 0…1.
+    func validate() throws {
+        try PerformanceCommand.validateFractions([minMap, minPrecision, minRecall])
+    }
+
+    /// Before any work: `--junit`'s file can be written (its folder made when missing).
+    func checkReportPath() throws {
+        if let junit { try OutputFolder.checkFile(junit, makingFolder: true) }
+    }
+
     /// The gates given, each with the value it is checked against.
     func checks(map: Double?, precision: Double?, recall: Double?) -> [QualityGate] {
         [("mAP", minMap, map), ("precision", minPrecision, precision), ("recall", minRecall, recall)]
