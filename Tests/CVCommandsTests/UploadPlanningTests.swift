@@ -1,4 +1,5 @@
 import CustomVisionCore
+import CustomVisionHTTP
 import Foundation
 import Testing
 
@@ -60,8 +61,8 @@ struct UploadPlanningTests {
         for i in 0..<5 { if let b = planner.add(item(i, bytes: 400)) { sizes.append(b.count) } }
         if let b = planner.flush() { sizes.append(b.count) }
         #expect(sizes == [2, 2, 1])
-        #expect(planner.limits.rejection(of: item(9, bytes: 700))?.status == "ErrorImageSize")
-        #expect(planner.limits.rejection(of: item(9, regions: 65))?.status == "ErrorRegionLimitExceed")
+        #expect(planner.limits.failure(of: item(9, bytes: 700))?.status == "ErrorImageSize")
+        #expect(planner.limits.failure(of: item(9, regions: 65))?.status == "ErrorRegionLimitExceed")
     }
 
     @Test func journalPersistsAcrossReopeningAndIgnoresATornLine() async throws {
@@ -98,11 +99,11 @@ struct UploadPlanningTests {
     }
 
     @Test func echoedNamesLoseTheServiceQuotes() {
-        #expect(UploadCommand.echoedName("\"IMAGES/a b.jpg\"") == "IMAGES/a b.jpg")
-        #expect(UploadCommand.echoedName("IMAGES/a.jpg") == "IMAGES/a.jpg")
-        #expect(UploadCommand.echoedName("\"caf\u{E9}.jpg") == "caf\u{E9}.jpg")
-        #expect(UploadCommand.echoedName("\"\"") == "")
-        #expect(UploadCommand.echoedName(nil) == "")
+        #expect(TrainingClient.echoedName("\"IMAGES/a b.jpg\"") == "IMAGES/a b.jpg")
+        #expect(TrainingClient.echoedName("IMAGES/a.jpg") == "IMAGES/a.jpg")
+        #expect(TrainingClient.echoedName("\"caf\u{E9}.jpg") == "caf\u{E9}.jpg")
+        #expect(TrainingClient.echoedName("\"\"") == "")
+        #expect(TrainingClient.echoedName(nil) == "")
     }
 
     @Test func itemHashDependsOnBytesTagsAndRegions() {

@@ -25,20 +25,17 @@ func detectScratches(
     let project = try await trainer.createProject(name: "steel", domainId: domain?.id)
     let scratch = try await trainer.createTag(projectId: project.id, name: "scratch")
 
-    // At most 64 images per batch: the service's limit.
-    for start in stride(from: 0, to: examples.count, by: 64) {
-        let entries = examples[start..<min(start + 64, examples.count)].enumerated().map { offset, example in
-            ImageFileCreateEntry(
-                name: "example-\(start + offset).jpg", contents: example.image,
-                regions: [Region(tagId: scratch.id, box: example.box)])
-        }
-        let batch = ImageFileCreateBatch(images: entries)
-        let summary = try await trainer.createImagesFromFiles(projectId: project.id, batch: batch)
-        // OKDuplicate means the same bytes are already there: done, too.
-        let failed = summary.images?.filter { $0.status != .ok && $0.status != .okDuplicate } ?? []
-        guard failed.isEmpty else {
-            throw ScratchDetectorError(message: "\(failed.count) images failed: \(failed.map(\.status))")
-        }
+    // Sent in requests within the service's limits (64 images, 20 tags), 4 at a time; one result per image.
+    let entries = examples.enumerated().map { index, example in
+        ImageFileCreateEntry(
+            name: "example-\(index).jpg", contents: example.image,
+            regions: [Region(tagId: scratch.id, box: example.box)])
+    }
+    let results = try await trainer.uploadImages(projectId: project.id, images: entries)
+    // OKDuplicate means the same bytes are already there: done, too.
+    let failed = results.filter { $0.status != .ok && $0.status != .okDuplicate }
+    guard failed.isEmpty else {
+        throw ScratchDetectorError(message: "\(failed.count) images failed: \(failed.map(\.status))")
     }
 
     let started = try await trainer.trainProject(projectId: project.id)

@@ -260,16 +260,6 @@ public struct UploadCommand: CVCommand {
         return await journal.keepOnly(imageIds: Set(existing.map(\.lowercasedText)))
     }
 
-    /// The name of an uploaded file as a CreateImagesFromFiles answer echoes it in `sourceUrl`: Azure and cvserver
-    /// quote it (`"a.jpg"` in quotes); cvserver before 2026-12-05 did not, and a bare name is taken as it is. Trimmed
-    /// by hand: a `CharacterSet` made for each result cost more than the rest of the mapping (about 1.5 µs an image).
-    static func echoedName(_ sourceUrl: String?) -> String {
-        var name = Substring(sourceUrl ?? "")
-        while name.first == "\"" { name = name.dropFirst() }
-        while name.last == "\"" { name = name.dropLast() }
-        return String(name)
-    }
-
     /// One CreateImagesFromFiles request; maps the answer to an outcome per item.
     static func send(_ items: [UploadItem], projectId: UUID, tagIds: [String: UUID], client: TrainingClient)
         async throws -> [UploadOutcome]
@@ -285,10 +275,8 @@ public struct UploadCommand: CVCommand {
         }
         let results = try await client.createImagesFromFilesOutcomes(
             projectId: projectId, batch: ImageFileCreateBatch(images: entries)).images
-        var byName: [String: ImageCreateOutcome] = [:]
-        for result in results { byName[echoedName(result.sourceUrl)] = result }
-        return items.enumerated().map { index, item in
-            let result = byName[item.name] ?? (results.count == items.count ? results[index] : nil)
+        let matched = TrainingClient.match(results, sourceUrl: \.sourceUrl, to: items.map(\.name))
+        return matched.map { result in
             guard let result, let status = result.status else { return .retry(status: "Missing") }
             switch status {
             case .ok, .okDuplicate:

@@ -1,3 +1,4 @@
+import CustomVisionHTTP
 import Foundation
 
 /// What the service said about one item of a batch.
@@ -161,7 +162,7 @@ public struct UploadEngine: Sendable {
                     if await journal.imageId(for: item.hash) != nil {
                         summary.skipped += 1
                         progress(summary)
-                    } else if let rejection = limits.rejection(of: item) {
+                    } else if let rejection = limits.failure(of: item) {
                         summary.failed += 1
                         failures.append(rejection)
                         progress(summary)
