@@ -30,7 +30,8 @@ public func buildApplication(
         responder: responder,
         server: .cvserver(
             idleTimeout: configuration.idleTimeout.map(TimeAmount.init),
-            requestTimeout: configuration.requestTimeout.map(TimeAmount.init)),
+            requestTimeout: configuration.requestTimeout.map(TimeAmount.init),
+            lingerBytes: configuration.maxBodySize),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -414,6 +414,58 @@ import Testing
             #expect(outcome == .closedByServer)
         }
     }
+
+    /// A wrong key or a declared body over the limit is answered before the body arrives; the server then reads at
+    /// most the body limit more before closing. Before, it read all the client sent, whatever the Content-Length.
+    @Test(arguments: [("wrong-key", 401), (trainingKey, 413)])
+    func anEarlyErrorReadsOnlyABoundedRestOfTheBody(key: String, status: Int) async throws {
+        var configuration = testConfiguration()
+        configuration.maxBodySize = 256 << 10
+        try await withLiveServer(configuration) { server in
+            let head = "POST /customvision/v3.3/training/projects/\(UUID())/images/files HTTP/1.1\r\nHost: x\r\n"
+                + "Training-Key: \(key)\r\nContent-Type: application/json\r\nContent-Length: \(1 << 30)\r\n\r\n"
+            let port = server.port
+            let (answer, sent) = try await onThread {
+                Result { try RawConnection(port: port).answerThenBody(Array(head.utf8), upTo: 256 << 20) }
+            }.get()
+            #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(answer)")
+            #expect(answer.lowercased().contains("connection: close"), "\(answer)")
+            #expect(answer.contains(#""code":"#), "\(answer)")
+            // The limit plus what the sockets' buffers hold, far below the 256 MB offered.
+            #expect(sent < 64 << 20, "the server read \(sent) bytes after answering")
+        }
+    }
+}
+
+extension RawConnection {
+    /// Sends `head`, reads the answer's head and body (Content-Length), then sends body bytes until the server
+    /// closes or `limit` bytes went: the answer, and the body bytes sent before the connection broke.
+    func answerThenBody(_ head: [UInt8], upTo limit: Int) -> (answer: String, sent: Int) {
+        defer { close(socket) }
+        _ = head.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let text = String(decoding: received, as: UTF8.self)
+            if let end = text.range(of: "\r\n\r\n") {
+                let length = text[..<end.lowerBound].split(separator: "\r\n")
+                    .first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                if text[end.upperBound...].utf8.count >= length { break }
+            }
+            let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            received += buffer[..<n]
+        }
+        let chunk = [UInt8](repeating: 0x41, count: 64 << 10)
+        var sent = 0
+        while sent < limit {
+            let n = chunk.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+        }
+        return (String(decoding: received, as: UTF8.self), sent)
+    }
 }
 
 /// A plain TCP connection to 127.0.0.1, for requests no HTTP client would send.

@@ -64,7 +64,8 @@ extension TrainingClient {
                     if transient, attempt < attempts {
                         again.append(index)
                     } else {
-                        results[index] = result ?? ImageCreateResult(sourceUrl: images[index].name, status: .errorUnknown)
+                        results[index] = result
+                            ?? ImageCreateResult(sourceUrl: images[index].name, status: .errorUnknown)
                         state.finished += 1
                     }
                 }
@@ -80,7 +81,9 @@ extension TrainingClient {
         var planner = ImageBatchPlanner<Indexed>(limits: limits)
         var batches: [[Int]] = []
         for index in pending {
-            if let batch = planner.add(Indexed(index: index, entry: images[index])) { batches.append(batch.map(\.index)) }
+            if let batch = planner.add(Indexed(index: index, entry: images[index])) {
+                batches.append(batch.map(\.index))
+            }
         }
         if let batch = planner.flush() { batches.append(batch.map(\.index)) }
         return batches

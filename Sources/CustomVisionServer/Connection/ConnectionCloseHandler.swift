@@ -11,6 +11,11 @@ import NIOHTTP1
 /// says in the response whether the connection stays open, and closes it once the response is written and the
 /// request read to its end (closing with unread request bytes would reset the connection, and could lose the
 /// response on its way).
+///
+/// An error answered before its request's body has arrived (a wrong key, a body over the size limit) also closes
+/// the connection: the answer says `Connection: close`, and the rest of the body is read and dropped, as a client
+/// that sends it all before reading (Python's `requests`) needs to see the answer, but at most `lingerBytes` of it.
+/// Before, the server read all that such a client sent, whatever its `Content-Length`.
 final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -28,6 +33,13 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var exchanges: [Exchange] = []
     /// The written answer to close after once its request's end is read.
     private var closeAtRequestEnd: EventLoopFuture<Void>?
+    /// Request body bytes read and dropped after the answer, before closing anyway.
+    private let lingerBytes: Int
+    /// Body bytes read since the answer was written.
+    private var lingered = 0
+
+    /// - Parameter lingerBytes: how much of a body to read after answering it early, before closing regardless.
+    init(lingerBytes: Int = .max) { self.lingerBytes = lingerBytes }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -45,8 +57,14 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
                 written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                 return
             }
-        case .body:
-            break
+        case .body(let bytes):
+            if closeAtRequestEnd != nil {
+                lingered += bytes.readableBytes
+                if lingered > lingerBytes {
+                    context.close(promise: nil)
+                    return
+                }
+            }
         }
         context.fireChannelRead(data)
     }
@@ -60,7 +78,8 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
             if http10 { head.version = exchange.version }
             // An HTTP/1.0 answer without a length ends where the connection does.
             let delimited = head.headers.contains(name: "content-length") || [204, 304].contains(head.status.code)
-            if !exchange.keepAlive || (http10 && !delimited) {
+            let early = head.status.code >= 400 && !exchange.requestEnded
+            if !exchange.keepAlive || (http10 && !delimited) || early {
                 exchanges[0].close = true
                 head.headers.replaceOrAdd(name: "connection", value: "close")
             } else if http10 {

@@ -14,15 +14,19 @@ struct ServerChannel: ServerChildChannel, HTTPChannelHandler {
     let base: HTTP1Channel
     /// How long a request may take to arrive, head and body; `nil` for no limit.
     let requestTimeout: TimeAmount?
+    /// How much of a body answered early (401, 413) is read before the connection is closed anyway.
+    let lingerBytes: Int
 
     var responder: HTTPChannelHandler.Responder { base.responder }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let requestTimeout = requestTimeout
+        let requestTimeout = requestTimeout, lingerBytes = lingerBytes
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            var handlers: [any ChannelHandler] = [ConnectionCloseHandler(), ParseErrorBodyHandler()]
+            var handlers: [any ChannelHandler] = [
+                ConnectionCloseHandler(lingerBytes: lingerBytes), ParseErrorBodyHandler(),
+            ]
             if let requestTimeout { handlers.append(RequestDeadlineHandler(limit: requestTimeout)) }
             try pipeline.addHandlers(handlers, position: .after(decoder))
             return value
@@ -36,11 +40,11 @@ struct ServerChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 on ``ServerChannel``.
-    static func cvserver(idleTimeout: TimeAmount?, requestTimeout: TimeAmount?) -> HTTPServerBuilder {
+    static func cvserver(idleTimeout: TimeAmount?, requestTimeout: TimeAmount?, lingerBytes: Int) -> HTTPServerBuilder {
         .init { responder in
             ServerChannel(
                 base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
-                requestTimeout: requestTimeout)
+                requestTimeout: requestTimeout, lingerBytes: lingerBytes)
         }
     }
 }
