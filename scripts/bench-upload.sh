@@ -64,6 +64,7 @@ elapsed() { "$PY" -c "print(round($2 - $1, 3))"; }
 ratio() { "$PY" -c "print(round($1 / $2, 2))"; }
 seconds() { echo "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'; }  # of an SDK line
 min() { "$PY" -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+median() { "$PY" -c "import statistics, sys; print(round(statistics.median(float(x) for x in sys.argv[1:]), 2))" "$@"; }
 # predict_pair NAME [ROUNDS]: a fresh server with a model trained on Fixtures/neu-det-mini, published as "bench"; then
 # cvctl predict (preparing 256×256 as the upload did, then --no-prep: the files' own bytes, as the SDK sends) and
 # the SDK loop over $WORK/predict500. Sets T_PRED, T_PRED_RAW (seconds) and SDK_PRED (the SDK's JSON line).
@@ -94,7 +95,7 @@ predict_pair() {
 
 ROUNDS="${ROUNDS:-3}"
 echo "== upload NEU-DET ($(ls "$NEU/IMAGES" | wc -l) images), each on a fresh server; best of $ROUNDS rounds"
-T_PREP=(); T_RAW=(); T_SDK=()
+T_PREP=(); T_RAW=(); T_SDK=(); R_RAW=()
 for ((round = 1; round <= ROUNDS; round++)); do
     start_server "up-prep-$round"
     P="$(project prep)"; t0=$EPOCHREALTIME; cvctl upload "$NEU" --project "$P" --rate 0 --quiet >/dev/null
@@ -105,13 +106,18 @@ for ((round = 1; round <= ROUNDS; round++)); do
     start_server "up-sdk-$round"
     P="$(project sdk)"; sdk_up="$("$PY" scripts/bench_upload_sdk.py upload "$P" "$NEU")"
     T_SDK+=("$(seconds "$sdk_up")")
-    echo "  round $round: cvctl prep ${T_PREP[-1]} s, cvctl --no-prep ${T_RAW[-1]} s, SDK ${T_SDK[-1]} s ($sdk_up)"
+    R_RAW+=("$(ratio "${T_SDK[-1]}" "${T_RAW[-1]}")")
+    echo "  round $round: cvctl prep ${T_PREP[-1]} s, cvctl --no-prep ${T_RAW[-1]} s, SDK ${T_SDK[-1]} s" \
+        "(--no-prep ${R_RAW[-1]}x; $sdk_up)"
 done
 t_prep="$(min "${T_PREP[@]}")"; t_raw="$(min "${T_RAW[@]}")"; t_sdk="$(min "${T_SDK[@]}")"
 echo "cvctl upload (prep 256x256):  ${t_prep} s"
 echo "cvctl upload --no-prep:       ${t_raw} s"
 echo "SDK 64-image batches:         ${t_sdk} s"
 echo "speed-up vs SDK: $(ratio "$t_sdk" "$t_raw")x (--no-prep, same bytes), $(ratio "$t_sdk" "$t_prep")x (prepared)"
+# Best against best is the headline; each round's own ratio (both clients measured minutes apart at most) shows how
+# much of it the machine's noise can move.
+echo "per-round --no-prep ratios: ${R_RAW[*]} (median $(median "${R_RAW[@]}")x, lowest $(min "${R_RAW[@]}")x)"
 
 echo "== predict 500 images (model trained on Fixtures/neu-det-mini); best of $ROUNDS rounds"
 mkdir -p "$WORK/predict500"
