@@ -25,6 +25,12 @@ public struct ImageBatchRejection: Hashable, Sendable {
     public var status: ImageCreateStatus
     /// For example "image is 7340032 bytes; the limit is 6291456".
     public var reason: String
+
+    /// Creates a rejection.
+    public init(status: ImageCreateStatus, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
 }
 
 /// The limits of one image-create request.
@@ -58,6 +64,7 @@ public struct BatchLimits: Hashable, Sendable {
     }
 
     /// Why `item` can never fit a request, or `nil` when it can.
+    @inlinable
     public func rejection(of item: some ImageBatchItem) -> ImageBatchRejection? {
         if item.batchByteCount > imageBytes {
             return ImageBatchRejection(status: .errorImageSize,
@@ -79,17 +86,20 @@ public struct BatchLimits: Hashable, Sendable {
 public struct ImageBatchPlanner<Item: ImageBatchItem> {
     /// The limits every batch respects.
     public let limits: BatchLimits
-    private var open: [Item] = []
-    private var openTags: Set<Item.TagKey> = []
-    private var openRegions = 0
-    private var openBytes = 0
+    // Inlinable, so a client's planner is specialized for its item type (cvctl plans every dataset item).
+    @usableFromInline var open: [Item] = []
+    @usableFromInline var openTags: Set<Item.TagKey> = []
+    @usableFromInline var openRegions = 0
+    @usableFromInline var openBytes = 0
 
     /// Creates a planner with no open batch.
+    @inlinable
     public init(limits: BatchLimits = .service) { self.limits = limits }
 
     /// Adds an item (which must pass ``BatchLimits/rejection(of:)``); returns the batch it closed, if any: the open
     /// batch when the item does not fit it, or the batch the item fills to the image limit (sent at once rather than
     /// when the next item arrives, which may be a dataset part later).
+    @inlinable
     public mutating func add(_ item: Item) -> [Item]? {
         let tags = item.batchTags
         let fits = open.count < limits.images && openTags.union(tags).count <= limits.tags
@@ -106,9 +116,11 @@ public struct ImageBatchPlanner<Item: ImageBatchItem> {
     }
 
     /// Items in the open batch.
+    @inlinable
     public var openCount: Int { open.count }
 
     /// Closes and returns the open batch, if it holds anything.
+    @inlinable
     public mutating func flush() -> [Item]? {
         guard !open.isEmpty else { return nil }
         defer {
