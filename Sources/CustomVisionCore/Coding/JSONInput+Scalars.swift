@@ -3,7 +3,7 @@ import Foundation
 /// Strings, numbers and the other scalars of `JSONInput`.
 extension JSONInput {
     /// Reads a string. Escapes other than the simple ones and `\u` pairs, and raw control characters, are refused.
-    public mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = position
         while position < bytes.count {
@@ -116,21 +116,21 @@ extension JSONInput {
     }
 
     /// Reads a number as a `Double` (finite only).
-    public mutating func double() throws -> Double {
+    package mutating func double() throws -> Double {
         let (text, _) = try numberText()
         guard let value = Double(text), value.isFinite else { throw failure() }
         return value
     }
 
     /// Reads an integer (no fraction or exponent).
-    public mutating func int() throws -> Int {
+    package mutating func int() throws -> Int {
         let (text, integral) = try numberText()
         guard integral, let value = Int(text) else { throw failure() }
         return value
     }
 
     /// Reads `true` or `false`.
-    public mutating func bool() throws -> Bool {
+    package mutating func bool() throws -> Bool {
         _ = try peek()
         if literal("true") { return true }
         if literal("false") { return false }
@@ -138,7 +138,7 @@ extension JSONInput {
     }
 
     /// Reads a UUID string (`8-4-4-4-12` hex digits, either case).
-    public mutating func uuid() throws -> UUID {
+    package mutating func uuid() throws -> UUID {
         let start = position
         try expect(UInt8(ascii: "\""))
         // The usual case, 36 plain bytes between quotes, is parsed in place; anything else goes through `string()`.
@@ -155,13 +155,13 @@ extension JSONInput {
     }
 
     /// Reads a service timestamp.
-    public mutating func date() throws -> Date {
+    package mutating func date() throws -> Date {
         guard let date = ISO8601Timestamp.parse(try string()) else { throw failure() }
         return date
     }
 
     /// Reads a base64 string as bytes (standard alphabet with padding, as `JSONDecoder` reads `Data`).
-    public mutating func base64() throws -> Data {
+    package mutating func base64() throws -> Data {
         // Base64 text holds no quote: find the closing one with memchr and decode straight from the bytes (an escape
         // such as `\/` is not base64, so such a string is refused here and left to JSONDecoder).
         try expect(UInt8(ascii: "\""))

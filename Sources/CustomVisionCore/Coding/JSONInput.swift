@@ -4,14 +4,14 @@ import Foundation
 /// a fast path only: whenever it throws, callers decode with `CustomVisionJSON.makeDecoder()`, whose result or
 /// error stands — so it may be stricter than `JSONDecoder`, never more lenient. `JSONReadableTests` holds the two
 /// to the same values.
-public protocol JSONReadable: Decodable {
+package protocol JSONReadable: Decodable {
     /// Reads one value at the input's position.
     init(json: inout JSONInput) throws
 }
 
 extension JSONReadable {
     /// Reads a whole document: this value, then nothing but whitespace.
-    public static func read(json bytes: UnsafeRawBufferPointer) throws -> Self {
+    package static func read(json bytes: UnsafeRawBufferPointer) throws -> Self {
         var input = JSONInput(bytes)
         let value = try Self(json: &input)
         try input.end()
@@ -41,20 +41,20 @@ extension CustomVisionJSON {
 
 extension Array: JSONReadable where Element: JSONReadable {
     /// Reads an array of elements.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self = []
         try json.array { json in append(try Element(json: &json)) }
     }
 }
 
 /// Why the fast JSON reader gave up (the caller then asks `JSONDecoder`).
-public struct JSONInputError: Error, Sendable {
+package struct JSONInputError: Error, Sendable {
     /// The byte offset where reading stopped.
-    public var offset: Int
+    package var offset: Int
 }
 
 /// A pull reader over JSON bytes: objects member by member, arrays element by element, scalars typed.
-public struct JSONInput {
+package struct JSONInput {
     let bytes: UnsafeRawBufferPointer
     var position = 0
     /// Objects and arrays open around the position: hostile input nested deeper than `maximumDepth` is refused
@@ -64,7 +64,7 @@ public struct JSONInput {
     static let maximumDepth = 512
 
     /// A reader at the start of `bytes`, which must outlive it.
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
@@ -104,18 +104,18 @@ public struct JSONInput {
     }
 
     /// Only whitespace is left.
-    public mutating func end() throws {
+    package mutating func end() throws {
         skipSpace()
         guard position == bytes.count else { throw failure() }
     }
 
     /// True (and consumed) when the next value is `null`.
-    public mutating func null() throws -> Bool {
+    package mutating func null() throws -> Bool {
         try peek() == UInt8(ascii: "n") && literal("null")
     }
 
     /// Reads an object, calling `member` with each key; `member` must read (or `skip()`) the value.
-    public mutating func object(_ member: (String, inout JSONInput) throws -> Void) throws {
+    package mutating func object(_ member: (String, inout JSONInput) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         try enter()
         defer { depth -= 1 }
@@ -132,7 +132,7 @@ public struct JSONInput {
     }
 
     /// Reads an array, calling `element` for each element.
-    public mutating func array(_ element: (inout JSONInput) throws -> Void) throws {
+    package mutating func array(_ element: (inout JSONInput) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
         try enter()
         defer { depth -= 1 }
@@ -147,7 +147,7 @@ public struct JSONInput {
     }
 
     /// Skips one value of any kind.
-    public mutating func skip() throws {
+    package mutating func skip() throws {
         switch try peek() {
         case UInt8(ascii: "{"): try object { _, json in try json.skip() }
         case UInt8(ascii: "["): try array { json in try json.skip() }
@@ -160,17 +160,17 @@ public struct JSONInput {
     }
 
     /// Reads an object of strings.
-    public mutating func stringMap() throws -> [String: String] {
+    package mutating func stringMap() throws -> [String: String] {
         var map: [String: String] = [:]
         try object { key, json in map[key] = try json.string() }
         return map
     }
 
     /// Reads `null` as nil, anything else with `read`.
-    public mutating func optional<T>(_ read: (inout JSONInput) throws -> T) throws -> T? {
+    package mutating func optional<T>(_ read: (inout JSONInput) throws -> T) throws -> T? {
         try null() ? nil : read(&self)
     }
 
     /// A missing required member: the reader gives up.
-    public func missing() -> JSONInputError { failure() }
+    package func missing() -> JSONInputError { failure() }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// order, nil properties left out, the same number, string and date forms), without `JSONEncoder`'s boxing of every
 /// value. The hot responses — upload summaries, image lists, predictions — use it; `JSONWritableTests` holds the
 /// two byte for byte equal.
-public protocol JSONWritable: Encodable {
+package protocol JSONWritable: Encodable {
     /// Appends this value's JSON to `json`.
     func write(to json: inout JSONOutput)
 }
@@ -14,7 +14,7 @@ extension JSONWritable {
     /// `JSONEncoder` refuses too.
     /// - Parameter lowercaseUUIDs: write UUIDs in lower case, as the service does, instead of in `JSONEncoder`'s
     ///   upper case.
-    public func jsonBytes(lowercaseUUIDs: Bool = false) -> [UInt8]? {
+    package func jsonBytes(lowercaseUUIDs: Bool = false) -> [UInt8]? {
         var json = JSONOutput(lowercaseUUIDs: lowercaseUUIDs)
         write(to: &json)
         return json.isValid ? json.bytes : nil
@@ -23,30 +23,30 @@ extension JSONWritable {
 
 extension Array: JSONWritable where Element: JSONWritable {
     /// Appends the array's JSON to `json`.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.array(self) { json, element in element.write(to: &json) }
     }
 }
 
 /// The bytes of a JSON document under construction, with the commas between members and elements kept track of.
-public struct JSONOutput: Sendable {
+package struct JSONOutput: Sendable {
     /// The JSON written so far.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     /// False once a non-finite number was written: the bytes are then not JSON.
-    public private(set) var isValid = true
+    package private(set) var isValid = true
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
     /// Whether UUIDs are written in lower case (the service's form) rather than upper case (`JSONEncoder`'s).
-    public let lowercaseUUIDs: Bool
+    package let lowercaseUUIDs: Bool
 
     /// An empty document; UUIDs are written in lower case when `lowercaseUUIDs`, else as `JSONEncoder` writes them.
-    public init(lowercaseUUIDs: Bool = false) {
+    package init(lowercaseUUIDs: Bool = false) {
         self.lowercaseUUIDs = lowercaseUUIDs
         bytes.reserveCapacity(1024)
     }
 
     /// Writes an object whose members `body` writes with the `member` functions.
-    public mutating func object(_ body: (inout JSONOutput) -> Void) {
+    package mutating func object(_ body: (inout JSONOutput) -> Void) {
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
@@ -55,7 +55,7 @@ public struct JSONOutput: Sendable {
     }
 
     /// Writes an array of `elements`, each by `element`.
-    public mutating func array<S: Sequence>(_ elements: S, _ element: (inout JSONOutput, S.Element) -> Void) {
+    package mutating func array<S: Sequence>(_ elements: S, _ element: (inout JSONOutput, S.Element) -> Void) {
         bytes.append(UInt8(ascii: "["))
         needsComma = false
         for item in elements {
@@ -68,7 +68,7 @@ public struct JSONOutput: Sendable {
     }
 
     /// Writes `"key":` (with a comma before it when needed); the value must follow.
-    public mutating func key(_ key: StaticString) {
+    package mutating func key(_ key: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -78,12 +78,12 @@ public struct JSONOutput: Sendable {
     // MARK: Members, left out when nil (as `encodeIfPresent` does)
 
     /// A string member.
-    public mutating func member(_ name: StaticString, _ value: String?) {
+    package mutating func member(_ name: StaticString, _ value: String?) {
         if let value { key(name); string(value) }
     }
 
     /// A UUID member (upper case, as `JSONEncoder` writes it, unless `lowercaseUUIDs`).
-    public mutating func member(_ name: StaticString, _ value: UUID?) {
+    package mutating func member(_ name: StaticString, _ value: UUID?) {
         guard let value else { return }
         key(name)
         bytes.append(UInt8(ascii: "\""))
@@ -93,32 +93,32 @@ public struct JSONOutput: Sendable {
     }
 
     /// A date member, in the service's timestamp form.
-    public mutating func member(_ name: StaticString, _ value: Date?) {
+    package mutating func member(_ name: StaticString, _ value: Date?) {
         if let value { key(name); string(ISO8601Timestamp.format(value)) }
     }
 
     /// An integer member.
-    public mutating func member(_ name: StaticString, _ value: Int?) {
+    package mutating func member(_ name: StaticString, _ value: Int?) {
         if let value { key(name); raw(String(value)) }
     }
 
     /// A number member.
-    public mutating func member(_ name: StaticString, _ value: Double?) {
+    package mutating func member(_ name: StaticString, _ value: Double?) {
         if let value { key(name); number(value) }
     }
 
     /// A Boolean member.
-    public mutating func member(_ name: StaticString, _ value: Bool?) {
+    package mutating func member(_ name: StaticString, _ value: Bool?) {
         if let value { key(name); raw(value ? "true" : "false") }
     }
 
     /// A member that writes itself.
-    public mutating func member(_ name: StaticString, _ value: (some JSONWritable)?) {
+    package mutating func member(_ name: StaticString, _ value: (some JSONWritable)?) {
         if let value { key(name); value.write(to: &self) }
     }
 
     /// A string-to-string object member, in the dictionary's own order (as `JSONEncoder` without `sortedKeys`).
-    public mutating func member(_ name: StaticString, _ value: [String: String]?) {
+    package mutating func member(_ name: StaticString, _ value: [String: String]?) {
         guard let value else { return }
         key(name)
         bytes.append(UInt8(ascii: "{"))
@@ -138,7 +138,7 @@ public struct JSONOutput: Sendable {
 
     /// A JSON string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`, everything else
     /// (slashes and non-ASCII included) as its UTF-8 bytes.
-    public mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
@@ -155,7 +155,7 @@ public struct JSONOutput: Sendable {
     }
 
     /// A finite number as `JSONEncoder` writes a `Double`: its shortest round-trip form, without a trailing `.0`.
-    public mutating func number(_ value: Double) {
+    package mutating func number(_ value: Double) {
         if !value.isFinite { isValid = false }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }

@@ -8,7 +8,7 @@ private let placeholderID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 
 extension ImagePrediction: JSONReadable {
     /// Reads a prediction result.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         var id: UUID?
         self.init(id: placeholderID)
         try json.object { key, json in
@@ -28,7 +28,7 @@ extension ImagePrediction: JSONReadable {
 
 extension Prediction: JSONReadable {
     /// Reads one prediction.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
@@ -45,7 +45,7 @@ extension Prediction: JSONReadable {
 
 extension BoundingBox: JSONReadable {
     /// Reads a box.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         let (left, top, width, height) = try JSONInput.rectangle(&json)
         self.init(left: left, top: top, width: width, height: height)
     }
@@ -74,7 +74,7 @@ extension JSONInput {
 
 extension ImageCreateSummary: JSONReadable {
     /// Reads an upload summary.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
@@ -88,7 +88,7 @@ extension ImageCreateSummary: JSONReadable {
 
 extension ImageCreateResult: JSONReadable {
     /// Reads one image's upload result.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
@@ -103,7 +103,7 @@ extension ImageCreateResult: JSONReadable {
 
 extension Image: JSONReadable {
     /// Reads an image.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         var id: UUID?
         self.init(id: placeholderID)
         try json.object { key, json in
@@ -128,7 +128,7 @@ extension Image: JSONReadable {
 
 extension ImageTag: JSONReadable {
     /// Reads an image's tag.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
@@ -143,7 +143,7 @@ extension ImageTag: JSONReadable {
 
 extension ImageRegion: JSONReadable {
     /// Reads an image's region.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         var tag: UUID?, regionId: UUID?, tagName: String?, created: Date?
         var rect: [Double?] = [nil, nil, nil, nil]
         try json.object { key, json in
@@ -169,7 +169,7 @@ extension ImageRegion: JSONReadable {
 
 extension ImageFileCreateBatch: JSONReadable {
     /// Reads an upload request.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
@@ -184,7 +184,7 @@ extension ImageFileCreateBatch: JSONReadable {
 
 extension ImageFileCreateEntry: JSONReadable {
     /// Reads one image of an upload request.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
@@ -200,7 +200,7 @@ extension ImageFileCreateEntry: JSONReadable {
 
 extension Region: JSONReadable {
     /// Reads a region of an upload request.
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         var tag: UUID?
         let (left, top, width, height) = try JSONInput.rectangle(&json, tagId: &tag)
         guard let tag else { throw json.missing() }

@@ -2,10 +2,10 @@ import Foundation
 
 /// Lowercases UUIDs in encoded JSON: Foundation's `JSONEncoder` writes `UUID` as `uuidString` (uppercase), while the
 /// service writes them lowercase. cvserver's responses and cvctl's JSON output both go through it.
-public enum JSONUUIDCase {
+package enum JSONUUIDCase {
     /// `json` with every string that is exactly a UUID (`"8-4-4-4-12"` hex digits, keys included) lowercased.
     /// Anything else, including a UUID inside a longer string, is left as it is.
-    public static func lowercased(_ json: [UInt8]) -> [UInt8] {
+    package static func lowercased(_ json: [UInt8]) -> [UInt8] {
         var bytes = json
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         var i = 0

@@ -5,7 +5,7 @@ import Foundation
 
 extension ImageCreateSummary: JSONWritable {
     /// Appends the summary's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("isBatchSuccessful", isBatchSuccessful)
             json.member("images", images)
@@ -15,7 +15,7 @@ extension ImageCreateSummary: JSONWritable {
 
 extension ImageCreateResult: JSONWritable {
     /// Appends the result's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("sourceUrl", sourceUrl)
             json.member("status", status?.rawValue)
@@ -26,7 +26,7 @@ extension ImageCreateResult: JSONWritable {
 
 extension Image: JSONWritable {
     /// Appends the image's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("id", id)
             json.member("created", created)
@@ -44,7 +44,7 @@ extension Image: JSONWritable {
 
 extension ImageTag: JSONWritable {
     /// Appends the tag's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("tagId", tagId)
             json.member("tagName", tagName)
@@ -55,7 +55,7 @@ extension ImageTag: JSONWritable {
 
 extension ImageRegion: JSONWritable {
     /// Appends the region's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("regionId", regionId)
             json.member("tagName", tagName)
@@ -71,7 +71,7 @@ extension ImageRegion: JSONWritable {
 
 extension ImagePrediction: JSONWritable {
     /// Appends the prediction result's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("id", id)
             json.member("project", project)
@@ -84,7 +84,7 @@ extension ImagePrediction: JSONWritable {
 
 extension Prediction: JSONWritable {
     /// Appends the prediction's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("probability", probability)
             json.member("tagId", tagId)
@@ -97,7 +97,7 @@ extension Prediction: JSONWritable {
 
 extension BoundingBox: JSONWritable {
     /// Appends the box's JSON.
-    public func write(to json: inout JSONOutput) {
+    package func write(to json: inout JSONOutput) {
         json.object { json in
             json.member("left", left)
             json.member("top", top)

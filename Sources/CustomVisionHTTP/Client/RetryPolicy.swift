@@ -5,10 +5,12 @@ import Foundation
 /// - 429 and 503 are retried for every operation (the service did not act on the request) and honour
 ///   `Retry-After` (delta-seconds or an HTTP date) or `retry-after-ms`.
 /// - Other 5xx statuses, dropped connections and timeouts are retried with exponential backoff and jitter,
-///   but only for operations whose repetition is harmless (see ``RetrySafety``). A connection that could not be
-///   established at all (refused, host not resolved) is retried for every operation, but only briefly: at most
-///   ``maxConnectAttempts`` such attempts, enough for a server that is restarting, so a wrong endpoint fails within
-///   a second or two instead of after the whole backoff.
+///   but only for operations whose repetition is harmless: reads, deletes, updates, the image, region and tag
+///   creations the service de-duplicates (`OKDuplicate`), and queries and predictions that store nothing; not
+///   creating projects or tags, training, publishing, exporting, importing, or predictions that store their
+///   result. A connection that could not be established at all (refused, host not resolved) is retried for every
+///   operation, but only briefly: at most ``maxConnectAttempts`` such attempts, enough for a server that is
+///   restarting, so a wrong endpoint fails within a second or two instead of after the whole backoff.
 /// - ``maxAttempts`` and ``maxTotalTime`` bound the whole call; a `Retry-After` beyond the remaining time ends it.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included (1 = never retry).

@@ -7,7 +7,7 @@
 ///   `…WithNoStore` operations.
 /// - Unsafe: CreateProject, ImportProject, CreateTag, TrainProject, PublishIteration, ExportIteration,
 ///   QuickTestImage/QuickTestImageUrl storing their result, and the storing prediction operations.
-public enum RetrySafety: Sendable, Hashable {
+package enum RetrySafety: Sendable, Hashable {
     /// Repeating it cannot change the outcome: reads, deletes, full updates, and image creation
     /// (the service answers `OKDuplicate` for an image it already has).
     case idempotent

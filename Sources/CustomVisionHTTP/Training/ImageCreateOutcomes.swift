@@ -47,7 +47,7 @@ public struct ImageCreateOutcomes: Hashable, Sendable, JSONReadable {
         self.init(try ImageCreateSummary(from: decoder))
     }
 
-    public init(json: inout JSONInput) throws {
+    package init(json: inout JSONInput) throws {
         self.init()
         try json.object { key, json in
             switch key {
