@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomVisionDatasets
 import Foundation
 
 /// `--min-map`, `--min-precision`, `--min-recall` (0…1; exit 4 below a gate) and `--junit FILE`, shared by
@@ -76,39 +77,21 @@ struct JUnitReport {
         let failures = cases.filter { $0.1 != nil }.count
         let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\""
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cvctl\" \(counts)>\n"
-        xml += "  <testsuite name=\"\(Self.escape(suite))\" \(counts) skipped=\"0\">\n    <properties>\n"
+        xml += "  <testsuite name=\"\(XMLText.escape(suite))\" \(counts) skipped=\"0\">\n    <properties>\n"
         for (name, value) in properties {
-            xml += "      <property name=\"\(Self.escape(name))\" value=\"\(Self.escape(value))\"/>\n"
+            xml += "      <property name=\"\(XMLText.escape(name))\" value=\"\(XMLText.escape(value))\"/>\n"
         }
         xml += "    </properties>\n"
         let classname = suite.replacingOccurrences(of: " ", with: ".")
         for (name, failure) in cases {
-            xml += "    <testcase classname=\"\(Self.escape(classname))\" name=\"\(Self.escape(name))\""
+            xml += "    <testcase classname=\"\(XMLText.escape(classname))\" name=\"\(XMLText.escape(name))\""
             if let failure {
-                xml += ">\n      <failure type=\"QualityGate\" message=\"\(Self.escape(failure))\"/>\n    </testcase>\n"
+                xml += ">\n      <failure type=\"QualityGate\" message=\"\(XMLText.escape(failure))\"/>\n    </testcase>\n"
             } else {
                 xml += "/>\n"
             }
         }
-        xml += "    <system-out>\(Self.escape(output))</system-out>\n  </testsuite>\n</testsuites>\n"
+        xml += "    <system-out>\(XMLText.escape(output))</system-out>\n  </testsuite>\n</testsuites>\n"
         return xml
-    }
-
-    /// `text` with XML's five special characters escaped, and characters XML 1.0 cannot hold (control
-    /// characters other than tab, line feed and carriage return) dropped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 }

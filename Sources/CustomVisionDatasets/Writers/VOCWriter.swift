@@ -9,12 +9,12 @@ enum VOCWriter {
             if !image.tags.isEmpty { output.warnDropped("whole-image tags", image, format: "VOC") }
             var xml = "<annotation>\n"
             xml += "  <folder>JPEGImages</folder>\n"
-            xml += "  <filename>\(escape(name))</filename>\n"
+            xml += "  <filename>\(XMLText.escape(name))</filename>\n"
             xml += "  <size>\n    <width>\(image.width)</width>\n    <height>\(image.height)</height>\n"
             xml += "    <depth>3</depth>\n  </size>\n  <segmented>0</segmented>\n"
             for region in image.regions {
                 let rect = region.box.pixelRect(imageWidth: image.width, imageHeight: image.height)
-                xml += "  <object>\n    <name>\(escape(region.tag))</name>\n    <pose>Unspecified</pose>\n"
+                xml += "  <object>\n    <name>\(XMLText.escape(region.tag))</name>\n    <pose>Unspecified</pose>\n"
                 xml += "    <truncated>\(region.truncated ? 1 : 0)</truncated>\n"
                 xml += "    <difficult>\(region.difficult ? 1 : 0)</difficult>\n    <bndbox>\n"
                 xml += "      <xmin>\(OutputFolder.number(rect.x))</xmin>\n"
@@ -28,10 +28,5 @@ enum VOCWriter {
             try output.writeText(xml, to: "Annotations/\(stem).xml")
             try output.exportImage(image, index: index, subfolder: "JPEGImages")
         }
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
