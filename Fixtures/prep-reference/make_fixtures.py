@@ -65,7 +65,7 @@ INVERSE = {Image.ROTATE_270: Image.ROTATE_90, Image.ROTATE_90: Image.ROTATE_270}
 
 def orientation_fixtures():
     """An upright 96x64 white image with a red block (x 8..31, y 6..21) and a blue block (x 70..89, y 44..59),
-    stored turned so that applying each EXIF orientation 1..8 brings it back upright."""
+    stored turned so that applying each EXIF orientation 1..8 brings it back upright; as a JPEG and as a PNG."""
     upright = Image.new("RGB", (96, 64), (255, 255, 255))
     upright.paste((220, 20, 20), (8, 6, 32, 22))
     upright.paste((20, 20, 220), (70, 44, 90, 60))
@@ -74,6 +74,8 @@ def orientation_fixtures():
         exif = Image.Exif()
         exif[0x0112] = o
         stored.save(out("images", "generated", f"orientation_{o}.jpg"), quality=95, exif=exif.tobytes())
+        # Pillow writes a PNG's EXIF as an eXIf chunk before the image data.
+        stored.save(out("images", "generated", f"orientation_{o}.png"), exif=exif.tobytes(), optimize=True)
 
 
 def photo_crop(size=(80, 60)):

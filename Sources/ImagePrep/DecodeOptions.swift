@@ -4,7 +4,7 @@ public struct DecodeOptions: Sendable, Hashable {
     /// (a guard against decompression bombs). Default 100 megapixels (above the service's 10,240-pixel sides
     /// would allow only for near-square images).
     public var maxPixels: Int
-    /// Turn JPEGs upright according to their EXIF orientation. Default true.
+    /// Turn JPEGs and PNGs upright according to their EXIF orientation. Default true.
     public var applyOrientation: Bool
     /// The colour transparent PNG pixels are composited onto (alpha blending in sRGB values:
     /// `out = (c·a + bg·(255 − a)) / 255`). Default white.

@@ -1,6 +1,37 @@
-/// Reads the EXIF orientation from a JPEG's APP1 segment, bounds-checked at every step (bad EXIF is ignored, not
-/// an error: the pixels are still good).
+/// Reads the EXIF orientation from a JPEG's APP1 segment or a PNG's `eXIf` chunk, bounds-checked at every step (bad
+/// EXIF is ignored, not an error: the pixels are still good).
 enum ExifReader {
+    /// The orientation in a JPEG's or PNG's EXIF data (by signature), `.up` for other bytes.
+    static func orientation(_ bytes: UnsafeBufferPointer<UInt8>) -> ImageOrientation {
+        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF { return jpegOrientation(bytes) }
+        if bytes.count >= 8, bytes[0] == 0x89, bytes[1] == 0x50, bytes[2] == 0x4E, bytes[3] == 0x47 {
+            return pngOrientation(bytes)
+        }
+        return .up
+    }
+
+    /// The orientation in a PNG's `eXIf` chunk, `.up` when there is none before the image data or it is unreadable.
+    /// An `eXIf` after the first `IDAT` is not looked for: the PNG specification places it before, as libpng,
+    /// Pillow and exiftool write it, and the orientation must be known before the rows are read.
+    static func pngOrientation(_ bytes: UnsafeBufferPointer<UInt8>) -> ImageOrientation {
+        var i = 8
+        while i + 8 <= bytes.count {
+            let length = Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            let type = (bytes[i + 4], bytes[i + 5], bytes[i + 6], bytes[i + 7])
+            if type == (0x49, 0x44, 0x41, 0x54) { return .up }  // IDAT
+            let start = i + 8, end = start + length
+            guard length <= Int(Int32.max), end <= bytes.count else { return .up }
+            if type == (0x65, 0x58, 0x49, 0x66) {  // eXIf
+                // The chunk holds the TIFF structure itself; some writers put JPEG's "Exif\0\0" before it.
+                let exifHeader: [UInt8] = [0x45, 0x78, 0x69, 0x66, 0, 0]
+                let prefixed = length >= 6 && (0..<6).allSatisfy { bytes[start + $0] == exifHeader[$0] }
+                return tiffOrientation(bytes, start: prefixed ? start + 6 : start, end: end) ?? .up
+            }
+            i = end + 4  // past the CRC
+        }
+        return .up
+    }
+
     /// The orientation in the JPEG's EXIF data, `.up` when there is none or it is unreadable.
     static func jpegOrientation(_ bytes: UnsafeBufferPointer<UInt8>) -> ImageOrientation {
         var i = 2

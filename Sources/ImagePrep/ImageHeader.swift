@@ -8,7 +8,7 @@ public struct ImageHeader: Sendable, Hashable {
     public var width: Int
     /// The stored height in pixels (before orientation).
     public var height: Int
-    /// The EXIF orientation (JPEG only; `.up` otherwise).
+    /// The EXIF orientation (a JPEG's APP1 segment or a PNG's `eXIf` chunk; `.up` otherwise).
     public var orientation: ImageOrientation
 
     /// Creates a header.
@@ -101,7 +101,7 @@ public struct ImageHeader: Sendable, Hashable {
         guard width <= Int(Int32.max), height <= Int(Int32.max) else {
             throw ImagePrepError(.corrupt, "PNG: IHDR size out of range")
         }
-        return ImageHeader(format: .png, width: width, height: height)
+        return ImageHeader(format: .png, width: width, height: height, orientation: ExifReader.pngOrientation(b))
     }
 
     private static func bmp(_ b: UnsafeBufferPointer<UInt8>) throws -> ImageHeader {

@@ -23,12 +23,10 @@ public enum ImageOrientation: Int, Sendable, Hashable, CaseIterable {
     case rotate90CCW = 8
 
     /// The EXIF orientation of the image file `bytes`, read from its header alone (no copy, no decoder): what
-    /// `ImageHeader.read(_:)` gives for a readable JPEG, and `.up` for other formats, a JPEG without EXIF
-    /// orientation, or bytes that are no JPEG.
+    /// `ImageHeader.read(_:)` gives for a readable JPEG (APP1) or PNG (`eXIf` before the image data), and `.up` for
+    /// other formats, a file without EXIF orientation, or bytes that are no image.
     public static func stored(in bytes: UnsafeRawBufferPointer) -> ImageOrientation {
-        let b = bytes.bindMemory(to: UInt8.self)
-        guard b.count >= 3, b[0] == 0xFF, b[1] == 0xD8, b[2] == 0xFF else { return .up }
-        return ExifReader.jpegOrientation(b)
+        ExifReader.orientation(bytes.bindMemory(to: UInt8.self))
     }
 
     /// True when applying the orientation swaps width and height.

@@ -21,7 +21,8 @@ enum PNGCodec {
             throw error(reader, stage: "header", bytes)
         }
         let header = ImageHeader(format: .png, width: Int(png_get_image_width(reader.pointee.png, reader.pointee.info)),
-            height: Int(png_get_image_height(reader.pointee.png, reader.pointee.info)))
+            height: Int(png_get_image_height(reader.pointee.png, reader.pointee.info)),
+            orientation: ExifReader.pngOrientation(bytes))
         guard header.width > 0, header.height > 0 else {
             throw ImagePrepError(.corrupt, "PNG header gives a zero size")
         }

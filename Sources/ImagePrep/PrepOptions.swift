@@ -16,7 +16,7 @@ public struct PrepOptions: Sendable, Hashable {
     public var format: OutputFormat
     /// Colour behind transparent pixels and around `fit` images; default white.
     public var background: RGBColor
-    /// Turn JPEGs upright by their EXIF orientation (and move boxes with them); default true.
+    /// Turn JPEGs and PNGs upright by their EXIF orientation (and move boxes with them); default true.
     public var applyOrientation: Bool
     /// Input limits and output size limit; default `.training`.
     public var limits: PrepLimits

@@ -46,14 +46,16 @@ struct DatasetFidelityEndToEndTests {
         #expect(jpegs[0] != jpegs[1])
     }
 
-    /// A JPEG stored 64×96 with EXIF orientation 6 (shown 96×64) and a VOC box on its stored pixels: `--no-prep`
-    /// sends the box turned upright, as the service places it, and `dataset pull` turns it back to the stored pixels.
-    @Test func exifRotatedBoxesSurviveNoPrepUploadAndPull() async throws {
+    /// A JPEG (EXIF in APP1) or PNG (eXIf) stored 64×96 with orientation 6 (shown 96×64) and a VOC box on its
+    /// stored pixels: `--no-prep` sends the box turned upright, as the service places it, and `dataset pull` turns it
+    /// back to the stored pixels.
+    @Test(arguments: ["jpg", "png"])
+    func exifRotatedBoxesSurviveNoPrepUploadAndPull(format: String) async throws {
         let env = try CLITestEnvironment(server: try await ServerProcess())
         defer { env.remove() }
         let box = "<xmin>3</xmin><ymin>5</ymin><xmax>32</xmax><ymax>32</ymax>"
-        let source = try source(env, fixtures: ["r.jpg": "images/generated/orientation_6.jpg"], texts: [
-            "r.xml": "<annotation><filename>r.jpg</filename><size><width>64</width><height>96</height></size>"
+        let source = try source(env, fixtures: ["r.\(format)": "images/generated/orientation_6.\(format)"], texts: [
+            "r.xml": "<annotation><filename>r.\(format)</filename><size><width>64</width><height>96</height></size>"
                 + "<object><name>scratch</name><bndbox>\(box)</bndbox></object></annotation>",
         ])
         let project = try await env.createProject()

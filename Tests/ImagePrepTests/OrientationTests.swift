@@ -2,7 +2,7 @@ import CVTestSupport
 import ImagePrep
 import Testing
 
-/// EXIF orientations 1–8 turn the pixels upright and move boxes with them.
+/// EXIF orientations 1–8 (a JPEG's APP1, a PNG's eXIf) turn the pixels upright and move boxes with them.
 struct OrientationTests {
     /// Where the red block is on the upright 96×64 fixture (see make_fixtures.py).
     static let uprightRed = BoundingBox(left: 8 / 96.0, top: 6 / 64.0, width: 24 / 96.0, height: 16 / 64.0)
@@ -12,9 +12,9 @@ struct OrientationTests {
             && abs(a.height - b.height) <= tolerance
     }
 
-    @Test(arguments: ImageOrientation.allCases)
-    func decodedImageIsUpright(orientation: ImageOrientation) throws {
-        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).jpg")
+    @Test(arguments: ImageOrientation.allCases, ["jpg", "png"])
+    func decodedImageIsUpright(orientation: ImageOrientation, format: String) throws {
+        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).\(format)")
         #expect(try ImageHeader.read(bytes).orientation == orientation)
         #expect(bytes.withUnsafeBytes { ImageOrientation.stored(in: $0) } == orientation)
         let image = try ImageDecoder.decode(bytes)
@@ -24,16 +24,16 @@ struct OrientationTests {
         #expect(Self.close(box, Self.uprightRed, within: 1.5 / 64), "\(box)")
     }
 
-    @Test(arguments: ImageOrientation.allCases)
-    func boxesOnTheStoredImageFollowTheOrientation(orientation: ImageOrientation) throws {
-        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).jpg")
+    @Test(arguments: ImageOrientation.allCases, ["jpg", "png"])
+    func boxesOnTheStoredImageFollowTheOrientation(orientation: ImageOrientation, format: String) throws {
+        let bytes = try TestImages.bytes("images/generated/orientation_\(orientation.rawValue).\(format)")
         // Find the red block on the stored (unturned) pixels: that is where an annotator of the file would put it.
         let stored = try ImageDecoder.decode(bytes, options: DecodeOptions(applyOrientation: false))
         let red = try #require(TestImages.extent(stored, where: TestImages.isRed))
         let storedBox = BoundingBox(pixels: red, imageWidth: stored.width, imageHeight: stored.height)
 
         let options = PrepOptions(mode: .stretch(width: 96, height: 64), format: .png)
-        let prepared = try ImagePreparer(options: options).prepare(bytes, name: "o.jpg", boxes: [storedBox])
+        let prepared = try ImagePreparer(options: options).prepare(bytes, name: "o.\(format)", boxes: [storedBox])
         let moved = try #require(prepared.boxes.first)
         #expect(Self.close(moved, Self.uprightRed, within: 1.5 / 64), "\(orientation): \(moved)")
         // The box and the pixels agree on the output image too.
@@ -44,14 +44,75 @@ struct OrientationTests {
     }
 
     @Test func storedOrientationOfOtherBytesIsUp() throws {
-        // An EXIF-rotated JPEG cut off after its APP1 segment still says its orientation; a PNG, a JPEG signature
-        // alone and no bytes at all say `.up`.
+        // An EXIF-rotated JPEG cut off after its APP1 segment still says its orientation; a PNG without eXIf, a
+        // GIF, a JPEG signature alone and no bytes at all say `.up`.
         let turned = try TestImages.bytes("images/generated/orientation_6.jpg")
         let png = try TestImages.bytes("images/generated/rgb.png")
-        for (bytes, expected) in [(Array(turned.prefix(600)), ImageOrientation.rotate90CW), (png, .up),
+        let gif = try TestImages.bytes("images/gif-bmp/interlaced.gif")
+        for (bytes, expected) in [(Array(turned.prefix(600)), ImageOrientation.rotate90CW), (png, .up), (gif, .up),
                                   ([0xFF, 0xD8, 0xFF], .up), ([], .up)] {
             #expect(bytes.withUnsafeBytes { ImageOrientation.stored(in: $0) } == expected)
         }
+    }
+
+    /// A PNG's eXIf chunk: with or without JPEG's "Exif\0\0" before the TIFF data, only before the image data, and a
+    /// damaged one ignored (the pixels are still good).
+    @Test func pngEXIfIsReadBeforeTheImageDataOnly() throws {
+        let stored = try TestImages.bytes("images/generated/orientation_6.png")
+        let plain = try TestImages.bytes("images/generated/orientation_1.png")
+        let exif = try #require(Self.chunk("eXIf", in: stored))
+        func orientation(_ bytes: [UInt8]) -> ImageOrientation {
+            bytes.withUnsafeBytes { ImageOrientation.stored(in: $0) }
+        }
+        #expect(orientation(stored) == .rotate90CW)
+        #expect(try ImageHeader.read(stored).orientation == .rotate90CW)
+        // "Exif\0\0" + TIFF, as some writers do.
+        let prefixed = Self.replacing(exif, with: Self.chunk(type: "eXIf", Array("Exif".utf8) + [0, 0] + exif.data),
+                                      in: stored)
+        #expect(orientation(prefixed) == .rotate90CW)
+        // Moved after IDAT: not looked for, so the image is taken as stored.
+        let idat = try #require(Self.chunk("IDAT", in: stored))
+        var after = Self.replacing(exif, with: [], in: stored)
+        let idatEnd = try #require(Self.chunk("IDAT", in: after)).range.upperBound
+        after.insert(contentsOf: stored[exif.range], at: idatEnd)
+        #expect(idat.data.count > 0 && orientation(after) == .up)
+        #expect(try ImageHeader.read(after).orientation == .up)
+        // A length past the end of the file, and a TIFF block cut short: `.up`, and the image still decodes.
+        var long = stored
+        long[exif.range.lowerBound] = 0x7F
+        let cut = Self.replacing(exif, with: Self.chunk(type: "eXIf", Array(exif.data.prefix(12))), in: stored)
+        for bytes in [long, cut] { #expect(orientation(bytes) == .up) }
+        #expect(try ImageDecoder.decode(cut).width == 64)  // stored 64×96, taken as upright
+        #expect(orientation(plain) == .up)
+    }
+
+    /// A chunk of a PNG: its whole byte range (length to CRC) and its data.
+    static func chunk(_ type: String, in png: [UInt8]) -> (range: Range<Int>, data: [UInt8])? {
+        var i = 8
+        while i + 8 <= png.count {
+            let length = png[i..<i + 4].reduce(0) { $0 << 8 | Int($1) }
+            if String(decoding: png[i + 4..<i + 8], as: UTF8.self) == type {
+                return (i..<i + 12 + length, Array(png[i + 8..<i + 8 + length]))
+            }
+            i += 12 + length
+        }
+        return nil
+    }
+
+    /// A chunk's bytes (the CRC left zero: libpng only warns about an ancillary chunk's CRC, and the reader of
+    /// orientation does not check it).
+    static func chunk(type: String, _ data: [UInt8]) -> [UInt8] {
+        let length = UInt32(data.count)
+        return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            + Array(type.utf8) + data + [0, 0, 0, 0]
+    }
+
+    static func replacing(_ chunk: (range: Range<Int>, data: [UInt8]), with bytes: [UInt8], in png: [UInt8])
+        -> [UInt8]
+    {
+        var copy = png
+        copy.replaceSubrange(chunk.range, with: bytes)
+        return copy
     }
 
     @Test func transformsMatchPixelTurnsOnARectangularImage() throws {
