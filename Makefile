@@ -4,7 +4,7 @@ CONFIG ?= debug
 # Optimize the trainer even in debug builds (see Package.swift).
 export CV_OPTIMIZE_TRAINER ?= 1
 
-.PHONY: all deps build release test demo bench sdk-compat clean models
+.PHONY: all deps build release test demo bench sdk-compat api-fuzz clean models
 
 all: build
 
@@ -30,6 +30,11 @@ bench: deps
 # Drives Microsoft's Python SDK (in a private virtualenv) through the whole workflow against a local cvserver.
 sdk-compat: deps
 	./scripts/sdk-compat.sh
+
+# Fuzzes cvserver with schemathesis (in a private virtualenv) against both swaggers: no 5xx, statuses and bodies as
+# the spec says. FUZZ_SECONDS per API (default 60).
+api-fuzz: deps
+	./scripts/api-fuzz.sh
 
 # Regenerates Sources/CustomVisionCore/Models from Fixtures/spec.
 models:

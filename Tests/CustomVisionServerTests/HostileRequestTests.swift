@@ -83,6 +83,20 @@ import Testing
             let predictions = "projects/\(project.id)/predictions/query"
             let negative = try await cv.training(.post, predictions, json: PredictionQueryToken(maxCount: -1))
             #expect(try cv.error(negative, status: .badRequest).code == .badRequestPredictionInvalidQueryParameters)
+            // An orderBy the service does not know, or a tag without an id, is refused; known ones bind ignoring case.
+            var unknown = PredictionQueryToken()
+            unknown.orderBy = "__not_in_enum__"
+            let unknownOrder = try await cv.training(.post, predictions, json: unknown)
+            #expect(try cv.error(unknownOrder, status: .badRequest).code == .badRequestPredictionInvalidQueryParameters)
+            var untagged = PredictionQueryToken()
+            untagged.tags = [PredictionQueryTag(minThreshold: 0.5)]
+            let noTagId = try await cv.training(.post, predictions, json: untagged)
+            #expect(try cv.error(noTagId, status: .badRequest).code == .badRequestPredictionInvalidQueryParameters)
+            var lower = PredictionQueryToken()
+            lower.orderBy = "oldest"
+            let ordered = try cv.decode(
+                PredictionQueryResult.self, try await cv.training(.post, predictions, json: lower))
+            #expect(ordered.token?.orderBy == .oldest)
             // A continuation this server did not hand out starts over.
             let restart = try cv.decode(
                 PredictionQueryResult.self,

@@ -43,7 +43,20 @@ struct PredictionQueries: Sendable {
             continuation: token.continuation, maxCount: token.maxCount,
             code: .badRequestPredictionInvalidQueryParameters
         ).bounds
-        let oldest = token.orderBy == .oldest
+        // The service binds its enums ignoring case, and refuses values it does not know (found by schemathesis:
+        // an unknown orderBy was answered 200 and echoed in the token).
+        let order = try token.orderBy.map { value in
+            guard let known = OrderBy.matching(value.rawValue, in: OrderBy.allKnown) else {
+                throw APIError.badRequest(
+                    "orderBy '\(value.rawValue.prefix(32))' is not one of Newest, Oldest or Suggested.",
+                    code: .badRequestPredictionInvalidQueryParameters)
+            }
+            return known
+        }
+        guard tags.allSatisfy({ $0.id != nil }) else {
+            throw APIError.badRequest("Each tag needs an id.", code: .badRequestPredictionInvalidQueryParameters)
+        }
+        let oldest = order == .oldest
         let matching = data.predictions.values.filter { p in
             guard p.projectId == project else { return false }
             if let it = token.iterationId, p.iterationId != it { return false }
@@ -59,6 +72,7 @@ struct PredictionQueries: Sendable {
         }.sorted { oldest ? $0.created < $1.created : $0.created > $1.created }
         let page = matching.dropFirst(skip).prefix(maxCount)
         var next = token
+        next.orderBy = order
         next.continuation = skip + page.count < matching.count ? String(skip + page.count) : nil
         let results = page.map { p in
             StoredImagePrediction(
