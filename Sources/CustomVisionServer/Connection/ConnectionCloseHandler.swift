@@ -37,11 +37,14 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
     private let lingerBytes: Int
     /// Body bytes read since the answer was written.
     private var lingered = 0
+    /// Past `lingerBytes`: the connection is closing, and nothing more is read.
+    private var dropping = false
 
     /// - Parameter lingerBytes: how much of a body to read after answering it early, before closing regardless.
     init(lingerBytes: Int = .max) { self.lingerBytes = lingerBytes }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !dropping else { return }
         switch unwrapInboundIn(data) {
         case .head(var head):
             let exchange = Exchange(version: head.version, keepAlive: head.isKeepAlive)
@@ -58,10 +61,13 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
                 return
             }
         case .body(let bytes):
-            if closeAtRequestEnd != nil {
+            if let written = closeAtRequestEnd {
                 lingered += bytes.readableBytes
                 if lingered > lingerBytes {
-                    context.close(promise: nil)
+                    // Closed once the answer is written (at once, unless the socket has not taken it all yet);
+                    // whatever arrives meanwhile is dropped.
+                    dropping = true
+                    written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                     return
                 }
             }
