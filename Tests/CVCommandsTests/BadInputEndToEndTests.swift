@@ -1,5 +1,6 @@
 import CVTestSupport
 import Foundation
+import ImagePrep
 import Testing
 
 /// The built `cvctl` given broken images, files where folders belong, and asked for JSON: exit codes, messages that
@@ -19,6 +20,33 @@ struct BadInputEndToEndTests {
             try (index == 0 ? bytes.prefix(bytes.count / 3) : Data("not an image".utf8)).write(to: file)
         }
         return root
+    }
+
+    /// An image only the service refuses (40×40: under its 50-pixel side; `--no-prep` sends it as it is): the
+    /// failure names the status and says what it means, and the other image is stored.
+    @Test func aServiceRefusalIsExplained() async throws {
+        let env = try CLITestEnvironment(server: try await ServerProcess())
+        defer { env.remove() }
+        let root = env.directory.appendingPathComponent("small")
+        for (name, side) in [("tiny", 40), ("fine", 80)] {
+            let image = RGBImage(width: side, height: side, fill: (200, 30, 30))
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("IMAGES"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("ANNOTATIONS"), withIntermediateDirectories: true)
+            try Data(try ImageEncoder.jpeg(image)).write(to: root.appendingPathComponent("IMAGES/\(name).jpg"))
+            try Data(("<annotation><filename>\(name).jpg</filename><size><width>\(side)</width><height>\(side)"
+                + "</height></size><object><name>x</name><bndbox><xmin>2</xmin><ymin>2</ymin><xmax>20</xmax>"
+                + "<ymax>20</ymax></bndbox></object></annotation>").utf8)
+                .write(to: root.appendingPathComponent("ANNOTATIONS/\(name).xml"))
+        }
+        let project = try await env.createProject()
+        let output = try await env.cvctl(["upload", root.path, "--project", project, "--no-prep"])
+        #expect(output.status == 5, "\(output.stderr)")
+        #expect(output.stderr.contains(
+            "error: IMAGES/tiny.jpg: the service answered ErrorImageSize: the file is over 6 MB, or a side is outside "
+                + "50–10240 pixels"), "\(output.stderr)")
+        #expect(try await env.imageCount(project) == 1)
     }
 
     @Test(.enabled(if: CLITestEnvironment.miniPresent))

@@ -16,6 +16,17 @@ import Testing
         var tag: TagType
     }
 
+    /// Every image-create status the library knows says what it means; a value it does not know says nothing.
+    @Test func imageCreateStatusesExplainThemselves() {
+        for status in ImageCreateStatus.allKnown + [.errorImageDimensions, .errorInvalidTag] {
+            #expect(status.explanation?.isEmpty == false, "\(status)")
+        }
+        #expect(Set((ImageCreateStatus.allKnown).compactMap(\.explanation)).count == ImageCreateStatus.allKnown.count)
+        #expect(ImageCreateStatus.errorImageSize.explanation?.contains("6 MB") == true)
+        #expect(ImageCreateStatus.errorImageSize.explanation?.contains("50–10240 pixels") == true)
+        #expect(ImageCreateStatus("ErrorSomethingNew").explanation == nil)
+    }
+
     @Test func unknownValuesDecodeAndRoundTrip() throws {
         let json =
             #"{"status":"Queued","export":"Cancelled","platform":"OpenVino","flavor":"ONNX16","#

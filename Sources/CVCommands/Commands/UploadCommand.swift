@@ -284,7 +284,8 @@ public struct UploadCommand: CVCommand {
             case .errorStorage, .errorUnknown:
                 return .retry(status: status.rawValue)
             default:
-                return .failed(status: status.rawValue, reason: "the service answered \(status.rawValue)")
+                return .failed(status: status.rawValue, reason: "the service answered \(status.rawValue)"
+                    + (status.explanation.map { ": \($0)" } ?? ""))
             }
         }
     }
