@@ -49,6 +49,30 @@ struct BadInputEndToEndTests {
         #expect(try await env.imageCount(project) == 1)
     }
 
+    /// A published name the service does not have refuses every image alike: after the first answer the rest fail
+    /// with it unsent, and the error is printed once with the count, not once per image.
+    @Test(.enabled(if: CLITestEnvironment.miniPresent))
+    func predictStopsAtAWrongPublishedName() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .json(404, #"{"code":"NotFoundIteration","message":"No iteration is published as 'nope'."}"#)
+        }
+        defer { server.stop() }
+        let env = try CLITestEnvironment(server: nil)
+        defer { env.remove() }
+        let folder = URL(fileURLWithPath: try env.miniSubset(perClass: 4)).appendingPathComponent("IMAGES")
+        let output = try await env.cvctl(
+            ["predict", folder.path, "--project", UUID().uuidString, "--name", "nope", "--type", "detection",
+             "--concurrency", "1", "--quiet"],
+            environment: ["VISION_PREDICTION_ENDPOINT": server.baseURL.absoluteString, "VISION_PREDICTION_KEY": "k"])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(server.requests.count == 1)
+        let lines = output.stderr.split(separator: "\n")
+        #expect(lines.count == 2, "\(output.stderr)")
+        #expect(lines.first?.contains("NotFoundIteration") == true && lines.first?.contains("(12 inputs, the first ")
+            == true, "\(output.stderr)")
+        #expect(lines.last == "error: 12 of 12 predictions failed")
+    }
+
     @Test(.enabled(if: CLITestEnvironment.miniPresent))
     func datasetSplitPrintsOneJSONDocument() async throws {
         let env = try CLITestEnvironment(server: nil)

@@ -73,7 +73,7 @@ public struct EvaluateCommand: CVCommand {
             if case .failure(let error) = answer { failed.append((input.path, error)) }
         }
         if let (_, first) = failed.first {
-            for (path, error) in failed { context.console.error("\(path): \(ExitStatus.message(for: error))") }
+            context.console.errors(failed.map { (input: $0.0, error: $0.1) })
             throw CLIError.like(first, "\(failed.count) of \(inputs.count) images could not be evaluated")
         }
         var evaluated: [EvaluatedImage] = []

@@ -95,7 +95,7 @@ public struct PredictCommand: CVCommand {
         let results = outcomes.map(\.0)
         try context.console.emit(results) { PredictionInputs.table($0) }
         let failed = results.filter { $0.error != nil }
-        for failure in failed { context.console.error("\(failure.input): \(failure.error ?? "")") }
+        context.console.errors(outcomes.compactMap { result, error in error.map { (result.input, $0) } })
         guard !failed.isEmpty else { return }
         let message = "\(failed.count) of \(results.count) predictions failed"
         // Nothing predicted is no partial failure: a wrong key or name exits 2, an unreachable service 3.

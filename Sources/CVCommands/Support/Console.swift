@@ -50,6 +50,32 @@ public struct Console: Sendable {
         Self.write("error: " + text + "\n", to: STDERR_FILENO)
     }
 
+    /// Writes the error of each input, as `input: message`. An error that is not the input's own (the service
+    /// refusing the whole run, ``ServiceErrorInfo/refusesTheRun``, or no connection) is written once, with the number
+    /// of inputs it failed and the first of them: a wrong published name fails every image alike.
+    public func errors(_ failures: [(input: String, error: any Error)]) {
+        var order: [String] = []
+        var shared: [String: [String]] = [:]
+        for (input, failure) in failures {
+            let message = ExitStatus.message(for: failure)
+            let info = ServiceErrorInfo(failure)
+            guard info?.refusesTheRun == true || info?.isConnectionFailure == true else {
+                error("\(input): \(message)")
+                continue
+            }
+            if shared[message] == nil { order.append(message) }
+            shared[message, default: []].append(input)
+        }
+        for message in order {
+            let inputs = shared[message] ?? []
+            if inputs.count == 1 {
+                error("\(inputs[0]): \(message)")
+            } else {
+                error("\(message) (\(inputs.count) inputs, the first \(inputs[0]))")
+            }
+        }
+    }
+
     /// Prints one JSON document on stdout.
     public func json(_ value: some Encodable) throws {
         let data = try Self.encode(value)

@@ -5,6 +5,8 @@ import Foundation
 public struct ServiceErrorInfo: Sendable, Hashable {
     /// The HTTP status, or `nil` when no response came back.
     public var status: Int?
+    /// The service's error code, when its answer had one.
+    public var code: CustomVisionErrorCode?
     /// A one-line message without keys.
     public var message: String
     /// No connection could be opened (refused, host not resolved): the client has already retried briefly.
@@ -14,6 +16,7 @@ public struct ServiceErrorInfo: Sendable, Hashable {
     public init?(_ error: any Error) {
         guard let error = error as? CustomVisionClientError else { return nil }
         self.status = error.status
+        self.code = error.code
         self.message = error.description
         self.isConnectionFailure = error.isConnectionFailure
         if error.kind == .invalidRequest { self.status = 400 }
@@ -39,6 +42,14 @@ public struct ServiceErrorInfo: Sendable, Hashable {
     public var isRetryable: Bool {
         guard let status else { return !isConnectionFailure }
         return status == 408 || status == 429 || status >= 500
+    }
+
+    /// Whether every call of the run would get the same answer, whatever its image: a key the service refuses
+    /// (401, 403), or a project or published iteration it does not have (404 `NotFoundProject`, `NotFoundIteration`).
+    public var refusesTheRun: Bool {
+        guard let status else { return false }
+        return status == 401 || status == 403
+            || (status == 404 && (code == .notFoundProject || code == .notFoundIteration))
     }
 
     /// `isRetryable`, or a connection that could not be opened, for calls to a service that has already answered
