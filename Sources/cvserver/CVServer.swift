@@ -14,7 +14,7 @@ struct CVServer: AsyncParsableCommand {
         commandName: "cvserver",
         abstract: "A self-hosted, wire-compatible Custom Vision server (Training v3.3, Prediction v3.0).")
 
-    @Option(help: "Directory for metadata.sqlite, keys.json and image blobs.")
+    @Option(help: "Directory for metadata.sqlite, keys.json and image blobs; one server per directory.")
     var dataDir: String = "cvserver-data"
 
     @Option(help: "Address to bind.")
@@ -88,6 +88,9 @@ struct CVServer: AsyncParsableCommand {
         AllocatorTuning.keepImageBuffersResident(mmapThreshold: 32 << 20, trimThreshold: 128 << 20)
         let env = ProcessInfo.processInfo.environment
         let directory = inMemory ? nil : URL(fileURLWithPath: dataDir)
+        // Claimed before the key file is read or written: a second server on the directory stops here.
+        let lock = try directory.map(DataDirectoryLock.init(directory:))
+        defer { withExtendedLifetime(lock) {} }
         let (trainingKey, predictionKey) = try KeyFile.resolve(
             training: trainingKey ?? env["CVSERVER_TRAINING_KEY"],
             prediction: predictionKey ?? env["CVSERVER_PREDICTION_KEY"], dataDirectory: directory)

@@ -15,9 +15,13 @@ final class ServerStore: Sendable {
     private let writer = Mutex<Void>(())
     /// What the startup check found and repaired.
     let startupReport: [String]
+    /// This process's claim on the directory, held as long as the store.
+    private let lock: DataDirectoryLock?
 
     /// Opens the store in `directory` (or in memory), repairing orphans left by a crash.
+    /// - Throws: also when another process holds the directory (see ``DataDirectoryLock``).
     init(directory: URL?) throws {
+        lock = try directory.map(DataDirectoryLock.init(directory:))
         blobs = try BlobStore(directory: directory)
         meta = try MetadataStore(directory: directory)
         var problems = blobs.loadProblems
