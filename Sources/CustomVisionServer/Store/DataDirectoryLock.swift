@@ -13,9 +13,13 @@ import Darwin
 /// shared, so servers started and stopped in turn on one directory (tests, an embedding app) take it again without
 /// waiting, and it is released when its last holder goes (or the process ends, whatever way it ends).
 public final class DataDirectoryLock: Sendable {
-    /// The claims of this process, by the directory's real path: the lock file's descriptor and the holders.
-    private static let held = Mutex<[String: (descriptor: Int32, holders: Int)]>([:])
+    /// The claims of this process, by the directory's real path: the lock file's descriptor, whether it is locked,
+    /// and the holders.
+    private static let held = Mutex<[String: (descriptor: Int32, locked: Bool, holders: Int)]>([:])
     private let key: String
+    /// False when the directory's file system has no locks (some network file systems): the server runs, but
+    /// nothing keeps a second one out.
+    public let isExclusive: Bool
 
     /// Claims `directory`, creating it when missing.
     /// - Throws: an error naming the directory when it cannot be created, or when another process holds it (with
@@ -30,14 +34,17 @@ public final class DataDirectoryLock: Sendable {
         guard let real = realpath(path, nil) else {
             throw StoreError("cannot open the data directory \(path): \(String(cString: strerror(errno)))")
         }
-        key = String(cString: real)
+        let key = String(cString: real)
         free(real)
-        try Self.held.withLock { held in
+        self.key = key
+        isExclusive = try Self.held.withLock { held in
             if let claim = held[key] {
-                held[key] = (claim.descriptor, claim.holders + 1)
-                return
+                held[key] = (claim.descriptor, claim.locked, claim.holders + 1)
+                return claim.locked
             }
-            held[key] = (try Self.claim(directory: path, file: key + "/lock"), 1)
+            let (descriptor, locked) = try Self.claim(directory: path, file: key + "/lock")
+            held[key] = (descriptor, locked, 1)
+            return locked
         }
     }
 
@@ -45,7 +52,7 @@ public final class DataDirectoryLock: Sendable {
         Self.held.withLock { held in
             guard let claim = held[key] else { return }
             if claim.holders > 1 {
-                held[key] = (claim.descriptor, claim.holders - 1)
+                held[key] = (claim.descriptor, claim.locked, claim.holders - 1)
             } else {
                 close(claim.descriptor)
                 held[key] = nil
@@ -53,14 +60,16 @@ public final class DataDirectoryLock: Sendable {
         }
     }
 
-    /// Opens and locks `file`, and writes this process's id into it.
-    private static func claim(directory: String, file: String) throws -> Int32 {
+    /// Opens and locks `file`, and writes this process's id into it; whether it could be locked at all.
+    private static func claim(directory: String, file: String) throws -> (Int32, Bool) {
         let descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw StoreError("cannot open \(file): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let failure = errno
+            // A file system without locks: run unguarded rather than not at all (the store reports it).
+            if [ENOLCK, EOPNOTSUPP, ENOSYS].contains(failure) { return (descriptor, false) }
             close(descriptor)
             guard failure == EWOULDBLOCK else {
                 throw StoreError("cannot lock \(file): \(String(cString: strerror(failure)))")
@@ -75,7 +84,7 @@ public final class DataDirectoryLock: Sendable {
         if ftruncate(descriptor, 0) == 0 {
             _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         }
-        return descriptor
+        return (descriptor, true)
     }
 
     /// The system's words for why a file operation failed.

@@ -25,6 +25,9 @@ final class ServerStore: Sendable {
         blobs = try BlobStore(directory: directory)
         meta = try MetadataStore(directory: directory)
         var problems = blobs.loadProblems
+        if let lock, !lock.isExclusive, let directory {
+            problems.append("the file system of \(directory.path) has no locks: nothing keeps a second cvserver out")
+        }
         var data = StoreData(documents: try meta.loadAll(), problems: &problems)
         Self.repair(&data, blobs: blobs, problems: &problems)
         try meta.apply(data.pending)
