@@ -3,11 +3,11 @@
 enum ExifReader {
     /// The orientation in a JPEG's or PNG's EXIF data (by signature), `.up` for other bytes.
     static func orientation(_ bytes: UnsafeBufferPointer<UInt8>) -> ImageOrientation {
-        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF { return jpegOrientation(bytes) }
-        if bytes.count >= 8, bytes[0] == 0x89, bytes[1] == 0x50, bytes[2] == 0x4E, bytes[3] == 0x47 {
-            return pngOrientation(bytes)
+        switch ImageFormat.detect(bytes) {
+        case .jpeg: jpegOrientation(bytes)
+        case .png: pngOrientation(bytes)
+        default: .up
         }
-        return .up
     }
 
     /// The orientation in a PNG's `eXIf` chunk, `.up` when there is none before the image data or it is unreadable.
